@@ -1,0 +1,44 @@
+# The two commands users run: `make demo` (the main job) and `make test` (every test, lint and type check).
+# Both create .venv and install what they need, including Graphviz's `dot` (and Chromium for the tests).
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+CORE_STAMP := $(VENV)/.core-installed
+DEV_STAMP := $(VENV)/.dev-installed
+PIP := $(BIN)/python -m pip install --quiet --disable-pip-version-check
+
+.PHONY: demo test lint typecheck unit bench notebooks notebooks-html clean
+
+$(BIN)/python:
+	$(PYTHON) -m venv $(VENV) || { scripts/ensure-system-deps python3-venv && $(PYTHON) -m venv $(VENV); }
+
+$(CORE_STAMP): pyproject.toml | $(BIN)/python
+	$(PIP) -e '.[progress]'
+	touch $@
+
+$(DEV_STAMP): pyproject.toml | $(BIN)/python
+	$(PIP) -e '.[dev,bench,notebooks]'
+	touch $@ $(CORE_STAMP)
+
+demo: $(CORE_STAMP)
+	@scripts/ensure-system-deps graphviz
+	$(BIN)/gradtrace demo
+
+test: $(DEV_STAMP)
+	@scripts/ensure-system-deps graphviz chromium
+	$(MAKE) --no-print-directory lint typecheck unit
+
+lint: $(DEV_STAMP)
+	$(BIN)/ruff check .
+
+typecheck: $(DEV_STAMP)
+	$(BIN)/mypy
+
+unit: $(DEV_STAMP)
+	$(BIN)/pytest
+
+bench: $(DEV_STAMP)
+	$(BIN)/python benchmarks/engine_vs_micrograd.py
+
+clean:
+	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache build *.egg-info

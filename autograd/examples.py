@@ -1,0 +1,65 @@
+"""The worked examples from cs231n's "Backpropagation, Intuitions", built as labelled graphs.
+
+Tests check their published numbers, the demo prints and draws them, notebooks step
+through them: one construction, used everywhere.
+"""
+
+from __future__ import annotations
+
+from autograd.modes import scope
+from autograd.value import Value
+
+# The sigmoid circuit's inputs as printed in the course notes' figure.
+SIGMOID_INPUTS = {"w0": 2.0, "x0": -1.0, "w1": -3.0, "x1": -2.0, "w2": -3.0}
+
+
+def add_mul_circuit(x: float = -2.0, y: float = 5.0, z: float = -4.0) -> dict[str, Value]:
+    """f = (x + y) · z, the notes' first example; returns the wires by name (``q`` is x + y).
+
+    >>> wires = add_mul_circuit()
+    >>> wires["f"].backward()
+    >>> [wires[name].grad for name in ("x", "y", "z")]
+    [-4.0, -4.0, 3.0]
+    """
+    vx, vy, vz = Value(x, label="x"), Value(y, label="y"), Value(z, label="z")
+    q = vx + vy
+    q.label = "q"
+    f = q * vz
+    f.label = "f"
+    return {"x": vx, "y": vy, "z": vz, "q": q, "f": f}
+
+
+def sigmoid_circuit(gate_by_gate: bool = True, **inputs: float) -> dict[str, Value]:
+    """f = 1 / (1 + exp(−(w0·x0 + w1·x1 + w2))), the 2-D neuron with a sigmoid activation.
+
+    ``gate_by_gate=True`` builds the notes' figure (``*-1``, ``exp``, ``+1``, ``1/x`` gates, grouped
+    in an ``autograd.scope("sigmoid gate")`` so renderers can collapse them); ``False`` uses the
+    single ``sigmoid`` node (local gradient σ(1−σ)). Returns the wires by the names used in
+    ``shared/reference/cs231n-sigmoid.json``; ``f`` is the output.
+
+    >>> wires = sigmoid_circuit()
+    >>> wires["f"].backward()
+    >>> round(wires["f"].data, 4), round(wires["w0"].grad, 4)
+    (0.7311, -0.1966)
+    """
+    values = {**SIGMOID_INPUTS, **inputs}
+    unknown = set(values) - set(SIGMOID_INPUTS)
+    if unknown:
+        raise TypeError(f"sigmoid_circuit: unknown inputs {sorted(unknown)}; expected {sorted(SIGMOID_INPUTS)}")
+    wires = {name: Value(number, label=name) for name, number in values.items()}
+    wires["w0*x0"] = wires["w0"] * wires["x0"]
+    wires["w1*x1"] = wires["w1"] * wires["x1"]
+    wires["sum1"] = wires["w0*x0"] + wires["w1*x1"]
+    wires["sum2"] = wires["sum1"] + wires["w2"]
+    if gate_by_gate:
+        with scope("sigmoid gate"):
+            wires["neg"] = -wires["sum2"]
+            wires["exp"] = wires["neg"].exp()
+            wires["plus1"] = 1 + wires["exp"]
+            wires["f"] = 1 / wires["plus1"]
+    else:
+        wires["f"] = wires["sum2"].sigmoid()
+    for name in ("w0*x0", "w1*x1", "sum1", "sum2"):
+        wires[name].label = name
+    wires["f"].label = "f"
+    return wires

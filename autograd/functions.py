@@ -1,0 +1,148 @@
+"""Multi-input primitives, each a single graph node: ``maximum``, ``minimum``, ``sum_values``, ``dot``.
+
+Like the methods on ``Value``, each computes its result and its local gradients together.
+Numbers among the operands are folded into the node (they need no gradient); Values
+become its inputs, in call order.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+
+from autograd.value import NodeExtra, Operand, Value, _make, as_number
+
+_HALF_HALF = (0.5, 0.5)
+_ONE_ZERO = (1.0, 0.0)
+_ZERO_ONE = (0.0, 1.0)
+
+
+def _operand(x: object, op: str, position: str) -> Value | float:
+    if isinstance(x, Value):
+        return x
+    number = as_number(x)
+    if number is None:
+        raise TypeError(f"{op}: {position} must be a Value or a real number, got {type(x).__name__}")
+    return number
+
+
+def _extremum(a: Operand, b: Operand, op: str, pick_first: bool, pick_second: bool) -> Value:
+    left, right = _operand(a, op, "first argument"), _operand(b, op, "second argument")
+    x = left.data if isinstance(left, Value) else left
+    y = right.data if isinstance(right, Value) else right
+    if pick_first:
+        out, locals_ = x, _ONE_ZERO
+    elif pick_second:
+        out, locals_ = y, _ZERO_ONE
+    elif x == y:
+        out, locals_ = x, _HALF_HALF  # a tie splits the gradient evenly, as torch.maximum does
+    else:  # a nan operand: the result and both local gradients are nan
+        out = x + y
+        locals_ = (out, out)
+    if isinstance(left, Value) and isinstance(right, Value):
+        return _make(out, op, (left, right), locals_)
+    if isinstance(left, Value):
+        return _make(out, op, (left,), locals_[:1], y)
+    if isinstance(right, Value):
+        return _make(out, op, (right,), locals_[1:], NodeExtra(x, True))
+    return Value(out)
+
+
+def maximum(a: Operand, b: Operand) -> Value:
+    """max(a, b), one node: the max gate routes the whole gradient to the larger input.
+
+    Tie rule: when a == b each input gets half the gradient (as ``torch.maximum``), a valid
+    subgradient that keeps gradient checks symmetric. A nan operand gives nan.
+
+    >>> a, b = Value(3.0), Value(1.0)
+    >>> m = maximum(a, b); m.backward(); (a.grad, b.grad)
+    (1.0, 0.0)
+    """
+    x = a.data if isinstance(a, Value) else a
+    y = b.data if isinstance(b, Value) else b
+    return _extremum(a, b, "max", _greater(x, y), _greater(y, x))
+
+
+def minimum(a: Operand, b: Operand) -> Value:
+    """min(a, b), one node: routes the gradient to the smaller input; a tie splits it evenly.
+
+    >>> a, b = Value(3.0), Value(1.0)
+    >>> m = minimum(a, b); m.backward(); (a.grad, b.grad)
+    (0.0, 1.0)
+    """
+    x = a.data if isinstance(a, Value) else a
+    y = b.data if isinstance(b, Value) else b
+    return _extremum(a, b, "min", _greater(y, x), _greater(x, y))
+
+
+def _greater(x: object, y: object) -> bool:
+    try:
+        return bool(x > y)  # type: ignore[operator]
+    except TypeError:
+        return False  # _extremum reports the bad operand by name
+
+
+def sum_values(values: Iterable[Operand]) -> Value:
+    """Σ values as one n-ary ``sum`` node;  ∂/∂v_i = 1 for every input.
+
+    Numbers are added into the node's ``const``; the sum runs left to right, as a chain of ``+``.
+
+    >>> xs = [Value(1.0), Value(2.0), 3]
+    >>> s = sum_values(xs); s.data, len(s.inputs), s.const
+    (6.0, 2, 3.0)
+    """
+    inputs: list[Value] = []
+    total = 0.0
+    constant: float | None = None
+    for index, item in enumerate(values):
+        operand = _operand(item, "sum_values", f"item {index}")
+        if isinstance(operand, Value):
+            inputs.append(operand)
+            total += operand.data
+        else:
+            total += operand
+            constant = operand if constant is None else constant + operand
+    if not inputs:
+        return Value(total)
+    return _make(total, "sum", tuple(inputs), (1.0,) * len(inputs), constant)
+
+
+def dot(ws: Sequence[Operand], xs: Sequence[Operand], bias: Operand | None = None) -> Value:
+    """Σ_i w_i·x_i (+ bias) as one ``dot`` node;  ∂/∂w_i = x_i, ∂/∂x_i = w_i, ∂/∂bias = 1.
+
+    Inputs are recorded pairwise in call order (w0, x0, w1, x1, …, bias); a number in a pair
+    is not an input (its partner's local gradient is that number).
+
+    >>> w, x = [Value(2.0), Value(-3.0)], [Value(-1.0), Value(-2.0)]
+    >>> d = dot(w, x, bias=-3.0); d.data
+    1.0
+    """
+    if len(ws) != len(xs):
+        raise ValueError(f"dot: ws has {len(ws)} items but xs has {len(xs)}")
+    inputs: list[Value] = []
+    local_grads: list[float] = []
+    total = 0.0
+    for index, (w_item, x_item) in enumerate(zip(ws, xs)):
+        w = _operand(w_item, "dot", f"ws[{index}]")
+        x = _operand(x_item, "dot", f"xs[{index}]")
+        w_data = w.data if isinstance(w, Value) else w
+        x_data = x.data if isinstance(x, Value) else x
+        total += w_data * x_data
+        if isinstance(w, Value):
+            inputs.append(w)
+            local_grads.append(x_data)
+        if isinstance(x, Value):
+            inputs.append(x)
+            local_grads.append(w_data)
+    constant: float | None = None
+    if bias is not None:
+        b = _operand(bias, "dot", "bias")
+        if isinstance(b, Value):
+            inputs.append(b)
+            local_grads.append(1.0)
+            total += b.data
+        else:
+            total += b
+            constant = b
+    if not inputs:
+        return Value(total)
+    return _make(total, "dot", tuple(inputs), tuple(local_grads), constant)

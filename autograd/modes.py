@@ -1,0 +1,146 @@
+"""Per-context switches that change what an op records: ``no_grad``, ``detect_anomaly`` and ``scope``.
+
+All three live in one ``ContextVar`` holding an immutable ``Mode``, so an op reads its
+recording mode with a single ``get()`` and the common case (recording, no anomaly check,
+no scope) is one identity comparison. Context variables keep threads and asyncio tasks
+from leaking a ``no_grad`` into each other.
+"""
+
+from __future__ import annotations
+
+import contextlib
+from collections.abc import Iterator
+from contextvars import ContextVar, Token
+from dataclasses import dataclass
+from typing import Any
+
+
+
+class Scope:
+    """A named group of nodes (for example one sigmoid gate, one neuron).
+
+    Nodes created inside ``with scope(name):`` record the innermost ``Scope``; nested
+    scopes point to their ``parent``. Renderers draw a scope as a cluster or collapse it
+    into one gate. Two ``with`` blocks with the same name are two distinct scopes.
+    """
+
+    __slots__ = ("name", "parent")
+
+    def __init__(self, name: str, parent: Scope | None = None) -> None:
+        self.name = name
+        self.parent = parent
+
+    def path(self) -> tuple[Scope, ...]:
+        """This scope and its ancestors, outermost first."""
+        chain: list[Scope] = []
+        node: Scope | None = self
+        while node is not None:
+            chain.append(node)
+            node = node.parent
+        return tuple(reversed(chain))
+
+    def __repr__(self) -> str:
+        return f"Scope({'/'.join(s.name for s in self.path())!r})"
+
+
+@dataclass(frozen=True)
+class Mode:
+    """What ops do in the current context."""
+
+    recording: bool = True
+    check_anomaly: bool = False
+    scope: Scope | None = None
+
+
+DEFAULT_MODE = Mode()
+CURRENT_MODE: ContextVar[Mode] = ContextVar("gradtrace_mode", default=DEFAULT_MODE)
+
+
+def _derive(**changes: Any) -> Mode:
+    current = CURRENT_MODE.get()
+    fields = {"recording": current.recording, "check_anomaly": current.check_anomaly, "scope": current.scope}
+    fields.update(changes)
+    new = Mode(**fields)
+    # reuse the shared default object so the ops' fast path (an identity test) still applies
+    return DEFAULT_MODE if new == DEFAULT_MODE else new
+
+
+@contextlib.contextmanager
+def _replace_mode(**changes: Any) -> Iterator[None]:
+    token = CURRENT_MODE.set(_derive(**changes))
+    try:
+        yield
+    finally:
+        CURRENT_MODE.reset(token)
+
+
+class no_grad(contextlib.ContextDecorator):  # noqa: N801 - named like torch.no_grad, which users know
+    """Ops record nothing inside this block: results are plain leaves (``op == ""``).
+
+    Usable as a context manager or a decorator; local to the thread or task (contextvars).
+
+    >>> from autograd import Value
+    >>> x = Value(2.0)
+    >>> with no_grad():
+    ...     y = x * 3
+    >>> y.op, y.inputs
+    ('', ())
+    """
+
+    def __init__(self) -> None:
+        self._tokens: list[Token[Mode]] = []
+
+    def _recreate_cm(self) -> no_grad:
+        # a fresh instance per decorated call, so recursion and threads never share tokens
+        return type(self)()
+
+    def __enter__(self) -> None:
+        self._tokens.append(CURRENT_MODE.set(_derive(recording=False)))
+
+    def __exit__(self, *exc: object) -> None:
+        CURRENT_MODE.reset(self._tokens.pop())
+
+
+def is_recording() -> bool:
+    """True unless inside ``no_grad``."""
+    return CURRENT_MODE.get().recording
+
+
+@contextlib.contextmanager
+def detect_anomaly() -> Iterator[None]:
+    """Raise ``FloatingPointError`` at the first op whose value or local gradient is nan or inf.
+
+    The message names the op, its operands' values and their labels.
+
+    >>> from autograd import Value
+    >>> with detect_anomaly():
+    ...     Value(0.0, label="x").log()
+    Traceback (most recent call last):
+    ...
+    FloatingPointError: log produced value -inf (local gradients (inf,)) from inputs x=0.0
+    """
+    with _replace_mode(check_anomaly=True):
+        yield
+
+
+@contextlib.contextmanager
+def scope(name: str) -> Iterator[Scope]:
+    """Group the nodes created inside the block under a named ``Scope`` (nested scopes nest).
+
+    >>> from autograd import Value
+    >>> x = Value(1.0)
+    >>> with scope("sigmoid gate") as gate:
+    ...     y = 1 / (1 + (-x).exp())
+    >>> y.scope is gate
+    True
+    """
+    if not isinstance(name, str):
+        raise TypeError(f"scope name must be a str, not {type(name).__name__}")
+    group = Scope(name, CURRENT_MODE.get().scope)
+    with _replace_mode(scope=group):
+        yield group
+
+
+def current_scope() -> Scope | None:
+    """The innermost open ``Scope``, or None."""
+    return CURRENT_MODE.get().scope
