@@ -21,7 +21,7 @@ from autograd.value import Value, as_number
 class BackwardEdge(NamedTuple):
     """What one node sent to one of its inputs during backward."""
 
-    index: int  # position in node.inputs (``a*a`` has edges 0 and 1 to the same Value)
+    position: int  # index in node.inputs (``a*a`` has edges 0 and 1 to the same Value)
     input_node: Value
     local_grad: float  # ∂node/∂input, recorded when the node was made
     contribution: float  # local_grad × node's gradient
@@ -97,7 +97,7 @@ def _propagate(order: Sequence[Value], on_step: Callable[[BackwardStep], None] |
                 if len(inputs) == 1:
                     inputs[0].grad += node.local_grads[0] * g
                 else:
-                    for child, local in zip(inputs, node.local_grads):
+                    for child, local in zip(inputs, node.local_grads, strict=True):
                         child.grad += local * g
         return
     # the observed loop does the same arithmetic and reports each step
@@ -107,10 +107,10 @@ def _propagate(order: Sequence[Value], on_step: Callable[[BackwardStep], None] |
             continue
         g = node.grad
         edges = []
-        for index, (child, local) in enumerate(zip(inputs, node.local_grads)):
+        for position, (child, local) in enumerate(zip(inputs, node.local_grads, strict=True)):
             contribution = local * g
             child.grad += contribution
-            edges.append(BackwardEdge(index, child, local, contribution, child.grad))
+            edges.append(BackwardEdge(position, child, local, contribution, child.grad))
         on_step(BackwardStep(node, g, tuple(edges)))
 
 

@@ -121,7 +121,7 @@ def dot(ws: Sequence[Operand], xs: Sequence[Operand], bias: Operand | None = Non
     inputs: list[Value] = []
     local_grads: list[float] = []
     total = 0.0
-    for index, (w_item, x_item) in enumerate(zip(ws, xs)):
+    for index, (w_item, x_item) in enumerate(zip(ws, xs, strict=True)):
         w = _operand(w_item, "dot", f"ws[{index}]")
         x = _operand(x_item, "dot", f"xs[{index}]")
         w_data = w.data if isinstance(w, Value) else w

@@ -56,7 +56,7 @@ def gradcheck(
             raise TypeError(f"gradcheck: input {index} must be a Value or a real number, got {type(item).__name__}")
         point.append(number)
         labels.append(item.label if isinstance(item, Value) and item.label else f"input {index}")
-    leaves = [Value(x, label=label) for x, label in zip(point, labels)]
+    leaves = [Value(x, label=label) for x, label in zip(point, labels, strict=True)]
     out = fn(*leaves)
     if not isinstance(out, Value):
         raise TypeError(f"gradcheck: fn must return a Value, got {type(out).__name__}")
@@ -70,7 +70,9 @@ def gradcheck(
         ok = difference <= atol + rtol * abs(numeric) or (math.isnan(analytic) and math.isnan(numeric))
         failed = failed or not ok
         mark = "ok" if ok else "MISMATCH"
-        lines.append(f"  {labels[index]}: analytic {analytic:.10g}, numeric {numeric:.10g}, |diff| {difference:.3g}  {mark}")
+        lines.append(
+            f"  {labels[index]}: analytic {analytic:.10g}, numeric {numeric:.10g}, |diff| {difference:.3g}  {mark}"
+        )
     if failed:
         raise GradcheckError(f"gradcheck failed (eps={eps}, atol={atol}, rtol={rtol}):\n" + "\n".join(lines))
     return True

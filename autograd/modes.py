@@ -9,11 +9,11 @@ from leaking a ``no_grad`` into each other.
 from __future__ import annotations
 
 import contextlib
+import dataclasses
 from collections.abc import Iterator
 from contextvars import ContextVar, Token
 from dataclasses import dataclass
 from typing import Any
-
 
 
 class Scope:
@@ -57,10 +57,7 @@ CURRENT_MODE: ContextVar[Mode] = ContextVar("gradtrace_mode", default=DEFAULT_MO
 
 
 def _derive(**changes: Any) -> Mode:
-    current = CURRENT_MODE.get()
-    fields = {"recording": current.recording, "check_anomaly": current.check_anomaly, "scope": current.scope}
-    fields.update(changes)
-    new = Mode(**fields)
+    new = dataclasses.replace(CURRENT_MODE.get(), **changes)
     # reuse the shared default object so the ops' fast path (an identity test) still applies
     return DEFAULT_MODE if new == DEFAULT_MODE else new
 

@@ -105,19 +105,19 @@ class Value:
     def const(self) -> float | None:
         """The number operand of this op (``2`` in ``x * 2``) or its parameter (a leaky ReLU's slope), else None."""
         extra = self._extra
-        return extra.const if type(extra) is NodeExtra else extra
+        return extra.const if isinstance(extra, NodeExtra) else extra
 
     @property
     def const_left(self) -> bool:
         """True when the number was the left operand (``1 / x``, ``2 - x``)."""
         extra = self._extra
-        return type(extra) is NodeExtra and extra.const_left
+        return isinstance(extra, NodeExtra) and extra.const_left
 
     @property
     def scope(self) -> Scope | None:
         """The innermost ``autograd.scope`` this node was made in, or None."""
         extra = self._extra
-        return extra.scope if type(extra) is NodeExtra else None
+        return extra.scope if isinstance(extra, NodeExtra) else None
 
     def __repr__(self) -> str:
         parts = [f"data={round(self.data, 4)!r}", f"grad={round(self.grad, 4)!r}"]
@@ -134,13 +134,13 @@ class Value:
             return _make(self.data + other.data, "+", (self, other), _ONE_ONE)
         c = as_number(other)
         if c is None:
-            return NotImplemented
+            raise _bad_operand('+', self, other)
         return _make(self.data + c, "+", (self,), _ONE, c)
 
     def __radd__(self, other: Operand) -> Value:
         c = as_number(other)
         if c is None:
-            return NotImplemented
+            raise _bad_operand('+', other, self)
         return _make(c + self.data, "+", (self,), _ONE, NodeExtra(c, True))
 
     def __sub__(self, other: Operand) -> Value:
@@ -149,13 +149,13 @@ class Value:
             return _make(self.data - other.data, "-", (self, other), _ONE_MINUS_ONE)
         c = as_number(other)
         if c is None:
-            return NotImplemented
+            raise _bad_operand('-', self, other)
         return _make(self.data - c, "-", (self,), _ONE, c)
 
     def __rsub__(self, other: Operand) -> Value:
         c = as_number(other)
         if c is None:
-            return NotImplemented
+            raise _bad_operand('-', other, self)
         return _make(c - self.data, "-", (self,), _MINUS_ONE, NodeExtra(c, True))
 
     def __mul__(self, other: Operand) -> Value:
@@ -164,13 +164,13 @@ class Value:
             return _make(self.data * other.data, "*", (self, other), (other.data, self.data))
         c = as_number(other)
         if c is None:
-            return NotImplemented
+            raise _bad_operand('*', self, other)
         return _make(self.data * c, "*", (self,), (c,), c)
 
     def __rmul__(self, other: Operand) -> Value:
         c = as_number(other)
         if c is None:
-            return NotImplemented
+            raise _bad_operand('*', other, self)
         return _make(c * self.data, "*", (self,), (c,), NodeExtra(c, True))
 
     def __neg__(self) -> Value:
@@ -185,14 +185,14 @@ class Value:
             return _make(out, "/", (self, other), (numerics.divide(1.0, b), numerics.divide(-out, b)))
         c = as_number(other)
         if c is None:
-            return NotImplemented
+            raise _bad_operand('/', self, other)
         return _make(numerics.divide(self.data, c), "/", (self,), (numerics.divide(1.0, c),), c)
 
     def __rtruediv__(self, other: Operand) -> Value:
         """c / a;  ∂/∂a = -c/a²  (``1 / x`` is the cs231n ``1/x`` gate)."""
         c = as_number(other)
         if c is None:
-            return NotImplemented
+            raise _bad_operand('/', other, self)
         out = numerics.divide(c, self.data)
         return _make(out, "/", (self,), (numerics.divide(-out, self.data),), NodeExtra(c, True))
 
@@ -205,13 +205,13 @@ class Value:
             return _make(out, "**", (self, other), (_pow_base_grad(a, b), _pow_exponent_grad(a, b, out)))
         c = as_number(other)
         if c is None:
-            return NotImplemented
+            raise _bad_operand('**', self, other)
         return _make(numerics.power(a, c), "**", (self,), (_pow_base_grad(a, c),), c)
 
     def __rpow__(self, other: Operand) -> Value:
         c = as_number(other)
         if c is None:
-            return NotImplemented
+            raise _bad_operand('**', other, self)
         out = numerics.power(c, self.data)
         return _make(out, "**", (self,), (_pow_exponent_grad(c, self.data, out),), NodeExtra(c, True))
 
@@ -299,6 +299,12 @@ class Value:
         from autograd.backprop import backward
 
         backward(self, grad, on_step=on_step)
+
+
+def _bad_operand(op: str, left: object, right: object) -> TypeError:
+    # Raised here rather than returning NotImplemented: Python's fallback for sequences
+    # ("can't multiply sequence by non-int of type 'Value'") would not name the culprit.
+    return TypeError(f"unsupported operand type(s) for {op}: {type(left).__name__!r} and {type(right).__name__!r}")
 
 
 def _pow_base_grad(a: float, b: float) -> float:

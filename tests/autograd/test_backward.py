@@ -1,0 +1,118 @@
+"""Backprop semantics: repeated calls, shared sub-expressions, depth, order and the observable steps."""
+
+from __future__ import annotations
+
+import pytest
+
+from autograd import Value, backward_steps, gradients, topological_order
+
+
+def test_repeated_backward_accumulates_only_in_leaves() -> None:
+    x = Value(2.0)
+    y = x * x
+    z = 3 * y
+    z.backward()
+    assert (x.grad, y.grad) == (12.0, 3.0)
+    z.backward()
+    assert x.grad == 24.0  # leaves accumulate, like PyTorch (micrograd would give 36)
+    assert y.grad == 3.0  # non-leaf gradients are reset and recomputed each call
+
+
+def test_shared_subexpression_sums_all_paths() -> None:
+    a = Value(1.5)
+    b = a + a
+    c = b * b
+    c.backward()
+    assert b.grad == 2 * b.data
+    assert a.grad == 8 * a.data  # dc/da = 2b · 2
+
+
+def test_square_records_its_input_twice() -> None:
+    a = Value(3.0)
+    sq = a * a
+    assert sq.inputs == (a, a)
+    assert sq.local_grads == (3.0, 3.0)
+    sq.backward()
+    assert a.grad == 6.0
+
+
+def test_deep_chain_of_a_million_ops() -> None:
+    v = root = Value(1.0)
+    for _ in range(1_000_000):
+        v = v * 1.0
+    v.backward()
+    assert root.grad == 1.0
+
+
+def test_backward_seed_scales_gradients() -> None:
+    x = Value(2.0)
+    (x * 5).backward(0.5)
+    assert x.grad == 2.5
+
+
+def test_backward_on_a_leaf() -> None:
+    x = Value(2.0)
+    x.backward()
+    x.backward()
+    assert x.grad == 2.0
+
+
+def test_backward_rejects_a_non_number_seed() -> None:
+    with pytest.raises(TypeError, match="grad must be a real number"):
+        Value(1.0).backward("1")  # type: ignore[arg-type]
+
+
+def test_topological_order_puts_inputs_first_and_is_deterministic() -> None:
+    def build():
+        x, y = Value(1.0, label="x"), Value(2.0, label="y")
+        h = (x * y).tanh()
+        return h + x * h
+
+    order = topological_order(build())
+    position = {id(node): i for i, node in enumerate(order)}
+    for node in order:
+        for child in node.inputs:
+            assert position[id(child)] < position[id(node)]
+    assert len(order) == len({id(n) for n in order})
+    describe = [(n.op, n.label) for n in order]
+    assert describe == [(n.op, n.label) for n in topological_order(build())]
+    assert order[-1].op == "+"
+
+
+def test_backward_steps_record_every_non_leaf_with_its_contributions() -> None:
+    x = Value(3.0, label="x")
+    y = x * x
+    z = y + x
+    steps = backward_steps(z)
+    assert [s.node for s in steps] == [z, y]
+    first, second = steps
+    assert first.grad == 1.0
+    assert [(e.input_node, e.contribution) for e in first.edges] == [(y, 1.0), (x, 1.0)]
+    # x is reached three times: from z (1), then twice from y (3 each); the running sum is visible
+    assert [(e.position, e.local_grad, e.contribution, e.accumulated) for e in second.edges] == [
+        (0, 3.0, 3.0, 4.0),
+        (1, 3.0, 3.0, 7.0),
+    ]
+    assert x.grad == 7.0
+
+
+def test_gradients_of_a_group_leave_grads_untouched() -> None:
+    x = Value(0.5)
+    s = 1 / (1 + (-x).exp())
+    out = s * 2
+    out.backward()
+    before = [(n, n.grad) for n in topological_order(out)]
+    sigma = s.data
+    (local,) = gradients(s, [x])
+    assert local == pytest.approx(sigma * (1 - sigma), rel=1e-15)
+    assert [(n, n.grad) for n in topological_order(out)] == before
+    assert gradients(s, [s]) == (1.0,)
+    assert gradients(s, [Value(1.0)]) == (0.0,)
+
+
+def test_gradients_stop_at_the_group_inputs() -> None:
+    a = Value(2.0)
+    inner = a * a  # outside the group
+    group_out = inner.exp()
+    (local,) = gradients(group_out, [inner])
+    assert local == pytest.approx(group_out.data)

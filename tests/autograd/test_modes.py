@@ -1,0 +1,105 @@
+"""no_grad, detect_anomaly and scope."""
+
+from __future__ import annotations
+
+import threading
+
+import pytest
+
+from autograd import Value, current_scope, detect_anomaly, is_recording, no_grad, scope
+
+
+def test_no_grad_makes_plain_leaves() -> None:
+    x = Value(2.0)
+    with no_grad():
+        assert not is_recording()
+        y = x * 3 + 1
+    assert is_recording()
+    assert (y.data, y.op, y.inputs, y.local_grads, y.const) == (7.0, "", (), (), None)
+    z = x * 3
+    assert z.inputs == (x,)
+
+
+def test_no_grad_as_decorator_and_recursion() -> None:
+    @no_grad()
+    def depth(v: Value, n: int) -> Value:
+        return v if n == 0 else depth(v * 2, n - 1)
+
+    out = depth(Value(1.0), 5)
+    assert out.data == 32.0 and out.op == ""
+    assert is_recording()
+
+
+def test_no_grad_does_not_leak_into_other_threads() -> None:
+    seen: list[bool] = []
+    started, release = threading.Event(), threading.Event()
+
+    def worker() -> None:
+        started.wait(5)
+        seen.append(is_recording())
+        seen.append(bool((Value(1.0) * 2).inputs))
+        release.set()
+
+    thread = threading.Thread(target=worker)
+    thread.start()
+    with no_grad():
+        started.set()
+        assert release.wait(5)
+    thread.join(5)
+    assert seen == [True, True]
+
+
+def test_detect_anomaly_names_the_op_inputs_and_labels() -> None:
+    x = Value(0.0, label="x")
+    with detect_anomaly(), pytest.raises(FloatingPointError) as info:
+        x.log()
+    message = str(info.value)
+    assert message.startswith("log produced value -inf") and "x=0.0" in message
+
+    a, b = Value(1.0, label="a"), Value(0.0, label="b")
+    with detect_anomaly(), pytest.raises(FloatingPointError, match=r"/ produced value inf .*a=1\.0, b=0\.0"):
+        a / b
+    with detect_anomaly(), pytest.raises(FloatingPointError, match="sqrt produced a non-finite local gradient"):
+        Value(0.0).sqrt()
+    with detect_anomaly(), pytest.raises(FloatingPointError, match=r"constant=0\.0"):
+        Value(2.0, label="n") / 0
+
+
+def test_without_detect_anomaly_nan_is_silent_ieee() -> None:
+    assert Value(-1.0).log().data != Value(-1.0).log().data  # nan
+
+
+def test_detect_anomaly_passes_finite_ops() -> None:
+    with detect_anomaly():
+        y = (Value(2.0) * 3).exp()
+    y.backward()
+    assert y.inputs
+
+
+def test_scope_records_nested_groups_on_op_nodes_only() -> None:
+    x = Value(1.0)
+    assert current_scope() is None
+    with scope("neuron") as outer:
+        leaf = Value(2.0)
+        y = x * leaf
+        with scope("activation") as inner:
+            z = y.tanh()
+        assert current_scope() is outer
+    assert current_scope() is None
+    assert leaf.scope is None and y.scope is outer and z.scope is inner
+    assert inner.parent is outer and inner.path() == (outer, inner)
+    assert repr(inner) == "Scope('neuron/activation')"
+    assert (x * 2).scope is None
+
+
+def test_scope_keeps_constants_and_sides() -> None:
+    x = Value(2.0)
+    with scope("gate"):
+        r = 1 / x
+        d = x - 3
+    assert (r.const, r.const_left, d.const, d.const_left) == (1.0, True, 3.0, False)
+
+
+def test_scope_needs_a_string_name() -> None:
+    with pytest.raises(TypeError, match="scope name must be a str"), scope(3):  # type: ignore[arg-type]
+        pass
