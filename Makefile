@@ -17,7 +17,7 @@ $(CORE_STAMP): pyproject.toml | $(BIN)/python
 	touch $@
 
 $(DEV_STAMP): pyproject.toml | $(BIN)/python
-	$(PIP) -e '.[dev,bench,notebooks]'
+	$(PIP) -e '.[dev,bench]'
 	touch $@ $(CORE_STAMP)
 
 demo: $(CORE_STAMP)
