@@ -40,5 +40,18 @@ unit: $(DEV_STAMP)
 bench: $(DEV_STAMP)
 	$(BIN)/python benchmarks/engine_vs_micrograd.py
 
+# Open the notebooks in JupyterLab (installs the notebooks extra).
+notebooks: $(DEV_STAMP)
+	$(PIP) -e '.[notebooks]'
+	@scripts/ensure-system-deps graphviz
+	$(BIN)/jupyter lab notebooks/
+
+# Execute every notebook and render it to HTML for reading, in out/notebooks/.
+notebooks-html: $(DEV_STAMP)
+	$(PIP) -e '.[notebooks]'
+	@scripts/ensure-system-deps graphviz
+	MPLBACKEND=Agg $(BIN)/jupyter nbconvert --to html --execute --ExecutePreprocessor.timeout=120 \
+		--output-dir out/notebooks notebooks/*.ipynb
+
 clean:
 	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache build *.egg-info
