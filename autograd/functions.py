@@ -121,18 +121,32 @@ def dot(ws: Sequence[Operand], xs: Sequence[Operand], bias: Operand | None = Non
     inputs: list[Value] = []
     local_grads: list[float] = []
     total = 0.0
-    for index, (w_item, x_item) in enumerate(zip(ws, xs, strict=True)):
-        w = _operand(w_item, "dot", f"ws[{index}]")
-        x = _operand(x_item, "dot", f"xs[{index}]")
-        w_data = w.data if isinstance(w, Value) else w
-        x_data = x.data if isinstance(x, Value) else x
-        total += w_data * x_data
-        if isinstance(w, Value):
-            inputs.append(w)
-            local_grads.append(x_data)
-        if isinstance(x, Value):
-            inputs.append(x)
-            local_grads.append(w_data)
+    if all(isinstance(w, Value) for w in ws) and all(isinstance(x, (Value, float)) for x in xs):
+        # fast path for a neuron's w·x: no per-item operand checks or error strings
+        for w, x in zip(ws, xs, strict=True):
+            w_data = w.data  # type: ignore[union-attr]
+            if isinstance(x, Value):
+                x_data = x.data
+                inputs += (w, x)  # type: ignore[arg-type]
+                local_grads += (x_data, w_data)
+            else:
+                x_data = float(x)  # a numpy float64 becomes a plain float
+                inputs.append(w)  # type: ignore[arg-type]
+                local_grads.append(x_data)
+            total += w_data * x_data
+    else:
+        for index, (w_item, x_item) in enumerate(zip(ws, xs, strict=True)):
+            w = _operand(w_item, "dot", f"ws[{index}]")
+            x = _operand(x_item, "dot", f"xs[{index}]")
+            w_data = w.data if isinstance(w, Value) else w
+            x_data = x.data if isinstance(x, Value) else x
+            total += w_data * x_data
+            if isinstance(w, Value):
+                inputs.append(w)
+                local_grads.append(x_data)
+            if isinstance(x, Value):
+                inputs.append(x)
+                local_grads.append(w_data)
     constant: float | None = None
     if bias is not None:
         b = _operand(bias, "dot", "bias")

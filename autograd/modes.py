@@ -9,11 +9,9 @@ from leaking a ``no_grad`` into each other.
 from __future__ import annotations
 
 import contextlib
-import dataclasses
 from collections.abc import Iterator
 from contextvars import ContextVar, Token
-from dataclasses import dataclass
-from typing import Any
+from typing import Any, NamedTuple
 
 
 class Scope:
@@ -43,9 +41,8 @@ class Scope:
         return f"Scope({'/'.join(s.name for s in self.path())!r})"
 
 
-@dataclass(frozen=True)
-class Mode:
-    """What ops do in the current context."""
+class Mode(NamedTuple):
+    """What ops do in the current context (a NamedTuple: cheap to create on every ``scope`` entry)."""
 
     recording: bool = True
     check_anomaly: bool = False
@@ -57,7 +54,7 @@ CURRENT_MODE: ContextVar[Mode] = ContextVar("gradtrace_mode", default=DEFAULT_MO
 
 
 def _derive(**changes: Any) -> Mode:
-    new = dataclasses.replace(CURRENT_MODE.get(), **changes)
+    new = CURRENT_MODE.get()._replace(**changes)
     # reuse the shared default object so the ops' fast path (an identity test) still applies
     return DEFAULT_MODE if new == DEFAULT_MODE else new
 
@@ -120,9 +117,11 @@ def detect_anomaly() -> Iterator[None]:
         yield
 
 
-@contextlib.contextmanager
-def scope(name: str) -> Iterator[Scope]:
+class scope:  # noqa: N801 - used like a function: ``with scope("name") as group``
     """Group the nodes created inside the block under a named ``Scope`` (nested scopes nest).
+
+    A plain class rather than a generator-based context manager: networks enter one scope
+    per neuron per forward pass, so entering must be cheap.
 
     >>> from autograd import Value
     >>> x = Value(1.0)
@@ -131,11 +130,22 @@ def scope(name: str) -> Iterator[Scope]:
     >>> y.scope is gate
     True
     """
-    if not isinstance(name, str):
-        raise TypeError(f"scope name must be a str, not {type(name).__name__}")
-    group = Scope(name, CURRENT_MODE.get().scope)
-    with _replace_mode(scope=group):
-        yield group
+
+    __slots__ = ("_name", "_token")
+
+    def __init__(self, name: str) -> None:
+        if not isinstance(name, str):
+            raise TypeError(f"scope name must be a str, not {type(name).__name__}")
+        self._name = name
+
+    def __enter__(self) -> Scope:
+        current = CURRENT_MODE.get()
+        group = Scope(self._name, current.scope)
+        self._token = CURRENT_MODE.set(Mode(current.recording, current.check_anomaly, group))
+        return group
+
+    def __exit__(self, *exc: object) -> None:
+        CURRENT_MODE.reset(self._token)
 
 
 def current_scope() -> Scope | None:

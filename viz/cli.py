@@ -1,4 +1,9 @@
-"""The ``gradtrace`` command line: argument parsing only; every action is a library call."""
+"""The ``gradtrace`` command line: argument parsing only; every action is a library call.
+
+Exit status: 0 on success; 2 for a usage problem (argparse's convention): a bad expression or
+``--set`` (one line with the column, no traceback), an unknown scope, a graph too big for
+``--max-nodes``; 1 when rendering fails (``dot`` missing or too slow, the file not writable).
+"""
 
 from __future__ import annotations
 
@@ -6,23 +11,90 @@ import argparse
 import sys
 from collections.abc import Sequence
 
-from viz.demo import run_demo
+from viz.commands import render_expression
+from viz.demo import DEFAULT_OUT_DIR, run_demo
+from viz.dot_runner import DEFAULT_TIMEOUT, DotFailedError, DotNotFoundError, DotTimeoutError
+from viz.graph_model import DEFAULT_MAX_NODES
+from viz.options import RANKDIRS, STYLES
+from viz.palette import PALETTES
+from viz.render import FILE_FORMATS
+
+RENDER_EXAMPLE = (
+    'example: gradtrace render "1/(1+exp(-(w0*x0 + w1*x1 + w2)))" '
+    "--set w0=2 x0=-1 w1=-3 x1=-2 w2=-3 -o sigmoid.svg --style circuit"
+)
 
 
 def build_parser() -> argparse.ArgumentParser:
     """The argument parser for ``gradtrace`` and its subcommands."""
     parser = argparse.ArgumentParser(prog="gradtrace", description="A scalar autograd engine that shows its work.")
     commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
-    commands.add_parser("demo", help="work the cs231n sigmoid circuit", description=run_demo.__doc__)
+
+    demo = commands.add_parser("demo", help="work and draw the cs231n sigmoid circuit", description=run_demo.__doc__)
+    demo.add_argument("--out", default=DEFAULT_OUT_DIR, metavar="DIR",
+                      help="folder for the files (default: %(default)s)")
+
+    render = commands.add_parser(
+        "render",
+        help="draw the graph of an expression, with its gradients",
+        description="Build the graph of EXPRESSION, run backward, and write its diagram. Expressions take numbers, "
+        "variables, + - * / **, unary minus, parentheses, the engine's functions (exp, log, sqrt, tanh, sigmoid, "
+        'relu, ...) and scope("name", expr) to name a group.',
+        epilog=RENDER_EXAMPLE,
+    )
+    render.add_argument("expression", metavar="EXPRESSION", help="the expression, quoted")
+    render.add_argument("--set", dest="assignments", nargs="+", action="extend", default=[], metavar="NAME=VALUE",
+                        help="the value of each variable")
+    render.add_argument("-o", "--output", required=True, metavar="PATH", help="the file to write")
+    render.add_argument("--style", choices=STYLES, default="graph", help="diagram style (default: %(default)s)")
+    render.add_argument("--format", dest="output_format", choices=FILE_FORMATS,
+                        help="file format (default: from the file's suffix, else svg)")
+    render.add_argument("--collapse", nargs="*", metavar="NAME",
+                        help="draw these scopes as single gates (no names: every scope)")
+    render.add_argument("--rankdir", choices=RANKDIRS, default="LR", help="layout direction (default: %(default)s)")
+    render.add_argument("--precision", type=int, metavar="N",
+                        help="decimals shown (default: 4 for graph, 2 for circuit)")
+    render.add_argument("--palette", choices=sorted(PALETTES), default="default",
+                        help="colours; colorblind avoids red/green pairs (default: %(default)s)")
+    render.add_argument("--max-nodes", type=int, default=DEFAULT_MAX_NODES, metavar="N",
+                        help="collapse scopes past this many nodes; 0 for no limit (default: %(default)s)")
+    render.add_argument("--timeout", type=float, default=DEFAULT_TIMEOUT, metavar="SECONDS",
+                        help="stop Graphviz after this long (default: %(default)s)")
     return parser
 
 
 def main(argv: Sequence[str] | None = None) -> int:
     """Entry point: ``gradtrace COMMAND ...``; returns the exit status."""
     args = build_parser().parse_args(argv)
-    if args.command == "demo":
-        run_demo()
+    try:
+        if args.command == "demo":
+            run_demo(out_dir=args.out)
+        else:
+            written = render_expression(
+                args.expression,
+                args.assignments,
+                args.output,
+                output_format=args.output_format,
+                style=args.style,
+                collapse=False if args.collapse is None else (args.collapse or True),
+                rankdir=args.rankdir,
+                precision=args.precision,
+                palette=args.palette,
+                max_nodes=args.max_nodes or None,
+                timeout=args.timeout,
+            )
+            print(f"wrote {written}")
+    except (DotNotFoundError, DotTimeoutError, DotFailedError, OSError) as error:
+        print(f"gradtrace {args.command}: error: {_one_line(error)}", file=sys.stderr)
+        return 1
+    except ValueError as error:  # ExpressionError, TooManyNodesError, a bad option: the user's input
+        print(f"gradtrace {args.command}: error: {_one_line(error)}", file=sys.stderr)
+        return 2
     return 0
+
+
+def _one_line(error: Exception) -> str:
+    return " ".join(str(error).split())
 
 
 if __name__ == "__main__":

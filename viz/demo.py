@@ -1,10 +1,16 @@
-"""The README's main job (``make demo`` / ``gradtrace demo``): the cs231n sigmoid circuit, worked."""
+"""The README's main job (``make demo`` / ``gradtrace demo``): the cs231n sigmoid circuit, worked and drawn."""
 
 from __future__ import annotations
 
+import os
 from collections.abc import Callable
+from pathlib import Path
 
 from autograd.examples import sigmoid_circuit
+from viz.draw import draw
+from viz.render import render
+
+DEFAULT_OUT_DIR = "out"
 
 
 def circuit_table() -> str:
@@ -17,7 +23,29 @@ def circuit_table() -> str:
     return "\n".join(lines)
 
 
-def run_demo(echo: Callable[[str], None] = print) -> None:
-    """Print the sigmoid circuit f = 1/(1 + exp(−(w0·x0 + w1·x1 + w2))) at the cs231n inputs."""
+def write_sigmoid_diagrams(out_dir: str | os.PathLike[str]) -> list[tuple[str, Path]]:
+    """Draw the sigmoid circuit after backward as SVG: graph style, circuit style, circuit with the σ gate collapsed.
+
+    Returns (description, path) for each file written.
+    """
+    wires = sigmoid_circuit(gate_by_gate=True)
+    wires["f"].backward()
+    root, weights = wires["f"], [wires["w0"], wires["w1"], wires["w2"]]
+    folder = Path(out_dir)
+    drawings = [
+        ("graph style", "sigmoid-graph.svg", draw(root, style="graph", parameters=weights)),
+        ("circuit style (cs231n)", "sigmoid-circuit.svg", draw(root, style="circuit", parameters=weights)),
+        ("circuit style, sigmoid gate collapsed to σ", "sigmoid-circuit-collapsed.svg",
+         draw(root, style="circuit", parameters=weights, collapse=["sigmoid gate"])),
+    ]
+    return [(what, render(diagram, folder / name, format="svg")) for what, name, diagram in drawings]
+
+
+def run_demo(echo: Callable[[str], None] = print, out_dir: str | os.PathLike[str] = DEFAULT_OUT_DIR) -> None:
+    """Work the sigmoid circuit f = 1/(1 + exp(−(w0·x0 + w1·x1 + w2))) at the cs231n inputs and draw it as SVG."""
     echo("cs231n sigmoid circuit: f = 1 / (1 + exp(-(w0*x0 + w1*x1 + w2)))")
     echo(circuit_table())
+    for what, path in write_sigmoid_diagrams(out_dir):
+        echo(f"wrote {path}  ({what})")
+    # The nn part of the demo goes here once the nn issue lands: train the moons MLP and
+    # report where its files went, echoing one "wrote PATH  (what)" line per file as above.

@@ -1,0 +1,198 @@
+"""The JSON file a model is saved to, written atomically and validated completely before use.
+
+Format (UTF-8 JSON, one object)::
+
+    {
+     "format": "gradtrace-state",
+     "version": 1,
+     "module": "MLP",
+     "state": {
+      "layers.0.neurons.0.w.0": 0.6455...,
+      "layers.0.neurons.0.w.1": -0.2175...,
+      "layers.0.neurons.0.b": 0.0,
+      ...
+     }
+    }
+
+``module`` is the model's class name; ``state`` maps every name of ``Module.state_dict()``
+(parameters, then buffers such as BatchNorm's running statistics) to a finite number, in the
+model's order. Numbers are written with Python's shortest round-trip repr, so save → load
+restores every float bit for bit.
+
+Names ending in ``.<index>`` form a group (``...w.0``, ``...w.1`` are the group ``...w``); a group
+whose size differs between file and model is reported as a shape mismatch.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import json
+import math
+import os
+import re
+import tempfile
+from collections import Counter
+from collections.abc import Mapping, Sequence
+from typing import Any
+
+FORMAT = "gradtrace-state"
+VERSION = 1
+
+_INDEX_SUFFIX = re.compile(r"\.\d+$")
+
+
+class StateError(ValueError):
+    """A state dict or state file that does not fit the model; the message names the first mismatch."""
+
+
+def group_of(name: str) -> str:
+    """The group a state name belongs to: the name without a trailing ``.<index>``.
+
+    >>> group_of("layers.0.neurons.3.w.1"), group_of("layers.0.neurons.3.b")
+    ('layers.0.neurons.3.w', 'layers.0.neurons.3.b')
+    """
+    return _INDEX_SUFFIX.sub("", name)
+
+
+def check_state(expected: Sequence[str], state: object, source: str = "state") -> list[float]:
+    """The values of ``state`` in the order of ``expected``, after checking that they fit exactly.
+
+    Raises ``StateError`` naming the first mismatch, in the model's order: a missing name (or
+    a group of another size: a shape mismatch), a value that is not a number or not finite;
+    then the first name the model does not have.
+
+    >>> check_state(["w.0", "w.1"], {"w.0": 1.5, "w.1": -2})
+    [1.5, -2.0]
+    >>> check_state(["w.0", "w.1"], {"w.0": 1.5})
+    Traceback (most recent call last):
+    ...
+    nn.state_file.StateError: state: shape mismatch for 'w': 1 value(s) given, the model has 2
+    """
+    if not isinstance(state, Mapping):
+        raise StateError(f"{source}: expected a mapping of names to numbers, got {type(state).__name__}")
+    expected_groups = Counter(group_of(name) for name in expected)
+    given_groups = Counter(group_of(key) for key in state if isinstance(key, str))
+    values: list[float] = []
+    for name in expected:
+        if name not in state:
+            _raise_shape_mismatch(group_of(name), given_groups, expected_groups, source)
+            raise StateError(f"{source}: {name!r} is missing{_counts(state, expected)}")
+        values.append(_finite_number(state[name], name, source))
+    known = set(expected)
+    for key in state:
+        if key not in known:
+            if isinstance(key, str):
+                _raise_shape_mismatch(group_of(key), given_groups, expected_groups, source)
+            counts = _counts(state, expected)
+            raise StateError(f"{source}: unexpected name {key!r}, which the model does not have{counts}")
+    return values
+
+
+def _counts(state: Mapping[object, object], expected: Sequence[str]) -> str:
+    return f" ({len(state)} entries given, the model has {len(expected)})" if len(state) != len(expected) else ""
+
+
+def _raise_shape_mismatch(group: str, given: Counter[str], expected: Counter[str], source: str) -> None:
+    if given[group] and expected[group] and given[group] != expected[group]:
+        raise StateError(
+            f"{source}: shape mismatch for {group!r}: {given[group]} value(s) given, the model has {expected[group]}"
+        )
+
+
+def _finite_number(value: object, name: str, source: str) -> float:
+    if isinstance(value, bool) or not isinstance(value, int | float):
+        raise StateError(f"{source}: {name!r} must be a number, got {type(value).__name__} {value!r}")
+    try:
+        number = float(value)
+    except OverflowError:  # an integer too large for a float
+        number = math.inf
+    if not math.isfinite(number):
+        raise StateError(f"{source}: {name!r} is not finite ({value!r})")
+    return number
+
+
+def encode_state(module_type: str, state: Mapping[str, float]) -> str:
+    """The file text for ``state`` (see the module docstring); refuses non-finite numbers.
+
+    >>> print(encode_state("Neuron", {"w.0": 0.5, "b": 0.0}))
+    {
+     "format": "gradtrace-state",
+     "version": 1,
+     "module": "Neuron",
+     "state": {
+      "w.0": 0.5,
+      "b": 0.0
+     }
+    }
+    """
+    for name, value in state.items():
+        if not math.isfinite(value):
+            raise StateError(f"cannot save: {name!r} is not finite ({value!r}); a saved model must load again")
+    document = {"format": FORMAT, "version": VERSION, "module": module_type, "state": dict(state)}
+    return json.dumps(document, indent=1, allow_nan=False)
+
+
+def write_atomic(path: str | os.PathLike[str], text: str) -> None:
+    """Write ``text`` to ``path`` so that ``path`` holds either its old content or all of ``text``, never a part.
+
+    The text goes to a temporary file in the same directory, is flushed to disk, then renamed
+    over ``path`` (``os.replace`` is atomic within a file system).
+    """
+    target = os.fspath(path)
+    directory = os.path.dirname(os.path.abspath(target))
+    handle, temporary = tempfile.mkstemp(prefix=f".{os.path.basename(target)}.", suffix=".tmp", dir=directory)
+    try:
+        with os.fdopen(handle, "w", encoding="utf-8") as stream:
+            stream.write(text)
+            stream.flush()
+            os.fsync(stream.fileno())
+        os.chmod(temporary, 0o644)  # mkstemp creates 0600; a saved model is an ordinary readable file
+        os.replace(temporary, target)
+    except BaseException:
+        with contextlib.suppress(FileNotFoundError):
+            os.unlink(temporary)
+        raise
+
+
+def read_state_file(path: str | os.PathLike[str], module_type: str) -> Any:
+    """The ``state`` object of the file at ``path``, after checking the header (``check_state`` checks the entries).
+
+    Raises ``StateError`` for text that is not UTF-8 JSON, duplicate keys, a missing or wrong
+    ``format`` / ``version``, a file saved from another kind of module, or a ``state`` that is not an object.
+    """
+    where = os.fspath(path)
+    with open(where, "rb") as stream:
+        raw = stream.read()
+    try:
+        document = json.loads(raw.decode("utf-8"), object_pairs_hook=_without_duplicates)
+    except UnicodeDecodeError as error:
+        raise StateError(f"{where}: not UTF-8 text ({error.reason} at byte {error.start})") from None
+    except json.JSONDecodeError as error:
+        raise StateError(f"{where}: malformed JSON: {error.msg} at line {error.lineno} column {error.colno}") from None
+    except _DuplicateKeyError as error:
+        raise StateError(f"{where}: malformed JSON: key {error.args[0]!r} appears twice") from None
+    if not isinstance(document, dict):
+        raise StateError(f"{where}: expected a JSON object, got {type(document).__name__}")
+    if document.get("format") != FORMAT:
+        raise StateError(f"{where}: not a gradtrace state file (format is {document.get('format')!r}, not {FORMAT!r})")
+    if document.get("version") != VERSION:
+        raise StateError(f"{where}: unsupported version {document.get('version')!r} (this gradtrace reads {VERSION})")
+    if document.get("module") != module_type:
+        raise StateError(f"{where}: the file holds a {document.get('module')!r}, the model is a {module_type!r}")
+    state = document.get("state")
+    if not isinstance(state, dict):
+        raise StateError(f"{where}: 'state' must be an object of names to numbers, got {type(state).__name__}")
+    return state
+
+
+class _DuplicateKeyError(Exception):
+    pass
+
+
+def _without_duplicates(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
+    result: dict[str, Any] = {}
+    for key, value in pairs:
+        if key in result:
+            raise _DuplicateKeyError(key)
+        result[key] = value
+    return result

@@ -1,0 +1,95 @@
+"""The ``gradtrace`` command: render and demo, --help, and one-line errors with exit status 2."""
+
+from __future__ import annotations
+
+import shutil
+import subprocess
+import sys
+from collections.abc import Callable
+from pathlib import Path
+
+import pytest
+
+from viz.cli import main
+from viz.palette import PALETTES, gradient_fill
+
+SIGMOID = "1/(1+exp(-(w0*x0 + w1*x1 + w2)))"
+INPUTS = ["w0=2", "x0=-1", "w1=-3", "x1=-2", "w2=-3"]
+
+
+def test_render_writes_the_cs231n_circuit(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], svg_texts: Callable[[bytes], list[str]]
+) -> None:
+    out = tmp_path / "sigmoid.svg"
+    assert main(["render", SIGMOID, "--set", *INPUTS, "-o", str(out), "--style", "circuit"]) == 0
+    assert capsys.readouterr().out == f"wrote {out}\n"
+    texts = svg_texts(out.read_bytes())
+    for number in ["0.73", "1.00", "-0.20", "0.39", "-0.39", "-0.59", "0.20", "-0.53", "1.37", "0.37"]:
+        assert number in texts
+
+
+def test_render_options_reach_the_drawing(tmp_path: Path) -> None:
+    out = tmp_path / "g.dot"
+    expression = f'scope("sigmoid gate", {SIGMOID})'
+    arguments = ["render", expression, "--set", *INPUTS, "-o", str(out), "--collapse", "--precision", "3",
+                 "--rankdir", "TB", "--palette", "colorblind", "--format", "dot"]
+    assert main(arguments) == 0
+    source = out.read_text()
+    assert "rankdir=TB" in source and "data 0.731" in source and 's0 [label="σ"' in source
+    # the output's gradient 1 is the largest: the colorblind palette's strongest positive fill
+    assert f'fillcolor="{gradient_fill(1.0, 1.0, PALETTES["colorblind"])}"' in source
+
+
+def test_missing_variable_is_one_line_with_the_column(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    status = main(["render", SIGMOID, "--set", "w0=2", "x0=-1", "-o", str(tmp_path / "x.svg")])
+    error = capsys.readouterr().err
+    assert status == 2
+    assert error == "gradtrace render: error: column 20: no value for 'w1' (give one with --set w1=NUMBER)\n"
+    assert not (tmp_path / "x.svg").exists()
+
+
+@pytest.mark.parametrize(
+    ("arguments", "message"),
+    [
+        (["x +", "--set", "x=1"], "column 4: invalid syntax"),
+        (["foo(x)", "--set", "x=1"], "column 1: unknown function 'foo'"),
+        (["x", "--set", "x=one"], "--set 'x=one': 'one' is not a number"),
+        (["x", "--set", "x=1", "y=2"], "--set y: the expression has no variable 'y'"),
+        (["x * 2", "--set", "x=1", "--collapse", "layer"], "collapse: no group named 'layer'"),
+        (["x * 2", "--set", "x=1", "--precision", "99"], "precision must be an int from 0 to 20"),
+    ],
+)
+def test_usage_errors_exit_2_with_one_line(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], arguments: list[str], message: str
+) -> None:
+    assert main(["render", *arguments, "-o", str(tmp_path / "x.svg")]) == 2
+    error = capsys.readouterr().err
+    assert error.startswith("gradtrace render: error: ") and message in error
+    assert error.count("\n") == 1 and "Traceback" not in error
+
+
+def test_the_installed_command_has_help_for_every_subcommand() -> None:
+    command = shutil.which("gradtrace", path=str(Path(sys.executable).parent))
+    assert command is not None
+    for arguments in (["--help"], ["render", "--help"], ["demo", "--help"]):
+        result = subprocess.run([command, *arguments], capture_output=True, text=True, check=True)
+        assert result.stdout.startswith("usage: gradtrace")
+    render_help = subprocess.run([command, "render", "--help"], capture_output=True, text=True, check=True).stdout
+    for option in ("--set", "--output", "--style", "--format", "--collapse", "--rankdir", "--timeout"):
+        assert option in render_help
+
+
+def test_a_bad_expression_from_the_shell_exits_2_without_a_traceback() -> None:
+    command = [sys.executable, "-m", "viz.cli", "render", "x // 2", "--set", "x=1", "-o", "unused.svg"]
+    result = subprocess.run(command, capture_output=True, text=True)
+    assert result.returncode == 2
+    assert result.stderr == "gradtrace render: error: column 3: operator '//' is not supported (use + - * / **)\n"
+
+
+def test_demo_writes_both_styles_and_says_where(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["demo", "--out", str(tmp_path)]) == 0
+    printed = capsys.readouterr().out
+    for name in ("sigmoid-graph.svg", "sigmoid-circuit.svg", "sigmoid-circuit-collapsed.svg"):
+        path = tmp_path / name
+        assert path.read_bytes().startswith(b"<?xml") and f"wrote {path}" in printed
+    assert "0.7311" in printed  # the worked table comes first

@@ -1,0 +1,115 @@
+"""Drawing options and what each style writes."""
+
+from __future__ import annotations
+
+import pytest
+
+from autograd import Value
+from viz import PALETTES, DrawOptions, describe, draw, draw_model
+from viz.labels import gate_text
+
+
+def worked(out: Value) -> Value:
+    out.backward()
+    return out
+
+
+@pytest.mark.parametrize(
+    ("build", "text"),
+    [
+        (lambda x: -x, "*-1"),
+        (lambda x: 1 + x, "+1"),
+        (lambda x: x + 1, "+1"),
+        (lambda x: x + -3, "-3"),
+        (lambda x: 1 / x, "1/x"),
+        (lambda x: x / 2, "x/2"),
+        (lambda x: 2 - x, "2-x"),
+        (lambda x: x**2, "x**2"),
+        (lambda x: 3 * x, "*3"),
+        (lambda x: x.exp(), "exp"),
+        (lambda x: x.sigmoid(), "σ"),
+        (lambda x: x.leaky_relu(0.1), "leaky_relu(0.1)"),
+    ],
+)
+def test_circuit_gates_fold_their_constant(build: object, text: str) -> None:
+    out = build(Value(0.5))  # type: ignore[operator]
+    assert gate_text(out.op, out.const, out.const_left) == text
+    source = draw(out, style="circuit").source
+    assert f"label={text} " in source or f'label="{text}"' in source
+    assert "_const" not in source  # no constant nodes in the circuit style
+
+
+def test_graph_style_draws_a_constant_node_beside_its_op() -> None:
+    source = draw(1 / Value(4.0, label="x")).source
+    assert "g1_const [label=1 " in source and "g1_const -> g1" in source
+    assert "rank=same" in source
+
+
+def test_show_chooses_the_fields() -> None:
+    out = worked(Value(2.0, label="x") * 3)
+    assert "{x|data 2.0000|grad 3.0000}" in draw(out).source
+    assert "{x|grad 3.0000}" in draw(out, show=["label", "grad"]).source
+    assert "{data 2.00}" in draw(out, show="data", precision=2).source
+    circuit = draw(out, style="circuit", show=["data"], legend=False).source
+    assert "3.00" not in circuit and "&#160;" in circuit  # the gradient row stays, empty, to keep the rule centred
+    assert "x_name" not in draw(out, style="circuit", show=[]).source
+
+
+def test_number_format_and_rankdir() -> None:
+    out = worked(Value(1234.5678, label="x") * 1)
+    assert "data 1.23e+03" in draw(out, number_format=".3g").source
+    top_down = draw(out, rankdir="TB").source
+    assert "rankdir=TB" in top_down and "x|data 1234.5678|grad 1.0000" in top_down and "{x|" not in top_down
+    assert "<VR/>" in draw(out, style="circuit", rankdir="TB").source
+
+
+def test_palettes_change_the_colours() -> None:
+    out = worked(Value(-2.0, label="x") * Value(3.0, label="y"))
+    default = draw(out, style="circuit").source
+    colorblind = draw(out, style="circuit", palette="colorblind").source
+    assert PALETTES["default"].value_text in default and PALETTES["default"].value_text not in colorblind
+    assert PALETTES["colorblind"].grad_text in colorblind and PALETTES["colorblind"].negative != "#d6604d"
+
+
+def test_fill_encodes_sign_and_magnitude_with_a_legend() -> None:
+    x, y = Value(-2.0, label="x"), Value(3.0, label="y")
+    out = worked(x * y)
+    source = draw(out).source
+    palette = PALETTES["default"]
+    # x.grad = 3 is the largest |gradient|: the strongest positive colour; y.grad = -2 a red tone
+    assert 'n0 [label="{x|data -2.0000|grad 3.0000}"' in source
+    assert "fillcolor=\"#5fa3cc\"" in source.split("n0 [", 1)[1].split("\n", 1)[0]
+    # the legend's scale runs from -3 to 3, white at 0
+    assert "gradient</FONT>" in source and ">-3.0000</TD>" in source and ">3.0000</TD>" in source
+    assert f'BGCOLOR="{palette.neutral}" BORDER="1" COLOR="{palette.faint}" WIDTH="60">0.0000' in source
+    assert "gradient</FONT>" not in draw(out, legend=False).source
+
+
+def test_a_player_can_redraw_a_relabelled_model_with_the_same_ids() -> None:
+    out = worked(Value(2.0, label="x") * Value(3.0, label="y"))
+    model = describe(out)
+    options = DrawOptions.build(style="circuit", gradient_scale=3.0)
+    before = draw_model(model.with_gradients({node.id: None for node in model.values}), options).source
+    after = draw_model(model, options).source
+    assert before.count("—</FONT>") == 3 and "—</FONT>" not in after.split("label=<<TABLE", 1)[1]
+    ids = [line.split("id=")[1].split()[0] for line in after.splitlines() if "id=" in line]
+    assert ids == [line.split("id=")[1].split()[0] for line in before.splitlines() if "id=" in line]
+
+
+@pytest.mark.parametrize(
+    ("options", "message"),
+    [
+        ({"style": "fancy"}, "unknown style 'fancy'"),
+        ({"rankdir": "RL"}, "unknown rankdir 'RL'"),
+        ({"show": ["value"]}, "unknown fields \\['value'\\]"),
+        ({"precision": 2, "number_format": ".2f"}, "not both"),
+        ({"precision": -1}, "precision must be"),
+        ({"number_format": "d"}, "not a format spec for floats"),
+        ({"palette": "neon"}, "unknown palette 'neon'"),
+        ({"on_overflow": "ignore"}, "on_overflow must be"),
+    ],
+)
+def test_bad_options_are_clear_errors(options: dict[str, object], message: str) -> None:
+    out = Value(1.0) * 2
+    with pytest.raises(ValueError, match=message):
+        draw(out, max_nodes=1, **options)  # type: ignore[arg-type]

@@ -1,0 +1,348 @@
+"""The graph model: a deterministic, style-independent description of what a diagram shows.
+
+``describe(root)`` walks a ``Value`` graph once and returns a ``GraphModel`` made of plain
+frozen dataclasses: the visible values (``ValueNode``), the operations (``Gate``), one
+``InputEdge`` per use of a value by a gate (``a*a`` has two), and the named groups. Both
+styles draw from it, and a step-through player can lay it out once and re-label it per
+frame (``GraphModel.with_gradients``), because every element keeps one id:
+
+==============  ==========================================================================
+``n7``          the value at position 7 of ``autograd.topological_order(root)``
+``g7``          the gate (op) that computed ``n7``
+``s2``          group 2 (``autograd.scope``), numbered in order of first appearance; drawn
+                as a boxed cluster, or, when collapsed, as the gate that replaces it
+``g7_in0``      the edge carrying input 0 of gate ``g7`` (input order = ``Value.inputs``,
+                so it is also ``BackwardEdge.position`` for the engine's step on ``n7``)
+``g7_out0``     the edge from a gate to its output value (a collapsed group can have several)
+==============  ==========================================================================
+
+The drawn DOT uses these ids as node names and as ``id`` attributes, so they are also the
+SVG element ids. Ids depend only on the graph's structure: the same graph gives the same
+model and the same DOT text on every run and machine.
+
+Gradient rule: until the graph has been through ``backward()`` (every ``.grad`` in it is
+0.0, the root's included) gradients are ``None`` and drawn as "—"; afterwards every
+gradient is the engine's ``.grad``, including genuine zeros. Collapsing a group never
+changes a value's gradient: the gate's local gradients (``autograd.gradients`` of each
+group output with respect to each group input) are recorded on its input edges.
+
+>>> from autograd.examples import sigmoid_circuit
+>>> wires = sigmoid_circuit()
+>>> model = describe(wires["f"], collapse=["sigmoid gate"])
+>>> [gate.id for gate in model.gates], model.value("n12").grad is None
+(['g2', 'g5', 'g6', 'g8', 's0'], True)
+>>> wires["f"].backward()
+>>> model = describe(wires["f"], collapse=["sigmoid gate"])
+>>> round(model.edge("s0_in0").local_grads[0], 4), round(model.value("n8").grad, 4)
+(0.1966, 0.1966)
+"""
+
+from __future__ import annotations
+
+from collections.abc import Collection, Iterable, Mapping
+from dataclasses import dataclass, field, replace
+from typing import Literal, TypeVar
+
+from autograd import Value, gradients, topological_order
+from viz.groups import GraphIndex, Group, plan_collapse, resolve_collapse
+
+Role = Literal["input", "parameter", "output", "intermediate"]
+
+# Default for ``max_nodes``: past this many drawn nodes a diagram stops being readable.
+DEFAULT_MAX_NODES = 300
+
+
+@dataclass(frozen=True)
+class ValueNode:
+    """One drawn value: its engine label, forward value and gradient (``None`` before backward).
+
+    ``role`` is ``"output"`` (the root), ``"parameter"`` (a leaf passed as a parameter, or owned
+    by one group), ``"input"`` (another leaf) or ``"intermediate"``. ``group`` is the id of the
+    expanded group (cluster) it is drawn in, or None.
+    """
+
+    id: str
+    label: str
+    data: float
+    grad: float | None
+    role: Role
+    group: str | None
+
+
+@dataclass(frozen=True)
+class Gate:
+    """One drawn operation: an engine op, or a collapsed group (``collapsed`` is that group's id).
+
+    ``const``/``const_left`` are the op's folded number (see ``Value.const``); ``inputs`` are
+    ``InputEdge`` ids in input order and ``outputs`` the ``ValueNode`` ids it computes.
+    """
+
+    id: str
+    op: str
+    const: float | None
+    const_left: bool
+    group: str | None
+    collapsed: str | None
+    inputs: tuple[str, ...]
+    outputs: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class InputEdge:
+    """One use of a value by a gate; ``local_grads[k]`` is ∂(gate output k)/∂(this input)."""
+
+    id: str
+    source: str
+    target: str
+    position: int
+    local_grads: tuple[float, ...]
+
+
+@dataclass(frozen=True)
+class GraphModel:
+    """The whole description; see the module docstring for the ids.
+
+    ``value_ids`` maps every engine node of the graph (drawn or not) to its ``n`` id, and
+    ``hidden_in`` maps the id of each value hidden inside a collapsed group to that group's gate.
+    """
+
+    root: str
+    values: tuple[ValueNode, ...]
+    gates: tuple[Gate, ...]
+    edges: tuple[InputEdge, ...]
+    groups: tuple[Group, ...]
+    value_ids: Mapping[Value, str] = field(repr=False, compare=False)
+    hidden_in: Mapping[str, str] = field(repr=False)
+    _values: dict[str, ValueNode] = field(init=False, repr=False, compare=False)
+    _gates: dict[str, Gate] = field(init=False, repr=False, compare=False)
+    _edges: dict[str, InputEdge] = field(init=False, repr=False, compare=False)
+    _groups: dict[str, Group] = field(init=False, repr=False, compare=False)
+
+    def __post_init__(self) -> None:
+        # frozen: the lookup tables are set once, here
+        object.__setattr__(self, "_values", {node.id: node for node in self.values})
+        object.__setattr__(self, "_gates", {gate.id: gate for gate in self.gates})
+        object.__setattr__(self, "_edges", {edge.id: edge for edge in self.edges})
+        object.__setattr__(self, "_groups", {group.id: group for group in self.groups})
+
+    @property
+    def size(self) -> int:
+        """How many values and gates are drawn (what ``max_nodes`` limits)."""
+        return len(self.values) + len(self.gates)
+
+    @property
+    def has_gradients(self) -> bool:
+        """True when the gradients are known (the graph has been through ``backward()``)."""
+        return any(node.grad is not None for node in self.values)
+
+    def value(self, node_id: str) -> ValueNode:
+        """The drawn value with this id."""
+        return _lookup(self._values, node_id, "drawn value")
+
+    def gate(self, gate_id: str) -> Gate:
+        """The drawn gate with this id."""
+        return _lookup(self._gates, gate_id, "gate")
+
+    def edge(self, edge_id: str) -> InputEdge:
+        """The input edge with this id."""
+        return _lookup(self._edges, edge_id, "input edge")
+
+    def group(self, group_id: str) -> Group:
+        """The group with this id."""
+        return _lookup(self._groups, group_id, "group")
+
+    def edge_gradient(self, edge_id: str) -> float | None:
+        """The gradient flowing back along an edge: Σₖ grad(gate output k) × local_grads[k] (None before backward).
+
+        For a value used once this is the value's gradient; at a fork the value's gradient is
+        the sum over its edges.
+        """
+        edge = self.edge(edge_id)
+        total = 0.0
+        for output, local in zip(self.gate(edge.target).outputs, edge.local_grads, strict=True):
+            grad = self.value(output).grad
+            if grad is None:
+                return None
+            total += grad * local
+        return total
+
+    def with_gradients(self, grads: Mapping[str, float | None]) -> GraphModel:
+        """A copy whose values ``grads`` names show the given gradients (``None`` draws "—").
+
+        The ids, and so the layout Graphviz computes, stay the same: a player draws one frame
+        per backward step by re-labelling the same model.
+        """
+        unknown = set(grads) - {node.id for node in self.values}
+        if unknown:
+            raise KeyError(f"with_gradients: no drawn values {sorted(unknown)}")
+        values = tuple(replace(node, grad=grads[node.id]) if node.id in grads else node for node in self.values)
+        return replace(self, values=values)
+
+
+Item = TypeVar("Item")
+
+
+def _lookup(table: Mapping[str, Item], key: str, kind: str) -> Item:
+    try:
+        return table[key]
+    except KeyError:
+        raise KeyError(f"no {kind} {key!r} in this graph") from None
+
+
+def describe(
+    root: Value,
+    *,
+    collapse: bool | Collection[str] = False,
+    max_nodes: int | None = DEFAULT_MAX_NODES,
+    on_overflow: str = "collapse",
+    parameters: Iterable[Value] | None = None,
+) -> GraphModel:
+    """Describe ``root``'s graph for drawing.
+
+    ``collapse``: ``True`` collapses every top-level group, or give group names (or
+    ``/``-joined paths). ``max_nodes``: past this many drawn values and gates, groups are
+    collapsed innermost level first (``on_overflow="collapse"``) or ``TooManyNodesError`` is
+    raised (``on_overflow="raise"``); ``None`` draws everything. ``parameters``: the leaves
+    to mark as parameters (default: each leaf whose uses are all in one group).
+    """
+    if not isinstance(root, Value):
+        raise TypeError(f"describe/draw needs a Value, got {type(root).__name__}")
+    if max_nodes is not None and (not isinstance(max_nodes, int) or max_nodes < 1):
+        raise ValueError(f"max_nodes must be a positive int or None, not {max_nodes!r}")
+    index = GraphIndex(root, topological_order(root), parameters)
+    collapsed = plan_collapse(index, resolve_collapse(index, collapse), max_nodes, on_overflow)
+    return _build(index, collapsed)
+
+
+def _build(index: GraphIndex, collapsed: set[int]) -> GraphModel:
+    order = index.order
+    containers = index.containers(collapsed)
+    known = any(node.grad != 0.0 for node in order)
+    group_ids = [f"s{s}" for s in range(len(index.scopes))]
+
+    def cluster_of_scope(scope: int | None) -> str | None:
+        return None if scope is None else group_ids[scope]
+
+    values: list[ValueNode] = []
+    hidden_in: dict[str, str] = {}
+    for i, node in enumerate(order):
+        container = containers[i]
+        if not index.is_output(i, containers):
+            assert container is not None  # only values inside a collapsed group are hidden
+            hidden_in[f"n{i}"] = group_ids[container]
+            continue
+        group = index.member_scope[i] if container is None else index.parent_index[container]
+        values.append(
+            ValueNode(
+                id=f"n{i}",
+                label=node.label,
+                data=node.data,
+                grad=node.grad if known else None,
+                role=_role(index, i),
+                group=cluster_of_scope(group),
+            )
+        )
+
+    gates: list[Gate] = []
+    edges: list[InputEdge] = []
+    members: dict[int, list[int]] = {}
+    first_position: dict[int, int] = {}
+    for i, node in enumerate(order):
+        container = containers[i]
+        if container is not None:
+            members.setdefault(container, []).append(i)
+            if index.is_output(i, containers):
+                first_position.setdefault(container, i)
+            continue
+        if not node.inputs:
+            continue
+        gate_id = f"g{i}"
+        inputs = []
+        for k, (child, local) in enumerate(zip(node.inputs, node.local_grads, strict=True)):
+            edge = InputEdge(f"{gate_id}_in{k}", f"n{index.position[child]}", gate_id, k, (local,))
+            edges.append(edge)
+            inputs.append(edge.id)
+        gates.append(
+            Gate(gate_id, node.op, node.const, node.const_left, cluster_of_scope(index.member_scope[i]), None,
+                 tuple(inputs), (f"n{i}",))
+        )
+    for container in sorted(members, key=lambda c: first_position.get(c, len(order))):
+        gate, gate_edges = _collapsed_gate(index, containers, container, members[container], group_ids)
+        gates.append(gate)
+        edges.extend(gate_edges)
+    gates.sort(key=_gate_position)
+
+    groups = []
+    for s in range(len(index.scopes)):
+        state = _group_state(index, s, collapsed)
+        groups.append(
+            Group(
+                id=group_ids[s],
+                name=index.scopes[s].name,
+                path=index.path_name(s),
+                parent=cluster_of_scope(index.parent_index[s]),
+                depth=index.depth[s],
+                collapsed=state == "collapsed",
+                hidden=state == "hidden",
+            )
+        )
+    return GraphModel(
+        root=f"n{index.position[index.root]}",
+        values=tuple(values),
+        gates=tuple(gates),
+        edges=tuple(edges),
+        groups=tuple(groups),
+        value_ids={node: f"n{i}" for i, node in enumerate(order)},
+        hidden_in=hidden_in,
+    )
+
+
+def _group_state(index: GraphIndex, scope: int, collapsed: set[int]) -> str:
+    """``"expanded"`` (a cluster), ``"collapsed"`` (drawn as a gate) or ``"hidden"`` (inside a collapsed group)."""
+    path = index.scope_path(scope)
+    if any(s in collapsed for s in path[:-1]):
+        return "hidden"
+    return "collapsed" if scope in collapsed else "expanded"
+
+
+def _gate_position(gate: Gate) -> int:
+    # a gate sits where its first output sits in topological order
+    return int(gate.outputs[0][1:]) if gate.outputs else -1
+
+
+def _role(index: GraphIndex, i: int) -> Role:
+    node = index.order[i]
+    if node is index.root:
+        return "output"
+    if index.is_parameter[i]:
+        return "parameter"
+    return "intermediate" if node.inputs else "input"
+
+
+def _collapsed_gate(
+    index: GraphIndex, containers: list[int | None], container: int, members: list[int], group_ids: list[str]
+) -> tuple[Gate, list[InputEdge]]:
+    """One gate for a collapsed group: inputs in order of first use, local gradients from ``autograd.gradients``."""
+    order = index.order
+    external: list[int] = []
+    seen: set[int] = set()
+    for i in members:
+        for child in order[i].inputs:
+            position = index.position[child]
+            if containers[position] != container and position not in seen:
+                seen.add(position)
+                external.append(position)
+    outputs = [i for i in members if index.is_output(i, containers)]
+    wrt = [order[i] for i in external]
+    jacobian = [gradients(order[o], wrt) for o in outputs]  # one row per output
+    gate_id = group_ids[container]
+    edges = [
+        InputEdge(f"{gate_id}_in{k}", f"n{i}", gate_id, k, tuple(row[k] for row in jacobian))
+        for k, i in enumerate(external)
+    ]
+    parent = index.parent_index[container]
+    gate = Gate(
+        gate_id, "", None, False, None if parent is None else group_ids[parent], gate_id,
+        tuple(edge.id for edge in edges), tuple(f"n{o}" for o in outputs),
+    )
+    return gate, edges

@@ -1,0 +1,75 @@
+"""``render``: write a diagram (or a ``Value``'s graph) to an SVG, PNG, PDF or DOT file, with a timeout."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+from typing import Any
+
+import graphviz
+
+from autograd import Value
+from viz.diagram import Diagram
+from viz.dot_runner import DEFAULT_TIMEOUT, run_dot
+from viz.draw import draw
+
+FILE_FORMATS = ("svg", "png", "pdf", "dot")
+
+
+def render(
+    graph_or_value: graphviz.Digraph | graphviz.Graph | Value,
+    path: str | os.PathLike[str],
+    format: str | None = None,  # noqa: A002 - the name graphviz users know (Digraph.render(format=...))
+    timeout: float = DEFAULT_TIMEOUT,
+    **draw_options: Any,
+) -> Path:
+    """Write ``graph_or_value`` to ``path`` and return the path.
+
+    A ``Value`` is drawn first (``draw_options`` go to ``draw``). ``format`` is ``"svg"``,
+    ``"png"``, ``"pdf"`` or ``"dot"`` (the DOT source, no Graphviz needed); by default it
+    comes from the path's suffix, else SVG. ``dot`` runs with a ``timeout`` in seconds
+    (``DotTimeoutError`` names the graph size); a missing ``dot`` raises ``DotNotFoundError``,
+    which says how to install Graphviz. The file is written only when rendering succeeded.
+
+    >>> import tempfile, pathlib
+    >>> from autograd import Value
+    >>> x = Value(3.0, label="x")
+    >>> with tempfile.TemporaryDirectory() as folder:
+    ...     written = render(x * x, pathlib.Path(folder) / "square.dot")
+    ...     print(written.name, written.read_text().count("n0 -> g1"))  # x * x: one edge per use
+    square.dot 2
+    """
+    target = Path(path)
+    output_format = format or _format_from_suffix(target)
+    if output_format not in FILE_FORMATS:
+        raise ValueError(f"unknown format {output_format!r}; choose one of {', '.join(FILE_FORMATS)}")
+    if isinstance(graph_or_value, Value):
+        diagram: Any = draw(graph_or_value, **draw_options)
+    elif isinstance(graph_or_value, (graphviz.Digraph, graphviz.Graph)):
+        if draw_options:
+            raise TypeError(f"render: drawing options {sorted(draw_options)} apply only when rendering a Value")
+        diagram = graph_or_value
+    else:
+        raise TypeError(f"render needs a Value or a graphviz graph, got {type(graph_or_value).__name__}")
+    source: str = diagram.source
+    if output_format == "dot":
+        data = source.encode("utf-8")
+    else:
+        data = run_dot(source, output_format, timeout=timeout, size=_size_text(diagram))
+    target.parent.mkdir(parents=True, exist_ok=True)
+    target.write_bytes(data)
+    return target
+
+
+def _format_from_suffix(path: Path) -> str:
+    suffix = path.suffix.lower().lstrip(".")
+    return suffix if suffix in FILE_FORMATS else "svg"
+
+
+def _size_text(diagram: Any) -> str:
+    if isinstance(diagram, Diagram):
+        return diagram.size_text()
+    # a graph drawn elsewhere: count its statements
+    lines = [line for line in diagram.body if line.strip()]
+    edges = sum(1 for line in lines if " -> " in line or " -- " in line)
+    return f"about {len(lines) - edges:,} nodes and {edges:,} edges"
