@@ -5,10 +5,11 @@ A neuron computes act(w·x + b). Its pre-activation w·x + b is one fused ``dot`
 instead, for teaching diagrams. Both give bit-identical numbers: ``dot`` sums the products
 left to right and adds the bias last, and so does the gate-by-gate chain.
 
-``scoped=True`` wraps each neuron's (and layer's) nodes in ``autograd.scope`` named after the
-module (``layers.1.neurons.3``) so renderers can draw or collapse them. It is off by default
-because entering a scope costs about half of a 16-input neuron's forward pass: micrograd's
-demo step runs roughly 1.6-1.9x slower with it (``benchmarks/mlp_vs_micrograd.py`` prints both).
+By default (``scoped=True``) each neuron's and layer's nodes sit in an ``autograd.scope`` named
+after the module (``layers.1.neurons.3``), so renderers can draw them as clusters or collapse
+them, and ``viz.draw`` can shrink a big network automatically. ``scoped=False`` skips the
+scopes: micrograd's demo step is about 1.3x faster without them (``benchmarks/mlp_vs_micrograd.py``
+prints both).
 
 Parameters are labelled with their dotted names, so diagrams show ``layers.1.neurons.3.w.0``.
 """
@@ -75,7 +76,7 @@ class Neuron(Module):
         init: str | Initialiser = "uniform",
         seed: SeedLike = None,
         fused: bool = True,
-        scoped: bool = False,
+        scoped: bool = True,
         name: str = "",
     ) -> None:
         super().__init__(name)
@@ -130,7 +131,7 @@ class Layer(Module):
         init: str | Initialiser = "uniform",
         seed: SeedLike = None,
         fused: bool = True,
-        scoped: bool = False,
+        scoped: bool = True,
         name: str = "",
     ) -> None:
         super().__init__(name)
@@ -180,7 +181,7 @@ class MLP(Module):
         init: str | Initialiser = "uniform",
         seed: SeedLike = None,
         fused: bool = True,
-        scoped: bool = False,
+        scoped: bool = True,
         name: str = "",
     ) -> None:
         super().__init__(name)
@@ -242,7 +243,7 @@ class Maxout(Module):
         init: str | Initialiser = "uniform",
         seed: SeedLike = None,
         fused: bool = True,
-        scoped: bool = False,
+        scoped: bool = True,
         name: str = "",
     ) -> None:
         super().__init__(name)

@@ -34,7 +34,7 @@ class BatchNorm(Module):
     """
 
     def __init__(
-        self, n: int, eps: float = 1e-5, momentum: float = 0.1, *, scoped: bool = False, name: str = ""
+        self, n: int, eps: float = 1e-5, momentum: float = 0.1, *, scoped: bool = True, name: str = ""
     ) -> None:
         super().__init__(name)
         self.n = check_size(n, "n", "BatchNorm")

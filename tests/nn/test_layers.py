@@ -176,15 +176,15 @@ def test_init_accepts_a_function_and_rejects_unknown_names() -> None:
     assert set(INITIALISERS) == {"uniform", "lecun", "xavier", "he"}
 
 
-def test_scoped_modules_put_each_neuron_and_layer_in_a_named_scope() -> None:
-    model = MLP(2, [3, 1], seed=0, scoped=True)
+def test_modules_put_each_neuron_and_layer_in_a_named_scope_by_default() -> None:
+    model = MLP(2, [3, 1], seed=0)
     out = model([0.5, -1.0])
     assert isinstance(out, Value)
     assert out.scope is not None
     assert [s.name for s in out.scope.path()] == ["layers.1", "layers.1.neurons.0"]
     first_hidden = out.inputs[0] if out.inputs[0].op else out.inputs[1]
     assert first_hidden.scope is not None and first_hidden.scope.name.startswith("layers.0.neurons.")
-    unscoped = MLP(2, [3, 1], seed=0)([0.5, -1.0])
+    unscoped = MLP(2, [3, 1], seed=0, scoped=False)([0.5, -1.0])
     assert isinstance(unscoped, Value) and unscoped.scope is None
     assert unscoped.data == out.data
 
