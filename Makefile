@@ -37,8 +37,12 @@ typecheck: $(DEV_STAMP)
 unit: $(DEV_STAMP)
 	$(BIN)/pytest
 
+# Benchmarks print each figure beside the peer's (micrograd), measured in the same run.
 bench: $(DEV_STAMP)
+	@scripts/ensure-system-deps graphviz
 	$(BIN)/python benchmarks/engine_vs_micrograd.py
+	$(BIN)/python benchmarks/mlp_vs_micrograd.py
+	$(BIN)/python benchmarks/render_mlp.py
 
 # Open the notebooks in JupyterLab (installs the notebooks extra).
 notebooks: $(DEV_STAMP)

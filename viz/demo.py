@@ -7,6 +7,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 from autograd.examples import sigmoid_circuit
+from nn.recipes import train_moons
 from viz.draw import draw
 from viz.render import render
 
@@ -42,10 +43,15 @@ def write_sigmoid_diagrams(out_dir: str | os.PathLike[str]) -> list[tuple[str, P
 
 
 def run_demo(echo: Callable[[str], None] = print, out_dir: str | os.PathLike[str] = DEFAULT_OUT_DIR) -> None:
-    """Work the sigmoid circuit f = 1/(1 + exp(−(w0·x0 + w1·x1 + w2))) at the cs231n inputs and draw it as SVG."""
+    """Work and draw the cs231n sigmoid circuit f = 1/(1 + exp(−(w0·x0 + w1·x1 + w2))), then train the moons MLP."""
     echo("cs231n sigmoid circuit: f = 1 / (1 + exp(-(w0*x0 + w1*x1 + w2)))")
     echo(circuit_table())
     for what, path in write_sigmoid_diagrams(out_dir):
         echo(f"wrote {path}  ({what})")
-    # The nn part of the demo goes here once the nn issue lands: train the moons MLP and
-    # report where its files went, echoing one "wrote PATH  (what)" line per file as above.
+    echo("")
+    echo("training MLP(2, [16, 16, 1]) on two moons (max-margin loss, SGD with momentum)")
+    run = train_moons(epochs=15, on_epoch=lambda history: echo(history.describe_epoch()))
+    echo(f"final validation accuracy: {100 * run.history.val_accuracy[-1]:.1f}%  (test: {100 * run.test_accuracy:.1f}%)")
+    model_path = Path(out_dir) / "moons-mlp.json"
+    run.model.save(model_path)
+    echo(f"wrote {model_path}  (the trained model, nn's JSON format)")
