@@ -85,6 +85,14 @@ def sigmoid(x: float) -> float:
     return z / (1.0 + z)
 
 
+def sech_squared(x: float) -> float:
+    """sech²x = 1 − tanh²x, computed as 4z/(1 + z)² with z = e^(−2|x|): accurate where tanh x rounds to ±1."""
+    if x != x:
+        return NAN
+    z = math.exp(-2.0 * abs(x))  # in (0, 1]: no overflow
+    return 4.0 * z / ((1.0 + z) * (1.0 + z))
+
+
 def softplus(x: float) -> float:
     """log(1 + e^x) computed as max(x, 0) + log1p(e^-|x|), which never overflows."""
     if x != x:

@@ -237,14 +237,16 @@ class Value:
         return _make(out, "sqrt", (self,), (numerics.divide(0.5, out),))
 
     def tanh(self) -> Value:
-        """tanh a;  ∂/∂a = 1 − tanh²a."""
-        out = math.tanh(self.data)
-        return _make(out, "tanh", (self,), (1.0 - out * out,))
+        """tanh a;  ∂/∂a = 1 − tanh²a = sech²a (computed without the cancellation in 1 − tanh²)."""
+        a = self.data
+        return _make(math.tanh(a), "tanh", (self,), (numerics.sech_squared(a),))
 
     def sigmoid(self) -> Value:
-        """σ(a) = 1/(1 + e^−a);  ∂/∂a = σ(a)(1 − σ(a)).  One node for the whole cs231n sigmoid gate."""
-        out = numerics.sigmoid(self.data)
-        return _make(out, "sigmoid", (self,), (out * (1.0 - out),))
+        """σ(a) = 1/(1 + e^−a);  ∂/∂a = σ(a)(1 − σ(a)) = σ(a)·σ(−a).  One node for the cs231n sigmoid gate."""
+        a = self.data
+        out = numerics.sigmoid(a)
+        # σ(−a) instead of 1 − σ(a): the subtraction loses every digit once σ(a) rounds to 1
+        return _make(out, "sigmoid", (self,), (out * numerics.sigmoid(-a),))
 
     def relu(self) -> Value:
         """max(0, a);  ∂/∂a = 1 if a > 0 else 0 (0 at the kink, as in PyTorch)."""
@@ -278,10 +280,10 @@ class Value:
         return _make(a * cdf, "gelu", (self,), (cdf + a * numerics.normal_pdf(a),))
 
     def silu(self) -> Value:
-        """a·σ(a) (swish);  ∂/∂a = σ(a)(1 + a(1 − σ(a)))."""
+        """a·σ(a) (swish);  ∂/∂a = σ(a)(1 + a·σ(−a))  (σ(−a) = 1 − σ(a), without the cancellation)."""
         a = self.data
         s = numerics.sigmoid(a)
-        return _make(a * s, "silu", (self,), (s * (1.0 + a * (1.0 - s)),))
+        return _make(a * s, "silu", (self,), (s * (1.0 + a * numerics.sigmoid(-a)),))
 
     def softplus(self) -> Value:
         """ln(1 + e^a), computed stably;  ∂/∂a = σ(a)."""

@@ -126,3 +126,16 @@ def test_multi_input_nodes() -> None:
     d = dot([a, b], [c, 2.0], bias=0.5)
     assert (d.op, d.data, d.inputs, d.local_grads, d.const) == ("dot", 7.5, (a, c, b), (3.0, 1.0, 2.0), 0.5)
     assert sum_values([1, 2]).op == "" and dot([1.0], [2.0]).data == 2.0
+
+
+@pytest.mark.parametrize("x", [0.5, 3.0, 10.0, 15.0, 19.0, 25.0, 100.0, 300.0])
+def test_saturated_derivatives_keep_full_precision(x: float) -> None:
+    """σ', tanh' and SiLU' where σ(x) and tanh(x) round to 1: no cancellation in 1 − σ or 1 − tanh²."""
+    assert Value(x).tanh().local_grads[0] == pytest.approx(1.0 / math.cosh(x) ** 2, rel=1e-13)
+    assert Value(-x).tanh().local_grads[0] == pytest.approx(1.0 / math.cosh(x) ** 2, rel=1e-13)
+    tail = math.exp(-x) / (1.0 + math.exp(-x)) ** 2  # σ(x)σ(−x), written for x > 0
+    assert Value(x).sigmoid().local_grads[0] == pytest.approx(tail, rel=1e-13)
+    assert Value(-x).sigmoid().local_grads[0] == pytest.approx(tail, rel=1e-13)
+    sigma_minus = math.exp(-x) / (1.0 + math.exp(-x))
+    silu_grad = (1.0 / (1.0 + math.exp(-x))) * (1.0 + x * sigma_minus)
+    assert Value(x).silu().local_grads[0] == pytest.approx(silu_grad, rel=1e-13)
