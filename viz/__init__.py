@@ -1,5 +1,9 @@
 """gradtrace's renderers: any ``Value`` graph drawn with its forward values and gradients.
 
+``draw`` and ``render`` draw a graph; ``backprop_steps`` / ``forward_steps`` step through a
+pass, one frame per engine step, on one layout; ``draw_network`` draws an ``nn`` model's
+layers as columns of units.
+
 >>> from autograd import Value
 >>> import viz
 >>> x = Value(3.0, label="x")
@@ -17,9 +21,12 @@ from viz.expression import ExpressionError, parse_expression
 from viz.graph_model import DEFAULT_MAX_NODES, Gate, GraphModel, InputEdge, ValueNode, describe
 from viz.groups import Group, TooManyNodesError
 from viz.labels import NO_GRADIENT
+from viz.network import draw_network
 from viz.options import DrawOptions
 from viz.palette import PALETTES, Palette
+from viz.player import Player, backprop_steps, forward_steps
 from viz.render import render
+from viz.steps import Frame
 
 __all__ = [
     "DEFAULT_MAX_NODES",
@@ -31,16 +38,21 @@ __all__ = [
     "DotTimeoutError",
     "DrawOptions",
     "ExpressionError",
+    "Frame",
     "Gate",
     "GraphModel",
     "Group",
     "InputEdge",
     "Palette",
+    "Player",
     "TooManyNodesError",
     "ValueNode",
+    "backprop_steps",
     "describe",
     "draw",
     "draw_model",
+    "draw_network",
+    "forward_steps",
     "parse_expression",
     "render",
     "run_dot",

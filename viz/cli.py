@@ -11,7 +11,7 @@ import argparse
 import sys
 from collections.abc import Sequence
 
-from viz.commands import render_expression
+from viz.commands import render_expression, write_steps
 from viz.demo import DEFAULT_OUT_DIR, run_demo
 from viz.dot_runner import DEFAULT_TIMEOUT, DotFailedError, DotNotFoundError, DotTimeoutError
 from viz.graph_model import DEFAULT_MAX_NODES
@@ -60,6 +60,9 @@ def build_parser() -> argparse.ArgumentParser:
                         help="collapse scopes past this many nodes; 0 for no limit (default: %(default)s)")
     render.add_argument("--timeout", type=float, default=DEFAULT_TIMEOUT, metavar="SECONDS",
                         help="stop Graphviz after this long (default: %(default)s)")
+    render.add_argument("--steps", metavar="PATH",
+                        help="also write the step-through backprop player, a standalone HTML page "
+                        "(every gate drawn: --collapse does not apply to it)")
     return parser
 
 
@@ -70,20 +73,20 @@ def main(argv: Sequence[str] | None = None) -> int:
         if args.command == "demo":
             run_demo(out_dir=args.out)
         else:
-            written = render_expression(
-                args.expression,
-                args.assignments,
-                args.output,
-                output_format=args.output_format,
-                style=args.style,
-                collapse=False if args.collapse is None else (args.collapse or True),
-                rankdir=args.rankdir,
-                precision=args.precision,
-                palette=args.palette,
-                max_nodes=args.max_nodes or None,
-                timeout=args.timeout,
-            )
+            drawing = {
+                "style": args.style,
+                "rankdir": args.rankdir,
+                "precision": args.precision,
+                "palette": args.palette,
+                "max_nodes": args.max_nodes or None,
+                "timeout": args.timeout,
+            }
+            collapse = False if args.collapse is None else (args.collapse or True)
+            written = render_expression(args.expression, args.assignments, args.output,
+                                        output_format=args.output_format, collapse=collapse, **drawing)
             print(f"wrote {written}")
+            if args.steps:
+                print(f"wrote {write_steps(args.expression, args.assignments, args.steps, **drawing)}")
     except (DotNotFoundError, DotTimeoutError, DotFailedError, OSError) as error:
         print(f"gradtrace {args.command}: error: {_one_line(error)}", file=sys.stderr)
         return 1

@@ -1,0 +1,148 @@
+"""The HTML player in a real browser: headless Chromium (Debian's ``chromium``; ``make test`` installs it).
+
+No browser is ever downloaded: the test uses the system's Chromium through Playwright's
+``executable_path`` and fails, saying how to install it, when there is none. Every browser
+action has a 30 s timeout, so the test cannot hang; any request that is not a local file is
+refused and reported (the page must work offline).
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from playwright.sync_api import sync_playwright  # the dev extra installs it
+
+from autograd.examples import sigmoid_circuit
+from viz import Player, backprop_steps, forward_steps
+
+ACTION_TIMEOUT_MS = 30_000
+CHROMIUM_ARGS = [
+    "--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+    "--disable-background-networking", "--disable-component-update", "--disable-sync",
+]
+
+
+def chromium() -> str:
+    path = shutil.which("chromium") or os.environ.get("GRADTRACE_CHROMIUM")
+    if not path:
+        pytest.fail(
+            "Chromium was not found (no `chromium` on PATH and GRADTRACE_CHROMIUM unset). `make test` installs it "
+            "(scripts/ensure-system-deps chromium); or: sudo apt-get install chromium, or set GRADTRACE_CHROMIUM "
+            "to a Chromium/Chrome binary."
+        )
+    return path
+
+
+@pytest.fixture(scope="module")
+def browser() -> Iterator[object]:
+    with sync_playwright() as playwright:
+        launched = playwright.chromium.launch(executable_path=chromium(), args=CHROMIUM_ARGS,
+                                              timeout=ACTION_TIMEOUT_MS)
+        try:
+            yield launched
+        finally:
+            launched.close()
+
+
+class Page:
+    """A fresh page that refuses anything but local files and records script errors."""
+
+    def __init__(self, browser: object) -> None:
+        self.page = browser.new_page(viewport={"width": 1400, "height": 700})  # type: ignore[attr-defined]
+        self.page.set_default_timeout(ACTION_TIMEOUT_MS)
+        self.errors: list[str] = []
+        self.refused: list[str] = []
+        self.page.on("pageerror", lambda error: self.errors.append(str(error)))
+        self.page.on("console", lambda message: self.errors.append(message.text) if message.type == "error" else None)
+        self.page.route("**/*", self._route)
+
+    def _route(self, route: object) -> None:
+        url = route.request.url  # type: ignore[attr-defined]
+        if url.startswith(("file:", "data:", "about:")):
+            route.continue_()  # type: ignore[attr-defined]
+        else:
+            self.refused.append(url)
+            route.abort()  # type: ignore[attr-defined]
+
+    def counter(self, scope: str = "") -> str:
+        return str(self.page.text_content(f"{scope} .gt-counter".strip()))
+
+    def current(self, scope: str = "") -> str | None:
+        element = self.page.query_selector(f"{scope} .gt-current".strip())
+        return None if element is None else str(element.get_attribute("id"))
+
+    def slot(self, key: str) -> str:
+        return str(self.page.text_content(f'[data-gt="{key}"]'))
+
+
+def cs231n() -> Player:
+    wires = sigmoid_circuit()
+    return backprop_steps(wires["f"], parameters=[wires["w0"], wires["w1"], wires["w2"]])
+
+
+def test_player_steps_with_buttons_keys_and_slider(browser: object, tmp_path: Path) -> None:
+    player = cs231n()
+    frames = player.frames
+    view = Page(browser)
+    page = view.page
+    page.goto(player.to_html(tmp_path / "steps.html").resolve().as_uri())
+
+    assert view.counter() == "frame 1 of 9" and view.current() is None
+    assert page.text_content(".gt-caption") == frames[0].caption
+    assert view.slot("n0.grad") == "—"
+
+    page.click(".gt-next")
+    assert view.counter() == "frame 2 of 9" and view.current() == frames[1].gate == "g12"
+    assert view.slot("n11.grad") == "1.00 × -0.53 = -0.53"
+
+    page.keyboard.press("ArrowRight")
+    page.keyboard.press("ArrowRight")
+    assert view.counter() == "frame 4 of 9" and view.current() == frames[3].gate == "g10"
+    assert page.text_content(".gt-caption") == frames[3].caption
+    page.keyboard.press("ArrowLeft")
+    assert view.counter() == "frame 3 of 9" and view.current() == frames[2].gate == "g11"
+    assert view.slot("n9.grad") == "—"  # not reached yet
+
+    page.keyboard.press("End")
+    assert view.counter() == "frame 9 of 9" and view.current() == "g2"
+    assert view.slot("n0.grad") == "0.20 × -1.00 = -0.20" and view.slot("n3.grad") == "-0.39"
+    assert page.is_disabled(".gt-next")
+
+    # going back replays from the first frame: frame 5's gradients, not the last frame's
+    page.eval_on_selector(".gt-slider", "s => { s.value = '4'; s.dispatchEvent(new Event('input')); }")
+    assert view.counter() == "frame 5 of 9" and view.current() == "g9"
+    assert view.slot("n0.grad") == "—" and view.slot("n8.grad") == "-0.20 × -1.00 = 0.20"
+
+    page.click(".gt-play")
+    page.wait_for_function("document.querySelector('.gt-counter').textContent === 'frame 6 of 9'",
+                           timeout=ACTION_TIMEOUT_MS)
+    page.click(".gt-play")  # pause
+    screenshot = tmp_path / "player.png"
+    page.screenshot(path=str(screenshot), full_page=True)
+    assert screenshot.stat().st_size > 10_000
+    assert view.errors == [] and view.refused == []
+    page.close()
+
+
+def test_two_players_on_one_page_do_not_clash(browser: object, tmp_path: Path) -> None:
+    """As in a notebook: two players' HTML one after the other, each driven on its own."""
+    backward, forward = cs231n(), forward_steps(sigmoid_circuit()["f"])
+    page_file = tmp_path / "notebook.html"
+    page_file.write_text(f"<!DOCTYPE html><html><body><div id='a'>{backward._repr_html_()}</div>"
+                         f"<div id='b'>{forward._repr_html_()}</div></body></html>", encoding="utf-8")
+    view = Page(browser)
+    page = view.page
+    page.goto(page_file.resolve().as_uri())
+    page.click("#b .gt-next")
+    page.click("#b .gt-next")
+    assert view.counter("#b") == f"frame 3 of {len(forward)}" and view.current("#b") == forward.frames[2].gate
+    assert view.counter("#a") == "frame 1 of 9" and view.current("#a") is None
+    page.focus("#a .gt-player")
+    page.keyboard.press("ArrowRight")
+    assert view.counter("#a") == "frame 2 of 9" and view.counter("#b") == f"frame 3 of {len(forward)}"
+    assert view.errors == [] and view.refused == []
+    page.close()

@@ -1,0 +1,263 @@
+"""``draw_network``: an ``nn`` model's architecture drawn the way the course notes draw it.
+
+Columns of units: the input layer, each hidden layer, the output layer, so width and depth
+are visible at a glance. Each connection is one weight: its colour is the weight's sign (the
+palette's positive and negative colours) and its width its magnitude. ``show="gradients"``
+draws each weight's ``.grad`` instead, the same way, so the effect of ``backward()``, of an
+optimizer step or of a forgotten ``zero_grad`` can be seen. A unit's fill is its bias (or the
+bias's gradient) on the diverging scale ``viz.draw`` uses.
+
+A layer wider than ``max_units`` is summarised: its first units, a "…" unit naming how many
+are left out, and its last units; connections to the units left out are not drawn. Widths
+are relative to ``scale`` (default: the largest magnitude in the whole model, summarised
+units included); pass the same ``scale`` to compare drawings, such as before and after a step.
+
+Ids (DOT node names and SVG ids) follow the parameters' names: unit ``c2_u3`` is unit 3 of
+column 2 (``layers.1.neurons.3``), the connection ``l1_n3_w0`` is ``layers.1.neurons.3.w.0``,
+``c2_more`` is column 2's "…" unit. The output is deterministic.
+
+>>> from nn import MLP
+>>> diagram = draw_network(MLP(3, [4, 2], seed=0))
+>>> diagram.size_text(), "l1_n1_w3" in diagram.source
+('9 nodes and 20 edges', True)
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+
+from autograd import Value
+from nn.layers import MLP, Layer, Neuron
+from viz.canvas import FONT
+from viz.diagram import Diagram
+from viz.escaping import html_text, plain_label
+from viz.labels import format_number
+from viz.palette import Palette, blend, get_palette, gradient_fill
+
+SHOWS = ("weights", "gradients")
+DEFAULT_MAX_UNITS = 10
+# pen widths of the thinnest and the widest connection (points)
+_THINNEST = 0.4
+_WIDEST = 4.5
+# the course notes call a unit without an activation linear
+_ACTIVATION_WORDS = {"identity": "linear"}
+
+
+@dataclass(frozen=True)
+class _Column:
+    """One column of units: the inputs, or a layer's neurons (``weights[j][i]`` into unit j from unit i)."""
+
+    title: str
+    labels: tuple[str, ...]  # what each unit's circle says: input and output names, nothing for hidden units
+    weights: tuple[tuple[Value, ...], ...]
+    biases: tuple[Value, ...]
+
+    @property
+    def size(self) -> int:
+        return len(self.labels)
+
+
+def draw_network(
+    network: MLP | Layer | Neuron,
+    *,
+    show: str = "weights",
+    max_units: int | None = DEFAULT_MAX_UNITS,
+    scale: float | None = None,
+    input_names: Sequence[str] | None = None,
+    output_names: Sequence[str] | None = None,
+    rankdir: str = "LR",
+    palette: str | Palette = "default",
+    legend: bool = True,
+    precision: int = 2,
+) -> Diagram:
+    """Draw ``network`` (an ``nn`` ``MLP``, ``Layer`` or ``Neuron``) as columns of units; a ``graphviz.Digraph``.
+
+    - ``show``: ``"weights"`` (colour = sign, width = |w|, fill = bias) or ``"gradients"``
+      (the same for each parameter's ``.grad``).
+    - ``max_units``: a layer with more units shows its first and last units around a "…"
+      unit (``None``: every unit).
+    - ``scale``: the magnitude drawn at full width (default: the model's largest); fix it to
+      compare two drawings.
+    - ``input_names`` / ``output_names``: the units' labels (default ``x0``, ``x1``, … and ``y`` or ``y0``, …).
+    - ``rankdir`` ``"LR"`` (columns left to right) or ``"TB"``; ``palette`` as in ``viz.draw``;
+      ``legend``; ``precision``: decimals in the legend and the tooltips.
+
+    Hovering over a connection or unit (in an SVG viewer or a notebook) names its parameter and value.
+    """
+    if show not in SHOWS:
+        raise ValueError(f"draw_network: show must be one of {', '.join(SHOWS)}, not {show!r}")
+    if max_units is not None and (isinstance(max_units, bool) or not isinstance(max_units, int) or max_units < 2):
+        raise ValueError(f"draw_network: max_units must be an int of at least 2, or None; got {max_units!r}")
+    if scale is not None and not (isinstance(scale, (int, float)) and math.isfinite(scale) and scale > 0):
+        raise ValueError(f"draw_network: scale must be a positive number, not {scale!r}")
+    if rankdir not in ("LR", "TB"):
+        raise ValueError(f"draw_network: rankdir must be 'LR' or 'TB', not {rankdir!r}")
+    colours = palette if isinstance(palette, Palette) else get_palette(palette)
+    columns = _columns(network, input_names, output_names)
+    number_format = f".{precision}f"
+
+    def amount(value: Value) -> float:
+        return value.data if show == "weights" else value.grad
+
+    every = [amount(w) for column in columns for row in column.weights for w in row]
+    biggest = max((abs(x) for x in every if math.isfinite(x)), default=0.0)
+    width_scale = biggest if scale is None else float(scale)
+    bias_scale = max((abs(amount(b)) for column in columns for b in column.biases if math.isfinite(amount(b))),
+                     default=0.0)
+
+    diagram = Diagram(name="network", graph_attr={
+        "rankdir": rankdir, "bgcolor": "white", "pad": "0.2", "nodesep": "0.12", "ranksep": "1.1",
+        "splines": "line", "fontname": FONT, "fontsize": "10", "outputorder": "edgesfirst",
+    })
+    shown = [_shown_units(column.size, max_units) for column in columns]
+    for c, column in enumerate(columns):
+        _emit_column(diagram, c, column, shown[c], colours, amount, bias_scale, number_format)
+    for c in range(1, len(columns)):
+        column, layer = columns[c], c - 1
+        for j in shown[c]:
+            if j is None:
+                continue
+            for i in shown[c - 1]:
+                if i is None:
+                    continue
+                weight = column.weights[j][i]
+                value = amount(weight)
+                diagram.edge(
+                    f"c{c - 1}_u{i}", f"c{c}_u{j}", id=f"l{layer}_n{j}_w{i}",
+                    tooltip=plain_label(_describe(weight, f"w.{i}", number_format)),
+                    **_connection(value, width_scale, colours),
+                )
+                diagram.edge_count += 1
+    # the column titles in one row: heavy invisible links between them are kept straight
+    for c in range(1, len(columns)):
+        diagram.edge(f"c{c - 1}_title", f"c{c}_title", style="invis", weight="100")
+    if legend:
+        diagram.attr(label=_legend(show, biggest, width_scale, colours, number_format), labelloc="b", labeljust="l")
+    return diagram
+
+
+def _columns(
+    network: MLP | Layer | Neuron, input_names: Sequence[str] | None, output_names: Sequence[str] | None
+) -> list[_Column]:
+    if isinstance(network, MLP):
+        layers = [layer.neurons for layer in network.layers]
+    elif isinstance(network, Layer):
+        layers = [network.neurons]
+    elif isinstance(network, Neuron):
+        layers = [[network]]
+    else:
+        raise TypeError(
+            f"draw_network draws an nn MLP, Layer or Neuron (columns of units), not {type(network).__name__}"
+        )
+    nin = layers[0][0].nin
+    columns = [_Column(f"input\n{_units(nin)}", _names(input_names, nin, "x", "input_names"), (), ())]
+    for k, neurons in enumerate(layers):
+        last = k == len(layers) - 1
+        activation = _ACTIVATION_WORDS.get(neurons[0].activation_name, neurons[0].activation_name)
+        title = f"output · {activation}" if last else f"hidden {k + 1} · {activation}"
+        labels = _names(output_names, len(neurons), "y", "output_names") if last else ("",) * len(neurons)
+        columns.append(_Column(
+            f"{title}\n{_units(len(neurons))}", labels,
+            tuple(tuple(neuron.w) for neuron in neurons), tuple(neuron.b for neuron in neurons),
+        ))
+    return columns
+
+
+def _names(given: Sequence[str] | None, count: int, stem: str, argument: str) -> tuple[str, ...]:
+    if given is None:
+        return (stem,) if count == 1 and stem == "y" else tuple(f"{stem}{i}" for i in range(count))
+    names = tuple(str(name) for name in given)
+    if len(names) != count:
+        raise ValueError(f"draw_network: {argument} has {len(names)} names for {count} units")
+    return names
+
+
+def _units(count: int) -> str:
+    return f"{count} unit" if count == 1 else f"{count} units"
+
+
+def _shown_units(size: int, max_units: int | None) -> list[int | None]:
+    """The unit indices drawn, with None where the "…" unit stands for the ones left out.
+
+    >>> _shown_units(3, 10), _shown_units(12, 4)
+    ([0, 1, 2], [0, 1, None, 10, 11])
+    """
+    if max_units is None or size <= max_units:
+        return list(range(size))
+    head = (max_units + 1) // 2
+    tail = max_units - head
+    return [*range(head), None, *range(size - tail, size)]
+
+
+def _emit_column(
+    diagram: Diagram, c: int, column: _Column, shown: list[int | None], colours: Palette,
+    amount: Callable[[Value], float], bias_scale: float, number_format: str,
+) -> None:
+    """A column: its title on top, then its units in order (kept in order by invisible links in one rank)."""
+    title = f"c{c}_title"
+    diagram.node(title, id=title, label=plain_label(column.title), shape="plaintext", fontname=FONT, fontsize="10",
+                 fontcolor=colours.faint)
+    names = [title]
+    for j in shown:
+        if j is None:
+            name = f"c{c}_more"
+            left_out = column.size - (len(shown) - 1)
+            diagram.node(name, id=name, label=plain_label(f"…\n{left_out} more"), shape="plaintext", fontname=FONT,
+                         fontsize="10", fontcolor=colours.faint)
+        else:
+            name = f"c{c}_u{j}"
+            if c == 0:
+                fill, tooltip = colours.neutral, f"input {column.labels[j]}"
+            else:
+                bias = column.biases[j]
+                fill = gradient_fill(amount(bias), bias_scale, colours)
+                tooltip = _describe(bias, "b", number_format)
+            diagram.node(name, id=name, label=plain_label(column.labels[j]), tooltip=plain_label(tooltip),
+                         shape="circle", style="filled", fillcolor=fill, width="0.34", fixedsize="true",
+                         color=colours.ink, penwidth="1.1", fontname=FONT, fontsize="9")
+        names.append(name)
+        diagram.node_count += 1
+    # one rank per column; invisible links in order keep the units top to bottom (left to right in TB)
+    diagram.body.append(f"\t{{rank=same; {' -> '.join(names)} [style=invis]}}\n")
+
+
+def _describe(parameter: Value, fallback: str, number_format: str) -> str:
+    """A parameter's tooltip: its dotted name (nn labels parameters with it), value and gradient."""
+    return (f"{parameter.label or fallback}: value {format_number(parameter.data, number_format)}, "
+            f"gradient {format_number(parameter.grad, number_format)}")
+
+
+def _connection(value: float, scale: float, colours: Palette) -> dict[str, str]:
+    """A connection's look: colour by sign, width (and strength of colour) by magnitude."""
+    if math.isnan(value):
+        return {"color": colours.invalid, "penwidth": f"{_WIDEST:.2f}", "arrowhead": "none", "style": "dashed"}
+    if value == 0.0 or scale <= 0.0:
+        return {"color": colours.faint, "penwidth": f"{_THINNEST:.2f}", "arrowhead": "none", "style": "dotted"}
+    ratio = 1.0 if math.isinf(value) else min(1.0, abs(value) / scale)
+    end = colours.positive if value > 0 else colours.negative
+    return {
+        "color": blend(colours.neutral, end, 0.35 + 0.65 * math.sqrt(ratio)),
+        "penwidth": f"{_THINNEST + (_WIDEST - _THINNEST) * ratio:.2f}",
+        "arrowhead": "none",
+    }
+
+
+def _legend(show: str, biggest: float, scale: float, colours: Palette, number_format: str) -> str:
+    what = "weight" if show == "weights" else "gradient"
+    faint = f'<FONT COLOR="{colours.faint}">'
+    if biggest == 0.0:
+        note = ("every gradient is 0: run backward() first (or zero_grad() was just called)"
+                if show == "gradients" else "every weight is 0")
+        return f"<{faint}{html_text(note)}</FONT>>"
+    rows = [
+        f'<TR><TD ALIGN="LEFT">{faint}line</FONT></TD>'
+        f'<TD ALIGN="LEFT"><FONT COLOR="{colours.positive}">━━ {what} &gt; 0</FONT>   '
+        f'<FONT COLOR="{colours.negative}">━━ {what} &lt; 0</FONT>   '
+        f"width ∝ |{what}|, full width at {html_text(format_number(scale, number_format))}"
+        f" (largest {html_text(format_number(biggest, number_format))})</TD></TR>",
+        f'<TR><TD ALIGN="LEFT">{faint}unit fill</FONT></TD>'
+        f'<TD ALIGN="LEFT">its bias{"" if show == "weights" else "’s gradient"}, on the same colours</TD></TR>',
+    ]
+    return f'<<TABLE BORDER="0" CELLBORDER="0" CELLSPACING="2" CELLPADDING="1">{"".join(rows)}</TABLE>>'

@@ -1,0 +1,187 @@
+"""The HTML of a step-through player: one SVG, the frames as states, and controls; no external files.
+
+Everything is inline (CSS, script, SVG, data), so the page works offline and inside Jupyter.
+The first frame is drawn in the SVG as given; the data holds that frame's complete state
+(``base``) and, for each later frame, what changes from the frame before (``deltas``). The
+script applies them by setting attributes on the elements tagged ``data-gt`` (see
+``viz.stage``), so going to any frame is: the base, then the deltas up to it.
+
+Several players on one page never clash: each looks only inside its own container, found by
+``data-gt-player`` (a hash of its content, so the same player always gets the same id, and
+a player displayed twice is wired twice, each copy to itself).
+
+Controls: first / previous / play-pause / next / last buttons, a slider, and the keys
+← → (also ↑ ↓), Home, End and space while the player has focus (in a standalone page, also
+when nothing else on the page has it).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import html
+import json
+from collections.abc import Mapping, Sequence
+
+_CSS = """
+.gt-player { font-family: Helvetica, Arial, sans-serif; color: #262626; max-width: 100%; outline: none;
+  padding: 6px; border-radius: 6px; }
+.gt-player:focus-visible { box-shadow: 0 0 0 2px #f2a900; }
+.gt-player .gt-caption { font-size: 15px; line-height: 1.4; min-height: 2.8em; margin: 0 0 6px; }
+.gt-player .gt-stage svg { max-width: 100%; height: auto; display: block; }
+.gt-player .gt-controls { display: flex; flex-wrap: wrap; align-items: center; gap: 6px; margin-top: 8px; }
+.gt-player button { font: inherit; font-size: 14px; padding: 4px 12px; border: 1px solid #b5b5b5;
+  border-radius: 4px; background: #f6f6f6; color: #262626; cursor: pointer; }
+.gt-player button:hover:not(:disabled) { background: #ececec; }
+.gt-player button:disabled { opacity: 0.4; cursor: default; }
+.gt-player .gt-slider { flex: 1 1 180px; accent-color: #f2a900; }
+.gt-player .gt-counter { font-size: 14px; min-width: 9em; font-variant-numeric: tabular-nums; }
+.gt-player .gt-keys { font-size: 12px; color: #757575; margin-top: 4px; }
+"""
+
+# PLAYER_ID and STANDALONE are filled in by ``player_fragment`` (the script has no other inputs)
+_SCRIPT = """
+(function () {
+  var standalone = STANDALONE;
+  document.querySelectorAll('[data-gt-player="PLAYER_ID"]').forEach(function (root) {
+    if (root.getAttribute('data-gt-ready')) { return; }
+    root.setAttribute('data-gt-ready', '1');
+    var data = JSON.parse(root.querySelector('.gt-data').textContent);
+    var slots = {};
+    root.querySelectorAll('[data-gt]').forEach(function (element) {
+      slots[element.getAttribute('data-gt')] = element;
+    });
+    function part(name) { return root.querySelector('.gt-' + name); }
+    var slider = part('slider'), counter = part('counter'), caption = part('caption');
+    var buttons = {};
+    ['first', 'prev', 'play', 'next', 'last'].forEach(function (name) { buttons[name] = part(name); });
+    var count = data.captions.length, current = 0, timer = null;
+
+    function apply(state) {
+      Object.keys(state).forEach(function (key) {
+        var element = slots[key], attributes = state[key];
+        Object.keys(attributes).forEach(function (name) {
+          if (name === 'text') { element.textContent = attributes[name]; }
+          else { element.setAttribute(name, attributes[name]); }
+        });
+      });
+    }
+    function show(frame) {
+      frame = Math.max(0, Math.min(count - 1, frame));
+      if (frame < current) { apply(data.base); current = 0; }
+      while (current < frame) { current += 1; apply(data.deltas[current - 1]); }
+      slider.value = String(frame);
+      counter.textContent = 'frame ' + (frame + 1) + ' of ' + count;
+      caption.textContent = data.captions[frame];
+      buttons.first.disabled = buttons.prev.disabled = frame === 0;
+      buttons.last.disabled = buttons.next.disabled = frame === count - 1;
+      root.setAttribute('data-frame', String(frame));
+    }
+    function stop() {
+      if (timer !== null) { clearInterval(timer); timer = null; }
+      buttons.play.textContent = '\\u25B6 play';
+    }
+    function play() {
+      if (timer !== null) { stop(); return; }
+      if (current === count - 1) { show(0); }
+      buttons.play.textContent = '\\u275A\\u275A pause';
+      timer = setInterval(function () {
+        if (current >= count - 1) { stop(); } else { show(current + 1); }
+      }, data.interval);
+    }
+    function step(by) { stop(); show(current + by); }
+
+    buttons.first.addEventListener('click', function () { stop(); show(0); });
+    buttons.prev.addEventListener('click', function () { step(-1); });
+    buttons.next.addEventListener('click', function () { step(1); });
+    buttons.last.addEventListener('click', function () { stop(); show(count - 1); });
+    buttons.play.addEventListener('click', play);
+    slider.addEventListener('input', function () { stop(); show(parseInt(slider.value, 10)); });
+
+    var keys = {ArrowRight: 1, ArrowDown: 1, ArrowLeft: -1, ArrowUp: -1};
+    function onKey(event) {
+      if (event.altKey || event.ctrlKey || event.metaKey) { return; }
+      if (event.target === slider && event.key in keys) { return; }  // the slider moves itself
+      if (event.key in keys) { step(keys[event.key]); }
+      else if (event.key === 'Home') { stop(); show(0); }
+      else if (event.key === 'End') { stop(); show(count - 1); }
+      else if (event.key === ' ' && event.target.tagName !== 'BUTTON') { play(); }
+      else { return; }
+      event.preventDefault();
+      event.stopPropagation();  // a notebook must not also move between cells
+    }
+    root.addEventListener('keydown', onKey);
+    if (standalone) {
+      document.addEventListener('keydown', function (event) {
+        if (!root.contains(event.target)) { onKey(event); }
+      });
+      root.focus();
+    }
+    show(0);
+  });
+})();
+"""
+
+
+def player_id(svg: str, data_json: str) -> str:
+    """A deterministic id for a player: a hash of what it shows.
+
+    >>> player_id("<svg/>", "{}") == player_id("<svg/>", "{}"), player_id("<svg/>", "{}").startswith("gt-")
+    (True, True)
+    """
+    return "gt-" + hashlib.sha256((svg + "\0" + data_json).encode("utf-8")).hexdigest()[:16]
+
+
+def player_fragment(
+    svg: str,
+    base: Mapping[str, Mapping[str, str]],
+    deltas: Sequence[Mapping[str, Mapping[str, str]]],
+    captions: Sequence[str],
+    *,
+    interval_ms: int = 1200,
+    standalone: bool = False,
+    label: str = "backprop, step by step",
+) -> str:
+    """The player as an HTML fragment (for Jupyter, or the body of ``player_document``).
+
+    ``svg`` is drawn in the state of frame 0 (``base``); ``deltas[i]`` turns frame i into i + 1.
+    """
+    if len(deltas) != len(captions) - 1:
+        raise ValueError(f"player: {len(captions)} frames need {len(captions) - 1} deltas, got {len(deltas)}")
+    data = json.dumps({"base": base, "deltas": list(deltas), "captions": list(captions), "interval": interval_ms},
+                      ensure_ascii=False, separators=(",", ":"), sort_keys=True)
+    # the data sits in a <script> element: no "<", ">" or "&" may end it early or start a comment there
+    data = data.replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026")
+    identity = player_id(svg, data)
+    script = _SCRIPT.replace("PLAYER_ID", identity).replace("STANDALONE", "true" if standalone else "false")
+    last = len(captions) - 1
+    return (
+        f'<div class="gt-player" data-gt-player="{identity}" tabindex="0" role="group" '
+        f'aria-label="{html.escape(label)}">\n'
+        f"<style>{_CSS}</style>\n"
+        f'<div class="gt-caption" aria-live="polite">{html.escape(captions[0])}</div>\n'
+        f'<div class="gt-stage">{svg}</div>\n'
+        '<div class="gt-controls">'
+        '<button type="button" class="gt-first" title="first frame (Home)">|\u25c0</button>'
+        '<button type="button" class="gt-prev" title="previous frame (\u2190)">\u25c0 previous</button>'
+        '<button type="button" class="gt-play" title="play or pause (space)">\u25b6 play</button>'
+        '<button type="button" class="gt-next" title="next frame (\u2192)">next \u25b6</button>'
+        '<button type="button" class="gt-last" title="last frame (End)">\u25b6|</button>'
+        f'<input type="range" class="gt-slider" min="0" max="{last}" value="0" step="1" aria-label="frame">'
+        f'<span class="gt-counter">frame 1 of {len(captions)}</span></div>\n'
+        '<div class="gt-keys">keys: \u2190 \u2192 step \u00b7 space play/pause \u00b7 Home / End</div>\n'
+        f'<script type="application/json" class="gt-data">{data}</script>\n'
+        f"<script>{script}</script>\n"
+        "</div>"
+    )
+
+
+def player_document(fragment: str, title: str) -> str:
+    """A standalone HTML page around a player fragment (built with ``standalone=True``)."""
+    return (
+        "<!DOCTYPE html>\n"
+        '<html lang="en">\n<head>\n<meta charset="utf-8">\n'
+        '<meta name="viewport" content="width=device-width, initial-scale=1">\n'
+        f"<title>{html.escape(title)}</title>\n"
+        "<style>body { margin: 16px; background: white; }</style>\n"
+        f"</head>\n<body>\n{fragment}\n</body>\n</html>\n"
+    )
