@@ -8,7 +8,8 @@ micrograd's order (layer by layer, neuron by neuron, weights then bias).
 
 Printed: the median step time of each and the ratio (target >= 20x, for the default model: every
 neuron and layer in an ``autograd.scope`` so diagrams can group them); the same for gradtrace with
-``scoped=False`` (no groups) and ``fused=False`` (individual ``*`` and ``+`` nodes); the loss after each of 5 steps in both (they must agree to 1e-9); and the
+``scoped=False`` (no groups) and ``fused=False`` (individual ``*`` and ``+`` nodes); the loss after
+each of 5 steps in both (they must agree to 1e-9); and the
 peak memory of gradtrace after 10, 100 and 1,000 steps (it must stay flat).
 
 Run: ``python benchmarks/mlp_vs_micrograd.py`` (micrograd comes with the ``bench`` extra).

@@ -9,6 +9,8 @@ from pathlib import Path
 from autograd.examples import sigmoid_circuit
 from nn.recipes import train_moons
 from viz.draw import draw
+from viz.network import draw_network
+from viz.player import backprop_steps
 from viz.render import render
 
 DEFAULT_OUT_DIR = "out"
@@ -42,16 +44,28 @@ def write_sigmoid_diagrams(out_dir: str | os.PathLike[str]) -> list[tuple[str, P
     return [(what, render(diagram, folder / name, format="svg")) for what, name, diagram in drawings]
 
 
+def write_sigmoid_player(out_dir: str | os.PathLike[str]) -> Path:
+    """Write the step-through player of the sigmoid circuit's backward pass as a standalone HTML page."""
+    wires = sigmoid_circuit(gate_by_gate=True)
+    path = Path(out_dir) / "sigmoid-steps.html"
+    backprop_steps(wires["f"], parameters=[wires["w0"], wires["w1"], wires["w2"]]).to_html(path)
+    return path
+
+
 def run_demo(echo: Callable[[str], None] = print, out_dir: str | os.PathLike[str] = DEFAULT_OUT_DIR) -> None:
     """Work and draw the cs231n sigmoid circuit f = 1/(1 + exp(−(w0·x0 + w1·x1 + w2))), then train the moons MLP."""
     echo("cs231n sigmoid circuit: f = 1 / (1 + exp(-(w0*x0 + w1*x1 + w2)))")
     echo(circuit_table())
     for what, path in write_sigmoid_diagrams(out_dir):
         echo(f"wrote {path}  ({what})")
+    echo(f"wrote {write_sigmoid_player(out_dir)}  (backprop step by step: open it in a browser)")
     echo("")
     echo("training MLP(2, [16, 16, 1]) on two moons (max-margin loss, SGD with momentum)")
     run = train_moons(epochs=15, on_epoch=lambda history: echo(history.describe_epoch()))
-    echo(f"final validation accuracy: {100 * run.history.val_accuracy[-1]:.1f}%  (test: {100 * run.test_accuracy:.1f}%)")
+    validation, test = run.history.val_accuracy[-1], run.test_accuracy
+    echo(f"final validation accuracy: {100 * validation:.1f}%  (test: {100 * test:.1f}%)")
     model_path = Path(out_dir) / "moons-mlp.json"
     run.model.save(model_path)
     echo(f"wrote {model_path}  (the trained model, nn's JSON format)")
+    network_path = render(draw_network(run.model), Path(out_dir) / "moons-network.svg", format="svg")
+    echo(f"wrote {network_path}  (the trained network: edge colour = weight sign, width = size)")
