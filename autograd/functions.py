@@ -25,13 +25,13 @@ def _operand(x: object, op: str, position: str) -> Value | float:
     return number
 
 
-def _extremum(a: Operand, b: Operand, op: str, pick_first: bool, pick_second: bool) -> Value:
+def _extremum(a: Operand, b: Operand, op: str, larger_wins: bool) -> Value:
     left, right = _operand(a, op, "first argument"), _operand(b, op, "second argument")
     x = left.data if isinstance(left, Value) else left
     y = right.data if isinstance(right, Value) else right
-    if pick_first:
+    if (x > y) if larger_wins else (x < y):
         out, locals_ = x, _ONE_ZERO
-    elif pick_second:
+    elif (y > x) if larger_wins else (y < x):
         out, locals_ = y, _ZERO_ONE
     elif x == y:
         out, locals_ = x, _HALF_HALF  # a tie splits the gradient evenly, as torch.maximum does
@@ -57,9 +57,7 @@ def maximum(a: Operand, b: Operand) -> Value:
     >>> m = maximum(a, b); m.backward(); (a.grad, b.grad)
     (1.0, 0.0)
     """
-    x = a.data if isinstance(a, Value) else a
-    y = b.data if isinstance(b, Value) else b
-    return _extremum(a, b, "max", _greater(x, y), _greater(y, x))
+    return _extremum(a, b, "max", larger_wins=True)
 
 
 def minimum(a: Operand, b: Operand) -> Value:
@@ -69,16 +67,7 @@ def minimum(a: Operand, b: Operand) -> Value:
     >>> m = minimum(a, b); m.backward(); (a.grad, b.grad)
     (0.0, 1.0)
     """
-    x = a.data if isinstance(a, Value) else a
-    y = b.data if isinstance(b, Value) else b
-    return _extremum(a, b, "min", _greater(y, x), _greater(x, y))
-
-
-def _greater(x: object, y: object) -> bool:
-    try:
-        return bool(x > y)  # type: ignore[operator]
-    except TypeError:
-        return False  # _extremum reports the bad operand by name
+    return _extremum(a, b, "min", larger_wins=False)
 
 
 def sum_values(values: Iterable[Operand]) -> Value:
