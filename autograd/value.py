@@ -44,7 +44,7 @@ def as_number(x: object) -> float | None:
     kind = type(x)
     if kind is float or kind is int:
         return float(x)  # type: ignore[arg-type]
-    if isinstance(x, Real) and not isinstance(x, Value):
+    if isinstance(x, Real):
         return float(x)
     return None
 
@@ -377,7 +377,7 @@ def _record_in_mode(
     return out
 
 
-def describe(node: Value) -> str:
+def _describe(node: Value) -> str:
     """A short name for a node in messages: its label, else its op, else ``<leaf>``."""
     if node.label:
         return node.label
@@ -391,7 +391,7 @@ def _check_anomaly(
     bad_grads = [g for g in local_grads if not math.isfinite(g)]
     if not bad_value and not bad_grads:
         return
-    operands = [f"{describe(v)}={v.data!r}" for v in inputs]
+    operands = [f"{_describe(v)}={v.data!r}" for v in inputs]
     if const is not None:
         operands.append(f"constant={const!r}")
     what = f"value {data!r}" if bad_value else "a non-finite local gradient"
