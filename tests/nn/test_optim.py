@@ -198,11 +198,11 @@ def test_bad_settings_are_reported() -> None:
         Adam([p, p])
     with pytest.raises(TypeError, match="RMSprop: parameter 0 must be a Value, got float"):
         RMSprop([1.0])  # type: ignore[list-item]
-    with pytest.raises(ValueError, match=r"SGD: lr must be >= 0\.0, got -0\.1"):
+    with pytest.raises(ValueError, match=r"SGD: lr must be >= 0\.0 and finite, got -0\.1"):
         SGD([p], lr=-0.1)
     with pytest.raises(ValueError, match="nesterov momentum needs momentum > 0 and dampening = 0"):
         SGD([p], lr=0.1, nesterov=True)
-    with pytest.raises(ValueError, match=r"SGD: dampening must be \[0.0, 1.0\]"):
+    with pytest.raises(ValueError, match=r"SGD: dampening must be in \[0.0, 1.0\]"):
         SGD([p], lr=0.1, momentum=0.9, dampening=2.0)
     with pytest.raises(ValueError, match="betas must be below 1"):
         Adam([p], betas=(0.9, 1.0))

@@ -148,6 +148,7 @@ def test_progress_bar_shows_the_running_loss_on_stderr(capsys: pytest.CaptureFix
 
 def test_training_works_without_tqdm(monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]) -> None:
     monkeypatch.setitem(sys.modules, "tqdm", None)  # makes `import tqdm` raise ImportError
+    monkeypatch.setitem(sys.modules, "tqdm.auto", None)
     model = MLP(2, [2, 1], seed=0)
     xor = make_xor(10, seed=0)
     history = fit(model, binary_hinge, SGD(model.parameters(), lr=0.1), Dataset(xor.X, 2 * xor.y - 1), 2, 5)
