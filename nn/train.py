@@ -253,7 +253,11 @@ def fit(
     A progress bar (tqdm, if installed) shows the running loss unless ``quiet``. Accuracy uses
     ``decide`` (default ``label_decider``); ``classify=False`` skips it (regression).
 
-    Raises ``FloatingPointError`` naming the epoch and iteration if the loss stops being finite.
+    Everything is checked before the first update: the arguments, and the loss itself on all the
+    training and validation data once (without a graph), so a label or an output the loss refuses
+    raises then, whichever batch it is in. The cyclic garbage collector is paused during training
+    (``cyclic_gc_paused``). Raises ``FloatingPointError`` naming the epoch and iteration if the loss
+    stops being finite.
 
     >>> from nn.data import make_xor
     >>> from nn.layers import MLP
@@ -281,6 +285,9 @@ def fit(
     _check_training_parts(model, loss, optimizer, schedule)
     history = History(examples=len(inputs), batch_size=size, iterations_per_epoch=per_epoch)
     chooser = decide or label_decider(y)
+    _preflight(model, loss, Dataset(inputs, y), "training data", chooser)
+    if validation is not None:
+        _preflight(model, loss, validation, "validation data", chooser)
     parameters = model.parameters()
     rng = make_rng(seed)
     bar = _progress_bar(epochs * per_epoch, quiet)
@@ -360,6 +367,17 @@ def _train_epoch(
     history.train_loss.append(loss_sum / seen)
     if plan.decide is not None:
         history.train_accuracy.append(correct / seen)
+
+
+def _preflight(model: Model, loss: LossFunction, data: Dataset, what: str, decide: Decide) -> None:
+    """Evaluate the loss on all of ``data`` once (no graph, evaluation mode), so that a label the loss refuses or
+    an output it cannot take raises before the first update, whichever batch it sits in."""
+    value, _ = evaluate(model, loss, data, decide)
+    if not math.isfinite(value):
+        raise FloatingPointError(
+            f"fit: the loss on the {what} is {value} before any update: the initial model's outputs or the "
+            "targets give a non-finite loss"
+        )
 
 
 def _nan_hint(history: History) -> str:

@@ -42,7 +42,7 @@ def test_bad_schedule_settings_are_reported() -> None:
         StepDecay(optimizer, step_size=0)
     with pytest.raises(ValueError, match=r"StepDecay: gamma must be > 0\.0"):
         StepDecay(optimizer, step_size=2, gamma=-1.0)
-    with pytest.raises(TypeError, match="LinearDecay: total must be an int, got float 2.5"):
+    with pytest.raises(TypeError, match=r"LinearDecay: total must be an int, got float 2\.5"):
         LinearDecay(optimizer, total=2.5)  # type: ignore[arg-type]
     with pytest.raises(ValueError, match=r"LinearDecay: end_factor must be in \[0.0, 1.0\]"):
         LinearDecay(optimizer, total=10, end_factor=2.0)
