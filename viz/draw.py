@@ -9,13 +9,14 @@ from __future__ import annotations
 from collections.abc import Collection, Iterable, Mapping
 
 from autograd import Value
-from viz import circuit_style, graph_style
-from viz.canvas import FONT, Canvas
 from viz.diagram import Diagram
-from viz.graph_model import DEFAULT_MAX_NODES, GraphModel, describe
-from viz.legend import legend_label
+from viz.model.graph_model import DEFAULT_MAX_NODES, GraphModel, describe
 from viz.options import FIELDS, DrawOptions
 from viz.palette import Palette, gradient_scale
+from viz.styles import circuit as circuit_style
+from viz.styles import graph as graph_style
+from viz.styles.canvas import FONT, Canvas
+from viz.styles.legend import legend_label
 
 _STYLES = {"graph": graph_style, "circuit": circuit_style}
 

@@ -35,11 +35,11 @@ from viz.diagram import Diagram
 from viz.dot_runner import DEFAULT_TIMEOUT, run_dot
 from viz.draw import draw_model
 from viz.escaping import html_text, record_field
-from viz.graph_model import GraphModel
 from viz.labels import format_gradient, format_number
+from viz.model.graph_model import GraphModel
 from viz.options import DrawOptions
 from viz.palette import gradient_fill
-from viz.steps import Frame, gradient_text
+from viz.player.frames import Frame, gradient_text
 
 SVG_NS = "http://www.w3.org/2000/svg"
 XLINK_NS = "http://www.w3.org/1999/xlink"
@@ -225,7 +225,8 @@ def _widen_gradient_slots(diagram: Diagram, model: GraphModel, options: DrawOpti
             written = slot(format_gradient(node.grad, fmt))
             head, found, tail = line.rpartition(written)
             if not found:
-                raise RuntimeError(f"viz.stage: the {options.style} style's label of {node.id} has no gradient slot "
+                raise RuntimeError(f"viz.player.stage: the {options.style} style's label of {node.id} has no gradient "
+                                   f"slot "
                                    f"{written!r}; the player needs it to size the layout")
             line = head + slot(widest[node.id]) + tail
             if balance:
@@ -253,13 +254,13 @@ def _shape(group: ET.Element) -> ET.Element:
     for element in group:
         if element.tag in _SHAPES:
             return element
-    raise RuntimeError(f"viz.stage: node {group.get('id')} has no outline in the SVG")
+    raise RuntimeError(f"viz.player.stage: node {group.get('id')} has no outline in the SVG")
 
 
 def _child(group: ET.Element, tag: str) -> ET.Element:
     element = group.find(tag)
     if element is None:
-        raise RuntimeError(f"viz.stage: edge {group.get('id')} has no {tag} in the SVG")
+        raise RuntimeError(f"viz.player.stage: edge {group.get('id')} has no {tag} in the SVG")
     return element
 
 

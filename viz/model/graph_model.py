@@ -44,7 +44,7 @@ from dataclasses import dataclass, field, replace
 from typing import Literal, TypeVar
 
 from autograd import Value, gradients, topological_order
-from viz.groups import GraphIndex, Group, plan_collapse, resolve_collapse
+from viz.model.groups import GraphIndex, Group, plan_collapse, resolve_collapse
 
 Role = Literal["input", "parameter", "output", "intermediate"]
 

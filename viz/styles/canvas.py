@@ -14,7 +14,7 @@ import graphviz
 
 from viz.diagram import Diagram
 from viz.escaping import plain_label
-from viz.graph_model import GraphModel
+from viz.model.graph_model import GraphModel
 from viz.options import DrawOptions
 
 FONT = "Helvetica"

@@ -19,7 +19,7 @@ Ids are the graph model's: values ``n7``, the gate ``g7`` that computed ``n7``, 
 
 >>> from autograd.examples import add_mul_circuit
 >>> from autograd import backward_steps
->>> from viz.graph_model import describe
+>>> from viz.model.graph_model import describe
 >>> wires = add_mul_circuit()
 >>> steps = backward_steps(wires["f"])
 >>> frames = backward_frames(describe(wires["f"]), steps, {}, ".2f")
@@ -34,8 +34,8 @@ from dataclasses import dataclass
 from typing import Literal
 
 from autograd import BackwardStep, Value
-from viz.graph_model import GraphModel
 from viz.labels import format_gradient, format_number, gate_text
+from viz.model.graph_model import GraphModel
 
 Kind = Literal["forward", "backward"]
 

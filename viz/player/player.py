@@ -1,7 +1,7 @@
 """Step-through players: ``backprop_steps`` and ``forward_steps``, and the ``Player`` they return.
 
-A player holds its frames (``viz.steps``: data taken from the engine's own records) and draws
-them on one layout (``viz.stage``: ``dot`` runs once, lazily, the first time a frame is drawn),
+A player holds its frames (``viz.player.frames``: data taken from the engine's own records) and draws
+them on one layout (``viz.player.stage``: ``dot`` runs once, lazily, the first time a frame is drawn),
 so nodes never move from frame to frame. It shows itself in Jupyter, writes a standalone
 HTML page (``to_html``) and numbered SVG frames for slides (``save_frames``).
 
@@ -27,12 +27,12 @@ from pathlib import Path
 
 from autograd import Value, backward_steps, topological_order
 from viz.dot_runner import DEFAULT_TIMEOUT, DotFailedError, DotNotFoundError, DotTimeoutError
-from viz.graph_model import DEFAULT_MAX_NODES, GraphModel, describe
+from viz.model.graph_model import DEFAULT_MAX_NODES, GraphModel, describe
 from viz.options import DrawOptions
 from viz.palette import Palette, gradient_scale
-from viz.player_html import player_document, player_fragment
-from viz.stage import Stage, State
-from viz.steps import Frame, Kind, backward_frames, forward_frames
+from viz.player.frames import Frame, Kind, backward_frames, forward_frames
+from viz.player.page import player_document, player_fragment
+from viz.player.stage import Stage, State
 
 _TITLES = {"backward": "backprop, step by step", "forward": "the forward pass, step by step"}
 
@@ -40,7 +40,7 @@ _TITLES = {"backward": "backprop, step by step", "forward": "the forward pass, s
 class Player:
     """Frames of one pass over one graph, drawn on a single layout (see the module docstring).
 
-    ``frames`` are ``viz.steps.Frame`` records; ``model`` is the ``GraphModel`` they refer to
+    ``frames`` are ``viz.player.frames.Frame`` records; ``model`` is the ``GraphModel`` they refer to
     (``model.value_ids[v]`` is the id of engine node ``v``); ``options`` the drawing options.
     """
 

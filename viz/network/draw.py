@@ -30,11 +30,11 @@ from dataclasses import dataclass
 
 from autograd import Value
 from nn.layers import MLP, Layer, Neuron
-from viz.canvas import FONT
 from viz.diagram import Diagram
 from viz.escaping import html_text, plain_label
 from viz.labels import format_number
 from viz.palette import Palette, blend, get_palette, gradient_fill
+from viz.styles.canvas import FONT
 
 SHOWS = ("weights", "gradients")
 DEFAULT_MAX_UNITS = 10

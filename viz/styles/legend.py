@@ -7,8 +7,8 @@ in empty cells and text spans the columns, so no row stretches another's cells.
 
 from __future__ import annotations
 
-from viz.graph_model import GraphModel
 from viz.labels import NO_GRADIENT, format_number, is_operand_constant
+from viz.model.graph_model import GraphModel
 from viz.options import DrawOptions
 from viz.palette import gradient_fill
 

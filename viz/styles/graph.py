@@ -14,12 +14,12 @@ from __future__ import annotations
 
 import graphviz
 
-from viz.canvas import FONT, Canvas
 from viz.escaping import plain_label, record_field
-from viz.graph_model import Gate, GraphModel, ValueNode
 from viz.labels import constant_text, format_gradient, format_number, is_operand_constant, op_text
+from viz.model.graph_model import Gate, GraphModel, ValueNode
 from viz.options import DrawOptions
 from viz.palette import gradient_fill
+from viz.styles.canvas import FONT, Canvas
 
 # the border that shows a value's role (the legend draws the same)
 ROLE_BORDERS: dict[str, dict[str, str]] = {
@@ -38,7 +38,7 @@ def graph_attributes(options: DrawOptions) -> dict[str, str]:
 def record_label(node: ValueNode, options: DrawOptions) -> str:
     """The record label of a value: ``{label|data 2.0000|grad -0.1966}`` (braces in LR, so the fields sit side by side).
 
-    >>> from viz.graph_model import ValueNode
+    >>> from viz.model.graph_model import ValueNode
     >>> record_label(ValueNode("n0", "w0", 2.0, None, "input", None), DrawOptions())
     '{w0|data 2.0000|grad —}'
     """

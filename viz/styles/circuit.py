@@ -15,12 +15,12 @@ An input's or the output's name is node ``n7_name`` joined by edge ``n7_name_edg
 
 from __future__ import annotations
 
-from viz.canvas import FONT, Canvas
 from viz.escaping import html_text, plain_label
-from viz.graph_model import Gate, GraphModel, ValueNode
 from viz.labels import format_gradient, format_number, gate_text
+from viz.model.graph_model import Gate, GraphModel, ValueNode
 from viz.options import DrawOptions
 from viz.palette import gradient_fill
+from viz.styles.canvas import FONT, Canvas
 
 # a no-break space keeps an empty row as tall as a written one, so the rule stays on the wire
 _EMPTY_CELL = "&#160;"
@@ -38,7 +38,7 @@ def graph_attributes(options: DrawOptions) -> dict[str, str]:
 def wire_label(node: ValueNode, options: DrawOptions) -> str:
     """The HTML-like table a value sits in on its wire: value, rule, gradient.
 
-    >>> from viz.graph_model import ValueNode
+    >>> from viz.model.graph_model import ValueNode
     >>> label = wire_label(ValueNode("n0", "w0", 2.0, None, "input", None), DrawOptions(style="circuit"))
     >>> for part in label.split("<HR/>"): print(part)
     <<TABLE ...><TR><TD><FONT COLOR="#1b7f3b">2.0000</FONT></TD></TR>
