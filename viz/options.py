@@ -24,17 +24,22 @@ RANKDIRS = ("LR", "TB")
 FIELDS = ("label", "data", "grad")
 
 
-class DrawKeywords(TypedDict, total=False):
-    """The drawing options as keyword arguments (see ``DrawOptions.build`` and ``viz.draw``)."""
+class SharedKeywords(TypedDict, total=False):
+    """The options every gradtrace drawing takes, graphs and networks (``viz.draw_network``) alike."""
 
-    style: str
     rankdir: str
     precision: int | None
     number_format: str | None
-    show: Iterable[str]
     palette: str | Palette
-    clusters: bool
     legend: bool
+
+
+class DrawKeywords(SharedKeywords, total=False):
+    """The options of a graph's drawing as keyword arguments (see ``DrawOptions.build`` and ``viz.draw``)."""
+
+    style: str
+    show: Iterable[str]
+    clusters: bool
     group_symbols: Mapping[str, str] | None
     gradient_scale: float | None
 
