@@ -15,7 +15,7 @@ from __future__ import annotations
 from collections.abc import Callable, Collection, Sequence
 from typing import NamedTuple
 
-from autograd.value import Value, as_number
+from autograd.value import Value, to_number
 
 
 class BackwardEdge(NamedTuple):
@@ -34,6 +34,11 @@ class BackwardStep(NamedTuple):
     node: Value
     grad: float  # ∂root/∂node (upstream gradient), complete when the node is processed
     edges: tuple[BackwardEdge, ...]
+
+
+def _check_node(node: object, function: str, argument: str) -> None:
+    if not isinstance(node, Value):
+        raise TypeError(f"{function}: {argument} must be a Value, got {type(node).__name__}")
 
 
 def _consumers_first(root: Value, stop: Collection[Value] = ()) -> list[Value]:
@@ -81,6 +86,7 @@ def topological_order(root: Value) -> list[Value]:
     >>> [n.label or n.op for n in topological_order(x * y + x)]
     ['x', 'y', '*', '+']
     """
+    _check_node(root, "topological_order", "root")
     order = _consumers_first(root)
     order.reverse()
     return order
@@ -95,10 +101,13 @@ def _propagate(order: Sequence[Value], on_step: Callable[[BackwardStep], None] |
             if inputs:
                 g = node.grad
                 if len(inputs) == 1:
-                    inputs[0].grad += node.local_grads[0] * g
+                    local = node.local_grads[0]
+                    if local:  # a zero local gradient sends zero, even when g is inf or nan (as torch)
+                        inputs[0].grad += local * g
                 else:
                     for child, local in zip(inputs, node.local_grads, strict=True):
-                        child.grad += local * g
+                        if local:
+                            child.grad += local * g
         return
     # the observed loop does the same arithmetic and reports each step
     for node in order:
@@ -108,8 +117,10 @@ def _propagate(order: Sequence[Value], on_step: Callable[[BackwardStep], None] |
         g = node.grad
         edges = []
         for position, (child, local) in enumerate(zip(inputs, node.local_grads, strict=True)):
-            contribution = local * g
-            child.grad += contribution
+            contribution = 0.0
+            if local:  # zero sends zero, even times inf or nan
+                contribution = local * g
+                child.grad += contribution
             edges.append(BackwardEdge(position, child, local, contribution, child.grad))
         on_step(BackwardStep(node, g, tuple(edges)))
 
@@ -121,7 +132,8 @@ def backward(root: Value, grad: float = 1.0, *, on_step: Callable[[BackwardStep]
     this pass); leaf gradients accumulate across calls, like PyTorch: for ``x = 2``,
     ``y = x*x``, ``z = 3*y``, calling ``z.backward()`` twice leaves ``x.grad == 24``.
     """
-    seed = as_number(grad)
+    _check_node(root, "backward", "the output")
+    seed = to_number(grad, "backward: grad")
     if seed is None:
         raise TypeError(f"backward: grad must be a real number, got {type(grad).__name__}")
     order = _consumers_first(root)
@@ -155,6 +167,9 @@ def gradients(output: Value, wrt: Sequence[Value]) -> tuple[float, ...]:
     >>> gradients(s, [x])
     (0.25,)
     """
+    _check_node(output, "gradients", "output")
+    for index, w in enumerate(wrt):
+        _check_node(w, "gradients", f"wrt[{index}]")
     stop = set(wrt)
     order = _consumers_first(output, stop)
     # order holds every node in between, and the stop nodes that are reachable

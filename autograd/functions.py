@@ -1,50 +1,29 @@
 """Multi-input primitives, each a single graph node: ``maximum``, ``minimum``, ``sum_values``, ``dot``.
 
-Like the methods on ``Value``, each computes its result and its local gradients together.
-Numbers among the operands are folded into the node (they need no gradient); Values
-become its inputs, in call order.
+Each applies its row of ``autograd.ops``. Numbers among the operands are folded into the node
+(they need no gradient); Values become its inputs, in call order. ``sum_values`` and ``dot``
+inline their row's arithmetic: a neuron is one ``dot`` per forward pass, and walking the
+operands once is much cheaper than building the rule's argument list; tests/autograd/test_op_table.py
+checks both against their rows bit for bit.
 """
 
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
 
-from autograd.value import NodeExtra, Operand, Value, _make, as_number
+from autograd.ops import OPS
+from autograd.value import Operand, Value, _make, apply, to_number
 
-_HALF_HALF = (0.5, 0.5)
-_ONE_ZERO = (1.0, 0.0)
-_ZERO_ONE = (0.0, 1.0)
+_MAX, _MIN = OPS["max"], OPS["min"]
 
 
 def _operand(x: object, op: str, position: str) -> Value | float:
     if isinstance(x, Value):
         return x
-    number = as_number(x)
+    number = to_number(x, f"{op}: {position}")
     if number is None:
         raise TypeError(f"{op}: {position} must be a Value or a real number, got {type(x).__name__}")
     return number
-
-
-def _extremum(a: Operand, b: Operand, op: str, larger_wins: bool) -> Value:
-    left, right = _operand(a, op, "first argument"), _operand(b, op, "second argument")
-    x = left.data if isinstance(left, Value) else left
-    y = right.data if isinstance(right, Value) else right
-    if (x > y) if larger_wins else (x < y):
-        out, locals_ = x, _ONE_ZERO
-    elif (y > x) if larger_wins else (y < x):
-        out, locals_ = y, _ZERO_ONE
-    elif x == y:
-        out, locals_ = x, _HALF_HALF  # a tie splits the gradient evenly, as torch.maximum does
-    else:  # a nan operand: the result and both local gradients are nan
-        out = x + y
-        locals_ = (out, out)
-    if isinstance(left, Value) and isinstance(right, Value):
-        return _make(out, op, (left, right), locals_)
-    if isinstance(left, Value):
-        return _make(out, op, (left,), locals_[:1], y)
-    if isinstance(right, Value):
-        return _make(out, op, (right,), locals_[1:], NodeExtra(x, True))
-    return Value(out)
 
 
 def maximum(a: Operand, b: Operand) -> Value:
@@ -57,7 +36,7 @@ def maximum(a: Operand, b: Operand) -> Value:
     >>> m = maximum(a, b); m.backward(); (a.grad, b.grad)
     (1.0, 0.0)
     """
-    return _extremum(a, b, "max", larger_wins=True)
+    return apply(_MAX, (a, b))
 
 
 def minimum(a: Operand, b: Operand) -> Value:
@@ -67,7 +46,7 @@ def minimum(a: Operand, b: Operand) -> Value:
     >>> m = minimum(a, b); m.backward(); (a.grad, b.grad)
     (0.0, 1.0)
     """
-    return _extremum(a, b, "min", larger_wins=False)
+    return apply(_MIN, (a, b))
 
 
 def sum_values(values: Iterable[Operand]) -> Value:

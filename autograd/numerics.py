@@ -75,6 +75,22 @@ def sqrt(x: float) -> float:
         return NAN
 
 
+def sin(x: float) -> float:
+    """``sin x``; ``nan`` at ±inf instead of ``ValueError``."""
+    try:
+        return math.sin(x)
+    except ValueError:
+        return NAN
+
+
+def cos(x: float) -> float:
+    """``cos x``; ``nan`` at ±inf instead of ``ValueError``."""
+    try:
+        return math.cos(x)
+    except ValueError:
+        return NAN
+
+
 def sigmoid(x: float) -> float:
     """Logistic function 1 / (1 + e^-x), stable at both ends (no overflow at ±1000)."""
     if x >= 0.0:
