@@ -26,6 +26,24 @@ Mp = object  # an mpmath number
 LEAKY_SLOPE, ELU_ALPHA = 0.1, 1.5
 
 
+KINKED = {"abs", "relu", "leaky_relu", "elu"}  # a kink at 0
+TIED = {"max", "min"}  # a kink where the operands tie
+
+
+def near_a_kink(name: str, operands: Sequence[Mp]) -> bool:
+    """True when an operand is within rounding of a kink but not on it: which side float64 lands on is luck.
+
+    Exact ties and exact zeros stay in (the engine's conventions there are tested); they come from
+    equal inputs or equal computations, which float64 repeats exactly.
+    """
+    if name in KINKED:
+        return 0 < abs(operands[0]) < 1e-9
+    if name in TIED:
+        a, b = operands
+        return 0 < abs(a - b) < 1e-9 * max(abs(a), abs(b))
+    return False
+
+
 def _sign(a: Mp) -> Mp:
     return mpf(1) if a > 0 else mpf(-1) if a < 0 else mpf(0)
 
@@ -143,7 +161,10 @@ def run_oracle(program: Program, nudges: Sequence[float]) -> tuple[Mp, list[Mp],
     values: list[Mp] = [mpf(x) for x in leaves]
     records = []
     for (name, _, number), refs, nudge in zip(body, operand_refs(program), nudges, strict=True):
-        out, local = ORACLE[name][1](*[mpf(number) if r is None else values[r] for r in refs])
+        operands = [mpf(number) if r is None else values[r] for r in refs]
+        if near_a_kink(name, operands):
+            raise ArithmeticError(f"{name} is within rounding of its kink")
+        out, local = ORACLE[name][1](*operands)
         for number in (out, *local):
             if not isinstance(number, mpf) or not (number == 0 or 1e-290 < abs(number) < 1e290):
                 raise ArithmeticError(f"{name} gives {number}: outside float64's normal range")
