@@ -21,14 +21,14 @@ class Gate:
     """A user-defined op: call it on Values or numbers to record one node; ``op`` is its table row.
 
     >>> import math
-    >>> def sigmoid_gate(x):
+    >>> def logistic(x):
     ...     s = 1.0 / (1.0 + math.exp(-x))
     ...     return s, (s * (1.0 - s),)
-    >>> sig = gate(sigmoid_gate, symbol="σ")
+    >>> sig = gate(logistic, symbol="σ")
     >>> x = Value(0.0)
     >>> y = sig(x); y.backward()
     >>> y.op, y.data, x.grad
-    ('sigmoid_gate', 0.5, 0.25)
+    ('logistic', 0.5, 0.25)
     """
 
     def __init__(self, op: Op) -> None:

@@ -9,20 +9,20 @@ import pytest
 from autograd import OPS, Value, gate, gradcheck, op_row
 
 
-def sigmoid_gate(x: float) -> tuple[float, tuple[float]]:
+def logistic_gate(x: float) -> tuple[float, tuple[float]]:
     s = 1.0 / (1.0 + math.exp(-x))
     return s, (s * (1.0 - s),)
 
 
 def test_a_gate_is_one_node_with_its_own_row_and_symbol() -> None:
-    sig = gate(sigmoid_gate, symbol="σ")
+    sig = gate(logistic_gate, symbol="σ")
     x = Value(2.0)
     y = sig(x)
     y.backward()
-    assert (y.op, y.inputs, len(y.local_grads)) == ("sigmoid_gate", (x,), 1)
+    assert (y.op, y.inputs, len(y.local_grads)) == ("logistic_gate", (x,), 1)
     assert y.data == Value(2.0).sigmoid().data
     assert x.grad == pytest.approx(y.data * (1 - y.data), rel=1e-15)
-    assert op_row("sigmoid_gate").label(None) == "σ"
+    assert op_row("logistic_gate").label(None) == "σ"
 
 
 def test_gradcheck_verifies_a_gate_and_catches_a_wrong_one() -> None:
@@ -98,8 +98,8 @@ def test_a_name_that_clashes_is_an_error_but_a_rerun_cell_is_not() -> None:
 
     with pytest.raises(ValueError, match="an op named 'exp' already exists"):
         gate(exp)
-    first = gate(sigmoid_gate, symbol="σ")
-    with pytest.raises(ValueError, match="an op named 'sigmoid_gate' already exists"):
-        gate(exp, name="sigmoid_gate")
-    again = gate(sigmoid_gate, symbol="s")  # the same function, defined again
-    assert again.op is OPS["sigmoid_gate"] and first.op is not again.op
+    first = gate(logistic_gate, symbol="σ")
+    with pytest.raises(ValueError, match="an op named 'logistic_gate' already exists"):
+        gate(exp, name="logistic_gate")
+    again = gate(logistic_gate, symbol="s")  # the same function, defined again
+    assert again.op is OPS["logistic_gate"] and first.op is not again.op
