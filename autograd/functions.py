@@ -74,6 +74,30 @@ def sum_values(values: Iterable[Operand]) -> Value:
     return _make(total, "sum", tuple(inputs), (1.0,) * len(inputs), constant)
 
 
+def _plain_dot(ws: Sequence[Operand], xs: Sequence[Operand]) -> tuple[list[Value], list[float], float] | None:
+    """w·x for a neuron (Values times Values or plain floats) in one pass with no per-item checks; else None."""
+    value = Value
+    inputs: list[Value] = []
+    local_grads: list[float] = []
+    total = 0.0
+    for w, x in zip(ws, xs):  # noqa: B905 - the caller checked the lengths
+        if type(w) is not value:
+            return None
+        kind = type(x)
+        if kind is float:
+            inputs.append(w)
+            local_grads.append(x)  # type: ignore[arg-type]
+            total += w.data * x  # type: ignore[assignment]
+        elif kind is value:
+            w_data, x_data = w.data, x.data  # type: ignore[union-attr]
+            inputs += (w, x)  # type: ignore[arg-type]
+            local_grads += (x_data, w_data)
+            total += w_data * x_data
+        else:
+            return None
+    return inputs, local_grads, total
+
+
 def dot(ws: Sequence[Operand], xs: Sequence[Operand], bias: Operand | None = None) -> Value:
     """Σ_i w_i·x_i (+ bias) as one ``dot`` node;  ∂/∂w_i = x_i, ∂/∂x_i = w_i, ∂/∂bias = 1.
 
@@ -86,23 +110,11 @@ def dot(ws: Sequence[Operand], xs: Sequence[Operand], bias: Operand | None = Non
     """
     if len(ws) != len(xs):
         raise ValueError(f"dot: ws has {len(ws)} items but xs has {len(xs)}")
-    inputs: list[Value] = []
-    local_grads: list[float] = []
-    total = 0.0
-    if all(isinstance(w, Value) for w in ws) and all(isinstance(x, (Value, float)) for x in xs):
-        # fast path for a neuron's w·x: no per-item operand checks or error strings
-        for w, x in zip(ws, xs, strict=True):
-            w_data = w.data  # type: ignore[union-attr]
-            if isinstance(x, Value):
-                x_data = x.data
-                inputs += (w, x)  # type: ignore[arg-type]
-                local_grads += (x_data, w_data)
-            else:
-                x_data = float(x)  # a numpy float64 becomes a plain float
-                inputs.append(w)  # type: ignore[arg-type]
-                local_grads.append(x_data)
-            total += w_data * x_data
+    plain = _plain_dot(ws, xs)
+    if plain is not None:
+        inputs, local_grads, total = plain
     else:
+        inputs, local_grads, total = [], [], 0.0
         for index, (w_item, x_item) in enumerate(zip(ws, xs, strict=True)):
             w = _operand(w_item, "dot", f"ws[{index}]")
             x = _operand(x_item, "dot", f"xs[{index}]")
@@ -117,7 +129,7 @@ def dot(ws: Sequence[Operand], xs: Sequence[Operand], bias: Operand | None = Non
                 local_grads.append(w_data)
     constant: float | None = None
     if bias is not None:
-        b = _operand(bias, "dot", "bias")
+        b = bias if type(bias) is Value else _operand(bias, "dot", "bias")
         if isinstance(b, Value):
             inputs.append(b)
             local_grads.append(1.0)

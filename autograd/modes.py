@@ -48,14 +48,20 @@ class Mode(NamedTuple):
     recording: bool = True
     check_anomaly: bool = False
     scope: Scope | None = None
+    plain: bool = True  # recording and not check_anomaly: the ops' fast path (read as mode[3])
 
 
 DEFAULT_MODE = Mode()
 CURRENT_MODE: ContextVar[Mode] = ContextVar("gradtrace_mode", default=DEFAULT_MODE)
 
 
+_get_mode, _set_mode = CURRENT_MODE.get, CURRENT_MODE.set
+_new_object, _new_tuple = object.__new__, tuple.__new__
+
+
 def _derive(**changes: Any) -> Mode:
     new = CURRENT_MODE.get()._replace(**changes)
+    new = new._replace(plain=new.recording and not new.check_anomaly)
     # reuse the shared default object so the ops' fast path (an identity test) still applies
     return DEFAULT_MODE if new == DEFAULT_MODE else new
 
@@ -162,9 +168,11 @@ class scope:  # noqa: N801 - used like a function: ``with scope("name") as group
         self._tokens: list[Token[Mode]] = []  # a stack: the same instance may be nested or shared by threads
 
     def __enter__(self) -> Scope:
-        current = CURRENT_MODE.get()
-        group = Scope(self._name, current.scope)
-        self._tokens.append(CURRENT_MODE.set(Mode(current.recording, current.check_anomaly, group)))
+        # built without calling __init__/__new__ in Python: a network enters one scope per neuron per step
+        recording, check_anomaly, parent, plain = _get_mode()
+        group: Scope = _new_object(Scope)
+        group.name, group.parent = self._name, parent
+        self._tokens.append(_set_mode(_new_tuple(Mode, (recording, check_anomaly, group, plain))))
         return group
 
     def __exit__(self, *exc: object) -> None:

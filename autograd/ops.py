@@ -183,7 +183,13 @@ def _div(a: float, b: float) -> tuple[float, tuple[float, ...]]:
 def _pow(a: float, b: float) -> tuple[float, tuple[float, ...]]:
     out = numerics.power(a, b)
     # torch's conventions: d(a**0)/da = 0 even at a = 0; d(a**b)/db = 0 at a = 0 for b >= 0
-    base = 0.0 if b == 0.0 else b * numerics.power(a, b - 1.0)
+    # b·a^b/a instead of b·a^(b−1) where it is finite: b − 1 rounds, and a^(b−1) amplifies that by |ln a|
+    if b == 0.0:
+        base = 0.0
+    elif a != 0.0 and out != 0.0 and math.isfinite(out):
+        base = b * (out / a)
+    else:
+        base = b * numerics.power(a, b - 1.0)
     exponent = 0.0 if (a == 0.0 and b >= 0.0) else out * numerics.log(a)
     return out, (base, exponent)
 

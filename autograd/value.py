@@ -20,7 +20,7 @@ from numbers import Real
 from typing import TYPE_CHECKING, NamedTuple, Union
 
 from autograd import ops
-from autograd.modes import CURRENT_MODE, DEFAULT_MODE, Mode, Scope
+from autograd.modes import CURRENT_MODE, Mode, Scope
 
 if TYPE_CHECKING:
     from autograd.backprop import BackwardStep
@@ -29,8 +29,6 @@ Operand = Union["Value", int, float]
 
 # Shared local-gradient tuples: ops whose derivative is a fixed number reuse one tuple
 # instead of allocating a new one per node.
-_ONE = (1.0,)
-_MINUS_ONE = (-1.0,)
 _ONE_ONE = (1.0, 1.0)
 _ONE_MINUS_ONE = (1.0, -1.0)
 _DIV, _POW, _ABS = ops.OPS["/"], ops.OPS["**"], ops.OPS["abs"]
@@ -79,20 +77,18 @@ def _unary_method(row: ops.Op) -> Callable[[Value], Value]:
     rule, name = row.rule, row.name
 
     def method(self: Value) -> Value:
-        out, local_grads = rule(self.data)
-        return _make(out, name, (self,), local_grads)
+        out, (local,) = rule(self.data)
+        return _make(out, name, self, local)
 
     method.__name__ = method.__qualname__ = name
     method.__doc__ = row.doc
     return method
 
 
-class NodeExtra(NamedTuple):
-    """The rarely needed part of a node: a left-hand number operand, or the scope it was made in."""
+class LeftNumber(NamedTuple):
+    """A number operand that stood on the left (``1 / x``, ``2 - x``); kept in a node's ``_const``."""
 
-    const: float | None
-    const_left: bool = False
-    scope: Scope | None = None
+    value: float
 
 
 class Value:
@@ -110,9 +106,11 @@ class Value:
     (-4.0, -4.0, 3.0)
     """
 
-    # ``_extra`` holds the number operand directly (the common case), or a ``NodeExtra`` when the
-    # node also needs a side or a scope; one slot instead of three keeps a node at 88 bytes.
-    __slots__ = ("data", "grad", "label", "op", "inputs", "local_grads", "_extra")
+    # Speed and size: a one-input node (most of them) keeps its input and local gradient in
+    # ``_in``/``_local`` directly, with no tuples (fewer objects for the garbage collector and
+    # 128 bytes a node); a node with several inputs keeps two tuples; a leaf has ``_in = None``.
+    # ``_uses`` is backward's count of a node's consumers, kept on the node instead of in a dict.
+    __slots__ = ("data", "grad", "label", "op", "_in", "_local", "_const", "_scope", "_uses")
 
     # numpy must return NotImplemented for ``np.float64(2) * v`` so Python calls Value.__rmul__
     __array_ufunc__ = None
@@ -121,9 +119,11 @@ class Value:
     grad: float
     label: str
     op: str
-    inputs: tuple[Value, ...]
-    local_grads: tuple[float, ...]
-    _extra: float | NodeExtra | None
+    _in: Value | tuple[Value, ...] | None
+    _local: float | tuple[float, ...] | None
+    _const: float | LeftNumber | None
+    _scope: Scope | None
+    _uses: int
 
     def __init__(self, data: float, label: str = "") -> None:
         number = to_number(data, "Value()")
@@ -135,27 +135,40 @@ class Value:
         self.grad = 0.0
         self.label = label
         self.op = ""
-        self.inputs = ()
-        self.local_grads = ()
-        self._extra = None
+        self._in = self._local = self._const = self._scope = None
+        self._uses = 0
+
+    @property
+    def inputs(self) -> tuple[Value, ...]:
+        """The operand Values, in call order (``a*a`` lists ``a`` twice); ``()`` for a leaf."""
+        inputs = self._in
+        if inputs is None:
+            return ()
+        return inputs if type(inputs) is tuple else (inputs,)  # type: ignore[return-value]
+
+    @property
+    def local_grads(self) -> tuple[float, ...]:
+        """∂self/∂input for each of ``inputs``, recorded when the node was made."""
+        local = self._local
+        if local is None:
+            return ()
+        return local if type(local) is tuple else (local,)  # type: ignore[return-value]
 
     @property
     def const(self) -> float | None:
         """The number operand of this op (``2`` in ``x * 2``) or its parameter (a leaky ReLU's slope), else None."""
-        extra = self._extra
-        return extra.const if isinstance(extra, NodeExtra) else extra
+        const = self._const
+        return const.value if type(const) is LeftNumber else const  # type: ignore[return-value]
 
     @property
     def const_left(self) -> bool:
         """True when the number was the left operand (``1 / x``, ``2 - x``)."""
-        extra = self._extra
-        return isinstance(extra, NodeExtra) and extra.const_left
+        return type(self._const) is LeftNumber
 
     @property
     def scope(self) -> Scope | None:
         """The innermost ``autograd.scope`` this node was made in, or None."""
-        extra = self._extra
-        return extra.scope if isinstance(extra, NodeExtra) else None
+        return self._scope
 
     def __repr__(self) -> str:
         parts = [f"data={round(self.data, 4)!r}", f"grad={round(self.grad, 4)!r}"]
@@ -172,40 +185,44 @@ class Value:
     # inline path gives the row's rule bit for bit, so the row stays the one statement of the rule.
     def __add__(self, other: Operand) -> Value:
         """a + b;  ∂/∂a = 1, ∂/∂b = 1."""
+        if type(other) is float:  # the common number: no conversion
+            return _make(self.data + other, "+", self, 1.0, other)
         if isinstance(other, Value):
             return _make(self.data + other.data, "+", (self, other), _ONE_ONE)
         c = _operand(other, "+", self, other)
-        return _make(self.data + c, "+", (self,), _ONE, c)
+        return _make(self.data + c, "+", self, 1.0, c)
 
     def __radd__(self, other: Operand) -> Value:
         c = _operand(other, "+", other, self)
-        return _make(c + self.data, "+", (self,), _ONE, NodeExtra(c, True))
+        return _make(c + self.data, "+", self, 1.0, LeftNumber(c))
 
     def __sub__(self, other: Operand) -> Value:
         """a - b;  ∂/∂a = 1, ∂/∂b = -1."""
         if isinstance(other, Value):
             return _make(self.data - other.data, "-", (self, other), _ONE_MINUS_ONE)
         c = _operand(other, "-", self, other)
-        return _make(self.data - c, "-", (self,), _ONE, c)
+        return _make(self.data - c, "-", self, 1.0, c)
 
     def __rsub__(self, other: Operand) -> Value:
         c = _operand(other, "-", other, self)
-        return _make(c - self.data, "-", (self,), _MINUS_ONE, NodeExtra(c, True))
+        return _make(c - self.data, "-", self, -1.0, LeftNumber(c))
 
     def __mul__(self, other: Operand) -> Value:
         """a * b;  ∂/∂a = b, ∂/∂b = a (the mul gate swaps its inputs)."""
+        if type(other) is float:
+            return _make(self.data * other, "*", self, other, other)
         if isinstance(other, Value):
             return _make(self.data * other.data, "*", (self, other), (other.data, self.data))
         c = _operand(other, "*", self, other)
-        return _make(self.data * c, "*", (self,), (c,), c)
+        return _make(self.data * c, "*", self, c, c)
 
     def __rmul__(self, other: Operand) -> Value:
         c = _operand(other, "*", other, self)
-        return _make(c * self.data, "*", (self,), (c,), NodeExtra(c, True))
+        return _make(c * self.data, "*", self, c, LeftNumber(c))
 
     def __neg__(self) -> Value:
         """-a, recorded as a ``*`` gate with the number -1 (as in the cs231n circuit);  ∂/∂a = -1."""
-        return _make(-self.data, "*", (self,), _MINUS_ONE, -1.0)
+        return _make(-self.data, "*", self, -1.0, -1.0)
 
     def __truediv__(self, other: Operand) -> Value:
         """a / b;  ∂/∂a = 1/b, ∂/∂b = -a/b² (computed as -(a/b)/b)."""
@@ -314,55 +331,62 @@ def apply(op: ops.Op, operands: Sequence[object], params: Sequence[object] = ())
         return Value(out)
     if len(inputs) < len(floats):
         local_grads = tuple(g for g, item in zip(local_grads, operands, strict=True) if isinstance(item, Value))
-    return _make(out, op.name, tuple(inputs), local_grads, NodeExtra(const, True) if const_left else const)
+    const_node = LeftNumber(const) if const_left and const is not None else const
+    if len(inputs) == 1:
+        return _make(out, op.name, inputs[0], local_grads[0], const_node)
+    return _make(out, op.name, tuple(inputs), local_grads, const_node)
 
 
 def _make(
     data: float,
     op: str,
-    inputs: tuple[Value, ...],
-    local_grads: tuple[float, ...],
-    extra: float | NodeExtra | None = None,
+    inputs: Value | tuple[Value, ...],
+    local: float | tuple[float, ...],
+    const: float | LeftNumber | None = None,
 ) -> Value:
     """Create the node for one op; the single place that records the graph.
 
-    ``extra`` is the op's number operand (right-hand side) or a ``NodeExtra`` for a left-hand one.
+    ``inputs``/``local`` are one Value and its local gradient, or tuples for several inputs;
+    ``const`` is the op's number operand (a ``LeftNumber`` when it stood on the left) or parameter.
     """
     out: Value = _new_object(Value)
     out.data = data
     out.grad = 0.0
     out.label = ""
+    out._uses = 0
     mode = _current_mode()
-    if mode is DEFAULT_MODE:  # fast path: recording, no anomaly check, no scope
+    if mode[3]:  # Mode.plain: recording, no anomaly check (with or without a scope)
         out.op = op
-        out.inputs = inputs
-        out.local_grads = local_grads
-        out._extra = extra
+        out._in = inputs
+        out._local = local
+        out._const = const
+        out._scope = mode[2]
         return out
-    return _record_in_mode(out, mode, op, inputs, local_grads, extra)
+    return _record_in_mode(out, mode, op, inputs, local, const)
 
 
 def _record_in_mode(
     out: Value,
     mode: Mode,
     op: str,
-    inputs: tuple[Value, ...],
-    local_grads: tuple[float, ...],
-    extra: float | NodeExtra | None,
+    inputs: Value | tuple[Value, ...],
+    local: float | tuple[float, ...],
+    const: float | LeftNumber | None,
 ) -> Value:
-    const, const_left = (extra.const, extra.const_left) if isinstance(extra, NodeExtra) else (extra, False)
     if mode.check_anomaly:
-        _check_anomaly(out.data, op, inputs, local_grads if mode.recording else (), const)
+        plain_const = const.value if isinstance(const, LeftNumber) else const
+        all_inputs = inputs if isinstance(inputs, tuple) else (inputs,)
+        all_local = local if isinstance(local, tuple) else (local,)
+        _check_anomaly(out.data, op, all_inputs, all_local if mode.recording else (), plain_const)
     if mode.recording:
         out.op = op
-        out.inputs = inputs
-        out.local_grads = local_grads
-        out._extra = NodeExtra(const, const_left, mode.scope) if mode.scope is not None else extra
+        out._in = inputs
+        out._local = local
+        out._const = const
+        out._scope = mode.scope
     else:  # no_grad: the result is a plain leaf
         out.op = ""
-        out.inputs = ()
-        out.local_grads = ()
-        out._extra = None
+        out._in = out._local = out._const = out._scope = None
     return out
 
 
