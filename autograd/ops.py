@@ -84,8 +84,9 @@ class Op:
     """One row of the table: an op's name, rule, written form and parameters.
 
     ``rule(*operands, *params)`` returns ``(value, local_gradients)`` with one local gradient per
-    operand; ``arity`` is the number of operands (None for any number). ``derivative`` is where the
-    row's derivative written in ops goes (gradients of gradients); the first-order engine never reads it.
+    operand; ``arity`` is the number of operands (None for any number); ``params`` are (name, default)
+    pairs; ``activation`` marks the rows ``nn`` offers as activations by name. ``derivative`` is where
+    the row's derivative written in ops goes (gradients of gradients); the first-order engine never reads it.
     """
 
     name: str
@@ -95,6 +96,7 @@ class Op:
     symbol: str = ""
     params: tuple[tuple[str, float], ...] = ()
     doc: str = ""
+    activation: bool = False  # offered by name as a neuron's activation (``nn``)
     derivative: object | None = None
 
     @property
@@ -309,14 +311,15 @@ _ROWS = [
     Op("sqrt", _sqrt, symbol="√", doc="√a;  ∂/∂a = 1/(2√a)."),
     Op("sin", _sin, doc="sin a;  ∂/∂a = cos a."),
     Op("cos", _cos, doc="cos a;  ∂/∂a = −sin a."),
-    Op("tanh", _tanh, doc="tanh a;  ∂/∂a = 1 − tanh²a = sech²a."),
-    Op("sigmoid", _sigmoid, symbol="σ", doc="σ(a) = 1/(1 + e^−a);  ∂/∂a = σ(a)(1 − σ(a)).  The cs231n sigmoid gate."),
-    Op("relu", _relu, doc="max(0, a);  ∂/∂a = 1 if a > 0 else 0 (0 at the kink, as in PyTorch)."),
-    Op("leaky_relu", _leaky_relu, params=(("slope", 0.01),), doc="a if a > 0 else slope·a;  ∂/∂a = 1 or slope."),
-    Op("elu", _elu, params=(("alpha", 1.0),), doc="a if a > 0 else α(e^a − 1);  ∂/∂a = 1 or α·e^a."),
-    Op("gelu", _gelu, doc="a·Φ(a), Φ the normal CDF;  ∂/∂a = Φ(a) + a·φ(a)."),
-    Op("silu", _silu, doc="a·σ(a) (swish);  ∂/∂a = σ(a)(1 + a·σ(−a))."),
-    Op("softplus", _softplus, doc="ln(1 + e^a), computed stably;  ∂/∂a = σ(a)."),
+    Op("tanh", _tanh, doc="tanh a;  ∂/∂a = 1 − tanh²a = sech²a.", activation=True),
+    Op("sigmoid", _sigmoid, symbol="σ", doc="σ(a) = 1/(1 + e^−a);  ∂/∂a = σ(a)(1 − σ(a)).", activation=True),
+    Op("relu", _relu, doc="max(0, a);  ∂/∂a = 1 if a > 0 else 0 (0 at the kink, as in PyTorch).", activation=True),
+    Op("leaky_relu", _leaky_relu, params=(("slope", 0.01),), activation=True,
+       doc="a if a > 0 else slope·a;  ∂/∂a = 1 or slope."),
+    Op("elu", _elu, params=(("alpha", 1.0),), doc="a if a > 0 else α(e^a − 1);  ∂/∂a = 1 or α·e^a.", activation=True),
+    Op("gelu", _gelu, doc="a·Φ(a), Φ the normal CDF;  ∂/∂a = Φ(a) + a·φ(a).", activation=True),
+    Op("silu", _silu, doc="a·σ(a) (swish);  ∂/∂a = σ(a)(1 + a·σ(−a)).", activation=True),
+    Op("softplus", _softplus, doc="ln(1 + e^a), computed stably;  ∂/∂a = σ(a).", activation=True),
     Op("max", _extremum(True), 2, doc="max(a, b);  ∂ = 1 to the larger input, 0 to the other, ½ each at a tie."),
     Op("min", _extremum(False), 2, doc="min(a, b);  ∂ = 1 to the smaller input, 0 to the other, ½ each at a tie."),
     Op("sum", _sum, None, TOTAL, symbol="Σ", doc="Σ a_i;  ∂/∂a_i = 1."),
@@ -328,3 +331,7 @@ for _row in _ROWS:
 
 # Unary rows without parameters: the ones written as one-argument functions (``exp(x)``).
 FUNCTIONS = tuple(row.name for row in _ROWS if row.arity == 1 and row.notation is CALL and not row.params)
+# Unary rows with one parameter (``leaky_relu(x, slope)``), two-operand functions (``max(x, y)``), activations.
+PARAMETER_FUNCTIONS = tuple(row.name for row in _ROWS if row.arity == 1 and len(row.params) == 1)
+PAIR_FUNCTIONS = tuple(row.name for row in _ROWS if row.arity == 2 and row.notation is CALL)
+ACTIVATIONS = tuple(row.name for row in _ROWS if row.activation)
