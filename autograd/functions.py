@@ -75,26 +75,37 @@ def sum_values(values: Iterable[Operand]) -> Value:
 
 
 def _plain_dot(ws: Sequence[Operand], xs: Sequence[Operand]) -> tuple[list[Value], list[float], float] | None:
-    """w·x for a neuron (Values times Values or plain floats) in one pass with no per-item checks; else None."""
+    """w·x for the two shapes networks make, else None: Values times floats (a first layer's neuron,
+    whose inputs are data) or Values times Values (a hidden layer's neuron).
+
+    Why it is written this way: a neuron is one ``dot`` per example, and in CPython a loop body
+    costs far more than its arithmetic. For Values times Values each list is built by one
+    comprehension (which also checks the types) and the pairs are interleaved by slice
+    assignment; the only loop left is the sum, which runs left to right, one ``+`` at a time, to
+    round as the row does. A first layer has few inputs, where one plain loop costs less.
+    """
     value = Value
-    inputs: list[Value] = []
-    local_grads: list[float] = []
     total = 0.0
-    for w, x in zip(ws, xs):  # noqa: B905 - the caller checked the lengths
-        if type(w) is not value:
-            return None
-        kind = type(x)
-        if kind is float:
-            inputs.append(w)
-            local_grads.append(x)  # type: ignore[arg-type]
-            total += w.data * x  # type: ignore[assignment]
-        elif kind is value:
-            w_data, x_data = w.data, x.data  # type: ignore[union-attr]
-            inputs += (w, x)  # type: ignore[arg-type]
-            local_grads += (x_data, w_data)
-            total += w_data * x_data
-        else:
-            return None
+    if xs and type(xs[0]) is float:  # numbers are not inputs: each weight's local gradient is its number
+        weights = []
+        for w, x in zip(ws, xs):  # noqa: B905 - the caller checked the lengths
+            if type(w) is not value or type(x) is not float:
+                return None
+            weights.append(w)
+            total += w.data * x  # type: ignore[union-attr,operator]
+        return weights, list(xs), total  # type: ignore[arg-type]
+    w_data = [w.data for w in ws if type(w) is value]  # type: ignore[union-attr]
+    x_data = [x.data for x in xs if type(x) is value]  # type: ignore[union-attr]
+    if len(w_data) != len(ws) or len(x_data) != len(xs):
+        return None
+    for w_value, x_value in zip(w_data, x_data):  # noqa: B905 - both have len(ws) items
+        total += w_value * x_value
+    # inputs w0, x0, w1, x1, … with local gradients x0, w0, x1, w1, …
+    size = 2 * len(ws)
+    inputs: list[Value] = [value] * size  # type: ignore[list-item] # every slot is overwritten below
+    inputs[::2], inputs[1::2] = ws, xs  # type: ignore[assignment]
+    local_grads = [0.0] * size
+    local_grads[::2], local_grads[1::2] = x_data, w_data
     return inputs, local_grads, total
 
 

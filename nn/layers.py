@@ -21,25 +21,38 @@ from typing import Any, TypeVar
 
 import numpy as np
 
-from autograd import Value, dot, maximum, scope
+from autograd import Value, dot, maximum
+from autograd.modes import enter_scope, leave_scope
 from autograd.value import Operand
 from nn.activations import ACTIVATIONS, Activation, resolve_activation
 from nn.checks import check_count
 from nn.init import Initialiser, SeedLike, make_rng, resolve_initialiser
 from nn.module import Module, child_name, numbered
 
+Input = TypeVar("Input")
 Output = TypeVar("Output")
+_SCALARS = frozenset({float, int, Value})
 
 
-def run_in_scope(module: Module, scoped: bool, forward: Callable[[], Output]) -> Output:
-    """``forward()``, inside ``autograd.scope(module.name or its class name)`` when ``scoped``."""
+def run_in_scope(module: Module, scoped: bool, forward: Callable[[Input], Output], xs: Input) -> Output:
+    """``forward(xs)``, inside ``autograd.scope(module.name or its class name)`` when ``scoped``.
+
+    Written with ``enter_scope``/``leave_scope`` rather than ``with scope(...)``, and given the
+    forward function and its argument rather than a closure: networks call it for every neuron
+    and every example, and this way the scope costs a third of what it did.
+    """
     if not scoped:
-        return forward()
-    with scope(module.name or type(module).__name__):
-        return forward()
+        return forward(xs)
+    token = enter_scope(module.name or type(module).__name__)
+    try:
+        return forward(xs)
+    finally:
+        leave_scope(token)
 
 
 def _check_inputs(module: Module, xs: Sequence[Operand], nin: int) -> None:
+    if len(xs) == nin and type(xs[0]) in _SCALARS:  # the common case, without the slower checks below
+        return
     owner = module.name or type(module).__name__
     if len(xs) and isinstance(xs[0], Sequence | np.ndarray) and not isinstance(xs[0], str):
         raise ValueError(
@@ -125,9 +138,15 @@ class Neuron(Module):
     def __call__(self, xs: Sequence[Operand]) -> Value:
         """act(Σ_i w_i·x_i + b) for one input vector (Values or plain numbers)."""
         _check_inputs(self, xs, self.nin)
-        if self.scoped:
-            return run_in_scope(self, True, lambda: self.activation(self.pre_activation(xs)))
-        return self.activation(self.pre_activation(xs))  # the hot path of training: no closure
+        return run_in_scope(self, self.scoped, self.output, xs)
+
+    def output(self, xs: Sequence[Operand]) -> Value:
+        """act(w·x + b) for an input vector already checked, outside any scope of its own (``Layer`` calls it).
+
+        >>> Neuron(2, activation=None, seed=0).output([0.0, 0.0]).data
+        0.0
+        """
+        return self.activation(self.pre_activation(xs))
 
     def pre_activation(self, xs: Sequence[Operand]) -> Value:
         """w·x + b: one ``dot`` node, or (``fused=False``) the chain w0·x0 + w1·x1 + … + b."""
@@ -185,8 +204,11 @@ class Layer(Module):
 
     def __call__(self, xs: Sequence[Operand]) -> list[Value]:
         """Each neuron's output for the input vector ``xs``."""
-        _check_inputs(self, xs, self.nin)
-        return run_in_scope(self, self.scoped, lambda: [neuron(xs) for neuron in self.neurons])
+        _check_inputs(self, xs, self.nin)  # once for all the neurons, which read the same inputs
+        return run_in_scope(self, self.scoped, self._outputs, xs)
+
+    def _outputs(self, xs: Sequence[Operand]) -> list[Value]:
+        return [run_in_scope(neuron, neuron.scoped, neuron.output, xs) for neuron in self.neurons]
 
     def __repr__(self) -> str:
         return f"Layer({self.nin}, {self.nout}, activation={self.neurons[0].activation_name!r})"
@@ -321,7 +343,10 @@ class Maxout(Module):
     def __call__(self, xs: Sequence[Operand]) -> list[Value]:
         """max over each unit's pieces, for one input vector."""
         _check_inputs(self, xs, self.nin)
-        return run_in_scope(self, self.scoped, lambda: [self._unit(unit, xs) for unit in self.units])
+        return run_in_scope(self, self.scoped, self._units, xs)
+
+    def _units(self, xs: Sequence[Operand]) -> list[Value]:
+        return [self._unit(unit, xs) for unit in self.units]
 
     @staticmethod
     def _unit(pieces: list[Neuron], xs: Sequence[Operand]) -> Value:

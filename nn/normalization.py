@@ -71,7 +71,7 @@ class BatchNorm(Module):
             raise ValueError(f"{self.name or 'BatchNorm'}: training needs at least 2 rows per batch, got {m}")
         normalise = self._batch_feature if self.training else self._running_feature
         columns = run_in_scope(
-            self, self.scoped, lambda: [normalise(j, [row[j] for row in batch]) for j in range(self.n)]
+            self, self.scoped, lambda rows: [normalise(j, [row[j] for row in rows]) for j in range(self.n)], batch
         )
         return [list(row) for row in zip(*columns, strict=True)]
 

@@ -82,6 +82,10 @@ def test_sum_and_dot_match_their_rows_bit_for_bit(point: tuple[float, float, flo
     product = dot([Value(a), Value(b)], [Value(c), Value(a)], bias=Value(b))
     value, local = op_row("dot").rule(a, c, b, a, b)
     assert _same(product.data, value) and all(map(_same, product.local_grads, local))
+    # a first layer's shape: the inputs are numbers, so only the weights and the bias are inputs
+    on_data = dot([Value(a), Value(b)], [c, a], bias=Value(b))
+    assert _same(on_data.data, value) and len(on_data.inputs) == 3
+    assert all(map(_same, on_data.local_grads, (c, a, 1.0)))
 
 
 def test_labels_follow_one_rule_for_every_op_and_side() -> None:
