@@ -79,10 +79,10 @@ def _plain_dot(ws: Sequence[Operand], xs: Sequence[Operand]) -> tuple[list[Value
     whose inputs are data) or Values times Values (a hidden layer's neuron).
 
     Why it is written this way: a neuron is one ``dot`` per example, and in CPython a loop body
-    costs far more than its arithmetic. For Values times Values each list is built by one
-    comprehension (which also checks the types) and the pairs are interleaved by slice
-    assignment; the only loop left is the sum, which runs left to right, one ``+`` at a time, to
-    round as the row does. A first layer has few inputs, where one plain loop costs less.
+    costs far more than its arithmetic. For Values times Values the pairs are interleaved by
+    slice assignment and their data read by one comprehension (which also checks the types); the
+    only loop left is the sum, which runs left to right, one ``+`` at a time, to round as the row
+    does. A first layer has few inputs, where one plain loop costs less.
     """
     value = Value
     total = 0.0
@@ -94,18 +94,18 @@ def _plain_dot(ws: Sequence[Operand], xs: Sequence[Operand]) -> tuple[list[Value
             weights.append(w)
             total += w.data * x  # type: ignore[union-attr,operator]
         return weights, list(xs), total  # type: ignore[arg-type]
-    w_data = [w.data for w in ws if type(w) is value]  # type: ignore[union-attr]
-    x_data = [x.data for x in xs if type(x) is value]  # type: ignore[union-attr]
-    if len(w_data) != len(ws) or len(x_data) != len(xs):
-        return None
-    for w_value, x_value in zip(w_data, x_data):  # noqa: B905 - both have len(ws) items
-        total += w_value * x_value
-    # inputs w0, x0, w1, x1, … with local gradients x0, w0, x1, w1, …
+    # inputs w0, x0, w1, x1, … with local gradients x0, w0, x1, w1, …: the data of x0, w0, x1, w1, …
     size = 2 * len(ws)
-    inputs: list[Value] = [value] * size  # type: ignore[list-item] # every slot is overwritten below
+    inputs: list[Value] = [value] * size  # type: ignore[list-item] # every slot is overwritten next
     inputs[::2], inputs[1::2] = ws, xs  # type: ignore[assignment]
-    local_grads = [0.0] * size
-    local_grads[::2], local_grads[1::2] = x_data, w_data
+    swapped: list[Value] = [value] * size  # type: ignore[list-item]
+    swapped[::2], swapped[1::2] = xs, ws  # type: ignore[assignment]
+    local_grads = [v.data for v in swapped if type(v) is value]
+    if len(local_grads) != size:  # a number or another type among them
+        return None
+    pairs = iter(local_grads)
+    for x_value, w_value in zip(pairs, pairs):  # noqa: B905 - an even count
+        total += w_value * x_value
     return inputs, local_grads, total
 
 

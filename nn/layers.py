@@ -146,6 +146,8 @@ class Neuron(Module):
         >>> Neuron(2, activation=None, seed=0).output([0.0, 0.0]).data
         0.0
         """
+        if self.fused:  # pre_activation's common case, without its call: a neuron runs once per example
+            return self.activation(dot(self.w, xs, self.b))
         return self.activation(self.pre_activation(xs))
 
     def pre_activation(self, xs: Sequence[Operand]) -> Value:
