@@ -7,6 +7,7 @@ import threading
 import pytest
 
 from autograd import Value, current_scope, detect_anomaly, is_recording, no_grad, scope
+from autograd.modes import enter_scope, leave_scope
 
 
 def test_no_grad_makes_plain_leaves() -> None:
@@ -145,3 +146,17 @@ def test_the_same_scope_or_no_grad_instance_nests_and_is_shared_by_threads() -> 
         thread.join()
     assert len(seen) == 4 and all((v.op, v.scope) == (("", None) if s is not None else ("*", None)) for v, s in seen)
     assert is_recording() and current_scope() is None
+
+
+def test_enter_scope_nests_like_a_with_block_and_leave_scope_closes_it() -> None:
+    with scope("layer") as layer:
+        token = enter_scope("neuron")
+        inner = Value(1.0) * 2.0
+        leave_scope(token)
+        outer = Value(1.0) * 3.0
+    assert inner.scope is not None and inner.scope.name == "neuron" and inner.scope.parent is layer
+    assert outer.scope is layer and current_scope() is None
+    with no_grad():
+        token = enter_scope("neuron")
+        assert not is_recording() and (Value(1.0) * 2.0).scope is None
+        leave_scope(token)

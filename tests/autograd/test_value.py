@@ -7,7 +7,7 @@ import math
 import numpy as np
 import pytest
 
-from autograd import Value, dot, maximum, minimum, sum_values
+from autograd import OPS, Value, dot, maximum, minimum, sum_values
 
 
 def test_leaf_attributes_and_repr() -> None:
@@ -139,3 +139,26 @@ def test_saturated_derivatives_keep_full_precision(x: float) -> None:
     sigma_minus = math.exp(-x) / (1.0 + math.exp(-x))
     silu_grad = (1.0 / (1.0 + math.exp(-x))) * (1.0 + x * sigma_minus)
     assert Value(x).silu().local_grads[0] == pytest.approx(silu_grad, rel=1e-13)
+
+
+@pytest.mark.parametrize(
+    "ws, xs",
+    [
+        ([1.5, -2.0, 0.25], [0.5, 3.0, -1.0]),  # Values times Values: a hidden layer's neuron
+        ([1.5, -2.0, 0.25], ["0.5", "3.0", "-1.0"]),  # Values times floats: a first layer's neuron
+        ([1.5, -2.0, 0.25], [0.5, "3.0", -1.0]),  # mixed: the general path
+        (["1.5", -2.0, 0.25], [0.5, 3.0, "-1.0"]),  # a number among the weights
+    ],
+)
+def test_every_shape_of_dot_records_the_rows_value_and_local_gradients(ws: list, xs: list) -> None:
+    def operand(item: float | str) -> Value | float:
+        return float(item) if isinstance(item, str) else Value(item)  # a string marks a plain number
+
+    w_operands, x_operands = [operand(w) for w in ws], [operand(x) for x in xs]
+    bias = Value(0.125)
+    node = dot(w_operands, x_operands, bias=bias)
+    flat = [item for pair in zip(w_operands, x_operands, strict=True) for item in pair] + [bias]
+    value, local = OPS["dot"].rule(*(v.data if isinstance(v, Value) else v for v in flat))
+    assert node.data == value
+    assert node.inputs == tuple(v for v in flat if isinstance(v, Value))
+    assert node.local_grads == tuple(g for g, v in zip(local, flat, strict=True) if isinstance(v, Value))

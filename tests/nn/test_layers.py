@@ -7,7 +7,7 @@ import random
 import numpy as np
 import pytest
 
-from autograd import Value, gradcheck, topological_order
+from autograd import Value, current_scope, gradcheck, topological_order
 from nn.init import INITIALISERS
 from nn.layers import MLP, Layer, Maxout, Neuron
 from nn.losses import mse
@@ -187,6 +187,19 @@ def test_modules_put_each_neuron_and_layer_in_a_named_scope_by_default() -> None
     unscoped = MLP(2, [3, 1], seed=0, scoped=False)([0.5, -1.0])
     assert isinstance(unscoped, Value) and unscoped.scope is None
     assert unscoped.data == out.data
+
+
+def test_a_neuron_that_fails_leaves_no_scope_open() -> None:
+    def broken(v: Value) -> Value:
+        raise ZeroDivisionError("inside the neuron")
+
+    layer = Layer(2, 2, activation=broken, seed=0, name="layers.0")
+    with pytest.raises(ZeroDivisionError, match="inside the neuron"):
+        layer([1.0, 2.0])
+    assert current_scope() is None
+    with pytest.raises(ValueError, match=r"layers\.0: expected 2 inputs, got 3"):
+        layer([1.0, 2.0, 3.0])
+    assert current_scope() is None
 
 
 def test_maxout_takes_the_max_of_its_pieces_and_routes_the_gradient_to_the_winner() -> None:
