@@ -12,6 +12,14 @@ neuron and layer in an ``autograd.scope`` so diagrams can group them); the same 
 each of 5 steps in both (they must agree to 1e-12); and the
 peak memory of gradtrace after 10, 100 and 1,000 steps (it must stay flat).
 
+Timing alternates between the two, round by round, so that both are sampled over the same minutes
+of a shared machine whose load comes and goes (timed one after the other, gradtrace's few seconds
+could fall in a quiet or a busy spell that micrograd's longer run averages out). Each round runs
+two micrograd steps and times the second, which pays for collecting the first one's garbage as in
+a training loop (micrograd's nodes hold closures that refer back to them, so only the cyclic
+garbage collector frees them); then collects what micrograd left, untimed, so that gradtrace's
+steps do not pay for it; then times ``--repeat / --rounds`` steps of each gradtrace model.
+
 Run: ``python benchmarks/mlp_vs_micrograd.py`` (micrograd comes with the ``bench`` extra).
 """
 
@@ -117,6 +125,24 @@ def step_times(step: Callable[[list[list[float]], list[float]], float], data: An
     return times
 
 
+def alternating_times(
+    theirs: MicrogradTrainer, ours: dict[str, OurTrainer], data: Any, rounds: int, repeat: int
+) -> tuple[list[float], dict[str, list[float]]]:
+    """Step times of micrograd (one per round) and of each gradtrace model (``repeat`` per round), rounds interleaved.
+
+    See the module docstring for why each round runs micrograd twice and collects its garbage before gradtrace.
+    """
+    their_times: list[float] = []
+    our_times: dict[str, list[float]] = {label: [] for label in ours}
+    for _ in range(rounds):
+        theirs.step(*data)
+        their_times += step_times(theirs.step, data, 1)
+        gc.collect()
+        for label, trainer in ours.items():
+            our_times[label] += step_times(trainer.step, data, repeat)
+    return their_times, our_times
+
+
 def peak_memory(trainer: OurTrainer, data: Any, checkpoints: list[int]) -> list[tuple[int, float]]:
     """(steps done, the process's peak resident memory in MiB) at each checkpoint.
 
@@ -149,7 +175,8 @@ def traced_peak(trainer: OurTrainer, data: Any, steps: int) -> float:
 def main() -> int:
     parser = argparse.ArgumentParser(description=(__doc__ or "").splitlines()[0])
     parser.add_argument("--samples", type=int, default=100)
-    parser.add_argument("--repeat", type=int, default=20, help="timed steps for gradtrace (micrograd: a quarter)")
+    parser.add_argument("--repeat", type=int, default=20, help="timed steps of each gradtrace model")
+    parser.add_argument("--rounds", type=int, default=5, help="rounds of alternation (= timed micrograd steps)")
     parser.add_argument("--memory-steps", type=int, default=1000)
     args = parser.parse_args()
     data = moons(args.samples)
@@ -181,17 +208,25 @@ def main() -> int:
     verdict = "agree" if worst <= AGREEMENT else "DISAGREE"
     print(f"  after 5 steps {mine:.15f}    {reference:.15f}    {abs(mine - reference):.1e}  ({verdict} to {AGREEMENT})")
 
-    # speed: fresh trainers from the same weights
-    theirs_times = step_times(MicrogradTrainer().step, data, max(3, args.repeat // 4))
-    micrograd_min, micrograd_median = min(theirs_times), statistics.median(theirs_times)
-    print("step time               min          median")
-    print(f"  {'micrograd':<36} {1e3 * micrograd_min:8.1f} ms  {1e3 * micrograd_median:8.1f} ms")
-    for label, options in [
+    # speed: fresh trainers from the same weights, timed in alternating rounds
+    variants: list[tuple[str, dict[str, bool]]] = [
         ("gradtrace (default: fused, scoped)", {}),
         ("gradtrace scoped=False", {"scoped": False}),
         ("gradtrace fused=False", {"fused": False}),
-    ]:
-        ours_times = step_times(OurTrainer(weights, **options).step, data, args.repeat)
+    ]
+    rounds = max(1, args.rounds)
+    theirs_times, all_ours = alternating_times(
+        MicrogradTrainer(),
+        {label: OurTrainer(weights, **options) for label, options in variants},
+        data,
+        rounds,
+        max(1, args.repeat // rounds),
+    )
+    micrograd_min, micrograd_median = min(theirs_times), statistics.median(theirs_times)
+    print(f"step time ({rounds} alternating rounds)   min          median")
+    print(f"  {'micrograd':<36} {1e3 * micrograd_min:8.1f} ms  {1e3 * micrograd_median:8.1f} ms")
+    for label, options in variants:
+        ours_times = all_ours[label]
         ours_min, ours_median = min(ours_times), statistics.median(ours_times)
         target = "  (target >= 60x median)" if not options else ""
         print(
