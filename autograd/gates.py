@@ -99,9 +99,8 @@ def gate(
         raise TypeError(f"gate {gate_name!r}: derivative must be a function, got {type(derivative).__name__}")
     arity = _operand_count(signature_of, skip, len(parameters))
     written = WrittenInOps(derivative) if derivative is not None else None
-    op = Op(
-        gate_name, _checked(function, gate_name, arity), arity, CALL, symbol, parameters, rule.__doc__ or "", written
-    )
+    rule_of_floats = _checked(function, gate_name, arity)
+    op = Op(gate_name, rule_of_floats, arity, CALL, symbol, parameters, rule.__doc__ or "", derivative=written)
     # the checked rule is a new closure each time: compare the user's function to let a re-run replace itself
     op.rule.__module__ = str(getattr(rule, "__module__", ""))
     op.rule.__qualname__ = str(getattr(rule, "__qualname__", gate_name))

@@ -86,8 +86,9 @@ class Op:
     """One row of the table: an op's name, rule, written form and parameters.
 
     ``rule(*operands, *params)`` returns ``(value, local_gradients)`` with one local gradient per
-    operand; ``arity`` is the number of operands (None for any number). ``derivative`` gives the same
-    local gradients written in ops (gradients of gradients); the first-order engine never reads it.
+    operand; ``arity`` is the number of operands (None for any number); ``params`` are (name, default)
+    pairs; ``activation`` marks the rows ``nn`` offers as activations by name. ``derivative`` gives the
+    same local gradients written in ops (gradients of gradients); the first-order engine never reads it.
     """
 
     name: str
@@ -97,6 +98,7 @@ class Op:
     symbol: str = ""
     params: tuple[tuple[str, float], ...] = ()
     doc: str = ""
+    activation: bool = False  # offered by name as a neuron's activation (``nn``)
     derivative: Derivative | None = None
 
     @property
@@ -346,7 +348,7 @@ def _silu_derivative(out: Any, a: Any) -> tuple[Any, ...]:
 
 
 _ROWS = [
-    # name, rule, arity, notation, symbol, params, doc (the formula), derivative (the same, written in ops)
+    # name, rule, arity, notation, symbol, params, doc (the formula), activation, derivative (written in ops)
     Op("+", _add, 2, INFIX, doc="a + b;  ∂/∂a = 1, ∂/∂b = 1.", derivative=CONSTANT),
     Op("-", _sub, 2, INFIX, doc="a - b;  ∂/∂a = 1, ∂/∂b = -1.", derivative=CONSTANT),
     Op("*", _mul, 2, INFIX, doc="a * b;  ∂/∂a = b, ∂/∂b = a.", derivative=WrittenInOps(_mul_derivative)),
@@ -367,28 +369,34 @@ _ROWS = [
     Op("cos", _cos, doc="cos a;  ∂/∂a = −sin a.", derivative=WrittenInOps(lambda out, a: (-a.sin(),))),
     Op(
         "tanh", _tanh, doc="tanh a;  ∂/∂a = 1 − tanh²a = sech²a (written in ops as 1 − out²).",
+        activation=True,
         derivative=WrittenInOps(lambda out, a: (1.0 - out**2,)),
     ),
     Op(
         "sigmoid", _sigmoid, symbol="σ",
-        doc="σ(a) = 1/(1 + e^−a);  ∂/∂a = σ(a)(1 − σ(a)) = σ(a)σ(−a).  The cs231n sigmoid gate.",
+        doc="σ(a) = 1/(1 + e^−a);  ∂/∂a = σ(a)(1 − σ(a)) = σ(a)σ(−a).",
+        activation=True,
         # σ(−a), not 1 − out: the subtraction loses every digit once σ(a) rounds to 1
         derivative=WrittenInOps(lambda out, a: (out * (-a).sigmoid(),)),
     ),
     Op(
         "relu", _relu, doc="max(0, a);  ∂/∂a = 1 if a > 0 else 0 (0 at the kink, as in PyTorch).",
+        activation=True,
         derivative=CONSTANT,
     ),
     Op(
         "leaky_relu", _leaky_relu, params=(("slope", 0.01),), doc="a if a > 0 else slope·a;  ∂/∂a = 1 or slope.",
+        activation=True,
         derivative=CONSTANT,
     ),
     Op(
         "elu", _elu, params=(("alpha", 1.0),), doc="a if a > 0 else α(e^a − 1);  ∂/∂a = 1 or α·e^a.",
+        activation=True,
         derivative=WrittenInOps(_elu_derivative),
     ),
     Op(
         "gelu", _gelu, doc="a·Φ(a), Φ the normal CDF;  ∂/∂a = Φ(a) + a·φ(a).",
+        activation=True,
         derivative=WrittenInOps(lambda out, a: (a.normal_cdf() + a * _normal_pdf(a),)),
     ),
     Op(
@@ -396,10 +404,13 @@ _ROWS = [
         derivative=WrittenInOps(lambda out, a: (_normal_pdf(a),)),
     ),
     Op(
-        "silu", _silu, doc="a·σ(a) (swish);  ∂/∂a = σ(a)(1 + a·σ(−a)).", derivative=WrittenInOps(_silu_derivative)
+        "silu", _silu, doc="a·σ(a) (swish);  ∂/∂a = σ(a)(1 + a·σ(−a)).",
+        activation=True,
+        derivative=WrittenInOps(_silu_derivative),
     ),
     Op(
         "softplus", _softplus, doc="ln(1 + e^a), computed stably;  ∂/∂a = σ(a).",
+        activation=True,
         derivative=WrittenInOps(lambda out, a: (a.sigmoid(),)),
     ),
     Op(
@@ -422,3 +433,7 @@ for _row in _ROWS:
 
 # Unary rows without parameters: the ones written as one-argument functions (``exp(x)``).
 FUNCTIONS = tuple(row.name for row in _ROWS if row.arity == 1 and row.notation is CALL and not row.params)
+# Unary rows with one parameter (``leaky_relu(x, slope)``), two-operand functions (``max(x, y)``), activations.
+PARAMETER_FUNCTIONS = tuple(row.name for row in _ROWS if row.arity == 1 and len(row.params) == 1)
+PAIR_FUNCTIONS = tuple(row.name for row in _ROWS if row.arity == 2 and row.notation is CALL)
+ACTIVATIONS = tuple(row.name for row in _ROWS if row.activation)
