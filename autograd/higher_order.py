@@ -39,14 +39,29 @@ def grad(output: Value, inputs: Value | Iterable[Value], create_graph: bool = Fa
     >>> (d2y_dx2,) = grad(dy_dx, [x])
     >>> dy_dx.data, d2y_dx2.data, x.grad
     (12.0, 12.0, 0.0)
+
+    A result this call made is labelled ``∂y/∂x`` when the output and the input have labels.
     """
     wanted = _checked_inputs(output, inputs)
     if not create_graph:
-        return tuple(Value(g) for g in _float_gradients(output, wanted))
+        floats = _float_gradients(output, wanted)
+        return tuple(Value(g, label=_name(output, node)) for g, node in zip(floats, wanted, strict=True))
     if not is_recording():
         raise RuntimeError("grad: create_graph=True inside no_grad() cannot record the backward graph; call it outside")
-    gradient = _backward_graph(output)
-    return tuple(_as_value(gradient.get(node, 0.0)) for node in wanted)
+    forward = _consumers_first(output)
+    gradient = _backward_graph(output, forward)
+    forward_nodes = set(forward) if output.label else set()
+    results = []
+    for node in wanted:
+        result = _as_value(gradient.get(node, 0.0))
+        if not result.label and result not in forward_nodes:
+            result.label = _name(output, node)  # a node this call made (not exp's output): name it for diagrams
+        results.append(result)
+    return tuple(results)
+
+
+def _name(output: Value, node: Value) -> str:
+    return f"∂{output.label}/∂{node.label}" if output.label and node.label else ""
 
 
 def _checked_inputs(output: object, inputs: object) -> tuple[Value, ...]:
@@ -77,10 +92,10 @@ def _float_gradients(output: Value, inputs: Sequence[Value]) -> list[float]:
             node.grad = before
 
 
-def _backward_graph(output: Value) -> dict[Value, Local]:
-    """∂output/∂node for every node under ``output``, as Values (or floats where constant)."""
+def _backward_graph(output: Value, forward: Sequence[Value]) -> dict[Value, Local]:
+    """∂output/∂node for every node in ``forward`` (the graph under ``output``, consumers first)."""
     gradient: dict[Value, Local] = {output: 1.0}
-    for node in _consumers_first(output):  # consumers first: a node's gradient is complete when reached
+    for node in forward:  # consumers first: a node's gradient is complete when reached
         upstream = gradient.get(node)
         inputs = node.inputs
         if upstream is None or not inputs:

@@ -148,8 +148,9 @@ def forward_frames(model: GraphModel, order: Sequence[Value], number_format: str
         computed.add(output)
         inputs = ", ".join(format_number(child.data, number_format) for child in node.inputs)
         label = _name(model, output)
+        group = f"{node.scope.name} · " if node.scope is not None else ""  # e.g. "∂ of exp" in a backward graph
         caption = (
-            f"Step {k} of {len(ops)} · {gate_text(node.op, node.const, node.const_left)} gate: "
+            f"Step {k} of {len(ops)} · {group}{gate_text(node.op, node.const, node.const_left)} gate: "
             f"{inputs} → {format_number(node.data, number_format)}" + (f" ({label})" if label else "")
         )
         frames.append(Frame(k, "forward", gate.id, output, gate.inputs, (), no_grads, frozenset(computed), caption))
