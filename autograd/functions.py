@@ -141,8 +141,25 @@ def dot(ws: Sequence[Operand], xs: Sequence[Operand], bias: Operand | None = Non
     if not inputs:
         return Value(total)
     if paired != 2 * len(ws):  # a number stood in a pair: keep who multiplies whom, for gradients of gradients
-        return _make(total, "dot", tuple(inputs), tuple(local_grads), DotLayout(constant, _partners(ws, xs, bias)))
+        if plain is not None and paired == len(ws):  # a neuron's w·x with x numbers: one shared layout per size
+            layout = _numbers_only(len(inputs), constant)
+        else:
+            layout = DotLayout(constant, _partners(ws, xs, bias))
+        return _make(total, "dot", tuple(inputs), tuple(local_grads), layout)
     return _make(total, "dot", tuple(inputs), tuple(local_grads), constant)
+
+
+_NUMBERS_ONLY: dict[int, DotLayout] = {}
+
+
+def _numbers_only(count: int, constant: float | None) -> DotLayout:
+    """The layout of a dot whose every input is multiplied by a number (or is the bias)."""
+    if constant is not None:
+        return DotLayout(constant, (-1,) * count)
+    layout = _NUMBERS_ONLY.get(count)
+    if layout is None:
+        layout = _NUMBERS_ONLY[count] = DotLayout(None, (-1,) * count)
+    return layout
 
 
 def _partners(ws: Sequence[Operand], xs: Sequence[Operand], bias: Operand | None) -> tuple[int, ...]:
