@@ -311,6 +311,9 @@ def test_dot_knows_a_pair_from_two_numbers_that_happen_to_equal_it() -> None:
     mixed = dot([w0, 2.0, w1], [3.0, w0, w1], bias=w1)  # 3·w0 + 2·w0 + w1² + w1
     assert hessian(mixed, [w0, w1]).tolist() == [[0.0, 0.0], [0.0, 2.0]]
     assert [g.data for g in grad(mixed, [w0, w1])] == [5.0, 1.0]
+    with_bias_number = dot([w0, w1], [2.0, 3.0], bias=1.5)  # numbers only: a layout shared by every such node
+    assert with_bias_number.const == 1.5 and hessian(with_bias_number, [w0, w1]).tolist() == [[0.0, 0.0], [0.0, 0.0]]
+    assert dot([w0, w1], [2.0, 3.0]).const is None and dot([w0], [w1], bias=2.0).const == 2.0
 
 
 def test_hessian_vector_product_is_the_hessian_times_the_vector() -> None:
