@@ -31,11 +31,11 @@ def gradgradcheck(
     point, labels = checked_point("gradgradcheck", inputs, eps, atol, rtol)
     leaves = [Value(x, label=label) for x, label in zip(point, labels, strict=True)]
     analytic = hessian(_called(fn, leaves), leaves)
+    steps = [(_first_derivatives(fn, point, j, eps), _first_derivatives(fn, point, j, -eps)) for j in range(len(point))]
     lines = []
     failed = False
-    for column in range(len(point)):
-        plus, minus = _first_derivatives(fn, point, column, eps), _first_derivatives(fn, point, column, -eps)
-        for row in range(len(point)):
+    for row in range(len(point)):
+        for column, (plus, minus) in enumerate(steps):
             numeric = (plus[row] - minus[row]) / (2.0 * eps)
             ok, line = compared(f"({labels[row]}, {labels[column]})", float(analytic[row, column]), numeric, atol, rtol)
             failed = failed or not ok

@@ -397,3 +397,38 @@ def test_bad_input_is_named() -> None:
 def test_a_single_value_is_one_input() -> None:
     x = Value(3.0)
     assert [g.data for g in grad(x * x, x)] == [6.0]
+
+
+# ------------------------------------------------------------------------------ gradgradcheck
+def test_gradgradcheck_passes_a_correct_derivative_and_names_the_pair_a_wrong_one_breaks() -> None:
+    from autograd import GradcheckError, gradgradcheck
+
+    right = gate(logistic, name="logistic_checked", derivative=lambda out, x: (out * (1 - out),))
+    wrong = gate(logistic, name="logistic_wrong", derivative=lambda out, x: (out * (1 - out) * 1.01 - 0.0025,))
+    inputs = [Value(0.3, label="a"), Value(-0.8, label="b")]
+    assert gradgradcheck(lambda a, b: right(a * b) + a, inputs)
+    with pytest.raises(GradcheckError, match=r"\(a, a\): analytic .* MISMATCH\n  \(a, b\): .* ok"):
+        gradgradcheck(lambda a, b: wrong(a * b) + a, inputs)
+    assert [v.grad for v in inputs] == [0.0, 0.0]  # the caller's Values are left alone
+
+
+def test_gradgradcheck_names_itself_in_bad_arguments() -> None:
+    from autograd import gradgradcheck
+
+    with pytest.raises(ValueError, match=r"gradgradcheck: eps must be a finite number > 0"):
+        gradgradcheck(lambda a: a * a, [1.0], eps=0.0)
+    with pytest.raises(TypeError, match=r"gradgradcheck: fn must return a Value, got float"):
+        gradgradcheck(lambda a: 1.0, [1.0])  # type: ignore[arg-type, return-value]
+    with pytest.raises(TypeError, match=r"gradgradcheck: input 0 must be a Value or a real number, got str"):
+        gradgradcheck(lambda a: a, ["x"])  # type: ignore[list-item]
+
+
+def test_a_long_chain_is_differentiated_twice_without_recursion() -> None:
+    x = Value(0.5)
+    out = x
+    for _ in range(20_000):
+        out = (out * 0.9999).sin()
+    (first_order,) = grad(out, [x], create_graph=True)
+    (second_order,) = grad(first_order, [x])
+    assert math.isfinite(first_order.data) and math.isfinite(second_order.data)
+    assert first_order.data == pytest.approx(grad(out, [x])[0].data, rel=1e-12)
