@@ -26,7 +26,7 @@ from dataclasses import replace
 from pathlib import Path
 
 from autograd import Value, backward_steps, topological_order
-from viz.dot_runner import DEFAULT_TIMEOUT, DotFailedError, DotNotFoundError, DotTimeoutError
+from viz.dot_runner import DEFAULT_TIMEOUT, DotFailedError, DotNotFoundError, DotTimeoutError, check_timeout
 from viz.graph_model import DEFAULT_MAX_NODES, GraphModel, describe
 from viz.options import DrawOptions
 from viz.palette import Palette, gradient_scale
@@ -50,7 +50,7 @@ class Player:
         self.model = model
         self.frames = tuple(frames)
         self.options = options
-        self.timeout = timeout
+        self.timeout = check_timeout(timeout)  # now, not when the first frame is drawn
         self._stage: Stage | None = None
         self._states: list[State] | None = None
 
