@@ -273,13 +273,14 @@ def _build(index: GraphIndex, collapsed: set[int]) -> GraphModel:
     gates.sort(key=_gate_position)
 
     groups = []
+    states, paths = index.group_states(collapsed), index.path_names()
     for s in range(len(index.scopes)):
-        state = _group_state(index, s, collapsed)
+        state = states[s]
         groups.append(
             Group(
                 id=group_ids[s],
                 name=index.scopes[s].name,
-                path=index.path_name(s),
+                path=paths[s],
                 parent=cluster_of_scope(index.parent_index[s]),
                 depth=index.depth[s],
                 collapsed=state == "collapsed",
@@ -295,14 +296,6 @@ def _build(index: GraphIndex, collapsed: set[int]) -> GraphModel:
         value_ids={node: f"n{i}" for i, node in enumerate(order)},
         hidden_in=hidden_in,
     )
-
-
-def _group_state(index: GraphIndex, scope: int, collapsed: set[int]) -> str:
-    """``"expanded"`` (a cluster), ``"collapsed"`` (drawn as a gate) or ``"hidden"`` (inside a collapsed group)."""
-    path = index.scope_path(scope)
-    if any(s in collapsed for s in path[:-1]):
-        return "hidden"
-    return "collapsed" if scope in collapsed else "expanded"
 
 
 def _gate_position(gate: Gate) -> int:
