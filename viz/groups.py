@@ -74,21 +74,23 @@ class GraphIndex:
             self.member_scope.append(home if node.inputs or parameter else None)
 
     def _register(self, scope: Scope | None) -> int | None:
-        """Index of ``scope``, registering it and its unseen ancestors (outermost first)."""
-        if scope is None:
-            return None
-        known = self.scope_index.get(scope)
-        if known is not None:
-            return known
-        parent: int | None = None
-        for ancestor in scope.path():
-            index = self.scope_index.get(ancestor)
-            if index is None:
-                index = len(self.scopes)
-                self.scopes.append(ancestor)
-                self.scope_index[ancestor] = index
-                self.parent_index.append(parent)
-                self.depth.append(0 if parent is None else self.depth[parent] + 1)
+        """Index of ``scope``, registering it and its unseen ancestors (outermost first).
+
+        Walks up only to the first scope already seen, so registering every scope of a nesting
+        ``n`` deep takes ``n`` steps in all, not ``n²``.
+        """
+        unseen: list[Scope] = []
+        current = scope
+        while current is not None and current not in self.scope_index:
+            unseen.append(current)
+            current = current.parent
+        parent = None if current is None else self.scope_index[current]
+        for ancestor in reversed(unseen):
+            index = len(self.scopes)
+            self.scopes.append(ancestor)
+            self.scope_index[ancestor] = index
+            self.parent_index.append(parent)
+            self.depth.append(0 if parent is None else self.depth[parent] + 1)
             parent = index
         return parent
 
