@@ -14,19 +14,19 @@ layers as columns of units.
 True
 """
 
+from viz.cli.expression import ExpressionError, parse_expression
 from viz.diagram import Diagram
 from viz.dot_runner import DotFailedError, DotNotFoundError, DotTimeoutError, run_dot
 from viz.draw import draw, draw_model
-from viz.expression import ExpressionError, parse_expression
-from viz.graph_model import DEFAULT_MAX_NODES, Gate, GraphModel, InputEdge, ValueNode, describe
-from viz.groups import Group, TooManyNodesError
 from viz.labels import NO_GRADIENT
-from viz.network import draw_network
+from viz.model.graph_model import DEFAULT_MAX_NODES, Gate, GraphModel, InputEdge, ValueNode, describe
+from viz.model.groups import Group, TooManyNodesError
+from viz.network.draw import draw_network
 from viz.options import DrawOptions
 from viz.palette import PALETTES, Palette
-from viz.player import Player, backprop_steps, forward_steps
+from viz.player.frames import Frame
+from viz.player.player import Player, backprop_steps, forward_steps
 from viz.render import render
-from viz.steps import Frame
 
 __all__ = [
     "DEFAULT_MAX_NODES",

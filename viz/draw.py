@@ -7,35 +7,28 @@
 from __future__ import annotations
 
 from collections.abc import Collection, Iterable, Mapping
+from typing import TYPE_CHECKING
 
 from autograd import Value
-from viz import circuit_style, graph_style
-from viz.canvas import FONT, Canvas
 from viz.diagram import Diagram
-from viz.graph_model import DEFAULT_MAX_NODES, GraphModel, describe
-from viz.legend import legend_label
-from viz.options import FIELDS, DrawOptions
-from viz.palette import Palette, gradient_scale
+from viz.model.graph_model import DEFAULT_MAX_NODES, GraphModel, describe
+from viz.options import DrawKeywords, DrawOptions
+from viz.palette import gradient_scale
+from viz.styles.canvas import FONT, Canvas
+from viz.styles.legend import legend_label
 
-_STYLES = {"graph": graph_style, "circuit": circuit_style}
+if TYPE_CHECKING:
+    from typing_extensions import Unpack
 
 
 def draw(
     root: Value,
     *,
-    style: str = "graph",
-    rankdir: str = "LR",
-    precision: int | None = None,
-    number_format: str | None = None,
-    show: Iterable[str] = FIELDS,
     collapse: bool | Collection[str] = False,
-    clusters: bool = True,
-    palette: str | Palette = "default",
-    legend: bool = True,
     max_nodes: int | None = DEFAULT_MAX_NODES,
     on_overflow: str = "collapse",
     parameters: Iterable[Value] | None = None,
-    group_symbols: Mapping[str, str] | None = None,
+    **options: Unpack[DrawKeywords],
 ) -> Diagram:
     """Draw ``root``'s graph with its forward values and gradients; returns a ``graphviz.Digraph``.
 
@@ -51,6 +44,11 @@ def draw(
       (``on_overflow="collapse"``) or raise ``TooManyNodesError`` (``"raise"``); ``None``: no limit.
     - ``parameters``: leaves to mark as parameters (default: each leaf used in one group only).
     - ``group_symbols``: a collapsed group's text by group name (default ``{"sigmoid gate": "σ"}``).
+    - ``gradient_scale``: the |gradient| drawn with the strongest fill (default: the largest drawn);
+      fix it so two drawings' colours compare.
+
+    The drawing options (all but ``collapse``, ``max_nodes``, ``on_overflow``, ``parameters``)
+    are ``viz.options.DrawKeywords``; an option ``draw`` does not take is a ``TypeError`` naming it.
 
     Before ``backward()`` gradients show as "—". The DOT text is deterministic.
 
@@ -61,27 +59,21 @@ def draw(
     >>> 'label="σ"' in diagram.source, diagram.size_text()
     (True, '21 nodes and 20 edges')
     """
-    options = DrawOptions.build(
-        style=style,
-        rankdir=rankdir,
-        precision=precision,
-        number_format=number_format,
-        show=show,
-        palette=palette,
-        clusters=clusters,
-        legend=legend,
-        group_symbols=group_symbols,
-    )
+    drawing = DrawOptions.build("draw", **options)
     model = describe(root, collapse=collapse, max_nodes=max_nodes, on_overflow=on_overflow, parameters=parameters)
-    return draw_model(model, options)
+    return draw_model(model, drawing)
 
 
-def draw_model(model: GraphModel, options: DrawOptions) -> Diagram:
-    """The DOT diagram of a graph model in ``options.style``."""
+def draw_model(model: GraphModel, options: DrawOptions, grad_texts: Mapping[str, str] | None = None) -> Diagram:
+    """The DOT diagram of a graph model in ``options.style``.
+
+    ``grad_texts``: the text of each value's gradient slot by value id, instead of its gradient
+    (a player lays out its widest frame text this way; see ``Style.emit``).
+    """
     scale = options.gradient_scale
     if scale is None:
         scale = gradient_scale([node.grad for node in model.values])
-    style = _STYLES[options.style]
+    style = options.drawing_style
     attributes = {
         "rankdir": options.rankdir,
         "bgcolor": "white",
@@ -93,7 +85,8 @@ def draw_model(model: GraphModel, options: DrawOptions) -> Diagram:
         **style.graph_attributes(options),
     }
     if options.legend:
-        attributes.update(label=legend_label(model, options, scale), labelloc="b", labeljust="l")
+        legend = legend_label(model, options, scale, style.legend_rows(model, options))
+        attributes.update(label=legend, labelloc="b", labeljust="l")
     canvas = Canvas(model, options, attributes)
-    style.emit(model, options, scale, canvas)
+    style.emit(model, options, scale, canvas, grad_texts)
     return canvas.finish()

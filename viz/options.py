@@ -1,18 +1,47 @@
-"""The drawing options shared by both styles, checked once when they are made."""
+"""The drawing options: their one home. ``draw``, the player, ``render`` and the CLI pass them through.
+
+A caller gives them as keyword arguments (``DrawKeywords``); ``DrawOptions.build`` checks them
+once, names an option it does not know, and fills in the defaults (the style's precision).
+"""
 
 from __future__ import annotations
 
+import difflib
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any, TypedDict
 
 from viz.labels import DEFAULT_GROUP_SYMBOLS, check_number_format
 from viz.palette import PALETTES, Palette, get_palette
+from viz.styles import STYLES as STYLE_OBJECTS
+from viz.styles.style import Style
 
-STYLES = ("graph", "circuit")
+if TYPE_CHECKING:
+    from typing_extensions import Unpack
+
+STYLES = tuple(STYLE_OBJECTS)
 RANKDIRS = ("LR", "TB")
 FIELDS = ("label", "data", "grad")
-# Default precision per style: micrograd's four decimals, the cs231n figure's two.
-DEFAULT_NUMBER_FORMATS: Mapping[str, str] = {"graph": ".4f", "circuit": ".2f"}
+
+
+class SharedKeywords(TypedDict, total=False):
+    """The options every gradtrace drawing takes, graphs and networks (``viz.draw_network``) alike."""
+
+    rankdir: str
+    precision: int | None
+    number_format: str | None
+    palette: str | Palette
+    legend: bool
+
+
+class DrawKeywords(SharedKeywords, total=False):
+    """The options of a graph's drawing as keyword arguments (see ``DrawOptions.build`` and ``viz.draw``)."""
+
+    style: str
+    show: Iterable[str]
+    clusters: bool
+    group_symbols: Mapping[str, str] | None
+    gradient_scale: float | None
 
 
 @dataclass(frozen=True)
@@ -30,7 +59,7 @@ class DrawOptions:
 
     style: str = "graph"
     rankdir: str = "LR"
-    number_format: str = DEFAULT_NUMBER_FORMATS["graph"]
+    number_format: str = STYLE_OBJECTS["graph"].default_number_format
     show: frozenset[str] = frozenset(FIELDS)
     palette: Palette = field(default_factory=lambda: PALETTES["default"])
     clusters: bool = True
@@ -50,8 +79,28 @@ class DrawOptions:
         if self.gradient_scale is not None and not self.gradient_scale >= 0.0:
             raise ValueError(f"gradient_scale must be a number >= 0, not {self.gradient_scale!r}")
 
+    @property
+    def drawing_style(self) -> Style:
+        """The style object that draws with these options."""
+        return STYLE_OBJECTS[self.style]
+
     @classmethod
-    def build(
+    def build(cls, caller: str = "DrawOptions.build", /, **keywords: Unpack[DrawKeywords]) -> DrawOptions:
+        """Options from keyword arguments: ``precision`` (decimals) or ``number_format``, a palette by name.
+
+        ``caller`` names the function in the error for an option it does not take.
+
+        >>> DrawOptions.build(style="circuit").number_format, DrawOptions.build(precision=3).number_format
+        ('.2f', '.3f')
+        >>> DrawOptions.build("backprop_steps", colapse=True)
+        Traceback (most recent call last):
+        TypeError: backprop_steps got an unknown option 'colapse' (did you mean 'collapse'?); ...
+        """
+        check_keywords(caller, keywords, set(DrawKeywords.__optional_keys__))
+        return cls._from(**keywords)
+
+    @classmethod
+    def _from(
         cls,
         *,
         style: str = "graph",
@@ -65,11 +114,6 @@ class DrawOptions:
         group_symbols: Mapping[str, str] | None = None,
         gradient_scale: float | None = None,
     ) -> DrawOptions:
-        """Options from ``draw``'s keyword arguments: ``precision`` (decimals) or ``number_format``, a palette by name.
-
-        >>> DrawOptions.build(style="circuit").number_format, DrawOptions.build(precision=3).number_format
-        ('.2f', '.3f')
-        """
         if precision is not None and number_format is not None:
             raise ValueError("give precision or number_format, not both")
         if precision is not None:
@@ -81,7 +125,8 @@ class DrawOptions:
         return cls(
             style=style,
             rankdir=rankdir,
-            number_format=number_format or DEFAULT_NUMBER_FORMATS.get(style, ".4f"),
+            number_format=number_format or (STYLE_OBJECTS[style].default_number_format if style in STYLE_OBJECTS
+                                             else ".4f"),
             show=frozenset(show),
             palette=palette if isinstance(palette, Palette) else get_palette(palette),
             clusters=clusters,
@@ -89,3 +134,17 @@ class DrawOptions:
             group_symbols=dict(DEFAULT_GROUP_SYMBOLS if group_symbols is None else group_symbols),
             gradient_scale=gradient_scale,
         )
+
+
+# the options that pick and shape the graph model, beside the drawing options (see ``viz.draw``)
+MODEL_OPTIONS = ("collapse", "max_nodes", "on_overflow", "parameters")
+
+
+def check_keywords(caller: str, keywords: Mapping[str, Any], known: Iterable[str]) -> None:
+    """Raise ``TypeError`` naming the first keyword ``caller`` does not take, with the closest it does."""
+    accepted = sorted(known)
+    for name in keywords:
+        if name not in accepted:
+            close = difflib.get_close_matches(name, [*accepted, *MODEL_OPTIONS], n=1)
+            hint = f" (did you mean {close[0]!r}?)" if close else ""
+            raise TypeError(f"{caller} got an unknown option {name!r}{hint}; it takes {', '.join(accepted)}")

@@ -10,7 +10,7 @@ import pytest
 from autograd import Value
 from nn import MLP, SGD, Layer, Maxout, Neuron, mse
 from viz import PALETTES, Diagram, draw_network, render
-from viz.network import _shown_units
+from viz.network.draw import _shown_units
 
 SVG = "{http://www.w3.org/2000/svg}"
 

@@ -19,7 +19,7 @@ Ids are the graph model's: values ``n7``, the gate ``g7`` that computed ``n7``, 
 
 >>> from autograd.examples import add_mul_circuit
 >>> from autograd import backward_steps
->>> from viz.graph_model import describe
+>>> from viz.model.graph_model import describe
 >>> wires = add_mul_circuit()
 >>> steps = backward_steps(wires["f"])
 >>> frames = backward_frames(describe(wires["f"]), steps, {}, ".2f")
@@ -34,8 +34,8 @@ from dataclasses import dataclass
 from typing import Literal
 
 from autograd import BackwardStep, Value
-from viz.graph_model import GraphModel
 from viz.labels import format_gradient, format_number, gate_text
+from viz.model.graph_model import Gate, GraphModel
 
 Kind = Literal["forward", "backward"]
 
@@ -109,12 +109,12 @@ def backward_frames(
                     f"{done} No gradients yet (— means not reached).")]
     for k, step in enumerate(steps, start=1):
         output = ids[step.node]
-        gate = "g" + output[1:]
+        gate = _gate_of(model, output)
         grads[output] = step.grad
         arrivals: dict[str, Arrival] = {}
         for edge in step.edges:
             target = ids[edge.input_node]
-            term = Term(f"{gate}_in{edge.position}", step.grad, edge.local_grad, edge.contribution)
+            term = Term(gate.inputs[edge.position], step.grad, edge.local_grad, edge.contribution)
             earlier = arrivals.get(target)
             if earlier is None:
                 arrivals[target] = Arrival(target, grads[target], (term,), edge.accumulated)
@@ -122,7 +122,7 @@ def backward_frames(
                 arrivals[target] = Arrival(target, earlier.before, (*earlier.terms, term), edge.accumulated)
             grads[target] = edge.accumulated
         frames.append(
-            Frame(k, "backward", gate, output, tuple(f"{gate}_in{edge.position}" for edge in step.edges),
+            Frame(k, "backward", gate.id, output, tuple(gate.inputs[edge.position] for edge in step.edges),
                   tuple(arrivals.values()), dict(grads), everything,
                   _backward_caption(model, k, len(steps), output, step, arrivals, number_format))
         )
@@ -144,7 +144,7 @@ def forward_frames(model: GraphModel, order: Sequence[Value], number_format: str
     ops = [node for node in order if node.inputs]
     for k, node in enumerate(ops, start=1):
         output = ids[node]
-        gate = "g" + output[1:]
+        gate = _gate_of(model, output)
         computed.add(output)
         inputs = ", ".join(format_number(child.data, number_format) for child in node.inputs)
         label = _name(model, output)
@@ -152,8 +152,7 @@ def forward_frames(model: GraphModel, order: Sequence[Value], number_format: str
             f"Step {k} of {len(ops)} · {gate_text(node.op, node.const, node.const_left)} gate: "
             f"{inputs} → {format_number(node.data, number_format)}" + (f" ({label})" if label else "")
         )
-        edges = tuple(f"{gate}_in{position}" for position in range(len(node.inputs)))
-        frames.append(Frame(k, "forward", gate, output, edges, (), no_grads, frozenset(computed), caption))
+        frames.append(Frame(k, "forward", gate.id, output, gate.inputs, (), no_grads, frozenset(computed), caption))
     return frames
 
 
@@ -188,6 +187,14 @@ def arrival_text(arrival: Arrival, number_format: str) -> str:
     return f"{' + '.join(parts)} = {format_number(arrival.after, number_format)}"
 
 
+def _gate_of(model: GraphModel, value: str) -> Gate:
+    """The gate that computes ``value`` (every op is drawn in a player's model)."""
+    gate = model.value(value).gate
+    if gate is None:
+        raise ValueError(f"viz.player: value {value} is a leaf; no gate computes it")
+    return model.gate(gate)
+
+
 def _name(model: GraphModel, value: str) -> str:
     return model.value(value).label
 
@@ -211,7 +218,7 @@ def _backward_caption(
     for target, arrival in arrivals.items():
         name = _name(model, target)
         if not name:
-            first = int(arrival.terms[0].edge.rsplit("_in", 1)[1])
+            first = model.edge(arrival.terms[0].edge).position
             name = "its input" if len(node.inputs) == 1 else f"input {first + 1}"
         sent = " + ".join(f"{number(term.upstream)} × {number(term.local)}" for term in arrival.terms)
         if arrival.before is None:

@@ -44,7 +44,7 @@ from dataclasses import dataclass, field, replace
 from typing import Literal, TypeVar
 
 from autograd import Value, gradients, topological_order
-from viz.groups import GraphIndex, Group, plan_collapse, resolve_collapse
+from viz.model.groups import GraphIndex, Group, plan_collapse, resolve_collapse
 
 Role = Literal["input", "parameter", "output", "intermediate"]
 
@@ -58,7 +58,8 @@ class ValueNode:
 
     ``role`` is ``"output"`` (the root), ``"parameter"`` (a leaf passed as a parameter, or owned
     by one group), ``"input"`` (another leaf) or ``"intermediate"``. ``group`` is the id of the
-    expanded group (cluster) it is drawn in, or None.
+    expanded group (cluster) it is drawn in, or None. ``gate`` is the id of the drawn gate that
+    computes it (its op's gate, or the collapsed group it leaves), None for a leaf.
     """
 
     id: str
@@ -67,6 +68,7 @@ class ValueNode:
     grad: float | None
     role: Role
     group: str | None
+    gate: str | None = None
 
 
 @dataclass(frozen=True)
@@ -74,7 +76,9 @@ class Gate:
     """One drawn operation: an engine op, or a collapsed group (``collapsed`` is that group's id).
 
     ``const``/``const_left`` are the op's folded number (see ``Value.const``); ``inputs`` are
-    ``InputEdge`` ids in input order and ``outputs`` the ``ValueNode`` ids it computes.
+    ``InputEdge`` ids in input order (``inputs[k]`` is the edge of input position ``k``),
+    ``outputs`` the ``ValueNode`` ids it computes and ``output_edges`` the ids of the edges
+    drawn to them (``output_edges[k]`` leads to ``outputs[k]``).
     """
 
     id: str
@@ -85,6 +89,7 @@ class Gate:
     collapsed: str | None
     inputs: tuple[str, ...]
     outputs: tuple[str, ...]
+    output_edges: tuple[str, ...]
 
 
 @dataclass(frozen=True)
@@ -225,6 +230,9 @@ def _build(index: GraphIndex, collapsed: set[int]) -> GraphModel:
 
     values: list[ValueNode] = []
     hidden_in: dict[str, str] = {}
+    # the gate that computes each drawn value: its op's gate, or the collapsed group it leaves
+    gate_of: dict[int, str] = {i: f"g{i}" for i, node in enumerate(order) if node.inputs and containers[i] is None}
+    gate_of.update((i, group_ids[c]) for i, c in enumerate(containers) if c is not None and order[i].inputs)
     for i, node in enumerate(order):
         container = containers[i]
         if not index.is_output(i, containers):
@@ -240,10 +248,12 @@ def _build(index: GraphIndex, collapsed: set[int]) -> GraphModel:
                 grad=node.grad if known else None,
                 role=_role(index, i),
                 group=cluster_of_scope(group),
+                gate=gate_of.get(i),
             )
         )
 
     gates: list[Gate] = []
+    gate_position: dict[str, int] = {}
     edges: list[InputEdge] = []
     members: dict[int, list[int]] = {}
     first_position: dict[int, int] = {}
@@ -264,13 +274,16 @@ def _build(index: GraphIndex, collapsed: set[int]) -> GraphModel:
             inputs.append(edge.id)
         gates.append(
             Gate(gate_id, node.op, node.const, node.const_left, cluster_of_scope(index.member_scope[i]), None,
-                 tuple(inputs), (f"n{i}",))
+                 tuple(inputs), (f"n{i}",), (f"{gate_id}_out0",))
         )
+        gate_position[gate_id] = i
     for container in sorted(members, key=lambda c: first_position.get(c, len(order))):
         gate, gate_edges = _collapsed_gate(index, containers, container, members[container], group_ids)
         gates.append(gate)
         edges.extend(gate_edges)
-    gates.sort(key=_gate_position)
+        # a gate sits where its first output sits in topological order
+        gate_position[gate.id] = first_position.get(container, -1)
+    gates.sort(key=lambda gate: gate_position[gate.id])
 
     groups = []
     states, paths = index.group_states(collapsed), index.path_names()
@@ -298,9 +311,6 @@ def _build(index: GraphIndex, collapsed: set[int]) -> GraphModel:
     )
 
 
-def _gate_position(gate: Gate) -> int:
-    # a gate sits where its first output sits in topological order
-    return int(gate.outputs[0][1:]) if gate.outputs else -1
 
 
 def _role(index: GraphIndex, i: int) -> Role:
@@ -337,5 +347,6 @@ def _collapsed_gate(
     gate = Gate(
         gate_id, "", None, False, None if parent is None else group_ids[parent], gate_id,
         tuple(edge.id for edge in edges), tuple(f"n{o}" for o in outputs),
+        tuple(f"{gate_id}_out{k}" for k in range(len(outputs))),
     )
     return gate, edges

@@ -9,7 +9,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from autograd import Value, dot, maximum, minimum, sum_values, topological_order
-from viz.expression import ExpressionError, parse_assignments, parse_expression
+from viz.cli.expression import ExpressionError, parse_assignments, parse_expression
 
 VALUES = {"x": 1.5, "y": -2.0, "z": 0.25}
 

@@ -7,6 +7,7 @@ import math
 import pytest
 
 from autograd import Value, backward_steps, dot, gradients, scope, topological_order
+from autograd.examples import sigmoid_circuit
 from viz import GraphModel, describe
 
 
@@ -175,3 +176,18 @@ def test_describe_rejects_what_is_not_a_graph() -> None:
         describe(1.0)  # type: ignore[arg-type]
     with pytest.raises(ValueError, match="max_nodes"):
         describe(Value(1.0), max_nodes=0)
+
+
+def test_each_value_names_its_gate_and_each_gate_its_edges_by_position() -> None:
+    circuit = sigmoid_circuit()
+    model = describe(circuit["f"], collapse=["sigmoid gate"])
+    for node in model.values:
+        if node.role in ("input", "parameter"):
+            assert node.gate is None
+        else:
+            assert node.id in model.gate(node.gate or "").outputs
+    for gate in model.gates:
+        assert [model.edge(edge).position for edge in gate.inputs] == list(range(len(gate.inputs)))
+        assert len(gate.output_edges) == len(gate.outputs)
+    (sigmoid,) = [gate for gate in model.gates if gate.collapsed is not None]
+    assert model.value(sigmoid.outputs[0]).gate == sigmoid.id

@@ -11,8 +11,8 @@ import argparse
 import sys
 from collections.abc import Sequence
 
-from viz.commands import render_expression, write_steps
-from viz.demo import DEFAULT_OUT_DIR, run_demo
+from viz.cli.commands import render_expression, write_steps
+from viz.cli.demo import DEFAULT_OUT_DIR, run_demo
 from viz.dot_runner import (
     DEFAULT_DPI,
     DEFAULT_TIMEOUT,
@@ -22,7 +22,7 @@ from viz.dot_runner import (
     DotNotFoundError,
     DotTimeoutError,
 )
-from viz.graph_model import DEFAULT_MAX_NODES
+from viz.model.graph_model import DEFAULT_MAX_NODES
 from viz.options import RANKDIRS, STYLES
 from viz.palette import PALETTES
 
@@ -109,6 +109,3 @@ def main(argv: Sequence[str] | None = None) -> int:
 def _one_line(error: Exception) -> str:
     return " ".join(str(error).split())
 
-
-if __name__ == "__main__":
-    sys.exit(main())

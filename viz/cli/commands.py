@@ -8,9 +8,9 @@ from pathlib import Path
 from typing import Any
 
 from autograd import Value
+from viz.cli.expression import ExpressionError, parse_assignments, parse_expression
 from viz.dot_runner import DEFAULT_TIMEOUT
-from viz.expression import ExpressionError, parse_assignments, parse_expression
-from viz.player import backprop_steps
+from viz.player.player import backprop_steps
 from viz.render import render
 
 

@@ -18,7 +18,7 @@ Every problem is an ``ExpressionError`` carrying the 1-based column it points at
 >>> parse_expression("2 * y", {"x": 1.0})
 Traceback (most recent call last):
 ...
-viz.expression.ExpressionError: column 5: no value for 'y' (give one with --set y=NUMBER)
+viz.cli.expression.ExpressionError: column 5: no value for 'y' (give one with --set y=NUMBER)
 """
 
 from __future__ import annotations

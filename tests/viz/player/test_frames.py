@@ -11,7 +11,7 @@ from hypothesis import strategies as st
 from autograd import Value, backward_steps, topological_order
 from autograd.examples import sigmoid_circuit
 from viz import backprop_steps, describe, forward_steps
-from viz.steps import arrival_text, backward_frames, forward_frames, gradient_text
+from viz.player.frames import arrival_text, backward_frames, forward_frames, gradient_text
 
 # a recipe builds the same graph any number of times: (op, index of the first input, index of the second)
 Recipe = tuple[tuple[float, ...], tuple[tuple[str, int, int], ...]]

@@ -1,7 +1,7 @@
 """Step-through players: ``backprop_steps`` and ``forward_steps``, and the ``Player`` they return.
 
-A player holds its frames (``viz.steps``: data taken from the engine's own records) and draws
-them on one layout (``viz.stage``: ``dot`` runs once, lazily, the first time a frame is drawn),
+A player holds its frames (``viz.player.frames``: data taken from the engine's own records) and draws
+them on one layout (``viz.player.stage``: ``dot`` runs once, lazily, the first time a frame is drawn),
 so nodes never move from frame to frame. It shows itself in Jupyter, writes a standalone
 HTML page (``to_html``) and numbered SVG frames for slides (``save_frames``).
 
@@ -24,15 +24,20 @@ import os
 from collections.abc import Iterable, Sequence
 from dataclasses import replace
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from autograd import Value, backward_steps, topological_order
 from viz.dot_runner import DEFAULT_TIMEOUT, DotFailedError, DotNotFoundError, DotTimeoutError, check_timeout
-from viz.graph_model import DEFAULT_MAX_NODES, GraphModel, describe
-from viz.options import DrawOptions
-from viz.palette import Palette, gradient_scale
-from viz.player_html import player_document, player_fragment
-from viz.stage import Stage, State
-from viz.steps import Frame, Kind, backward_frames, forward_frames
+from viz.model.graph_model import DEFAULT_MAX_NODES, GraphModel, describe
+from viz.options import DrawKeywords, DrawOptions, check_keywords
+from viz.palette import gradient_scale
+from viz.player.frames import Frame, Kind, backward_frames, forward_frames
+from viz.styles.style import State
+
+if TYPE_CHECKING:
+    from typing_extensions import Unpack
+from viz.player.page import player_document, player_fragment
+from viz.player.stage import Stage
 
 _TITLES = {"backward": "backprop, step by step", "forward": "the forward pass, step by step"}
 
@@ -40,7 +45,7 @@ _TITLES = {"backward": "backprop, step by step", "forward": "the forward pass, s
 class Player:
     """Frames of one pass over one graph, drawn on a single layout (see the module docstring).
 
-    ``frames`` are ``viz.steps.Frame`` records; ``model`` is the ``GraphModel`` they refer to
+    ``frames`` are ``viz.player.frames.Frame`` records; ``model`` is the ``GraphModel`` they refer to
     (``model.value_ids[v]`` is the id of engine node ``v``); ``options`` the drawing options.
     """
 
@@ -135,12 +140,14 @@ def _difference(before: State, after: State) -> State:
     return changed
 
 
-def _options(
-    style: str, rankdir: str, precision: int | None, number_format: str | None, palette: str | Palette,
-    clusters: bool, legend: bool,
-) -> DrawOptions:
-    return DrawOptions.build(style=style, rankdir=rankdir, precision=precision, number_format=number_format,
-                             palette=palette, clusters=clusters, legend=legend)
+def _options(caller: str, options: DrawKeywords) -> DrawOptions:
+    """A player's drawing options: ``viz.draw``'s, circuit by default.
+
+    Not ``show`` (a frame writes every field) nor ``gradient_scale`` (the player fixes it from every frame).
+    """
+    check_keywords(caller, options, set(DrawKeywords.__optional_keys__) - {"show", "gradient_scale"})
+    options.setdefault("style", "circuit")
+    return DrawOptions.build(caller, **options)
 
 
 def _model(root: Value, max_nodes: int | None, parameters: Iterable[Value] | None, caller: str) -> GraphModel:
@@ -154,16 +161,10 @@ def backprop_steps(
     root: Value,
     *,
     grad: float = 1.0,
-    style: str = "circuit",
-    rankdir: str = "LR",
-    precision: int | None = None,
-    number_format: str | None = None,
-    palette: str | Palette = "default",
-    clusters: bool = True,
-    legend: bool = True,
     max_nodes: int | None = DEFAULT_MAX_NODES,
     parameters: Iterable[Value] | None = None,
     timeout: float = DEFAULT_TIMEOUT,
+    **options: Unpack[DrawKeywords],
 ) -> Player:
     """Run ``root.backward(grad)`` and return a player with one frame per step the engine took.
 
@@ -178,30 +179,24 @@ def backprop_steps(
     Drawing options as in ``viz.draw`` (``style="circuit"`` by default: the cs231n look); every
     gate is drawn, so a graph bigger than ``max_nodes`` raises ``TooManyNodesError``.
     """
-    options = _options(style, rankdir, precision, number_format, palette, clusters, legend)
+    drawing = _options("backprop_steps", options)
     model = _model(root, max_nodes, parameters, "backprop_steps")
     if not root.inputs:
         raise ValueError("backprop_steps: the root is a leaf Value, so backward has no steps to show")
     prior = {node: node.grad for node in topological_order(root) if not node.inputs}
-    frames = backward_frames(model, backward_steps(root, grad), prior, options.number_format)
+    frames = backward_frames(model, backward_steps(root, grad), prior, drawing.number_format)
     # one colour scale for every frame (running sums at forks can exceed the final gradients)
     scale = gradient_scale([g for frame in frames for g in frame.grads.values()])
-    return Player("backward", model, frames, replace(options, gradient_scale=scale), timeout=timeout)
+    return Player("backward", model, frames, replace(drawing, gradient_scale=scale), timeout=timeout)
 
 
 def forward_steps(
     root: Value,
     *,
-    style: str = "circuit",
-    rankdir: str = "LR",
-    precision: int | None = None,
-    number_format: str | None = None,
-    palette: str | Palette = "default",
-    clusters: bool = True,
-    legend: bool = True,
     max_nodes: int | None = DEFAULT_MAX_NODES,
     parameters: Iterable[Value] | None = None,
     timeout: float = DEFAULT_TIMEOUT,
+    **options: Unpack[DrawKeywords],
 ) -> Player:
     """A player of the forward pass: the leaves first, then one frame per op in ``autograd.topological_order``.
 
@@ -213,7 +208,7 @@ def forward_steps(
     >>> [frame.caption for frame in player.frames[1:]]
     ['Step 1 of 2 · + gate: -2.00, 5.00 → 3.00 (q)', 'Step 2 of 2 · * gate: 3.00, -4.00 → -12.00 (f)']
     """
-    options = _options(style, rankdir, precision, number_format, palette, clusters, legend)
+    drawing = _options("forward_steps", options)
     model = _model(root, max_nodes, parameters, "forward_steps")
-    frames = forward_frames(model, topological_order(root), options.number_format)
-    return Player("forward", model, frames, options, timeout=timeout)
+    frames = forward_frames(model, topological_order(root), drawing.number_format)
+    return Player("forward", model, frames, drawing, timeout=timeout)

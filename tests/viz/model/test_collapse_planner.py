@@ -10,7 +10,7 @@ import pytest
 
 from autograd import Value, scope, topological_order
 from viz import TooManyNodesError, describe
-from viz.groups import GraphIndex, plan_collapse
+from viz.model.groups import GraphIndex, plan_collapse
 
 
 def random_graph(seed: int) -> Value:

@@ -9,8 +9,8 @@ from pathlib import Path
 from autograd.examples import sigmoid_circuit
 from nn.recipes import train_moons
 from viz.draw import draw
-from viz.network import draw_network
-from viz.player import backprop_steps
+from viz.network.draw import draw_network
+from viz.player.player import backprop_steps
 from viz.render import render
 
 DEFAULT_OUT_DIR = "out"

@@ -14,7 +14,7 @@ from autograd.examples import sigmoid_circuit
 from viz import Player, TooManyNodesError, backprop_steps, forward_steps
 from viz.cli import main
 from viz.dot_runner import DotNotFoundError
-from viz.stage import HIGHLIGHT
+from viz.player.stage import HIGHLIGHT
 
 SVG = "{http://www.w3.org/2000/svg}"
 GEOMETRY = ("x", "y", "cx", "cy", "rx", "ry", "points", "d", "width", "height", "transform", "text-anchor")

@@ -8,14 +8,16 @@ a cluster would pull its nodes into that cluster).
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import graphviz
 
 from viz.diagram import Diagram
 from viz.escaping import plain_label
-from viz.graph_model import GraphModel
-from viz.options import DrawOptions
+
+if TYPE_CHECKING:
+    from viz.model.graph_model import GraphModel
+    from viz.options import DrawOptions
 
 FONT = "Helvetica"
 
@@ -72,7 +74,8 @@ class Canvas:
     def finish(self) -> Diagram:
         """Nest the clusters, write the edges, and return the diagram."""
         # deepest clusters first, so every child is complete before its parent takes it in
-        ordered = sorted(self._clusters, key=lambda gid: (-self.model.group(gid).depth, int(gid[1:])))
+        position = {group.id: k for k, group in enumerate(self.model.groups)}
+        ordered = sorted(self._clusters, key=lambda gid: (-self.model.group(gid).depth, position[gid]))
         for group_id in ordered:
             parent = self.model.group(group_id).parent
             host = self.diagram if parent is None else self._clusters[parent]

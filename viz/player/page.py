@@ -4,7 +4,7 @@ Everything is inline (CSS, script, SVG, data), so the page works offline and ins
 The first frame is drawn in the SVG as given; the data holds that frame's complete state
 (``base``) and, for each later frame, what changes from the frame before (``deltas``). The
 script applies them by setting attributes on the elements tagged ``data-gt`` (see
-``viz.stage``), so going to any frame is: the base, then the deltas up to it.
+``viz.player.stage``), so going to any frame is: the base, then the deltas up to it.
 
 Several players on one page never clash: each looks only inside its own container, found by
 ``data-gt-player`` (a hash of its content, so the same player always gets the same id, and

@@ -27,14 +27,19 @@ from __future__ import annotations
 import math
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from autograd import Value
 from nn.layers import MLP, Layer, Neuron
-from viz.canvas import FONT
 from viz.diagram import Diagram
 from viz.escaping import html_text, plain_label
 from viz.labels import format_number
-from viz.palette import Palette, blend, get_palette, gradient_fill
+from viz.options import DrawOptions, SharedKeywords, check_keywords
+from viz.palette import Palette, blend, gradient_fill
+from viz.styles.canvas import FONT
+
+if TYPE_CHECKING:
+    from typing_extensions import Unpack
 
 SHOWS = ("weights", "gradients")
 DEFAULT_MAX_UNITS = 10
@@ -67,10 +72,7 @@ def draw_network(
     scale: float | None = None,
     input_names: Sequence[str] | None = None,
     output_names: Sequence[str] | None = None,
-    rankdir: str = "LR",
-    palette: str | Palette = "default",
-    legend: bool = True,
-    precision: int = 2,
+    **options: Unpack[SharedKeywords],
 ) -> Diagram:
     """Draw ``network`` (an ``nn`` ``MLP``, ``Layer`` or ``Neuron``) as columns of units; a ``graphviz.Digraph``.
 
@@ -81,8 +83,9 @@ def draw_network(
     - ``scale``: the magnitude drawn at full width (default: the model's largest); fix it to
       compare two drawings.
     - ``input_names`` / ``output_names``: the units' labels (default ``x0``, ``x1``, … and ``y`` or ``y0``, …).
-    - ``rankdir`` ``"LR"`` (columns left to right) or ``"TB"``; ``palette`` as in ``viz.draw``;
-      ``legend``; ``precision``: decimals in the legend and the tooltips.
+    - the options every drawing takes, as in ``viz.draw`` (``viz.options.SharedKeywords``):
+      ``rankdir`` ``"LR"`` (columns left to right) or ``"TB"``; ``palette``; ``legend``;
+      ``precision`` (default 2) or ``number_format``: the numbers in the legend and the tooltips.
 
     Hovering over a connection or unit (in an SVG viewer or a notebook) names its parameter and value.
     """
@@ -92,11 +95,12 @@ def draw_network(
         raise ValueError(f"draw_network: max_units must be an int of at least 2, or None; got {max_units!r}")
     if scale is not None and not (isinstance(scale, (int, float)) and math.isfinite(scale) and scale > 0):
         raise ValueError(f"draw_network: scale must be a positive number, not {scale!r}")
-    if rankdir not in ("LR", "TB"):
-        raise ValueError(f"draw_network: rankdir must be 'LR' or 'TB', not {rankdir!r}")
-    colours = palette if isinstance(palette, Palette) else get_palette(palette)
+    check_keywords("draw_network", options, SharedKeywords.__optional_keys__)
+    if "number_format" not in options:
+        options.setdefault("precision", 2)
+    drawing = DrawOptions.build("draw_network", **options)
+    rankdir, colours, number_format = drawing.rankdir, drawing.palette, drawing.number_format
     columns = _columns(network, input_names, output_names)
-    number_format = f".{precision}f"
 
     def amount(value: Value) -> float:
         return value.data if show == "weights" else value.grad
@@ -133,7 +137,7 @@ def draw_network(
     # the column titles in one row: heavy invisible links between them are kept straight
     for c in range(1, len(columns)):
         diagram.edge(f"c{c - 1}_title", f"c{c}_title", style="invis", weight="100")
-    if legend:
+    if drawing.legend:
         diagram.attr(label=_legend(show, biggest, width_scale, colours, number_format), labelloc="b", labeljust="l")
     return diagram
 

@@ -1,0 +1,7 @@
+"""``python -m viz.cli``: the ``gradtrace`` command."""
+
+import sys
+
+from viz.cli.main import main
+
+sys.exit(main())

@@ -1,0 +1,178 @@
+"""Style ``"circuit"``: the cs231n look.
+
+Gates are circles labelled with their operation, number operands folded in (``*-1``, ``+1``,
+``1/x``); a collapsed group is a rounded box (``σ``). Values travel on wires: each value is
+a small two-row table sitting on its wire, the value above the line (green) and the
+gradient below (red), the table's rule continuing the wire (with ``rankdir="TB"`` value and
+gradient sit left and right of a vertical wire). Inputs and the output carry their names
+(parameters in italics, the output in bold).
+
+Element ids are the graph model's: the wire table of value ``n7`` is node ``n7`` (its SVG
+text elements: the value, then the gradient), the gate is ``g7`` (or ``s2``), the wire
+pieces are ``g7_out0`` (gate to table) and ``g9_in1`` (table to the gate that uses it).
+An input's or the output's name is node ``n7_name`` joined by edge ``n7_name_edge``.
+"""
+
+from __future__ import annotations
+
+import xml.etree.ElementTree as ET
+from collections.abc import Mapping
+from typing import TYPE_CHECKING
+
+from viz.escaping import html_text, plain_label
+from viz.labels import format_gradient, format_number, gate_text
+from viz.palette import gradient_fill
+from viz.styles.canvas import FONT, Canvas
+from viz.styles.legend import LEGEND_COLUMNS
+from viz.styles.style import LegendRow, Paint, State, Style
+
+if TYPE_CHECKING:
+    from viz.model.graph_model import Gate, GraphModel, ValueNode
+    from viz.options import DrawOptions
+
+# a no-break space keeps an empty row as tall as a written one, so the rule stays on the wire
+_EMPTY_CELL = "&#160;"
+# where wires attach to a value's table: (incoming, outgoing) compass points per rankdir
+_PORTS = {"LR": ("w", "e"), "TB": ("n", "s")}
+# names: parameters in italics, the output in bold (PostScript font names, which Graphviz maps for SVG)
+_NAME_FONTS = {"parameter": f"{FONT}-Oblique", "output": f"{FONT}-Bold"}
+_WIRE_SIDES = {"LR": ("above the wire", "below"), "TB": ("left of the wire", "right")}
+_RULE_GAP = 3.0  # pt between a TB wire and the texts beside it
+
+
+class CircuitStyle(Style):
+    """The cs231n look (see the module docstring)."""
+
+    name = "circuit"
+    default_number_format = ".2f"  # the cs231n figure's two decimals
+
+    def graph_attributes(self, options: DrawOptions) -> dict[str, str]:
+        return {"nodesep": "0.25", "ranksep": "0.2"}
+
+    def emit(self, model: GraphModel, options: DrawOptions, scale: float, canvas: Canvas,
+             grad_texts: Mapping[str, str] | None = None) -> None:
+        palette = options.palette
+        incoming, outgoing = _PORTS[options.rankdir]
+        wire = {"color": palette.ink, "penwidth": "1.2"}
+        named = "label" in options.show
+        for node in model.values:
+            label = wire_label(node, options, None if grad_texts is None else grad_texts[node.id])
+            canvas.node(node.id, node.group, shape="plain", label=label, fontname=FONT, fontsize="11")
+            leaf = node.role in ("input", "parameter")
+            if named and node.label and (leaf or node.id == model.root):
+                name = f"{node.id}_name"
+                canvas.node(name, node.group, shape="plain", label=plain_label(node.label),
+                            fontname=_NAME_FONTS.get(node.role, FONT), fontsize="13", fontcolor=palette.ink)
+                if leaf:
+                    canvas.edge(f"{name}_edge", name, node.id, headport=incoming, arrowhead="none", **wire)
+                else:
+                    canvas.edge(f"{name}_edge", node.id, name, tailport=outgoing, arrowsize="0.7", **wire)
+        for gate in model.gates:
+            _emit_gate(gate, model, options, scale, canvas)
+            for edge_id in gate.inputs:
+                edge = model.edge(edge_id)
+                canvas.edge(edge.id, edge.source, gate.id, tailport=outgoing, arrowsize="0.7", **wire)
+            for edge_id, output in zip(gate.output_edges, gate.outputs, strict=True):
+                canvas.edge(edge_id, gate.id, output, headport=incoming, arrowhead="none", **wire)
+
+    def field_text(self, field: str, text: str) -> str:
+        return text  # the colour and the side of the wire say which is which
+
+    def value_elements(self, group: ET.Element, options: DrawOptions) -> dict[str, ET.Element]:
+        texts = group.findall("text")
+        elements = {"data": texts[0], "grad": texts[-1]}
+        rule = group.find("polygon")
+        if rule is not None:
+            elements["rule"] = rule
+            _hug_rule(texts[0], texts[-1], rule, options.rankdir)
+        return elements
+
+    def value_state(self, value_id: str, grad: float | None, feeding: bool, paint: Paint) -> State:
+        # the wires the gate being worked uses light up, the value's rule with them
+        rule = f"{value_id}.rule"
+        return {rule: paint.line(rule, feeding)} if paint.has(rule) else {}
+
+    def gate_state(self, gate: Gate, output_grad: float | None, paint: Paint) -> State:
+        return {f"{gate.id}.shape": {"fill": paint.fill(output_grad)}}
+
+    def legend_rows(self, model: GraphModel, options: DrawOptions) -> list[LegendRow]:
+        palette = options.palette
+        value_side, grad_side = _WIRE_SIDES[options.rankdir]
+        wires = (
+            f'<TD COLSPAN="{LEGEND_COLUMNS}" ALIGN="LEFT">'
+            f'<FONT COLOR="{palette.value_text}">value {value_side}</FONT>, '
+            f'<FONT COLOR="{palette.grad_text}">gradient {grad_side}</FONT></TD>'
+        )
+        return [LegendRow("wires", (wires,), LEGEND_COLUMNS)]
+
+
+def wire_label(node: ValueNode, options: DrawOptions, grad_text: str | None = None) -> str:
+    """The HTML-like table a value sits in on its wire: value, rule, gradient.
+
+    ``grad_text``: what the gradient cell says instead of the formatted gradient. In a TB
+    circuit the value cell then holds it too, so both cells are as wide and the wire stays in
+    the middle of the table, where the edges attach (a player rewrites both texts per frame).
+
+    >>> from viz.model.graph_model import ValueNode
+    >>> from viz.options import DrawOptions
+    >>> label = wire_label(ValueNode("n0", "w0", 2.0, None, "input", None), DrawOptions(style="circuit"))
+    >>> for part in label.split("<HR/>"): print(part)
+    <<TABLE ...><TR><TD><FONT COLOR="#1b7f3b">2.0000</FONT></TD></TR>
+    <TR><TD><FONT COLOR="#c62828">—</FONT></TD></TR></TABLE>>
+    """
+    palette = options.palette
+    value = grad = _EMPTY_CELL
+    if "data" in options.show:
+        balance = grad_text is not None and options.rankdir == "TB"
+        text = html_text(format_number(node.data, options.number_format) if grad_text is None or not balance
+                         else grad_text)
+        value = f'<FONT COLOR="{palette.value_text}">{text}</FONT>'
+    if "grad" in options.show:
+        text = html_text(format_gradient(node.grad, options.number_format) if grad_text is None else grad_text)
+        grad = f'<FONT COLOR="{palette.grad_text}">{text}</FONT>'
+    if options.rankdir == "LR":
+        rows = f"<TR><TD>{value}</TD></TR><HR/><TR><TD>{grad}</TD></TR>"
+    else:
+        rows = f"<TR><TD>{value}</TD><VR/><TD>{grad}</TD></TR>"
+    table = f'<TABLE BORDER="0" CELLBORDER="0" CELLSPACING="0" CELLPADDING="1" COLOR="{palette.ink}">'
+    return f"<{table}{rows}</TABLE>>"
+
+
+def _emit_gate(gate: Gate, model: GraphModel, options: DrawOptions, scale: float, canvas: Canvas) -> None:
+    palette = options.palette
+    # a gate is filled by the gradient of what it computes (a gate with several outputs stays neutral)
+    grad = model.value(gate.outputs[0]).grad if len(gate.outputs) == 1 else None
+    common = {
+        "style": "filled",
+        "fillcolor": gradient_fill(grad, scale, palette),
+        "color": palette.ink,
+        "fontname": FONT,
+        "penwidth": "1.2",
+    }
+    if gate.collapsed is not None:
+        group = model.group(gate.collapsed)
+        text = options.group_symbols.get(group.name, group.name)
+        box = {**common, "style": "rounded,filled", "penwidth": "1.6"}
+        canvas.node(gate.id, gate.group, shape="box", label=plain_label(text), fontsize="14", margin="0.1,0.06",
+                    width="0.5", **box)
+    else:
+        text = gate_text(gate.op, gate.const, gate.const_left)
+        canvas.node(gate.id, gate.group, shape="circle", label=plain_label(text), fontsize="12", margin="0.03",
+                    width="0.42", **common)
+
+
+def _hug_rule(data: ET.Element, grad: ET.Element, rule: ET.Element, rankdir: str) -> None:
+    """Place a wire's texts against its rule, so every frame's text sits where it belongs.
+
+    LR: the gradient centred under the wire, as the value is above it. TB: the value ends just
+    left of the wire and the gradient starts just right of it.
+    """
+    xs = [float(point.split(",")[0]) for point in rule.get("points", "").split()]
+    if rankdir == "LR":
+        grad.set("text-anchor", "middle")
+        grad.set("x", f"{(min(xs) + max(xs)) / 2:.2f}")
+    else:
+        data.set("text-anchor", "end")
+        data.set("x", f"{min(xs) - _RULE_GAP:.2f}")
+        grad.set("text-anchor", "start")
+        grad.set("x", f"{max(xs) + _RULE_GAP:.2f}")
