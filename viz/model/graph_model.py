@@ -45,6 +45,7 @@ from typing import Literal, TypeVar
 
 from autograd import Value, gradients, topological_order
 from viz.model.groups import GraphIndex, Group, plan_collapse, resolve_collapse
+from viz.model.layout_cost import check_layout_cost
 
 Role = Literal["input", "parameter", "output", "intermediate"]
 
@@ -207,8 +208,10 @@ def describe(
     ``collapse``: ``True`` collapses every top-level group, or give group names (or
     ``/``-joined paths). ``max_nodes``: past this many drawn values and gates, groups are
     collapsed innermost level first (``on_overflow="collapse"``) or ``TooManyNodesError`` is
-    raised (``on_overflow="raise"``); ``None`` draws everything. ``parameters``: the leaves
-    to mark as parameters (default: each leaf whose uses are all in one group).
+    raised (``on_overflow="raise"``); a drawing that would take ``dot`` minutes to lay out (one
+    value used all along a long chain, see ``viz.model.layout_cost``) raises
+    ``LayoutTooCostlyError``; ``None`` draws everything. ``parameters``: the leaves to mark as
+    parameters (default: each leaf whose uses are all in one group).
     """
     if not isinstance(root, Value):
         raise TypeError(f"describe/draw needs a Value, got {type(root).__name__}")
@@ -216,7 +219,10 @@ def describe(
         raise ValueError(f"max_nodes must be a positive int or None, not {max_nodes!r}")
     index = GraphIndex(root, topological_order(root), parameters)
     collapsed = plan_collapse(index, resolve_collapse(index, collapse), max_nodes, on_overflow)
-    return _build(index, collapsed)
+    model = _build(index, collapsed)
+    if max_nodes is not None:  # None: draw everything, however long dot takes
+        check_layout_cost(model)
+    return model
 
 
 def _build(index: GraphIndex, collapsed: set[int]) -> GraphModel:
