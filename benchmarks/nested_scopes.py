@@ -1,6 +1,6 @@
 """Renderer benchmark: ``draw`` on deeply nested scopes (the collapse planner's cost in the nesting depth).
 
-The graph: ``out = out * 1.0001 + x`` once inside each of ``depth`` nested ``autograd.scope``
+The graph: ``out = out * 1.0001 + 1.0`` once inside each of ``depth`` nested ``autograd.scope``
 blocks, so the default ``max_nodes`` makes ``draw`` collapse level after level. Before the
 planner measured every level in one pass it recomputed every scope's path on each pass (cubic
 in the depth: 1,000 levels took 48 s). Timed: ``draw`` (graph model, collapse plan and DOT
@@ -30,7 +30,7 @@ def nested(depth: int) -> Value:
     with contextlib.ExitStack() as stack:
         for level in range(depth):
             stack.enter_context(scope(f"s{level}"))
-            out = out * 1.0001 + x
+            out = out * 1.0001 + 1.0
     out.backward()
     return out
 

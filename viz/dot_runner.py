@@ -18,6 +18,8 @@ or a command line, and a parent that is interrupted or killed leaves ``dot`` run
 from __future__ import annotations
 
 import contextlib
+import math
+import numbers
 import os
 import shutil
 import signal
@@ -44,7 +46,7 @@ MAX_TIMEOUT = 3600.0
 DEFAULT_DPI = 192.0
 MAX_DPI = 1200.0
 # the signals that end this process by default and can be caught: dot is killed before the process goes
-_FATAL_SIGNALS = (signal.SIGTERM, signal.SIGHUP)
+_FATAL_SIGNALS = tuple(getattr(signal, name) for name in ("SIGTERM", "SIGHUP") if hasattr(signal, name))
 
 INSTALL_HINT = (
     "Install Graphviz: sudo apt-get install graphviz (Debian/Ubuntu), brew install graphviz (macOS) "
@@ -98,10 +100,11 @@ def check_dpi(dpi: object) -> float:
 
 
 def _check_number(name: str, value: object, what: str, largest: float) -> float:
-    number = value if isinstance(value, (int, float)) and not isinstance(value, bool) else None
-    if number is None or not 0 < number <= largest:  # False for nan too
+    # any real number (numpy's too), but not True/False
+    number = float(value) if isinstance(value, numbers.Real) and not isinstance(value, bool) else math.nan
+    if not 0 < number <= largest:  # False for nan too
         raise ValueError(f"{name} must be {what} and at most {largest:g}, not {value!r}")
-    return float(number)
+    return number
 
 
 def output_format(path: str | os.PathLike[str], requested: str | None = None) -> str:
