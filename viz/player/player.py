@@ -19,9 +19,8 @@ True
 from __future__ import annotations
 
 import html
-import itertools
 import os
-from collections.abc import Iterable, Sequence
+from collections.abc import Collection, Iterable, Sequence
 from dataclasses import replace
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -57,7 +56,8 @@ class Player:
         self.options = options
         self.timeout = timeout
         self._stage: Stage | None = None
-        self._states: list[State] | None = None
+        self._play: tuple[State, list[State]] | None = None
+        self._shown = -1  # the frame the stage is in
 
     def __len__(self) -> int:
         return len(self.frames)
@@ -67,19 +67,40 @@ class Player:
                 f"style {self.options.style!r}>")
 
     # ------------------------------------------------------------- drawing
-    def _drawn(self) -> tuple[Stage, list[State]]:
-        if self._stage is None or self._states is None:
+    def _drawn(self) -> tuple[Stage, State, list[State]]:
+        if self._stage is None or self._play is None:
             stage = Stage.lay_out(self.model, self.options, self.frames, timeout=self.timeout)
-            self._states = [stage.state(frame) for frame in self.frames]
+            self._play = stage.play(self.frames)
             self._stage = stage
-        return self._stage, self._states
+            self._shown = -1
+        return self._stage, *self._play
+
+    def _show(self, index: int) -> Stage:
+        """The stage in the state of frame ``index`` (forward by the deltas, or from frame 0 when going back)."""
+        stage, base, deltas = self._drawn()
+        if index < self._shown or self._shown < 0:
+            stage.apply(base)
+            self._shown = 0
+        for delta in deltas[self._shown:index]:
+            stage.apply(delta)
+        self._shown = index
+        return stage
+
+    def frame(self, index: int) -> Frame:
+        """Frame ``index`` (0 to ``len(player) - 1``; negative counts from the end, as for a list)."""
+        if not isinstance(index, int) or isinstance(index, bool):
+            raise TypeError(f"a frame index must be an int, not {type(index).__name__}")
+        if not -len(self.frames) <= index < len(self.frames):
+            raise IndexError(f"frame index {index} is out of range: this player has {len(self.frames)} frames "
+                             f"(0 to {len(self.frames) - 1})")
+        return self.frames[index]
 
     def frame_svg(self, index: int, *, caption: bool = True) -> str:
-        """Frame ``index`` as a standalone SVG document, its caption in a band on top (``caption=False``: none)."""
-        frame = self.frames[index]  # IndexError for a frame that does not exist
-        stage, states = self._drawn()
-        stage.apply(states[frame.index])
-        return stage.svg(frame.caption if caption else None)
+        """Frame ``index`` as a standalone SVG document, its caption and arithmetic in a band on top
+        (``caption=False``: none)."""
+        frame = self.frame(index)
+        stage = self._show(frame.index)
+        return stage.svg([frame.caption, *frame.work] if caption else None)
 
     def save_frames(self, folder: str | os.PathLike[str], *, caption: bool = True) -> list[Path]:
         """Write every frame as ``frame-000.svg``, ``frame-001.svg``, … into ``folder``; returns the paths.
@@ -102,10 +123,10 @@ class Player:
         return written
 
     def _fragment(self, standalone: bool, interval_ms: int) -> str:
-        stage, states = self._drawn()
-        stage.apply(states[0])
-        deltas = [_difference(before, after) for before, after in itertools.pairwise(states)]
-        return player_fragment(stage.svg(standalone=False), states[0], deltas, [f.caption for f in self.frames],
+        stage = self._show(0)
+        _, base, deltas = self._drawn()
+        return player_fragment(stage.svg(standalone=False), base, deltas, [f.caption for f in self.frames],
+                               [list(f.work) for f in self.frames], [f.step_label for f in self.frames],
                                interval_ms=interval_ms, standalone=standalone, label=_TITLES[self.kind])
 
     def html(self, *, interval_ms: int = 1200) -> str:
@@ -129,17 +150,6 @@ class Player:
             return f"<pre>{html.escape(str(error))}</pre>"
 
 
-def _difference(before: State, after: State) -> State:
-    """The attributes of ``after`` that differ from ``before``, by key."""
-    changed: State = {}
-    for key, attributes in after.items():
-        old = before[key]
-        different = {name: value for name, value in attributes.items() if old.get(name) != value}
-        if different:
-            changed[key] = different
-    return changed
-
-
 def _options(caller: str, options: DrawKeywords) -> DrawOptions:
     """A player's drawing options: ``viz.draw``'s, circuit by default.
 
@@ -150,18 +160,21 @@ def _options(caller: str, options: DrawKeywords) -> DrawOptions:
     return DrawOptions.build(caller, **options)
 
 
-def _model(root: Value, max_nodes: int | None, parameters: Iterable[Value] | None, caller: str) -> GraphModel:
+def _model(root: Value, caller: str, collapse: bool | Collection[str], max_nodes: int | None, on_overflow: str,
+           parameters: Iterable[Value] | None) -> GraphModel:
     if not isinstance(root, Value):
         raise TypeError(f"{caller} needs a Value, got {type(root).__name__}")
-    # every gate is worked in some frame, so every gate is drawn: too big is an error, never a collapse
-    return describe(root, collapse=False, max_nodes=max_nodes, on_overflow="raise", parameters=parameters)
+    # as in draw: groups past max_nodes are collapsed, and a collapsed group is one step
+    return describe(root, collapse=collapse, max_nodes=max_nodes, on_overflow=on_overflow, parameters=parameters)
 
 
 def backprop_steps(
     root: Value,
     *,
     grad: float = 1.0,
+    collapse: bool | Collection[str] = False,
     max_nodes: int | None = DEFAULT_MAX_NODES,
+    on_overflow: str = "collapse",
     parameters: Iterable[Value] | None = None,
     timeout: float = DEFAULT_TIMEOUT,
     **options: Unpack[DrawKeywords],
@@ -180,20 +193,22 @@ def backprop_steps(
     gate is drawn, so a graph bigger than ``max_nodes`` raises ``TooManyNodesError``.
     """
     drawing = _options("backprop_steps", options)
-    model = _model(root, max_nodes, parameters, "backprop_steps")
+    model = _model(root, "backprop_steps", collapse, max_nodes, on_overflow, parameters)
     if not root.inputs:
         raise ValueError("backprop_steps: the root is a leaf Value, so backward has no steps to show")
     prior = {node: node.grad for node in topological_order(root) if not node.inputs}
     frames = backward_frames(model, backward_steps(root, grad), prior, drawing.number_format)
     # one colour scale for every frame (running sums at forks can exceed the final gradients)
-    scale = gradient_scale([g for frame in frames for g in frame.grads.values()])
+    scale = gradient_scale([g for frame in frames for g in frame.changed.values()])
     return Player("backward", model, frames, replace(drawing, gradient_scale=scale), timeout=timeout)
 
 
 def forward_steps(
     root: Value,
     *,
+    collapse: bool | Collection[str] = False,
     max_nodes: int | None = DEFAULT_MAX_NODES,
+    on_overflow: str = "collapse",
     parameters: Iterable[Value] | None = None,
     timeout: float = DEFAULT_TIMEOUT,
     **options: Unpack[DrawKeywords],
@@ -209,6 +224,6 @@ def forward_steps(
     ['Step 1 of 2 · + gate: -2.00, 5.00 → 3.00 (q)', 'Step 2 of 2 · * gate: 3.00, -4.00 → -12.00 (f)']
     """
     drawing = _options("forward_steps", options)
-    model = _model(root, max_nodes, parameters, "forward_steps")
+    model = _model(root, "forward_steps", collapse, max_nodes, on_overflow, parameters)
     frames = forward_frames(model, topological_order(root), drawing.number_format)
     return Player("forward", model, frames, drawing, timeout=timeout)
