@@ -200,7 +200,7 @@ def forward_frames(model: GraphModel, order: Sequence[Value], number_format: str
     ids = model.value_ids
     no_grads: dict[str, float | None] = {node.id: None for node in model.values}
     leaves = [ids[node] for node in order if not node.inputs and ids[node] in no_grads]
-    named = [_given(model.value(v).label, model.value(v).data, number_format) for v in leaves]
+    named = [_given(_label(model, v), model.value(v).data, number_format) for v in leaves]
     more = f" and {len(named) - _NAMED_INPUTS} more" if len(named) > _NAMED_INPUTS else ""
     ops = [node for node in order if node.inputs]
     gates = [_drawn_gate(model, ids[node]) for node in ops]
@@ -216,7 +216,7 @@ def forward_frames(model: GraphModel, order: Sequence[Value], number_format: str
                            for e in gate.inputs[:_NAMED_INPUTS])
         if len(gate.inputs) > _NAMED_INPUTS:
             inputs += f", … ({len(gate.inputs)} inputs)"
-        results = ", ".join(_given(model.value(v).label, model.value(v).data, number_format) for v in gate.outputs)
+        results = ", ".join(_given(_label(model, v), model.value(v).data, number_format) for v in gate.outputs)
         frame = Frame(len(frames), "forward", total, gate.id, gate.outputs[0], gate.inputs, (), {},
                       frozenset(gate.outputs), "", (), frames[-1])
         frames.append(_captioned(frame, f"{_gate_name(model, gate)} gate: {inputs} → {results}"))
@@ -386,12 +386,17 @@ def _gate_name(model: GraphModel, gate: Gate) -> str:
 
 def _receiver(model: GraphModel, gate: Gate, arrival: Arrival) -> str:
     """How a caption names the value that received ``arrival``: its label, or its input position."""
-    name = model.value(arrival.value).label
+    name = _label(model, arrival.value)
     if name:
         return name
     if len(gate.inputs) == 1 or len(arrival.terms) == len(gate.inputs):  # x, or both sides of x*x
         return "its input"
     return f"input {model.edge(arrival.terms[0].edge).position + 1}"
+
+
+def _label(model: GraphModel, value: str) -> str:
+    """A value's name as its drawing shows it (inside a box: ``w0``, not ``layers.0.neurons.3.w.0``)."""
+    return model.value(value).shown_label(True)
 
 
 def _given(label: str, data: float, number_format: str) -> str:
@@ -405,7 +410,7 @@ def _backward_caption(
     """One short line: which gate, the gradient it starts from, who receives (the arithmetic is in ``work``)."""
     sources = []
     for output, grad in upstream.items():
-        label = model.value(output).label
+        label = _label(model, output)
         sources.append(f"{label}'s gradient {format_number(grad, number_format)}" if label
                        else f"upstream gradient {format_number(grad, number_format)}")
     source = sources[0] if len(sources) == 1 else f"the gradients of its {len(sources)} outputs"
