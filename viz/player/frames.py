@@ -219,7 +219,7 @@ def forward_frames(model: GraphModel, order: Sequence[Value], number_format: str
         results = ", ".join(_given(_label(model, v), model.value(v).data, number_format) for v in gate.outputs)
         frame = Frame(len(frames), "forward", total, gate.id, gate.outputs[0], gate.inputs, (), {},
                       frozenset(gate.outputs), "", (), frames[-1])
-        frames.append(_captioned(frame, f"{_gate_name(model, gate)} gate: {inputs} → {results}"))
+        frames.append(_captioned(frame, f"{_gate_name(model, gate)}: {inputs} → {results}"))
     return frames
 
 
@@ -379,9 +379,10 @@ def _captioned(frame: Frame, text: str) -> Frame:
 
 
 def _gate_name(model: GraphModel, gate: Gate) -> str:
+    """``the * gate``, or a collapsed group by its name (``the sigmoid gate``, ``layers.0.neurons.3``)."""
     if gate.collapsed is not None:
         return model.group(gate.collapsed).name
-    return gate_text(gate.op, gate.const, gate.const_left)
+    return f"{gate_text(gate.op, gate.const, gate.const_left)} gate"
 
 
 def _receiver(model: GraphModel, gate: Gate, arrival: Arrival) -> str:
@@ -421,4 +422,4 @@ def _backward_caption(
         to = "its input"
     else:
         to = " and ".join(receivers)
-    return f"{_gate_name(model, gate)} gate sends {source} back to {to}."
+    return f"{_gate_name(model, gate)} sends {source} back to {to}."

@@ -120,7 +120,7 @@ _SCRIPT = """
       });
       root.focus();
     }
-    show(0);
+    show(data.start);
   });
 })();
 """
@@ -146,6 +146,7 @@ def player_fragment(
     interval_ms: int = 1200,
     standalone: bool = False,
     label: str = "backprop, step by step",
+    start: int = 0,
 ) -> str:
     """The player as an HTML fragment (for Jupyter, or the body of ``player_document``).
 
@@ -155,10 +156,13 @@ def player_fragment(
     """
     if len(deltas) != len(captions) - 1:
         raise ValueError(f"player: {len(captions)} frames need {len(captions) - 1} deltas, got {len(deltas)}")
+    if not 0 <= start < len(captions):
+        raise ValueError(f"player: start frame {start} is out of range: {len(captions)} frames")
     if not len(work) == len(steps) == len(captions):
         raise ValueError(f"player: {len(captions)} captions, {len(work)} work lists and {len(steps)} step labels")
     data = json.dumps({"base": base, "deltas": list(deltas), "captions": list(captions),
-                       "work": [list(lines) for lines in work], "steps": list(steps), "interval": interval_ms},
+                       "work": [list(lines) for lines in work], "steps": list(steps), "interval": interval_ms,
+                       "start": start},
                       ensure_ascii=False, separators=(",", ":"), sort_keys=True)
     # the data sits in a <script> element: no "<", ">" or "&" may end it early or start a comment there
     data = data.replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026")
@@ -169,8 +173,8 @@ def player_fragment(
         f'<div class="gt-player" data-gt-player="{identity}" tabindex="0" role="group" '
         f'aria-label="{html.escape(label)}">\n'
         f"<style>{_CSS}</style>\n"
-        f'<div class="gt-caption" aria-live="polite">{html.escape(captions[0])}</div>\n'
-        f'<div class="gt-work">{html.escape(chr(10).join(work[0]))}</div>\n'
+        f'<div class="gt-caption" aria-live="polite">{html.escape(captions[start])}</div>\n'
+        f'<div class="gt-work">{html.escape(chr(10).join(work[start]))}</div>\n'
         f'<div class="gt-stage">{svg}</div>\n'
         '<div class="gt-controls">'
         '<button type="button" class="gt-first" title="first step (Home)">|\u25c0</button>'
@@ -178,8 +182,8 @@ def player_fragment(
         '<button type="button" class="gt-play" title="play or pause (space)">\u25b6 play</button>'
         '<button type="button" class="gt-next" title="next step (\u2192)">next \u25b6</button>'
         '<button type="button" class="gt-last" title="last step (End)">\u25b6|</button>'
-        f'<input type="range" class="gt-slider" min="0" max="{last}" value="0" step="1" aria-label="step">'
-        f'<span class="gt-counter">{html.escape(steps[0])}</span></div>\n'
+        f'<input type="range" class="gt-slider" min="0" max="{last}" value="{start}" step="1" aria-label="step">'
+        f'<span class="gt-counter">{html.escape(steps[start])}</span></div>\n'
         '<div class="gt-keys">keys: \u2190 \u2192 step \u00b7 space play/pause \u00b7 Home / End</div>\n'
         f'<script type="application/json" class="gt-data">{data}</script>\n'
         f"<script>{script}</script>\n"

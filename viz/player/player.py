@@ -20,14 +20,15 @@ from __future__ import annotations
 
 import html
 import os
-from collections.abc import Collection, Iterable, Sequence
-from dataclasses import replace
+from collections.abc import Collection, Iterable, Mapping, Sequence
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from autograd import Value, backward_steps, topological_order
+from autograd import BackwardStep, Value, backward_steps, topological_order
 from viz.dot_runner import DEFAULT_TIMEOUT, DotFailedError, DotNotFoundError, DotTimeoutError
 from viz.model.graph_model import DEFAULT_MAX_NODES, GraphModel, describe
+from viz.model.groups import Group
 from viz.options import DrawKeywords, DrawOptions, check_keywords
 from viz.palette import gradient_scale
 from viz.player.frames import Frame, Kind, backward_frames, forward_frames
@@ -49,15 +50,93 @@ class Player:
     """
 
     def __init__(self, kind: Kind, model: GraphModel, frames: Sequence[Frame], options: DrawOptions,
-                 *, timeout: float = DEFAULT_TIMEOUT) -> None:
+                 *, timeout: float = DEFAULT_TIMEOUT, source: Pass | None = None, start: int = 0) -> None:
         self.kind = kind
         self.model = model
         self.frames = tuple(frames)
         self.options = options
         self.timeout = timeout
+        self.source = source
+        self.start = self.frame(start).index  # the frame the page opens on
         self._stage: Stage | None = None
         self._play: tuple[State, list[State]] | None = None
         self._shown = -1  # the frame the stage is in
+
+    # ------------------------------------------------------------- groups
+    def expand(self, group: str) -> Player:
+        """The same pass with ``group`` (a name or ``/``-path) drawn open: its members are steps of their own.
+
+        Groups around it open too; groups directly inside the opened ones stay collapsed, so a
+        layer opens into neurons and a neuron into its ops. The new player opens on the first
+        step inside ``group``; ``collapse`` goes back.
+
+        >>> from autograd.examples import sigmoid_circuit
+        >>> player = backprop_steps(sigmoid_circuit()["f"], collapse=["sigmoid gate"])
+        >>> len(player), len(player.expand("sigmoid gate")), player.expand("sigmoid gate").start
+        (6, 9, 1)
+        """
+        chosen = self._group("expand", group)
+        if not chosen.collapsed and not chosen.hidden:
+            raise ValueError(f"expand: group {group!r} is already drawn open")
+        chain = self._chain(chosen)
+        on_chain = {link.id for link in chain}
+        closed = {link.id for link in chain if link.collapsed or link.hidden}
+        collapsed = {g.path for g in self.model.groups if g.collapsed and g.id not in on_chain}
+        collapsed |= {g.path for g in self.model.groups if g.parent in closed and g.id not in on_chain}
+        player = self._regrouped(collapsed)
+        inside = next((frame.index for frame in player.frames if frame.gate is not None
+                       and chosen.id in _enclosing(player.model, frame.gate)), 0)
+        return player._starting_at(inside)
+
+    def collapse(self, group: str) -> Player:
+        """The same pass with ``group`` drawn as one gate (one step); the new player opens on that step.
+
+        >>> from autograd.examples import sigmoid_circuit
+        >>> player = backprop_steps(sigmoid_circuit()["f"])
+        >>> folded = player.collapse("sigmoid gate")
+        >>> len(player), len(folded), folded.frames[folded.start].caption
+        (9, 6, "Step 1 of 5 · sigmoid gate sends f's gradient 1.00 back to sum2.")
+        """
+        chosen = self._group("collapse", group)
+        if chosen.collapsed:
+            raise ValueError(f"collapse: group {group!r} is already collapsed")
+        collapsed = {g.path for g in self.model.groups if g.collapsed} | {chosen.path}
+        player = self._regrouped(collapsed)
+        step = next((frame.index for frame in player.frames if frame.gate == chosen.id), 0)
+        return player._starting_at(step)
+
+    def _group(self, caller: str, name: str) -> Group:
+        if not isinstance(name, str):
+            raise TypeError(f"{caller}: give a group's name or path as a str, not {type(name).__name__}")
+        matches = [g for g in self.model.groups if name in (g.name, g.path)]
+        if not matches:
+            known = [g.name for g in self.model.groups if g.collapsed] or [g.name for g in self.model.groups]
+            shown = ", ".join(repr(n) for n in known[:6]) + (", ..." if len(known) > 6 else "")
+            raise ValueError(f"{caller}: no group named {name!r} in this graph; "
+                             f"its {'collapsed ' if any(g.collapsed for g in self.model.groups) else ''}"
+                             f"groups are {shown or 'none'}")
+        if len(matches) > 1:
+            raise ValueError(f"{caller}: {len(matches)} groups are named {name!r}; give its path, one of "
+                             f"{', '.join(repr(g.path) for g in matches)}")
+        return matches[0]
+
+    def _chain(self, group: Group) -> list[Group]:
+        """``group`` and the groups around it, outermost first."""
+        chain = [group]
+        while chain[-1].parent is not None:
+            chain.append(self.model.group(chain[-1].parent))
+        return chain[::-1]
+
+    def _regrouped(self, collapsed: set[str]) -> Player:
+        if self.source is None:
+            raise ValueError("this player was built from frames alone; use backprop_steps or forward_steps to regroup")
+        model = self.source.describe(sorted(collapsed))
+        frames = self.source.frames(model, self.options.number_format)
+        return Player(self.kind, model, frames, self.options, timeout=self.timeout, source=self.source)
+
+    def _starting_at(self, start: int) -> Player:
+        self.start = start
+        return self
 
     def __len__(self) -> int:
         return len(self.frames)
@@ -127,7 +206,8 @@ class Player:
         _, base, deltas = self._drawn()
         return player_fragment(stage.svg(standalone=False), base, deltas, [f.caption for f in self.frames],
                                [list(f.work) for f in self.frames], [f.step_label for f in self.frames],
-                               interval_ms=interval_ms, standalone=standalone, label=_TITLES[self.kind])
+                               interval_ms=interval_ms, standalone=standalone, label=_TITLES[self.kind],
+                               start=self.start)
 
     def html(self, *, interval_ms: int = 1200) -> str:
         """The player as a standalone HTML page (inline CSS, script and SVG: works offline)."""
@@ -150,6 +230,45 @@ class Player:
             return f"<pre>{html.escape(str(error))}</pre>"
 
 
+@dataclass(frozen=True)
+class Pass:
+    """The engine's record of one pass over a graph: enough to build its frames for any grouping of the graph.
+
+    ``steps`` are the engine's ``BackwardStep`` records (a backward pass) and ``prior`` the
+    leaves' gradients from before it; a forward pass has no steps and uses ``order``.
+    """
+
+    kind: Kind
+    root: Value
+    parameters: tuple[Value, ...] | None
+    order: tuple[Value, ...]
+    steps: tuple[BackwardStep, ...] = ()
+    prior: Mapping[Value, float] = field(default_factory=dict)
+
+    def describe(self, collapse: bool | Collection[str], max_nodes: int | None = None,
+                 on_overflow: str = "collapse") -> GraphModel:
+        """The graph model with these groups collapsed (as ``viz.describe``)."""
+        return describe(self.root, collapse=collapse, max_nodes=max_nodes, on_overflow=on_overflow,
+                        parameters=self.parameters)
+
+    def frames(self, model: GraphModel, number_format: str) -> list[Frame]:
+        """The frames of this pass drawn on ``model``."""
+        if self.kind == "backward":
+            return backward_frames(model, self.steps, self.prior, number_format)
+        return forward_frames(model, self.order, number_format)
+
+
+def _enclosing(model: GraphModel, gate_id: str) -> set[str]:
+    """The ids of the groups a drawn gate sits in (a collapsed group's gate: itself and its parents)."""
+    gate = model.gate(gate_id)
+    around = {gate.collapsed} if gate.collapsed is not None else set()
+    group = gate.group
+    while group is not None:
+        around.add(group)
+        group = model.group(group).parent
+    return around
+
+
 def _options(caller: str, options: DrawKeywords) -> DrawOptions:
     """A player's drawing options: ``viz.draw``'s, circuit by default.
 
@@ -160,12 +279,10 @@ def _options(caller: str, options: DrawKeywords) -> DrawOptions:
     return DrawOptions.build(caller, **options)
 
 
-def _model(root: Value, caller: str, collapse: bool | Collection[str], max_nodes: int | None, on_overflow: str,
-           parameters: Iterable[Value] | None) -> GraphModel:
+def _checked_root(root: Value, caller: str) -> Value:
     if not isinstance(root, Value):
         raise TypeError(f"{caller} needs a Value, got {type(root).__name__}")
-    # as in draw: groups past max_nodes are collapsed, and a collapsed group is one step
-    return describe(root, collapse=collapse, max_nodes=max_nodes, on_overflow=on_overflow, parameters=parameters)
+    return root
 
 
 def backprop_steps(
@@ -193,14 +310,18 @@ def backprop_steps(
     gate is drawn, so a graph bigger than ``max_nodes`` raises ``TooManyNodesError``.
     """
     drawing = _options("backprop_steps", options)
-    model = _model(root, "backprop_steps", collapse, max_nodes, on_overflow, parameters)
+    order = tuple(topological_order(_checked_root(root, "backprop_steps")))
+    chosen = None if parameters is None else tuple(parameters)
+    # as in draw: groups past max_nodes are collapsed, and a collapsed group is one step
+    model = describe(root, collapse=collapse, max_nodes=max_nodes, on_overflow=on_overflow, parameters=chosen)
     if not root.inputs:
         raise ValueError("backprop_steps: the root is a leaf Value, so backward has no steps to show")
-    prior = {node: node.grad for node in topological_order(root) if not node.inputs}
-    frames = backward_frames(model, backward_steps(root, grad), prior, drawing.number_format)
+    prior = {node: node.grad for node in order if not node.inputs}
+    source = Pass("backward", root, chosen, order, tuple(backward_steps(root, grad)), prior)
+    frames = source.frames(model, drawing.number_format)
     # one colour scale for every frame (running sums at forks can exceed the final gradients)
     scale = gradient_scale([g for frame in frames for g in frame.changed.values()])
-    return Player("backward", model, frames, replace(drawing, gradient_scale=scale), timeout=timeout)
+    return Player("backward", model, frames, replace(drawing, gradient_scale=scale), timeout=timeout, source=source)
 
 
 def forward_steps(
@@ -224,6 +345,9 @@ def forward_steps(
     ['Step 1 of 2 · + gate: -2.00, 5.00 → 3.00 (q)', 'Step 2 of 2 · * gate: 3.00, -4.00 → -12.00 (f)']
     """
     drawing = _options("forward_steps", options)
-    model = _model(root, "forward_steps", collapse, max_nodes, on_overflow, parameters)
-    frames = forward_frames(model, topological_order(root), drawing.number_format)
-    return Player("forward", model, frames, drawing, timeout=timeout)
+    order = tuple(topological_order(_checked_root(root, "forward_steps")))
+    chosen = None if parameters is None else tuple(parameters)
+    model = describe(root, collapse=collapse, max_nodes=max_nodes, on_overflow=on_overflow, parameters=chosen)
+    source = Pass("forward", root, chosen, order)
+    return Player("forward", model, source.frames(model, drawing.number_format), drawing, timeout=timeout,
+                  source=source)
