@@ -3,15 +3,20 @@
 A player holds its frames (``viz.player.frames``: data taken from the engine's own records) and draws
 them on one layout (``viz.player.stage``: ``dot`` runs once, lazily, the first time a frame is drawn),
 so nodes never move from frame to frame. It shows itself in Jupyter, writes a standalone
-HTML page (``to_html``) and numbered SVG frames for slides (``save_frames``).
+HTML page (``to_html``) and numbered SVG frames for slides (``save_frames``). A collapsed group
+is one step; ``expand`` steps into it and ``collapse`` back out (a new player over the same
+pass: backward does not run again).
 
 >>> from autograd.examples import sigmoid_circuit
 >>> wires = sigmoid_circuit()
 >>> player = backprop_steps(wires["f"])
 >>> len(player), player.frames[0].caption
-(9, 'Forward pass done: f = 0.73. No gradients yet (— means not reached).')
+(9, 'Step 0 of 8 · Forward pass done: f = 0.73. No gradients yet (— means not reached).')
 >>> print(player.frames[-1].caption)
-Step 8 of 8 · * gate, w0*x0's gradient 0.20: w0 gets 0.20 × -1.00 = -0.20; x0 gets 0.20 × 2.00 = 0.39.
+Step 8 of 8 · * gate sends w0*x0's gradient 0.20 back to w0 and x0.
+>>> for line in player.frames[-1].work: print(line)
+w0: 0.20 × -1.00 = -0.20
+x0: 0.197 × 2.00 = 0.39
 >>> round(player.frames[-1].grads[player.model.value_ids[wires["w0"]]], 4) == round(wires["w0"].grad, 4)
 True
 """
@@ -298,16 +303,20 @@ def backprop_steps(
 ) -> Player:
     """Run ``root.backward(grad)`` and return a player with one frame per step the engine took.
 
-    Frame 0 is the forward pass complete, before any gradient; then frame k is the engine's
-    k-th ``BackwardStep``: the gate being worked is ringed, the wires it sends along are
-    highlighted, and each input's gradient reads ``upstream × local = contribution`` (a value
-    reached again shows ``earlier + new = running sum``). So ``len(player)`` is
-    ``len(autograd.backward_steps(root)) + 1`` and the last frame's gradients are ``backward()``'s.
+    Frame 0 is the forward pass complete, before any gradient; then frame k is step k: the
+    engine's k-th ``BackwardStep`` (or a collapsed group's steps, as one): the gate being worked
+    is ringed, the wires it sends along are highlighted, each input's gradient slot shows its
+    new gradient, and the step's arithmetic (``Frame.work``: ``upstream × local = contribution``,
+    ``earlier + (new term) = running sum`` at a fork) is written beside the drawing, with the
+    digits that make it check out. The last frame's gradients are ``backward()``'s.
 
     Like ``backward()``, it leaves every ``.grad`` filled in; leaf gradients accumulate, so a
     leaf that already had one (``zero_grad`` forgotten) starts from it, visibly.
-    Drawing options as in ``viz.draw`` (``style="circuit"`` by default: the cs231n look); every
-    gate is drawn, so a graph bigger than ``max_nodes`` raises ``TooManyNodesError``.
+    ``collapse``, ``max_nodes``, ``on_overflow`` and ``parameters`` pick the groups drawn
+    collapsed, as in ``viz.draw`` (past ``max_nodes``, groups collapse innermost first: a
+    network steps neuron by neuron). Drawing options as in ``viz.draw``, ``style="circuit"``
+    by default (the cs231n look); not ``show`` nor ``gradient_scale`` (a frame writes every
+    field on one colour scale for every frame).
     """
     drawing = _options("backprop_steps", options)
     order = tuple(topological_order(_checked_root(root, "backprop_steps")))
@@ -342,7 +351,7 @@ def forward_steps(
     >>> from autograd.examples import add_mul_circuit
     >>> player = forward_steps(add_mul_circuit()["f"])
     >>> [frame.caption for frame in player.frames[1:]]
-    ['Step 1 of 2 · + gate: -2.00, 5.00 → 3.00 (q)', 'Step 2 of 2 · * gate: 3.00, -4.00 → -12.00 (f)']
+    ['Step 1 of 2 · + gate: -2.00, 5.00 → q = 3.00', 'Step 2 of 2 · * gate: 3.00, -4.00 → f = -12.00']
     """
     drawing = _options("forward_steps", options)
     order = tuple(topological_order(_checked_root(root, "forward_steps")))

@@ -1,11 +1,11 @@
 """The stage of a player: one laid-out SVG that every frame is drawn on, so nodes never move.
 
-``Stage.lay_out`` draws the graph model once with ``draw_model`` and runs ``dot`` once. Each
-value's gradient slot holds the longest text any frame writes there (``0.40 + 0.30 × 1.00 =
-0.70``; the style writes it, see ``Style.emit``), so every frame's text fits the one layout.
-Then the SVG's mutable elements are tagged with a ``data-gt`` key; which elements a value has,
-and how they change, is the style's business (``Style.value_elements``, ``value_state``,
-``gate_state``):
+``Stage.lay_out`` draws the graph model once with ``draw_model`` and runs ``dot`` once. The
+drawing is as compact as the static one: a gradient slot holds a number (as wide as the widest
+number any frame writes there), never the step's arithmetic, which the page and the frames'
+caption band show beside the drawing (``Frame.work``). Then the SVG's mutable elements are
+tagged with a ``data-gt`` key; which elements a value has, and how they change, is the style's
+business (``Style.value_elements``, ``value_state``, ``gate_state``):
 
 ================  ================================================================
 ``n7.data``       the forward value's text of value ``n7``
@@ -19,10 +19,11 @@ and how they change, is the style's business (``Style.value_elements``, ``value_
 ``caption``       the caption band of a standalone frame (``Stage.svg(caption)``)
 ================  ================================================================
 
-A frame is a *state*: for every key, the attributes to set (``"text"`` is the text content).
-States are complete (every key, every attribute), so applying one never depends on the
-frame shown before; a player stores the first state and the differences between neighbours.
-Python (``svg``) and the HTML player's script apply states the same way: set attributes.
+A frame's *state* gives, for every key, the attributes to set (``"text"`` is the text content).
+``Stage.play`` returns frame 0's complete state and, for each later frame, only what changes,
+recomputing just the elements the frame touches: linear in the graph plus the steps.
+``Stage.state`` works one frame out from scratch (the tests compare the two). Python
+(``svg``) and the HTML player's script apply states the same way: set attributes.
 """
 
 from __future__ import annotations
