@@ -353,8 +353,12 @@ def _group_arrivals(
     model: GraphModel, gate: Gate, upstream: Mapping[str, float], sums: Mapping[str, BackwardEdge],
     grads: Mapping[str, float | None],
 ) -> list[Arrival]:
-    """A collapsed group's step: each input gets Σ over outputs of (output's gradient × the group's local gradient)."""
-    arrivals: dict[str, Arrival] = {}
+    """A collapsed group's step: each input gets Σ over outputs of (output's gradient × the group's local gradient).
+
+    A group's inputs are distinct values (``describe`` lists each once); the sum after the step
+    is the engine's (the last ``BackwardEdge.accumulated`` into that input during the group's steps).
+    """
+    arrivals = []
     for edge_id in gate.inputs:
         edge = model.edge(edge_id)
         terms = tuple(
@@ -363,13 +367,9 @@ def _group_arrivals(
             if output in upstream
         )
         sent = sums.get(edge.source)
-        if not terms or sent is None:
-            continue
-        earlier = arrivals.get(edge.source)
-        before = grads[edge.source] if earlier is None else earlier.before
-        arrivals[edge.source] = Arrival(edge.source, before, (*(earlier.terms if earlier else ()), *terms),
-                                        sent.accumulated)
-    return list(arrivals.values())
+        if terms and sent is not None:
+            arrivals.append(Arrival(edge.source, grads[edge.source], terms, sent.accumulated))
+    return arrivals
 
 
 def _captioned(frame: Frame, text: str) -> Frame:

@@ -11,6 +11,7 @@ from hypothesis import strategies as st
 
 from autograd import Value, backward_steps, topological_order
 from autograd.examples import sigmoid_circuit
+from nn import MLP
 from viz import backprop_steps, describe, forward_steps
 from viz.player.frames import arrival_text, backward_frames, forward_frames, gradient_text
 
@@ -175,9 +176,13 @@ def honest_graphs() -> list[Value]:
 
 
 @pytest.mark.parametrize("precision", [None, 1, 3])
-def test_every_displayed_product_and_sum_checks_out(precision: int | None) -> None:
-    for root in honest_graphs():
-        player = backprop_steps(root, precision=precision)
+@pytest.mark.parametrize("collapse", [False, True])
+def test_every_displayed_product_and_sum_checks_out(precision: int | None, collapse: bool) -> None:
+    model = MLP(2, [4, 4, 1], seed=3)
+    network = model([Value(0.7, label="x0"), Value(-0.2, label="x1")])
+    assert isinstance(network, Value)
+    for root in [*honest_graphs(), (network - 0.5) ** 2]:
+        player = backprop_steps(root, precision=precision, collapse=collapse)  # groups as one step, or op by op
         lines = [line for frame in player.frames for line in frame.work]
         assert len(lines) >= len(player.frames) - 1
         for line in lines:
