@@ -58,7 +58,7 @@ def write_steps(
     >>> import tempfile, pathlib
     >>> with tempfile.TemporaryDirectory() as folder:
     ...     path = write_steps("x * y + 1", ["x=2", "y=-3"], pathlib.Path(folder) / "steps.html")
-    ...     print(path.name, "frame 1 of 3" in path.read_text())
+    ...     print(path.name, "step 0 of 2" in path.read_text())
     steps.html True
     """
     root = _build(expression, assignments)

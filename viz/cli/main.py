@@ -53,7 +53,8 @@ def build_parser() -> argparse.ArgumentParser:
     render.add_argument("--set", dest="assignments", nargs="+", action="extend", default=[], metavar="NAME=VALUE",
                         help="the value of each variable")
     render.add_argument("-o", "--output", required=True, metavar="PATH", help="the file to write")
-    render.add_argument("--style", choices=STYLES, default="graph", help="diagram style (default: %(default)s)")
+    render.add_argument("--style", choices=STYLES,
+                        help="diagram style (default: graph; the --steps player: circuit, readable in a browser)")
     render.add_argument("--format", dest="output_format", choices=FILE_FORMATS,
                         help="file format (default: the file's suffix, which must be one of these)")
     render.add_argument("--dpi", type=float, metavar="N",
@@ -71,7 +72,7 @@ def build_parser() -> argparse.ArgumentParser:
                         help=f"stop Graphviz after this long, at most {MAX_TIMEOUT:g} (default: %(default)s)")
     render.add_argument("--steps", metavar="PATH",
                         help="also write the step-through backprop player, a standalone HTML page "
-                        "(every gate drawn: --collapse does not apply to it)")
+                        "(a collapsed group is one step)")
     return parser
 
 
@@ -83,7 +84,6 @@ def main(argv: Sequence[str] | None = None) -> int:
             run_demo(out_dir=args.out)
         else:
             drawing = {
-                "style": args.style,
                 "rankdir": args.rankdir,
                 "precision": args.precision,
                 "palette": args.palette,
@@ -93,10 +93,14 @@ def main(argv: Sequence[str] | None = None) -> int:
             collapse = False if args.collapse is None else (args.collapse or True)
             written = render_expression(args.expression, args.assignments, args.output,
                                         output_format=args.output_format, dpi=args.dpi, collapse=collapse,
-                                        **drawing)
+                                        style=args.style or "graph", **drawing)
             print(f"wrote {written}")
             if args.steps:
-                print(f"wrote {write_steps(args.expression, args.assignments, args.steps, **drawing)}")
+                # the player keeps its own default style unless one is asked for
+                style = {} if args.style is None else {"style": args.style}
+                steps = write_steps(args.expression, args.assignments, args.steps, collapse=collapse, **style,
+                                    **drawing)
+                print(f"wrote {steps}")
     except (DotNotFoundError, DotTimeoutError, DotFailedError, OSError) as error:
         print(f"gradtrace {args.command}: error: {_one_line(error)}", file=sys.stderr)
         return 1
