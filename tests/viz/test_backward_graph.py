@@ -48,7 +48,7 @@ def test_the_forward_stepper_steps_through_the_backward_graph() -> None:
     _, df_dx0 = gradient_of_the_sigmoid_circuit()
     player = forward_steps(df_dx0)
     captions = [frame.caption for frame in player.frames]
-    assert captions[-1] == "Step 13 of 13 · ∂ of * · * gate: 2.00, 0.20 → 0.39 (∂f/∂x0)"
+    assert captions[-1] == "Step 13 of 13 · ∂ of * · * gate: 2.00, 0.20 → ∂f/∂x0 = 0.39"
     assert any(caption.startswith("Step 6 of 13 · sigmoid gate · exp gate") for caption in captions)
     assert sum("∂ of " in caption for caption in captions) == 5
 
