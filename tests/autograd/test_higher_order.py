@@ -432,3 +432,21 @@ def test_a_long_chain_is_differentiated_twice_without_recursion() -> None:
     (second_order,) = grad(first_order, [x])
     assert math.isfinite(first_order.data) and math.isfinite(second_order.data)
     assert first_order.data == pytest.approx(grad(out, [x])[0].data, rel=1e-12)
+
+
+def test_a_gate_whose_node_lost_its_operands_is_named_instead_of_guessed() -> None:
+    def blend(a: float, b: float, c: float) -> tuple[float, tuple[float, float, float]]:
+        return a * b + c, (b, a, 1.0)
+
+    three = gate(blend, name="blend3", derivative=lambda out, a, b, c: (b, a, 1.0))
+    x = Value(2.0)
+    assert [g.data for g in grad(three(x, x, x), [x], create_graph=True)] == [5.0]  # all Values: rebuilt exactly
+    with pytest.raises(DerivativeError, match=r"'blend3' was applied to number operands"):
+        grad(three(x, 3.0, x), [x], create_graph=True)  # which operand was the 3? the node keeps one number only
+
+    def scaled(a: float, low: float, high: float) -> tuple[float, tuple[float]]:
+        return low * a + high, (low,)
+
+    two_params = gate(scaled, name="scaled2", params={"low": 2.0, "high": 1.0}, derivative=lambda out, a, lo, hi: (lo,))
+    with pytest.raises(DerivativeError, match=r"'scaled2' has 2 parameters"):
+        grad(two_params(x), [x], create_graph=True)
