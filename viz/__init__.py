@@ -18,10 +18,10 @@ from viz.cli.expression import ExpressionError, parse_expression
 from viz.diagram import Diagram
 from viz.dot_runner import DotFailedError, DotNotFoundError, DotTimeoutError, run_dot
 from viz.draw import draw, draw_model
-from viz.labels import NO_GRADIENT
 from viz.model.graph_model import DEFAULT_MAX_NODES, Gate, GraphModel, InputEdge, ValueNode, describe
 from viz.model.groups import Group, TooManyNodesError
 from viz.network.draw import draw_network
+from viz.number_format import NO_GRADIENT
 from viz.options import DrawOptions
 from viz.palette import PALETTES, Palette
 from viz.player.frames import Frame

@@ -52,8 +52,11 @@ def build_parser() -> argparse.ArgumentParser:
     render.add_argument("--collapse", nargs="*", metavar="NAME",
                         help="draw these scopes as single gates (no names: every scope)")
     render.add_argument("--rankdir", choices=RANKDIRS, default="LR", help="layout direction (default: %(default)s)")
-    render.add_argument("--precision", type=int, metavar="N",
-                        help="decimals shown (default: 4 for graph, 2 for circuit)")
+    numbers = render.add_mutually_exclusive_group()
+    numbers.add_argument("--precision", type=int, metavar="N",
+                         help="significant digits shown (default: 4 for graph; circuit shows 2 decimals)")
+    numbers.add_argument("--decimals", type=int, metavar="N",
+                         help="digits after the point instead (very large or small numbers stay scientific)")
     render.add_argument("--palette", choices=sorted(PALETTES), default="default",
                         help="colours; colorblind avoids red/green pairs (default: %(default)s)")
     render.add_argument("--max-nodes", type=int, default=DEFAULT_MAX_NODES, metavar="N",
@@ -77,6 +80,7 @@ def main(argv: Sequence[str] | None = None) -> int:
                 "style": args.style,
                 "rankdir": args.rankdir,
                 "precision": args.precision,
+                "decimals": args.decimals,
                 "palette": args.palette,
                 "max_nodes": args.max_nodes or None,
                 "timeout": args.timeout,

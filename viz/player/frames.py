@@ -34,8 +34,9 @@ from dataclasses import dataclass
 from typing import Literal
 
 from autograd import BackwardStep, Value
-from viz.labels import format_gradient, format_number, gate_text
+from viz.labels import gate_text
 from viz.model.graph_model import Gate, GraphModel
+from viz.number_format import NumberFormat, format_gradient, format_number
 
 Kind = Literal["forward", "backward"]
 
@@ -89,7 +90,7 @@ class Frame:
 
 
 def backward_frames(
-    model: GraphModel, steps: Sequence[BackwardStep], prior: Mapping[Value, float], number_format: str
+    model: GraphModel, steps: Sequence[BackwardStep], prior: Mapping[Value, float], number_format: NumberFormat
 ) -> list[Frame]:
     """Frame 0 (forward done, no gradients) and one frame per engine step of ``backward``.
 
@@ -129,7 +130,7 @@ def backward_frames(
     return frames
 
 
-def forward_frames(model: GraphModel, order: Sequence[Value], number_format: str) -> list[Frame]:
+def forward_frames(model: GraphModel, order: Sequence[Value], number_format: NumberFormat) -> list[Frame]:
     """Frame 0 (the leaves given) and one frame per op node, in topological order."""
     ids = model.value_ids
     no_grads: dict[str, float | None] = {node.id: None for node in model.values}
@@ -156,7 +157,7 @@ def forward_frames(model: GraphModel, order: Sequence[Value], number_format: str
     return frames
 
 
-def gradient_text(frame: Frame, value: str, number_format: str) -> str:
+def gradient_text(frame: Frame, value: str, number_format: NumberFormat) -> str:
     """What ``value``'s gradient slot shows in ``frame``: "—", a number, or the arrival's sum.
 
     An arrival reads ``upstream × local = contribution``, or with several terms ``[before + ](u × l) + … = after``.
@@ -167,7 +168,7 @@ def gradient_text(frame: Frame, value: str, number_format: str) -> str:
     return format_gradient(frame.grads[value], number_format)
 
 
-def arrival_text(arrival: Arrival, number_format: str) -> str:
+def arrival_text(arrival: Arrival, number_format: NumberFormat) -> str:
     """What a value received, written out: ``u × l = c``, or a running sum ``before + (u × l) = after``.
 
     >>> arrival_text(Arrival("n0", None, (Term("g3_in1", 0.3, 2.0, 0.6),), 0.6), ".2f")
@@ -199,14 +200,14 @@ def _name(model: GraphModel, value: str) -> str:
     return model.value(value).label
 
 
-def _given(label: str, data: float, number_format: str) -> str:
+def _given(label: str, data: float, number_format: NumberFormat) -> str:
     number = format_number(data, number_format)
     return f"{label} = {number}" if label else number
 
 
 def _backward_caption(
     model: GraphModel, k: int, total: int, output: str, step: BackwardStep, arrivals: Mapping[str, Arrival],
-    number_format: str,
+    number_format: NumberFormat,
 ) -> str:
     def number(x: float) -> str:
         return format_number(x, number_format)

@@ -20,7 +20,8 @@ from collections.abc import Mapping
 from typing import TYPE_CHECKING
 
 from viz.escaping import html_text, plain_label
-from viz.labels import format_gradient, format_number, gate_text
+from viz.labels import gate_text
+from viz.number_format import NumberFormat, format_gradient, format_number
 from viz.palette import gradient_fill
 from viz.styles.canvas import FONT, Canvas
 from viz.styles.legend import LEGEND_COLUMNS
@@ -44,7 +45,7 @@ class CircuitStyle(Style):
     """The cs231n look (see the module docstring)."""
 
     name = "circuit"
-    default_number_format = ".2f"  # the cs231n figure's two decimals
+    default_number_format = NumberFormat(decimals=2)  # the cs231n figure's two decimals
 
     def graph_attributes(self, options: DrawOptions) -> dict[str, str]:
         return {"nodesep": "0.25", "ranksep": "0.2"}

@@ -19,7 +19,8 @@ from typing import TYPE_CHECKING
 import graphviz
 
 from viz.escaping import plain_label, record_field
-from viz.labels import constant_text, format_gradient, format_number, is_operand_constant, op_text
+from viz.labels import constant_text, is_operand_constant, op_text
+from viz.number_format import NumberFormat, format_gradient, format_number
 from viz.palette import gradient_fill
 from viz.styles.canvas import FONT, Canvas
 from viz.styles.style import LegendRow, Paint, State, Style, svg_shape
@@ -45,7 +46,7 @@ class GraphStyle(Style):
     """The micrograd look (see the module docstring)."""
 
     name = "graph"
-    default_number_format = ".4f"  # micrograd's four decimals
+    default_number_format = NumberFormat(digits=4)
 
     def graph_attributes(self, options: DrawOptions) -> dict[str, str]:
         return {"nodesep": "0.18", "ranksep": "0.3"}

@@ -11,7 +11,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import TYPE_CHECKING
 
-from viz.labels import NO_GRADIENT, format_number
+from viz.number_format import NO_GRADIENT, format_number
 from viz.palette import gradient_fill
 
 if TYPE_CHECKING:

@@ -56,7 +56,7 @@ def test_missing_variable_is_one_line_with_the_column(tmp_path: Path, capsys: py
         (["x", "--set", "x=one"], "--set 'x=one': 'one' is not a number"),
         (["x", "--set", "x=1", "y=2"], "--set y: the expression has no variable 'y'"),
         (["x * 2", "--set", "x=1", "--collapse", "layer"], "collapse: no group named 'layer'"),
-        (["x * 2", "--set", "x=1", "--precision", "99"], "precision must be an int from 0 to 20"),
+        (["x * 2", "--set", "x=1", "--precision", "99"], "precision must be an int from 1 to 17"),
     ],
 )
 def test_usage_errors_exit_2_with_one_line(
