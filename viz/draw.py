@@ -15,7 +15,7 @@ from viz.model.graph_model import DEFAULT_MAX_NODES, GraphModel, describe
 from viz.options import DrawKeywords, DrawOptions
 from viz.palette import gradient_scale
 from viz.styles.canvas import FONT, Canvas
-from viz.styles.legend import legend_label
+from viz.styles.legend import graph_label
 
 if TYPE_CHECKING:
     from typing_extensions import Unpack
@@ -84,9 +84,9 @@ def draw_model(model: GraphModel, options: DrawOptions, grad_texts: Mapping[str,
         "ordering": "in",  # a gate's inputs top to bottom in input order (w0 above x0, as in cs231n)
         **style.graph_attributes(options),
     }
-    if options.legend:
-        legend = legend_label(model, options, scale, style.legend_rows(model, options))
-        attributes.update(label=legend, labelloc="b", labeljust="l")
+    label = graph_label(model, options, scale, style.legend_rows(model, options))
+    if label is not None:
+        attributes.update(label=label, labelloc="b", labeljust="l")
     canvas = Canvas(model, options, attributes)
     style.emit(model, options, scale, canvas, grad_texts)
     return canvas.finish()

@@ -20,7 +20,10 @@ from viz.styles.style import Style
 if TYPE_CHECKING:
     from typing_extensions import Unpack
 
+    from viz.model.graph_model import ValueNode
+
 STYLES = tuple(STYLE_OBJECTS)
+DEFAULT_OUTPUT_NAME = "f"  # what cs231n calls the function being drawn
 RANKDIRS = ("LR", "TB")
 FIELDS = ("label", "data", "grad")
 
@@ -43,6 +46,7 @@ class DrawKeywords(SharedKeywords, total=False):
     clusters: bool
     group_symbols: Mapping[str, str] | None
     gradient_scale: float | None
+    output_name: str
 
 
 @dataclass(frozen=True)
@@ -55,7 +59,8 @@ class DrawOptions:
     ``clusters``: draw expanded groups as boxes. ``legend``: add the colour legend.
     ``group_symbols``: the text of a collapsed group's gate by group name (else its name).
     ``gradient_scale``: the |gradient| that gets the strongest fill (default: the largest
-    drawn); a player fixes it so colours mean the same in every frame.
+    drawn); a player fixes it so colours mean the same in every frame. ``output_name``: the
+    name of an output that has no label (its wire always ends in an arrow and a name).
     """
 
     style: str = "graph"
@@ -67,6 +72,7 @@ class DrawOptions:
     legend: bool = True
     group_symbols: Mapping[str, str] = field(default_factory=lambda: dict(DEFAULT_GROUP_SYMBOLS))
     gradient_scale: float | None = None
+    output_name: str = DEFAULT_OUTPUT_NAME
 
     def __post_init__(self) -> None:
         if self.style not in STYLES:
@@ -78,6 +84,12 @@ class DrawOptions:
             raise ValueError(f"show: unknown fields {sorted(unknown)}; choose from {', '.join(FIELDS)}")
         if self.gradient_scale is not None and not self.gradient_scale >= 0.0:
             raise ValueError(f"gradient_scale must be a number >= 0, not {self.gradient_scale!r}")
+        if not isinstance(self.output_name, str) or not self.output_name.strip():
+            raise ValueError(f"output_name must be a non-empty str, not {self.output_name!r}")
+
+    def name_of(self, node: ValueNode) -> str:
+        """The name a value is drawn with: its label, or ``output_name`` for an output without one."""
+        return node.label or (self.output_name if node.role == "output" else "")
 
     @property
     def drawing_style(self) -> Style:
@@ -115,6 +127,7 @@ class DrawOptions:
         legend: bool = True,
         group_symbols: Mapping[str, str] | None = None,
         gradient_scale: float | None = None,
+        output_name: str = DEFAULT_OUTPUT_NAME,
     ) -> DrawOptions:
         default = STYLE_OBJECTS[style].default_number_format if style in STYLE_OBJECTS else NumberFormat()
         number_format = NumberFormat.build(precision, decimals, default, caller)
@@ -130,6 +143,7 @@ class DrawOptions:
             legend=legend,
             group_symbols=dict(DEFAULT_GROUP_SYMBOLS if group_symbols is None else group_symbols),
             gradient_scale=gradient_scale,
+            output_name=output_name,
         )
 
 

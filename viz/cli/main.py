@@ -15,7 +15,7 @@ from viz.cli.commands import render_expression, write_steps
 from viz.cli.demo import DEFAULT_OUT_DIR, run_demo
 from viz.dot_runner import DEFAULT_TIMEOUT, DotFailedError, DotNotFoundError, DotTimeoutError
 from viz.model.graph_model import DEFAULT_MAX_NODES
-from viz.options import RANKDIRS, STYLES
+from viz.options import DEFAULT_OUTPUT_NAME, RANKDIRS, STYLES
 from viz.palette import PALETTES
 from viz.render import FILE_FORMATS
 
@@ -57,6 +57,8 @@ def build_parser() -> argparse.ArgumentParser:
                          help="significant digits shown (default: 4 for graph; circuit shows 2 decimals)")
     numbers.add_argument("--decimals", type=int, metavar="N",
                          help="digits after the point instead (very large or small numbers stay scientific)")
+    render.add_argument("--name", default=DEFAULT_OUTPUT_NAME,
+                        help="the name the output's wire ends in (default: %(default)s)")
     render.add_argument("--palette", choices=sorted(PALETTES), default="default",
                         help="colours; colorblind avoids red/green pairs (default: %(default)s)")
     render.add_argument("--max-nodes", type=int, default=DEFAULT_MAX_NODES, metavar="N",
@@ -82,6 +84,7 @@ def main(argv: Sequence[str] | None = None) -> int:
                 "precision": args.precision,
                 "decimals": args.decimals,
                 "palette": args.palette,
+                "output_name": args.name,
                 "max_nodes": args.max_nodes or None,
                 "timeout": args.timeout,
             }

@@ -34,10 +34,13 @@ if TYPE_CHECKING:
 # a no-break space keeps an empty row as tall as a written one, so the rule stays on the wire
 _EMPTY_CELL = "&#160;"
 # where wires attach to a value's table: (incoming, outgoing) compass points per rankdir
-_PORTS = {"LR": ("w", "e"), "TB": ("n", "s")}
+# (TB: the corners of the value cell where the divider runs, so the wire continues the divider)
+_PORTS = {"LR": ("w", "e"), "TB": ("value:ne", "value:se")}
 # names: parameters in italics, the output in bold (PostScript font names, which Graphviz maps for SVG)
 _NAME_FONTS = {"parameter": f"{FONT}-Oblique", "output": f"{FONT}-Bold"}
-_WIRE_SIDES = {"LR": ("above the wire", "below"), "TB": ("left of the wire", "right")}
+_WIRE_SIDES = {"LR": ("above the wire", "below the wire"), "TB": ("left of the wire", "right of the wire")}
+# the names the legend explains, in its order, and what each says
+_NAME_ROLES = (("input", "input"), ("parameter", "parameter"), ("output", "output"))
 _RULE_GAP = 3.0  # pt between a TB wire and the texts beside it
 
 
@@ -60,9 +63,11 @@ class CircuitStyle(Style):
             label = wire_label(node, options, None if grad_texts is None else grad_texts[node.id])
             canvas.node(node.id, node.group, shape="plain", label=label, fontname=FONT, fontsize="11")
             leaf = node.role in ("input", "parameter")
-            if named and node.label and (leaf or node.id == model.root):
+            text = options.name_of(node) if named else ""
+            # the output's wire always ends in an arrow (and its name, unless names are hidden)
+            if (text and leaf) or node.id == model.root:
                 name = f"{node.id}_name"
-                canvas.node(name, node.group, shape="plain", label=plain_label(node.label),
+                canvas.node(name, node.group, shape="plain", label=plain_label(text),
                             fontname=_NAME_FONTS.get(node.role, FONT), fontsize="13", fontcolor=palette.ink)
                 if leaf:
                     canvas.edge(f"{name}_edge", name, node.id, headport=incoming, arrowhead="none", **wire)
@@ -97,14 +102,24 @@ class CircuitStyle(Style):
         return {f"{gate.id}.shape": {"fill": paint.fill(output_grad)}}
 
     def legend_rows(self, model: GraphModel, options: DrawOptions) -> list[LegendRow]:
+        # one piece of text per cell (see viz.styles.legend)
         palette = options.palette
         value_side, grad_side = _WIRE_SIDES[options.rankdir]
         wires = (
-            f'<TD COLSPAN="{LEGEND_COLUMNS}" ALIGN="LEFT">'
-            f'<FONT COLOR="{palette.value_text}">value {value_side}</FONT>, '
-            f'<FONT COLOR="{palette.grad_text}">gradient {grad_side}</FONT></TD>'
+            f'<TD COLSPAN="2" ALIGN="LEFT"><FONT COLOR="{palette.value_text}">value {value_side}</FONT></TD>',
+            f'<TD COLSPAN="2" ALIGN="LEFT"><FONT COLOR="{palette.grad_text}">gradient {grad_side}</FONT></TD>',
         )
-        return [LegendRow("wires", (wires,), LEGEND_COLUMNS)]
+        fill = (f'<TD COLSPAN="{LEGEND_COLUMNS}" ALIGN="LEFT">a gate is filled by the gradient of the value it computes'
+                "</TD>",)
+        rows = [LegendRow("gate fill", fill, LEGEND_COLUMNS), LegendRow("wires", wires, 4)]
+        if "label" in options.show:
+            roles = {node.role for node in model.values}
+            names = tuple(
+                f'<TD ALIGN="LEFT"><FONT FACE="{_NAME_FONTS.get(role, FONT)}">{text}</FONT></TD>'
+                for role, text in _NAME_ROLES if role in roles
+            )
+            rows.append(LegendRow("names", names, len(names)))
+        return rows
 
 
 def wire_label(node: ValueNode, options: DrawOptions, grad_text: str | None = None) -> str:
@@ -134,7 +149,7 @@ def wire_label(node: ValueNode, options: DrawOptions, grad_text: str | None = No
     if options.rankdir == "LR":
         rows = f"<TR><TD>{value}</TD></TR><HR/><TR><TD>{grad}</TD></TR>"
     else:
-        rows = f"<TR><TD>{value}</TD><VR/><TD>{grad}</TD></TR>"
+        rows = f'<TR><TD PORT="value">{value}</TD><VR/><TD>{grad}</TD></TR>'
     table = f'<TABLE BORDER="0" CELLBORDER="0" CELLSPACING="0" CELLPADDING="1" COLOR="{palette.ink}">'
     return f"<{table}{rows}</TABLE>>"
 

@@ -23,6 +23,7 @@ from viz.labels import constant_text, is_operand_constant, op_text
 from viz.number_format import NumberFormat, format_gradient, format_number
 from viz.palette import gradient_fill
 from viz.styles.canvas import FONT, Canvas
+from viz.styles.legend import LEGEND_COLUMNS
 from viz.styles.style import LegendRow, Paint, State, Style, svg_shape
 
 if TYPE_CHECKING:
@@ -93,7 +94,8 @@ class GraphStyle(Style):
             f'COLOR="{options.palette.ink}" WIDTH="60">{role}</TD>'
             for role in LEGEND_ROLES if role in roles
         )
-        return [LegendRow("roles", cells, len(cells))] if cells else []
+        fill = (f'<TD COLSPAN="{LEGEND_COLUMNS}" ALIGN="LEFT">a value is filled by its gradient; ops stay grey</TD>',)
+        return [LegendRow("fill", fill, LEGEND_COLUMNS), *([LegendRow("roles", cells, len(cells))] if cells else [])]
 
 
 def _legend_border(border: Mapping[str, str]) -> str:
@@ -118,8 +120,9 @@ def record_label(node: ValueNode, options: DrawOptions, grad_text: str | None = 
     '{w0|data 2.0000|grad —}'
     """
     fields = []
-    if "label" in options.show and node.label:
-        fields.append(record_field(node.label))
+    name = options.name_of(node)
+    if "label" in options.show and name:
+        fields.append(record_field(name))
     if "data" in options.show:
         fields.append(record_field(f"data {format_number(node.data, options.number_format)}"))
     if "grad" in options.show:
