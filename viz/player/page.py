@@ -22,6 +22,8 @@ import html
 import json
 from collections.abc import Mapping, Sequence
 
+from viz.escaping import visible_text
+
 _CSS = """
 .gt-player { font-family: Helvetica, Arial, sans-serif; color: #262626; max-width: 100%; outline: none;
   padding: 6px; border-radius: 6px; }
@@ -147,6 +149,9 @@ def player_fragment(
     """
     if len(deltas) != len(captions) - 1:
         raise ValueError(f"player: {len(captions)} frames need {len(captions) - 1} deltas, got {len(deltas)}")
+    # captions name values by their labels, which may hold any text
+    captions = [visible_text(caption) for caption in captions]
+    label = visible_text(label)
     data = json.dumps({"base": base, "deltas": list(deltas), "captions": list(captions), "interval": interval_ms},
                       ensure_ascii=False, separators=(",", ":"), sort_keys=True)
     # the data sits in a <script> element: no "<", ">" or "&" may end it early or start a comment there
