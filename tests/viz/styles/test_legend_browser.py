@@ -1,4 +1,4 @@
-"""The legend in a real browser (headless Chromium, as the player's browser test launches it).
+"""The legend in a real browser (headless Chromium: the player test's ``browser`` fixture).
 
 Graphviz places each SVG text with its own font metrics; a browser's fonts differ. Every piece
 of legend text is one SVG element, so the browser can only widen it, and each must still sit
@@ -7,13 +7,13 @@ inside its own swatch and never run into the next piece of its row.
 
 from __future__ import annotations
 
+import itertools
 import xml.etree.ElementTree as ET
 from pathlib import Path
 
 import pytest
 
 from autograd.examples import sigmoid_circuit
-from tests.viz.player.test_player_browser import browser, chromium  # noqa: F401 - the shared browser fixture
 from viz import draw, run_dot
 
 SCREENSHOT_DIR = Path("/tmp/gradtrace-legend")  # for people looking at it; the test measures
@@ -57,7 +57,7 @@ def test_legend_texts_fit_their_cells_in_a_browser(browser: object, tmp_path: Pa
         rows.setdefault(round(box[3]), []).append((text, box))
     for row in rows.values():
         ordered = sorted(row, key=lambda item: item[1][0])
-        for (first, a), (second, b) in zip(ordered, ordered[1:], strict=False):
+        for (first, a), (second, b) in itertools.pairwise(ordered):
             assert a[2] <= b[0], f"{first!r} runs into {second!r}"
     pieces = [text for text, _ in texts]
     assert "gradient below the wire" in pieces or style == "graph"
