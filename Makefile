@@ -43,6 +43,7 @@ bench: $(DEV_STAMP)
 	$(BIN)/python benchmarks/engine_vs_micrograd.py
 	$(BIN)/python benchmarks/mlp_vs_micrograd.py
 	$(BIN)/python benchmarks/render_mlp.py
+	$(BIN)/python benchmarks/fit_gc.py
 
 # Open the notebooks in JupyterLab (installs the notebooks extra).
 notebooks: $(DEV_STAMP)
@@ -50,11 +51,12 @@ notebooks: $(DEV_STAMP)
 	@scripts/ensure-system-deps graphviz
 	$(BIN)/jupyter lab notebooks/
 
-# Execute every notebook and render it to HTML for reading, in out/notebooks/.
+# Execute every notebook and render it to HTML for reading, in out/notebooks/. The notebooks choose
+# matplotlib's inline backend themselves; MPLBACKEND=Agg would make plt.show() draw nothing, so it is unset.
 notebooks-html: $(DEV_STAMP)
 	$(PIP) -e '.[notebooks]'
 	@scripts/ensure-system-deps graphviz
-	MPLBACKEND=Agg $(BIN)/jupyter nbconvert --to html --execute --ExecutePreprocessor.timeout=120 \
+	env -u MPLBACKEND $(BIN)/jupyter nbconvert --to html --execute --ExecutePreprocessor.timeout=120 \
 		--output-dir out/notebooks notebooks/*.ipynb
 
 clean:

@@ -6,6 +6,8 @@
 >>> score.backward()
 >>> len(model.parameters()), model.named_parameters()[0][0]
 (337, 'layers.0.neurons.0.w.0')
+
+A model saved with ``model.save(path)`` comes back with ``nn.load(path)``, architecture and weights.
 """
 
 from nn.activations import ACTIVATIONS, log_softmax, softmax
@@ -37,7 +39,9 @@ from nn.module import Module
 from nn.normalization import BatchNorm
 from nn.optim import SGD, Adam, Optimizer, RMSprop
 from nn.recipes import TrainingRun, train_moons
+from nn.saved import load
 from nn.schedules import LinearDecay, LRSchedule, StepDecay
+from nn.sequential import Elementwise, Sequential
 from nn.state_file import StateError
 from nn.train import History, evaluate, fit
 
@@ -48,6 +52,7 @@ __all__ = [
     "Adam",
     "BatchNorm",
     "Dataset",
+    "Elementwise",
     "History",
     "LRSchedule",
     "Layer",
@@ -57,6 +62,7 @@ __all__ = [
     "Neuron",
     "Optimizer",
     "RMSprop",
+    "Sequential",
     "Splits",
     "Standardiser",
     "StateError",
@@ -69,6 +75,7 @@ __all__ = [
     "evaluate",
     "fit",
     "l2_regularization",
+    "load",
     "log_softmax",
     "make_blobs",
     "make_circles",

@@ -273,10 +273,14 @@ def one_hot(labels: Sequence[int] | np.ndarray, classes: int) -> np.ndarray:
 
     >>> one_hot([2, 0], 3).tolist()
     [[0.0, 0.0, 1.0], [1.0, 0.0, 0.0]]
+    >>> one_hot([], 3).shape
+    (0, 3)
     """
     array = np.asarray(labels)
     k = _check_count(classes, "classes", "one_hot")
-    if array.ndim != 1 or (array.size and not np.issubdtype(array.dtype, np.integer)):
+    if array.ndim == 1 and array.size == 0:  # np.asarray([]) is float64: no labels, no rows
+        return np.zeros((0, k))
+    if array.ndim != 1 or not np.issubdtype(array.dtype, np.integer):
         raise ValueError(f"one_hot: labels must be a 1-D sequence of ints, got {array.dtype} of shape {array.shape}")
     outside = (array < 0) | (array >= k)
     if outside.any():

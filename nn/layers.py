@@ -17,24 +17,18 @@ Parameters are labelled with their dotted names, so diagrams show ``layers.1.neu
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
-from typing import TypeVar
+from typing import Any, TypeVar
+
+import numpy as np
 
 from autograd import Value, dot, maximum, scope
 from autograd.value import Operand
-from nn.activations import Activation, resolve_activation
+from nn.activations import ACTIVATIONS, Activation, resolve_activation
+from nn.checks import check_count
 from nn.init import Initialiser, SeedLike, make_rng, resolve_initialiser
 from nn.module import Module, child_name, numbered
 
 Output = TypeVar("Output")
-
-
-def check_size(n: object, argument: str, owner: str) -> int:
-    """``n`` if it is a positive int, else a ``ValueError``/``TypeError`` naming ``owner``'s ``argument``."""
-    if isinstance(n, bool) or not isinstance(n, int):
-        raise TypeError(f"{owner}: {argument} must be an int, got {type(n).__name__}")
-    if n < 1:
-        raise ValueError(f"{owner}: {argument} must be at least 1, got {n}")
-    return n
 
 
 def run_in_scope(module: Module, scoped: bool, forward: Callable[[], Output]) -> Output:
@@ -46,14 +40,43 @@ def run_in_scope(module: Module, scoped: bool, forward: Callable[[], Output]) ->
 
 
 def _check_inputs(module: Module, xs: Sequence[Operand], nin: int) -> None:
+    owner = module.name or type(module).__name__
+    if len(xs) and isinstance(xs[0], Sequence | np.ndarray) and not isinstance(xs[0], str):
+        raise ValueError(
+            f"{owner}: got a batch of {len(xs)} rows, but a model takes one example (a row of {nin} numbers) "
+            "per call: outputs = [model(row) for row in X]"
+        )
     if len(xs) != nin:
-        raise ValueError(f"{module.name or type(module).__name__}: expected {nin} inputs, got {len(xs)}")
+        raise ValueError(f"{owner}: expected {nin} inputs, got {len(xs)}")
 
 
 def _activation_name(activation: str | Activation | None) -> str:
     if activation is None:
         return "identity"
     return activation if isinstance(activation, str) else getattr(activation, "__name__", repr(activation))
+
+
+def checked_activation(activation: str | Activation | None, argument: str, owner: str) -> str | None:
+    """Validate an ``activation=`` argument; return the ``ACTIVATIONS`` name that rebuilds it (None: a custom one).
+
+    >>> checked_activation("tanh", "activation", "MLP"), checked_activation(lambda v: v, "activation", "MLP")
+    ('tanh', None)
+    >>> checked_activation("nope", "activation", "MLP")
+    Traceback (most recent call last):
+    ...
+    ValueError: MLP: activation: unknown activation 'nope'; choose one of [...]
+    """
+    try:
+        function = resolve_activation(activation)
+    except ValueError as error:
+        raise ValueError(f"{owner}: {argument}: {error}") from None
+    name = _activation_name(activation)
+    return name if ACTIVATIONS.get(name) is function else None
+
+
+def _rebuildable(arguments: dict[str, Any], *activations: str | None) -> dict[str, Any] | None:
+    """``arguments``, or None when an activation is a custom function a file cannot name."""
+    return None if None in activations else arguments
 
 
 class Neuron(Module):
@@ -80,7 +103,8 @@ class Neuron(Module):
         name: str = "",
     ) -> None:
         super().__init__(name)
-        self.nin = check_size(nin, "nin", "Neuron")
+        self.nin = check_count(nin, "nin", "Neuron")
+        self.activation_key = checked_activation(activation, "activation", "Neuron")
         self.activation = resolve_activation(activation)
         self.activation_name = _activation_name(activation)
         self.fused = fused
@@ -93,6 +117,10 @@ class Neuron(Module):
 
     def local_parameters(self) -> list[tuple[str, Value]]:
         return [*numbered("w", self.w), ("b", self.b)]
+
+    def arguments(self) -> dict[str, Any] | None:
+        spec = {"nin": self.nin, "activation": self.activation_key, "fused": self.fused, "scoped": self.scoped}
+        return _rebuildable(spec, self.activation_key)
 
     def __call__(self, xs: Sequence[Operand]) -> Value:
         """act(Σ_i w_i·x_i + b) for one input vector (Values or plain numbers)."""
@@ -135,8 +163,9 @@ class Layer(Module):
         name: str = "",
     ) -> None:
         super().__init__(name)
-        self.nin = check_size(nin, "nin", "Layer")
-        self.nout = check_size(nout, "nout", "Layer")
+        self.nin = check_count(nin, "nin", "Layer")
+        self.nout = check_count(nout, "nout", "Layer")
+        checked_activation(activation, "activation", "Layer")
         self.scoped = scoped
         rng = make_rng(seed)  # one stream for all neurons: weights are drawn neuron by neuron
         self.neurons = [
@@ -148,6 +177,11 @@ class Layer(Module):
 
     def named_children(self) -> list[tuple[str, Module]]:
         return [(f"neurons.{i}", neuron) for i, neuron in enumerate(self.neurons)]
+
+    def arguments(self) -> dict[str, Any] | None:
+        first = self.neurons[0]
+        spec = {"nin": self.nin, "nout": self.nout, "activation": first.activation_key}
+        return _rebuildable({**spec, "fused": first.fused, "scoped": self.scoped}, first.activation_key)
 
     def __call__(self, xs: Sequence[Operand]) -> list[Value]:
         """Each neuron's output for the input vector ``xs``."""
@@ -185,12 +219,16 @@ class MLP(Module):
         name: str = "",
     ) -> None:
         super().__init__(name)
-        check_size(nin, "nin", "MLP")
+        check_count(nin, "nin", "MLP")
         if not nouts:
             raise ValueError("MLP: nouts must list at least one layer size")
-        sizes = [nin, *(check_size(n, f"nouts[{i}]", "MLP") for i, n in enumerate(nouts))]
+        sizes = [nin, *(check_count(n, f"nouts[{i}]", "MLP") for i, n in enumerate(nouts))]
+        self.activation_keys = (
+            checked_activation(activation, "activation", "MLP"),
+            checked_activation(output_activation, "output_activation", "MLP"),
+        )
         self.nin, self.nouts = nin, list(nouts)
-        self.scoped = scoped
+        self.fused, self.scoped = fused, scoped
         rng = make_rng(seed)
         last = len(nouts) - 1
         self.layers = [
@@ -210,8 +248,14 @@ class MLP(Module):
     def named_children(self) -> list[tuple[str, Module]]:
         return [(f"layers.{i}", layer) for i, layer in enumerate(self.layers)]
 
+    def arguments(self) -> dict[str, Any] | None:
+        hidden, output = self.activation_keys
+        spec = {"nin": self.nin, "nouts": self.nouts, "activation": hidden, "output_activation": output}
+        return _rebuildable({**spec, "fused": self.fused, "scoped": self.scoped}, hidden, output)
+
     def __call__(self, xs: Sequence[Operand]) -> Value | list[Value]:
         """The network's output for one input vector: a Value if the last layer has one unit, else a list."""
+        _check_inputs(self, xs, self.nin)
         out = self.layers[0](xs)
         for layer in self.layers[1:]:
             out = layer(out)
@@ -247,10 +291,10 @@ class Maxout(Module):
         name: str = "",
     ) -> None:
         super().__init__(name)
-        self.nin = check_size(nin, "nin", "Maxout")
-        self.nout = check_size(nout, "nout", "Maxout")
-        self.pieces = check_size(pieces, "pieces", "Maxout")
-        self.scoped = scoped
+        self.nin = check_count(nin, "nin", "Maxout")
+        self.nout = check_count(nout, "nout", "Maxout")
+        self.pieces = check_count(pieces, "pieces", "Maxout")
+        self.fused, self.scoped = fused, scoped
         rng = make_rng(seed)
         self.units = [
             [
@@ -270,6 +314,9 @@ class Maxout(Module):
 
     def named_children(self) -> list[tuple[str, Module]]:
         return [(f"units.{j}.pieces.{k}", piece) for j, unit in enumerate(self.units) for k, piece in enumerate(unit)]
+
+    def arguments(self) -> dict[str, Any] | None:
+        return {"nin": self.nin, "nout": self.nout, "pieces": self.pieces, "fused": self.fused, "scoped": self.scoped}
 
     def __call__(self, xs: Sequence[Operand]) -> list[Value]:
         """max over each unit's pieces, for one input vector."""

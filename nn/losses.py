@@ -45,8 +45,28 @@ def _flat_outputs(outputs: Outputs, loss: str) -> list[Value]:
     return flat
 
 
+def numeric_targets(targets: object, loss: str) -> np.ndarray:
+    """``targets`` as a float64 array, or a ``TypeError`` naming the first one that is not a number.
+
+    >>> numeric_targets(["cat", "dog"], "mse")
+    Traceback (most recent call last):
+    ...
+    TypeError: mse: targets must be numbers, got 'cat' (target 0); turn class names into indices first, ...
+    """
+    array = np.asarray(targets)
+    if array.dtype.kind in "biuf":
+        return array.astype(np.float64)
+    for index, item in enumerate(array.ravel().tolist()):
+        if isinstance(item, bool) or not isinstance(item, int | float):
+            raise TypeError(
+                f"{loss}: targets must be numbers, got {item!r} (target {index}); turn class names into indices "
+                "first, e.g. names, y = np.unique(y, return_inverse=True)"
+            )
+    return array.astype(np.float64)
+
+
 def _flat_targets(targets: object, count: int, loss: str) -> list[float]:
-    array = np.asarray(targets, dtype=np.float64).ravel()
+    array = numeric_targets(targets, loss).ravel()
     if array.size != count:
         raise ValueError(f"{loss}: {count} output value(s) but {array.size} target value(s)")
     if not np.all(np.isfinite(array)):
@@ -55,9 +75,18 @@ def _flat_targets(targets: object, count: int, loss: str) -> list[float]:
     return result
 
 
-def _pairs(outputs: Outputs, targets: object, loss: str) -> Iterable[tuple[Value, float]]:
+def _pairs(outputs: Outputs, targets: object, loss: str) -> list[tuple[Value, float]]:
     values = _flat_outputs(outputs, loss)
-    return zip(values, _flat_targets(targets, len(values), loss), strict=True)
+    return list(zip(values, _flat_targets(targets, len(values), loss), strict=True))
+
+
+def _check_probability_targets(pairs: list[tuple[Value, float]], loss: str) -> None:
+    for index, (_, t) in enumerate(pairs):
+        if not 0.0 <= t <= 1.0:
+            raise ValueError(
+                f"{loss}: target {index} is {t!r}, but targets are probabilities in [0, 1] (0/1 labels); "
+                "for −1/+1 labels use (y + 1) / 2, or binary_hinge"
+            )
 
 
 def mse(outputs: Outputs, targets: object, reduction: Reduction = "mean", *, half: bool = False) -> Value:
@@ -87,8 +116,17 @@ def binary_cross_entropy(probabilities: Outputs, targets: object, reduction: Red
     >>> round(binary_cross_entropy(Value(0.8), 1.0).data, 6)
     0.223144
     """
+    pairs = _pairs(probabilities, targets, "binary_cross_entropy")
+    _check_probability_targets(pairs, "binary_cross_entropy")
+    for index, (p, _) in enumerate(pairs):
+        if not 0.0 <= p.data <= 1.0:  # NaN too
+            raise ValueError(
+                f"binary_cross_entropy: prediction {index} is {p.data!r}, not a probability in [0, 1]: the model's "
+                "output is unbounded (a linear last layer). Use binary_cross_entropy_with_logits on the raw score, "
+                "or give the model output_activation='sigmoid'"
+            )
     terms = []
-    for p, t in _pairs(probabilities, targets, "binary_cross_entropy"):
+    for p, t in pairs:
         if t == 1.0:
             terms.append(-p.log())
         elif t == 0.0:
@@ -107,17 +145,31 @@ def binary_cross_entropy_with_logits(logits: Outputs, targets: object, reduction
     >>> round(binary_cross_entropy_with_logits(Value(1000.0), 0.0).data, 6)
     1000.0
     """
-    terms = [z.softplus() - t * z for z, t in _pairs(logits, targets, "binary_cross_entropy_with_logits")]
+    pairs = _pairs(logits, targets, "binary_cross_entropy_with_logits")
+    _check_probability_targets(pairs, "binary_cross_entropy_with_logits")
+    terms = [z.softplus() - t * z for z, t in pairs]
     return apply_reduction(terms, reduction, "binary_cross_entropy_with_logits")
 
 
 def binary_hinge(scores: Outputs, targets: object, reduction: Reduction = "mean", *, margin: float = 1.0) -> Value:
     """The max-margin loss relu(margin − y·s) for scores s and labels y in {−1, +1} (micrograd's demo loss).
 
+    With 0/1 labels every label-0 example would be a constant loss of ``margin`` with zero
+    gradient, so any label other than −1 or +1 is refused.
+
     >>> binary_hinge([Value(0.5), Value(-2.0)], [1, -1]).data
     0.25
+    >>> binary_hinge([Value(0.5), Value(-2.0)], [1, 0])
+    Traceback (most recent call last):
+    ...
+    ValueError: binary_hinge: labels must be -1 or +1, got 0 (target 1); for 0/1 labels pass 2*y - 1
     """
-    terms = [(margin - y * s).relu() for s, y in _pairs(scores, targets, "binary_hinge")]
+    pairs = _pairs(scores, targets, "binary_hinge")
+    for index, (_, y) in enumerate(pairs):
+        if y not in (-1.0, 1.0):
+            hint = "for 0/1 labels pass 2*y - 1" if y == 0.0 else "the labels are the classes' signs"
+            raise ValueError(f"binary_hinge: labels must be -1 or +1, got {y:g} (target {index}); {hint}")
+    terms = [(margin - y * s).relu() for s, y in pairs]
     return apply_reduction(terms, reduction, "binary_hinge")
 
 
@@ -126,12 +178,20 @@ ClassScores = Sequence[Value | Sequence[Value]]
 
 
 def _per_example(scores: ClassScores, targets: object, loss: str) -> list[tuple[list[Value], int]]:
-    """Pairs (scores, class index), accepting one example (a list of Values and an int) or a batch."""
+    """Pairs (scores, class index), accepting one example (a list of Values and an int) or a batch.
+
+    Targets are class indices, or one-hot rows (one row of 0s with a single 1 per example).
+    """
+    labels = np.asarray(targets)
     single = bool(scores) and isinstance(scores[0], Value)
+    if single and labels.ndim >= 1 and labels.shape[0] == len(scores) > 1:
+        raise ValueError(
+            f"{loss}: got {len(scores)} single scores and {len(scores)} targets: each example has 1 score (the "
+            "model has 1 output) but this loss needs one score per class. Give the last layer one output per "
+            f"class, e.g. MLP(nin, [..., {_classes_needed(labels)}])"
+        )
     rows = [scores] if single else scores
-    labels = np.asarray(targets).reshape(-1)
-    if len(labels) != len(rows):
-        raise ValueError(f"{loss}: {len(rows)} example(s) but {len(labels)} target(s)")
+    labels = _class_indices(labels.reshape(1, -1) if single and labels.ndim == 1 else labels, len(rows), loss)
     pairs = []
     for index, (row, label) in enumerate(zip(rows, labels, strict=True)):
         if isinstance(row, Value):
@@ -144,9 +204,38 @@ def _per_example(scores: ClassScores, targets: object, loss: str) -> list[tuple[
         is_index = isinstance(label, int | np.integer) and not isinstance(label, bool | np.bool_)
         if not is_index or not 0 <= label < len(values):
             shown = label.item() if isinstance(label, np.generic) else label
-            raise ValueError(f"{loss}: target {index} must be a class index in [0, {len(values)}), got {shown!r}")
+            more = f" (the model gives {len(values)} score(s) per example)" if is_index and label >= len(values) else ""
+            raise ValueError(f"{loss}: target {index} must be a class index in [0, {len(values)}), got {shown!r}{more}")
         pairs.append((values, int(label)))
     return pairs
+
+
+def _classes_needed(labels: np.ndarray) -> str:
+    if labels.ndim == 2:
+        return str(labels.shape[1])
+    if labels.dtype.kind in "iu" and labels.size:
+        return str(int(labels.max()) + 1)
+    return "classes"
+
+
+def _class_indices(labels: np.ndarray, examples: int, loss: str) -> np.ndarray:
+    """Class indices from indices or one-hot rows; a count mismatch says which form was read."""
+    if labels.dtype.kind not in "biuf":
+        numeric_targets(labels, loss)  # names the first target that is not a number
+    if labels.ndim == 2 and labels.shape[0] == examples and labels.shape[1] > 1:
+        one_hot = np.isin(labels, (0, 1)).all() and (labels.sum(axis=1) == 1).all()
+        if not one_hot:
+            raise ValueError(f"{loss}: 2-D targets must be one-hot rows (a single 1 per row), got {labels.tolist()!r}")
+        return np.asarray(np.argmax(labels, axis=1), dtype=np.int64)
+    flat = labels.reshape(-1)
+    if len(flat) != examples:
+        hint = ""
+        if labels.ndim == 2:
+            hint = f" (one-hot targets of shape {labels.shape} need {labels.shape[0]} examples)"
+        elif examples and len(flat) % examples == 0:
+            hint = f" (one-hot targets must keep their rows: shape ({examples}, {len(flat) // examples}))"
+        raise ValueError(f"{loss}: {examples} example(s) but {len(flat)} target(s){hint}")
+    return flat
 
 
 def softmax_cross_entropy(logits: ClassScores, targets: object, reduction: Reduction = "mean") -> Value:

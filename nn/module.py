@@ -12,12 +12,14 @@ from __future__ import annotations
 import os
 from collections.abc import Callable, Mapping
 from operator import methodcaller
-from typing import TypeVar
+from typing import Any, TypeVar
 
 from autograd import Value
 from nn.state_file import StateError, check_state, encode_state, read_state_file, write_atomic
 
 ModuleT = TypeVar("ModuleT", bound="Module")
+Builder = Callable[[object, str], "Module"]
+"""Rebuilds a module from an architecture (``nn.saved.build``), naming ``source`` in its errors."""
 
 
 def child_name(parent: str, relative: str) -> str:
@@ -65,7 +67,44 @@ class Module:
         """The direct sub-modules, by name relative to this module (``neurons.3``)."""
         return []
 
+    def arguments(self) -> dict[str, Any] | None:
+        """The constructor's keyword arguments that rebuild this module's shape (JSON data), or None if it can't be
+        rebuilt from a file (a custom activation function, or a kind ``nn.load`` does not know)."""
+        return None
+
+    @classmethod
+    def from_arguments(cls, arguments: dict[str, Any], build: Builder, source: str) -> Module:
+        """A new module of this kind from ``arguments()`` data; ``build`` rebuilds nested architectures."""
+        return cls(**arguments)
+
+    def __call__(self, xs: Any) -> Any:
+        """The module's output for one example (subclasses define it)."""
+        raise NotImplementedError(f"{type(self).__name__} does not define __call__")
+
     # ------------------------------------------------------------- derived
+    def architecture(self) -> dict[str, Any] | None:
+        """``{"kind": class name, **arguments()}``: what ``nn.load`` needs to rebuild the model, or None.
+
+        >>> from nn.layers import MLP
+        >>> MLP(2, [4, 1], activation="tanh").architecture()["nouts"]
+        [4, 1]
+        """
+        arguments = self.arguments()
+        return None if arguments is None else {"kind": type(self).__name__, **arguments}
+
+    def forward_batch(self, rows: list[Any]) -> list[Any]:
+        """The outputs for a batch of examples: one call per row here; BatchNorm sees the whole batch."""
+        return [self(row) for row in rows]
+
+    def rename(self, name: str) -> None:
+        """Move this module under the dotted path ``name`` (when it becomes part of a bigger model):
+        its own and its sub-modules' names, and every parameter's and buffer's label."""
+        self.name = name
+        for relative, value in self.local_parameters() + self.local_buffers():
+            value.label = child_name(name, relative)
+        for relative, child in self.named_children():
+            child.rename(child_name(name, relative))
+
     def named_parameters(self) -> list[tuple[str, Value]]:
         """Every trainable Value with its dotted name, own parameters first, then each child's in order."""
         return self._collect(methodcaller("local_parameters"))
@@ -132,11 +171,13 @@ class Module:
             value.data = number
 
     def save(self, path: str | os.PathLike[str]) -> None:
-        """Write the state to ``path`` as JSON (format in ``nn.state_file``), atomically.
+        """Write the state to ``path`` as JSON (format in ``nn.state_file``), atomically, with the architecture.
 
-        A crash mid-save leaves the previous file (or no file), never a truncated one.
+        A crash mid-save leaves the previous file (or no file), never a truncated one. An existing
+        file keeps its permissions; a symlink keeps pointing at the file, which is rewritten.
+        ``nn.load(path)`` rebuilds the model from the file when ``architecture()`` is not None.
         """
-        write_atomic(path, encode_state(type(self).__name__, self.state_dict()))
+        write_atomic(path, encode_state(type(self).__name__, self.state_dict(), self.architecture()))
 
     def load(self: ModuleT, path: str | os.PathLike[str]) -> ModuleT:
         """Read a state saved by ``save`` into this model; returns self.

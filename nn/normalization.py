@@ -4,10 +4,12 @@ from __future__ import annotations
 
 import math
 from collections.abc import Sequence
+from typing import Any
 
 from autograd import Value, sum_values
 from autograd.value import Operand
-from nn.layers import check_size, run_in_scope
+from nn.checks import check_count, check_real
+from nn.layers import run_in_scope
 from nn.module import Module, child_name, numbered
 
 
@@ -37,13 +39,9 @@ class BatchNorm(Module):
         self, n: int, eps: float = 1e-5, momentum: float = 0.1, *, scoped: bool = True, name: str = ""
     ) -> None:
         super().__init__(name)
-        self.n = check_size(n, "n", "BatchNorm")
-        if not eps > 0.0:
-            raise ValueError(f"BatchNorm: eps must be positive, got {eps!r}")
-        if not 0.0 <= momentum <= 1.0:
-            raise ValueError(f"BatchNorm: momentum must be in [0, 1], got {momentum!r}")
-        self.eps = float(eps)
-        self.momentum = float(momentum)
+        self.n = check_count(n, "n", "BatchNorm")
+        self.eps = check_real(eps, "eps", "BatchNorm", low_open=True)
+        self.momentum = check_real(momentum, "momentum", "BatchNorm", high=1.0)
         self.scoped = scoped
         self.gamma = [Value(1.0, label=child_name(name, f"gamma.{j}")) for j in range(n)]
         self.beta = [Value(0.0, label=child_name(name, f"beta.{j}")) for j in range(n)]
@@ -55,6 +53,13 @@ class BatchNorm(Module):
 
     def local_buffers(self) -> list[tuple[str, Value]]:
         return [*numbered("running_mean", self.running_mean), *numbered("running_var", self.running_var)]
+
+    def arguments(self) -> dict[str, Any] | None:
+        return {"n": self.n, "eps": self.eps, "momentum": self.momentum, "scoped": self.scoped}
+
+    def forward_batch(self, rows: list[Any]) -> list[Any]:
+        """The whole batch at once: its statistics are the batch's."""
+        return self(rows)
 
     def __call__(self, batch: Sequence[Sequence[Operand]]) -> list[list[Value]]:
         """The normalised batch: one output row per input row, each with ``n`` Values."""

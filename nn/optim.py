@@ -19,17 +19,10 @@ How the course notes' forms map:
 from __future__ import annotations
 
 import math
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 
 from autograd import Value
-
-
-def _check_number(value: float, name: str, owner: str, *, low: float = 0.0, high: float = math.inf) -> float:
-    number = float(value)
-    if not (low <= number <= high) or math.isnan(number):
-        bounds = f"[{low}, {high}]" if math.isfinite(high) else f">= {low}"
-        raise ValueError(f"{owner}: {name} must be {bounds}, got {value!r}")
-    return number
+from nn.checks import check_real
 
 
 class Optimizer:
@@ -52,8 +45,8 @@ class Optimizer:
             if id(p) in seen:
                 raise ValueError(f"{owner}: parameter {index} ({p.label or 'unlabelled'}) is listed twice")
             seen.add(id(p))
-        self.lr = _check_number(lr, "lr", owner)
-        self.weight_decay = _check_number(weight_decay, "weight_decay", owner)
+        self.lr = check_real(lr, "lr", owner)
+        self.weight_decay = check_real(weight_decay, "weight_decay", owner)
         self.steps = 0
 
     def zero_grad(self) -> None:
@@ -101,8 +94,8 @@ class SGD(Optimizer):
         weight_decay: float = 0.0,
     ) -> None:
         super().__init__(parameters, lr, weight_decay)
-        self.momentum = _check_number(momentum, "momentum", "SGD")
-        self.dampening = _check_number(dampening, "dampening", "SGD", high=1.0)
+        self.momentum = check_real(momentum, "momentum", "SGD")
+        self.dampening = check_real(dampening, "dampening", "SGD", high=1.0)
         if nesterov and (self.momentum == 0.0 or self.dampening != 0.0):
             raise ValueError("SGD: nesterov momentum needs momentum > 0 and dampening = 0")
         self.nesterov = nesterov
@@ -143,9 +136,9 @@ class RMSprop(Optimizer):
         weight_decay: float = 0.0,
     ) -> None:
         super().__init__(parameters, lr, weight_decay)
-        self.alpha = _check_number(alpha, "alpha", "RMSprop", high=1.0)
-        self.eps = _check_number(eps, "eps", "RMSprop")
-        self.momentum = _check_number(momentum, "momentum", "RMSprop")
+        self.alpha = check_real(alpha, "alpha", "RMSprop", high=1.0)
+        self.eps = check_real(eps, "eps", "RMSprop", low_open=True)  # eps = 0 divides by zero on a zero gradient
+        self.momentum = check_real(momentum, "momentum", "RMSprop")
         self.square_avg = [0.0] * len(self.parameters)
         self.buffers = [0.0] * len(self.parameters)
 
@@ -184,12 +177,14 @@ class Adam(Optimizer):
         weight_decay: float = 0.0,
     ) -> None:
         super().__init__(parameters, lr, weight_decay)
+        if isinstance(betas, str) or not isinstance(betas, Sequence):
+            raise TypeError(f"Adam: betas must be a pair (beta1, beta2) such as (0.9, 0.999), got {betas!r}")
         if len(betas) != 2:
-            raise ValueError(f"Adam: betas must be a pair (beta1, beta2), got {betas!r}")
-        self.beta1, self.beta2 = (_check_number(b, f"betas[{i}]", "Adam", high=1.0) for i, b in enumerate(betas))
+            raise ValueError(f"Adam: betas must be a pair (beta1, beta2) such as (0.9, 0.999), got {betas!r}")
+        self.beta1, self.beta2 = (check_real(b, f"betas[{i}]", "Adam", high=1.0) for i, b in enumerate(betas))
         if 1.0 in (self.beta1, self.beta2):
             raise ValueError(f"Adam: betas must be below 1 (the bias correction divides by 1 − βᵗ), got {betas!r}")
-        self.eps = _check_number(eps, "eps", "Adam")
+        self.eps = check_real(eps, "eps", "Adam", low_open=True)  # eps = 0 divides by zero on a zero gradient
         self.first_moment = [0.0] * len(self.parameters)
         self.second_moment = [0.0] * len(self.parameters)
 

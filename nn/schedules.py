@@ -6,8 +6,7 @@ base rate directly, so no rounding accumulates over many epochs.
 
 from __future__ import annotations
 
-import math
-
+from nn.checks import check_count, check_real
 from nn.optim import Optimizer
 
 
@@ -15,6 +14,11 @@ class LRSchedule:
     """Base: remembers the optimizer's starting rate and counts epochs; subclasses give ``factor(epoch)``."""
 
     def __init__(self, optimizer: Optimizer) -> None:
+        if not isinstance(optimizer, Optimizer):
+            raise TypeError(
+                f"{type(self).__name__}: optimizer must be an nn.optim Optimizer (SGD, RMSprop, Adam), "
+                f"got {type(optimizer).__name__}"
+            )
         self.optimizer = optimizer
         self.base_lr = optimizer.lr
         self.epoch = 0
@@ -46,12 +50,8 @@ class StepDecay(LRSchedule):
 
     def __init__(self, optimizer: Optimizer, step_size: int, gamma: float = 0.1) -> None:
         super().__init__(optimizer)
-        if isinstance(step_size, bool) or not isinstance(step_size, int) or step_size < 1:
-            raise ValueError(f"StepDecay: step_size must be a positive int, got {step_size!r}")
-        if not (gamma > 0.0 and math.isfinite(gamma)):
-            raise ValueError(f"StepDecay: gamma must be positive and finite, got {gamma!r}")
-        self.step_size = step_size
-        self.gamma = float(gamma)
+        self.step_size = check_count(step_size, "step_size", "StepDecay")
+        self.gamma = check_real(gamma, "gamma", "StepDecay", low_open=True)
 
     def factor(self, epoch: int) -> float:
         return self.gamma ** (epoch // self.step_size)
@@ -71,12 +71,8 @@ class LinearDecay(LRSchedule):
 
     def __init__(self, optimizer: Optimizer, total: int, end_factor: float = 0.0) -> None:
         super().__init__(optimizer)
-        if isinstance(total, bool) or not isinstance(total, int) or total < 1:
-            raise ValueError(f"LinearDecay: total must be a positive int, got {total!r}")
-        if not 0.0 <= end_factor <= 1.0:
-            raise ValueError(f"LinearDecay: end_factor must be in [0, 1], got {end_factor!r}")
-        self.total = total
-        self.end_factor = float(end_factor)
+        self.total = check_count(total, "total", "LinearDecay")
+        self.end_factor = check_real(end_factor, "end_factor", "LinearDecay", high=1.0)
 
     def factor(self, epoch: int) -> float:
         return 1.0 - (1.0 - self.end_factor) * min(epoch, self.total) / self.total

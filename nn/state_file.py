@@ -6,6 +6,7 @@ Format (UTF-8 JSON, one object)::
      "format": "gradtrace-state",
      "version": 1,
      "module": "MLP",
+     "architecture": {"kind": "MLP", "nin": 2, "nouts": [16, 16, 1], "activation": "relu", ...},
      "state": {
       "layers.0.neurons.0.w.0": 0.6455...,
       "layers.0.neurons.0.w.1": -0.2175...,
@@ -16,7 +17,9 @@ Format (UTF-8 JSON, one object)::
 
 ``module`` is the model's class name; ``state`` maps every name of ``Module.state_dict()``
 (parameters, then buffers such as BatchNorm's running statistics) to a finite number, in the
-model's order. Numbers are written with Python's shortest round-trip repr, so save → load
+model's order. ``architecture`` (optional: files from before it existed, and models with a custom
+activation function, have none) holds ``Module.architecture()``, from which ``nn.load`` rebuilds the
+model. Numbers are written with Python's shortest round-trip repr, so save → load
 restores every float bit for bit.
 
 Names ending in ``.<index>`` form a group (``...w.0``, ``...w.1`` are the group ``...w``); a group
@@ -30,6 +33,7 @@ import json
 import math
 import os
 import re
+import stat
 import tempfile
 from collections import Counter
 from collections.abc import Mapping, Sequence
@@ -111,8 +115,9 @@ def _finite_number(value: object, name: str, source: str) -> float:
     return number
 
 
-def encode_state(module_type: str, state: Mapping[str, float]) -> str:
-    """The file text for ``state`` (see the module docstring); refuses non-finite numbers.
+def encode_state(module_type: str, state: Mapping[str, float], architecture: Mapping[str, Any] | None = None) -> str:
+    """The file text for ``state`` and the optional ``architecture`` (see the module docstring); refuses non-finite
+    numbers.
 
     >>> print(encode_state("Neuron", {"w.0": 0.5, "b": 0.0}))
     {
@@ -128,7 +133,10 @@ def encode_state(module_type: str, state: Mapping[str, float]) -> str:
     for name, value in state.items():
         if not math.isfinite(value):
             raise StateError(f"cannot save: {name!r} is not finite ({value!r}); a saved model must load again")
-    document = {"format": FORMAT, "version": VERSION, "module": module_type, "state": dict(state)}
+    document: dict[str, Any] = {"format": FORMAT, "version": VERSION, "module": module_type}
+    if architecture is not None:
+        document["architecture"] = dict(architecture)
+    document["state"] = dict(state)
     return json.dumps(document, indent=1, allow_nan=False)
 
 
@@ -136,17 +144,19 @@ def write_atomic(path: str | os.PathLike[str], text: str) -> None:
     """Write ``text`` to ``path`` so that ``path`` holds either its old content or all of ``text``, never a part.
 
     The text goes to a temporary file in the same directory, is flushed to disk, then renamed
-    over ``path`` (``os.replace`` is atomic within a file system).
+    over ``path`` (``os.replace`` is atomic within a file system). A symlink is followed: the file
+    it points to is replaced and the link stays. The new file keeps the old one's permission bits,
+    or, for a new file, gets 0666 minus the umask, as ``open()`` would give it.
     """
-    target = os.fspath(path)
-    directory = os.path.dirname(os.path.abspath(target))
+    target = os.path.realpath(path)
+    directory = os.path.dirname(target)
     handle, temporary = tempfile.mkstemp(prefix=f".{os.path.basename(target)}.", suffix=".tmp", dir=directory)
     try:
         with os.fdopen(handle, "w", encoding="utf-8") as stream:
             stream.write(text)
             stream.flush()
             os.fsync(stream.fileno())
-        os.chmod(temporary, 0o644)  # mkstemp creates 0600; a saved model is an ordinary readable file
+        os.chmod(temporary, _mode_for(target))  # mkstemp creates 0600
         os.replace(temporary, target)
     except BaseException:
         with contextlib.suppress(FileNotFoundError):
@@ -154,35 +164,80 @@ def write_atomic(path: str | os.PathLike[str], text: str) -> None:
         raise
 
 
-def read_state_file(path: str | os.PathLike[str], module_type: str) -> Any:
-    """The ``state`` object of the file at ``path``, after checking the header (``check_state`` checks the entries).
+def _mode_for(target: str) -> int:
+    try:
+        return stat.S_IMODE(os.stat(target).st_mode)
+    except FileNotFoundError:
+        return 0o666 & ~_current_umask()
 
-    Raises ``StateError`` for text that is not UTF-8 JSON, duplicate keys, a missing or wrong
-    ``format`` / ``version``, a file saved from another kind of module, or a ``state`` that is not an object.
+
+def _current_umask() -> int:
+    mask = os.umask(0o022)  # the only portable way to read the umask is to set it and put it back
+    os.umask(mask)
+    return mask
+
+
+def read_document(path: str | os.PathLike[str]) -> dict[str, Any]:
+    """The whole JSON object of the state file at ``path``, after checking ``format`` and ``version``.
+
+    Raises ``StateError`` for text that is not UTF-8 JSON, duplicate keys, nesting too deep to
+    read, an integer of more than ``MAX_INTEGER_DIGITS`` digits, or a ``format`` / ``version``
+    other than this module's (the version must be the integer 1: ``true`` and ``1.0`` are refused).
     """
     where = os.fspath(path)
     with open(where, "rb") as stream:
         raw = stream.read()
     try:
-        document = json.loads(raw.decode("utf-8"), object_pairs_hook=_without_duplicates)
+        document = json.loads(raw.decode("utf-8"), object_pairs_hook=_without_duplicates, parse_int=_bounded_int)
     except UnicodeDecodeError as error:
         raise StateError(f"{where}: not UTF-8 text ({error.reason} at byte {error.start})") from None
     except json.JSONDecodeError as error:
         raise StateError(f"{where}: malformed JSON: {error.msg} at line {error.lineno} column {error.colno}") from None
     except _DuplicateKeyError as error:
         raise StateError(f"{where}: malformed JSON: key {error.args[0]!r} appears twice") from None
+    except _HugeIntegerError as error:
+        raise StateError(f"{where}: an integer of {error.args[0]} digits is too large for a state file") from None
+    except RecursionError:
+        raise StateError(f"{where}: malformed state file: JSON nested too deeply to read") from None
     if not isinstance(document, dict):
         raise StateError(f"{where}: expected a JSON object, got {type(document).__name__}")
     if document.get("format") != FORMAT:
         raise StateError(f"{where}: not a gradtrace state file (format is {document.get('format')!r}, not {FORMAT!r})")
-    if document.get("version") != VERSION:
-        raise StateError(f"{where}: unsupported version {document.get('version')!r} (this gradtrace reads {VERSION})")
+    version = document.get("version")
+    if type(version) is not int or version != VERSION:  # True == 1 and 1.0 == 1 in Python, but not in the format
+        raise StateError(f"{where}: unsupported version {version!r} (this gradtrace reads the integer {VERSION})")
+    return document
+
+
+def read_state_file(path: str | os.PathLike[str], module_type: str) -> Any:
+    """The ``state`` object of the file at ``path``, after checking the header (``check_state`` checks the entries).
+
+    Raises ``StateError`` as ``read_document`` does, and for a file saved from another kind of
+    module or a ``state`` that is not an object.
+    """
+    where = os.fspath(path)
+    document = read_document(path)
     if document.get("module") != module_type:
         raise StateError(f"{where}: the file holds a {document.get('module')!r}, the model is a {module_type!r}")
     state = document.get("state")
     if not isinstance(state, dict):
         raise StateError(f"{where}: 'state' must be an object of names to numbers, got {type(state).__name__}")
     return state
+
+
+MAX_INTEGER_DIGITS = 400
+"""Longer integer literals are refused: no saved number needs them (a float holds at most 309 digits)."""
+
+
+class _HugeIntegerError(Exception):
+    pass
+
+
+def _bounded_int(text: str) -> int:
+    digits = len(text.lstrip("-"))
+    if digits > MAX_INTEGER_DIGITS:
+        raise _HugeIntegerError(digits)
+    return int(text)
 
 
 class _DuplicateKeyError(Exception):

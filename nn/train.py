@@ -8,16 +8,19 @@ Vocabulary as in the course notes: an *epoch* is one pass over the training set;
 from __future__ import annotations
 
 import dataclasses
+import gc
 import math
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
+from contextlib import contextmanager
 from typing import Any, Protocol
 
 import numpy as np
 
 from autograd import Value, no_grad
+from nn.checks import check_real
 from nn.data import Dataset, batches_per_epoch, minibatches
 from nn.init import SeedLike, make_rng
-from nn.losses import l2_regularization
+from nn.losses import l2_regularization, numeric_targets
 from nn.optim import Optimizer
 from nn.schedules import LRSchedule
 
@@ -38,12 +41,14 @@ class Model(Protocol):
 
 @dataclasses.dataclass
 class History:
-    """Per-epoch records of one ``fit`` run (lists indexed by epoch − 1), ready to plot.
+    """Per-epoch and per-iteration records of one ``fit`` run, ready to plot (``plot()``).
 
-    ``train_loss`` is the mean data loss over the epoch's examples (without the L2 penalty, so it
-    compares with ``val_loss``); ``train_accuracy`` is measured on the same forward passes.
-    ``val_loss`` / ``val_accuracy`` are empty without validation data; accuracies are empty with
-    ``classify=False``. ``learning_rate`` is the rate used during the epoch.
+    Per epoch (lists indexed by epoch − 1): ``train_loss`` is the mean data loss over the epoch's
+    examples (without the L2 penalty, so it compares with ``val_loss``); ``train_accuracy`` is
+    measured on the same forward passes. ``val_loss`` / ``val_accuracy`` are empty without
+    validation data; accuracies are empty with ``classify=False``. ``learning_rate`` is the rate
+    used during the epoch. Per iteration (indexed by iteration − 1): ``batch_loss`` and
+    ``batch_accuracy``, the same measures on each minibatch.
     """
 
     examples: int
@@ -56,6 +61,8 @@ class History:
     train_accuracy: list[float] = dataclasses.field(default_factory=list)
     val_loss: list[float] = dataclasses.field(default_factory=list)
     val_accuracy: list[float] = dataclasses.field(default_factory=list)
+    batch_loss: list[float] = dataclasses.field(default_factory=list)
+    batch_accuracy: list[float] = dataclasses.field(default_factory=list)
 
     def as_dict(self) -> dict[str, Any]:
         """Every field as plain Python data (for JSON or plotting)."""
@@ -72,6 +79,16 @@ class History:
         if self.val_accuracy:
             parts.append(f"val acc {100 * self.val_accuracy[index]:5.1f}%")
         return "  ".join(parts)
+
+    def plot(self, per: str = "epoch") -> Any:
+        """Loss and (when recorded) accuracy curves, train and validation, per ``"epoch"`` or ``"iteration"``.
+
+        Returns the matplotlib ``Figure`` (matplotlib is an optional extra: ``pip install 'gradtrace[plot]'``).
+        Per iteration, the epoch means are drawn at the iteration that ends each epoch.
+        """
+        from nn.history_plot import plot_history
+
+        return plot_history(self, per)
 
 
 def label_decider(targets: np.ndarray) -> Decide:
@@ -105,26 +122,103 @@ def _correct(outputs: list[Output], targets: np.ndarray, decide: Decide) -> int:
 
 def evaluate(model: Model, loss: LossFunction, data: Dataset, decide: Decide | None = None) -> tuple[float, float]:
     """(mean loss, accuracy) of ``model`` on ``data``, in evaluation mode and without recording a graph."""
-    rows = np.asarray(data.X, dtype=np.float64).tolist()
-    targets = np.asarray(data.y)
+    inputs, targets = checked_dataset(data, "evaluate", "data")
+    rows = inputs.tolist()
     chooser = decide or label_decider(targets)
     was_training = getattr(model, "training", True)
     model.train(False)
     try:
         with no_grad():
-            outputs = [model(row) for row in rows]
+            outputs = forward_batch(model, rows)
             value = loss(outputs, targets).data
     finally:
         model.train(was_training)
     return value, _correct(outputs, targets, chooser) / len(rows)
 
 
+def forward_batch(model: Model, rows: list[list[float]]) -> list[Output]:
+    """The model's output for each row: through ``forward_batch`` when the model has one (an ``nn`` Module, so a
+    ``BatchNorm`` inside sees the whole batch), else one call per row."""
+    batch = getattr(model, "forward_batch", None)
+    return batch(rows) if batch is not None else [model(row) for row in rows]
+
+
+def checked_dataset(data: object, owner: str, argument: str, features: int | None = None) -> tuple[np.ndarray, Any]:
+    """(X as float64, y as numbers) of a ``Dataset(X, y)``, or an error naming ``argument`` and the problem.
+
+    ``features``: the column count X must have (the training data's, for validation data).
+    """
+    if not isinstance(data, tuple) or len(data) != 2:
+        raise TypeError(f"{owner}: {argument} must be a Dataset(X, y), got {type(data).__name__}")
+    try:
+        inputs = np.asarray(data[0], dtype=np.float64)
+    except (TypeError, ValueError):
+        raise TypeError(f"{owner}: {argument}.X must be numbers (examples × features)") from None
+    targets = numeric_targets(data[1], f"{owner}: {argument}.y")
+    if inputs.ndim != 2 or len(inputs) != len(targets) or len(inputs) == 0:
+        raise ValueError(
+            f"{owner}: {argument} must be a non-empty Dataset(X, y) with one target per row of X, "
+            f"got X of shape {inputs.shape}, y {targets.shape}"
+        )
+    if features is not None and inputs.shape[1] != features:
+        raise ValueError(f"{owner}: {argument} has {inputs.shape[1]} features per row, the training data {features}")
+    if not np.all(np.isfinite(inputs)):
+        row, column = (int(i) for i in np.argwhere(~np.isfinite(inputs))[0])
+        raise ValueError(f"{owner}: {argument}.X[{row}, {column}] is not finite")
+    return inputs, np.asarray(data[1]) if np.asarray(data[1]).dtype.kind in "biuf" else targets
+
+
+def _check_training_parts(model: Model, loss: object, optimizer: object, schedule: object) -> None:
+    if not callable(loss):
+        raise TypeError(f"fit: loss must be a function loss(outputs, targets), such as nn.mse, got {loss!r}")
+    if not isinstance(optimizer, Optimizer):
+        raise TypeError(
+            "fit: optimizer must be an nn.optim Optimizer, e.g. SGD(model.parameters(), lr=0.1), "
+            f"got {type(optimizer).__name__}"
+        )
+    owned = {id(p) for p in model.parameters()}
+    if not any(id(p) in owned for p in optimizer.parameters):
+        raise ValueError(
+            "fit: the optimizer holds none of this model's parameters, so training would change nothing: "
+            "was it built for another model? Build it from this one: SGD(model.parameters(), ...)"
+        )
+    if schedule is not None:
+        if not isinstance(schedule, LRSchedule):
+            raise TypeError(f"fit: schedule must be an LRSchedule such as StepDecay, got {type(schedule).__name__}")
+        if schedule.optimizer is not optimizer:
+            raise ValueError("fit: the schedule drives another optimizer than the one fit updates")
+
+
+@contextmanager
+def cyclic_gc_paused() -> Iterator[None]:
+    """Turn Python's cyclic garbage collector off inside the block, and restore its previous state on every way out.
+
+    The engine's graphs hold no reference cycles (parents point to children only), so reference
+    counting frees them; the collector would only walk the many live nodes of each graph.
+    ``benchmarks/fit_gc.py`` measures the gain per training step.
+
+    >>> with cyclic_gc_paused():
+    ...     gc.isenabled()
+    False
+    """
+    was_enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if was_enabled:
+            gc.enable()
+
+
 def _progress_bar(total: int, quiet: bool) -> Any:
-    """A tqdm bar, or None when quiet or when tqdm (an optional extra) is not installed."""
+    """A tqdm bar, or None when quiet or when tqdm (an optional extra) is not installed.
+
+    ``tqdm.auto`` picks the notebook widget inside Jupyter and the text bar in a terminal.
+    """
     if quiet:
         return None
     try:
-        from tqdm import tqdm
+        from tqdm.auto import tqdm
     except ImportError:
         return None
     return tqdm(total=total, unit="batch")
@@ -159,7 +253,11 @@ def fit(
     A progress bar (tqdm, if installed) shows the running loss unless ``quiet``. Accuracy uses
     ``decide`` (default ``label_decider``); ``classify=False`` skips it (regression).
 
-    Raises ``FloatingPointError`` naming the epoch and iteration if the loss stops being finite.
+    Everything is checked before the first update: the arguments, and the loss itself on all the
+    training and validation data once (without a graph), so a label or an output the loss refuses
+    raises then, whichever batch it is in. The cyclic garbage collector is paused during training
+    (``cyclic_gc_paused``). Raises ``FloatingPointError`` naming the epoch and iteration if the loss
+    stops being finite.
 
     >>> from nn.data import make_xor
     >>> from nn.layers import MLP
@@ -172,10 +270,9 @@ def fit(
     >>> history.epochs, history.iterations_per_epoch, history.iterations
     ([1, 2, 3], 4, 12)
     """
-    inputs = np.asarray(data.X, dtype=np.float64)
-    y = np.asarray(data.y)
-    if inputs.ndim != 2 or len(inputs) != len(y) or len(inputs) == 0:
-        raise ValueError(f"fit: data must be a non-empty Dataset(X, y), got X of shape {inputs.shape}, y {y.shape}")
+    inputs, y = checked_dataset(data, "fit", "data")
+    if validation is not None:
+        checked_dataset(validation, "fit", "validation", features=inputs.shape[1])
     if isinstance(epochs, bool) or not isinstance(epochs, int) or epochs < 0:
         raise ValueError(f"fit: epochs must be an int >= 0, got {epochs!r}")
     size = len(inputs) if batch_size is None else batch_size
@@ -184,51 +281,106 @@ def fit(
     per_epoch = batches_per_epoch(len(inputs), size, drop_last)
     if per_epoch == 0:
         raise ValueError(f"fit: drop_last with batch_size {size} > {len(inputs)} examples leaves no batch")
+    strength = check_real(l2, "l2", "fit")
+    _check_training_parts(model, loss, optimizer, schedule)
     history = History(examples=len(inputs), batch_size=size, iterations_per_epoch=per_epoch)
     chooser = decide or label_decider(y)
+    _preflight(model, loss, Dataset(inputs, y), "training data", chooser)
+    if validation is not None:
+        _preflight(model, loss, validation, "validation data", chooser)
     parameters = model.parameters()
     rng = make_rng(seed)
     bar = _progress_bar(epochs * per_epoch, quiet)
     try:
-        for epoch in range(1, epochs + 1):
-            history.learning_rate.append(optimizer.lr)
-            model.train(True)
-            loss_sum = 0.0
-            correct = seen = 0
-            for batch in minibatches(Dataset(inputs, y), size, shuffle=shuffle, seed=rng, drop_last=drop_last):
-                outputs = [model(row) for row in batch.X.tolist()]
-                data_loss = loss(outputs, batch.y)
-                if not math.isfinite(data_loss.data):
-                    raise FloatingPointError(
-                        f"fit: the loss is {data_loss.data} at epoch {epoch}, iteration {history.iterations + 1} "
-                        "(a smaller learning rate or standardised inputs usually help)"
-                    )
-                objective = data_loss + l2_regularization(parameters, l2, len(outputs)) if l2 else data_loss
-                optimizer.zero_grad()
-                objective.backward()
-                optimizer.step()
-                history.iterations += 1
-                seen += len(outputs)
-                loss_sum += data_loss.data * len(outputs)
-                if classify:
-                    correct += _correct(outputs, batch.y, chooser)
-                if bar is not None:
-                    bar.update(1)
-                    bar.set_postfix(epoch=epoch, loss=f"{loss_sum / seen:.4f}", refresh=False)
-            history.epochs.append(epoch)
-            history.train_loss.append(loss_sum / seen)
-            if classify:
-                history.train_accuracy.append(correct / seen)
-            if schedule is not None:
-                schedule.step()
-            if validation is not None:
-                val_loss, val_accuracy = evaluate(model, loss, validation, chooser)
-                history.val_loss.append(val_loss)
-                if classify:
-                    history.val_accuracy.append(val_accuracy)
-            if on_epoch is not None:
-                on_epoch(history)
+        with cyclic_gc_paused():
+            for epoch in range(1, epochs + 1):
+                _train_epoch(model, loss, optimizer, Dataset(inputs, y), history, epoch, bar, _EpochPlan(
+                    size, shuffle, rng, drop_last, strength, parameters, chooser if classify else None
+                ))  # fmt: skip
+                if schedule is not None:
+                    schedule.step()
+                if validation is not None:
+                    val_loss, val_accuracy = evaluate(model, loss, validation, chooser)
+                    history.val_loss.append(val_loss)
+                    if classify:
+                        history.val_accuracy.append(val_accuracy)
+                if on_epoch is not None:
+                    on_epoch(history)
     finally:
         if bar is not None:
             bar.close()
     return history
+
+
+@dataclasses.dataclass
+class _EpochPlan:
+    """How ``fit`` cuts and trains one epoch (its arguments, checked)."""
+
+    batch_size: int
+    shuffle: bool
+    rng: np.random.Generator
+    drop_last: bool
+    l2: float
+    parameters: list[Value]
+    decide: Decide | None
+
+
+def _train_epoch(
+    model: Model,
+    loss: LossFunction,
+    optimizer: Optimizer,
+    data: Dataset,
+    history: History,
+    epoch: int,
+    bar: Any,
+    plan: _EpochPlan,
+) -> None:
+    history.learning_rate.append(optimizer.lr)
+    model.train(True)
+    loss_sum = 0.0
+    correct = seen = 0
+    batches = minibatches(data, plan.batch_size, shuffle=plan.shuffle, seed=plan.rng, drop_last=plan.drop_last)
+    for batch in batches:
+        outputs = forward_batch(model, batch.X.tolist())
+        data_loss = loss(outputs, batch.y)
+        if not math.isfinite(data_loss.data):
+            raise FloatingPointError(
+                f"fit: the loss is {data_loss.data} at epoch {epoch}, iteration {history.iterations + 1}"
+                f"{_nan_hint(history)}"
+            )
+        objective = data_loss + l2_regularization(plan.parameters, plan.l2, len(outputs)) if plan.l2 else data_loss
+        optimizer.zero_grad()
+        objective.backward()
+        optimizer.step()
+        history.iterations += 1
+        seen += len(outputs)
+        loss_sum += data_loss.data * len(outputs)
+        history.batch_loss.append(data_loss.data)
+        if plan.decide is not None:
+            right = _correct(outputs, batch.y, plan.decide)
+            correct += right
+            history.batch_accuracy.append(right / len(outputs))
+        if bar is not None:
+            bar.update(1)
+            bar.set_postfix(epoch=epoch, loss=f"{loss_sum / seen:.4f}", refresh=False)
+    history.epochs.append(epoch)
+    history.train_loss.append(loss_sum / seen)
+    if plan.decide is not None:
+        history.train_accuracy.append(correct / seen)
+
+
+def _preflight(model: Model, loss: LossFunction, data: Dataset, what: str, decide: Decide) -> None:
+    """Evaluate the loss on all of ``data`` once (no graph, evaluation mode), so that a label the loss refuses or
+    an output it cannot take raises before the first update, whichever batch it sits in."""
+    value, _ = evaluate(model, loss, data, decide)
+    if not math.isfinite(value):
+        raise FloatingPointError(
+            f"fit: the loss on the {what} is {value} before any update: the initial model's outputs or the "
+            "targets give a non-finite loss"
+        )
+
+
+def _nan_hint(history: History) -> str:
+    if history.iterations == 0:  # no update has happened: the model or the loss gives it from the start
+        return " before any update: the initial model's outputs or the targets give a non-finite loss"
+    return " (a smaller learning rate or standardised inputs usually help)"

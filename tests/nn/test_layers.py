@@ -228,7 +228,7 @@ def test_bad_sizes_and_inputs_are_reported_by_owner_and_argument() -> None:
         MLP(2, [])
     with pytest.raises(ValueError, match="Maxout: pieces must be at least 1"):
         Maxout(2, 2, pieces=0)
-    with pytest.raises(ValueError, match=r"layers\.0: expected 2 inputs, got 3"):
+    with pytest.raises(ValueError, match="MLP: expected 2 inputs, got 3"):
         MLP(2, [3, 1], seed=0)([1.0, 2.0, 3.0])
     with pytest.raises(ValueError, match="Neuron: expected 2 inputs, got 1"):
         Neuron(2, seed=0)([1.0])

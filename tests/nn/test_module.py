@@ -144,7 +144,9 @@ def bad_files(model: MLP) -> list[tuple[str, str, str]]:
         ("null value", with_state(model, {B01: None}), f"'{B01}' must be a number, got NoneType"),
         ("bool value", with_state(model, {B01: True}), "must be a number, got bool"),
         ("list value", with_state(model, {B01: [1.0]}), "must be a number, got list"),
-        ("huge int", with_state(model, {B01: 10**400}), f"'{B01}' is not finite"),
+        ("huge int", with_state(model, {B01: 10**400}), "an integer of 401 digits is too large"),
+        ("version true", {**good_document(model), "version": True}, "unsupported version True"),
+        ("version 1.0", {**good_document(model), "version": 1.0}, "unsupported version 1.0"),
         ("wrong module", {**good_document(model), "module": "Layer"}, "the file holds a 'Layer', the model is a 'MLP'"),
         ("wrong format", {**good_document(model), "format": "pickle"}, "not a gradtrace state file"),
         ("no format", {"state": {}}, "not a gradtrace state file"),
@@ -159,7 +161,11 @@ def bad_files(model: MLP) -> list[tuple[str, str, str]]:
     inf_text = good.replace(f'"{name}": {model.state_dict()[name]!r}', f'"{name}": -Infinity')
     overflow_text = good.replace(f'"{name}": {model.state_dict()[name]!r}', f'"{name}": 1e999')
     assert nan_text != good and inf_text != good and overflow_text != good
+    huge_text = good.replace(f'"{name}": {model.state_dict()[name]!r}', f'"{name}": {"9" * 5000}')
+    deep_text = good[:-1] + ', "extra": ' + "[" * 100_000 + "]" * 100_000 + "}"
     texts += [
+        ("5,000-digit int", huge_text, "an integer of 5000 digits is too large"),
+        ("deeply nested", deep_text, "nested too deeply"),
         ("nan", nan_text, f"'{name}' is not finite \\(nan\\)"),
         ("infinity", inf_text, f"'{name}' is not finite \\(-inf\\)"),
         ("overflowing literal", overflow_text, f"'{name}' is not finite"),

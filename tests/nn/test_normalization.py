@@ -105,9 +105,9 @@ def test_bad_batches_and_settings_are_reported() -> None:
         bn([[1.0, 2.0]])
     with pytest.raises(ValueError, match="norm: row 1 has 3 features, expected 2"):
         bn([[1.0, 2.0], [1.0, 2.0, 3.0]])
-    with pytest.raises(ValueError, match="eps must be positive"):
+    with pytest.raises(ValueError, match=r"BatchNorm: eps must be > 0\.0"):
         BatchNorm(2, eps=0.0)
-    with pytest.raises(ValueError, match=r"momentum must be in \[0, 1\]"):
+    with pytest.raises(ValueError, match=r"momentum must be in \[0\.0, 1\.0\]"):
         BatchNorm(2, momentum=1.5)
 
 

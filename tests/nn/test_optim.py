@@ -198,18 +198,47 @@ def test_bad_settings_are_reported() -> None:
         Adam([p, p])
     with pytest.raises(TypeError, match="RMSprop: parameter 0 must be a Value, got float"):
         RMSprop([1.0])  # type: ignore[list-item]
-    with pytest.raises(ValueError, match=r"SGD: lr must be >= 0\.0, got -0\.1"):
+    with pytest.raises(ValueError, match=r"SGD: lr must be >= 0\.0 and finite, got -0\.1"):
         SGD([p], lr=-0.1)
     with pytest.raises(ValueError, match="nesterov momentum needs momentum > 0 and dampening = 0"):
         SGD([p], lr=0.1, nesterov=True)
-    with pytest.raises(ValueError, match=r"SGD: dampening must be \[0.0, 1.0\]"):
+    with pytest.raises(ValueError, match=r"SGD: dampening must be in \[0.0, 1.0\]"):
         SGD([p], lr=0.1, momentum=0.9, dampening=2.0)
     with pytest.raises(ValueError, match="betas must be below 1"):
         Adam([p], betas=(0.9, 1.0))
     with pytest.raises(ValueError, match="betas must be a pair"):
         Adam([p], betas=(0.9,))  # type: ignore[arg-type]
-    with pytest.raises(ValueError, match=r"eps must be >= 0\.0, got nan"):
+    with pytest.raises(ValueError, match=r"RMSprop: eps must be > 0\.0, got nan"):
         RMSprop([p], eps=float("nan"))
+
+
+@pytest.mark.parametrize(
+    ("make", "error", "message"),
+    [
+        (lambda p: SGD(p, lr="0.1"), TypeError, "SGD: lr must be a number, got str '0.1'"),
+        (lambda p: SGD(p, lr=True), TypeError, "SGD: lr must be a number, got bool True"),
+        (lambda p: SGD(p, lr=None), TypeError, "SGD: lr must be a number, got NoneType None"),
+        (lambda p: SGD(p, lr=float("inf")), ValueError, "SGD: lr must be >= 0.0 and finite, got inf"),
+        (lambda p: Adam(p, betas=0.9), TypeError, r"Adam: betas must be a pair \(beta1, beta2\)"),
+        (lambda p: Adam(p, eps=0), ValueError, r"Adam: eps must be > 0\.0, got 0"),
+        (lambda p: RMSprop(p, eps=0.0), ValueError, r"RMSprop: eps must be > 0\.0, got 0\.0"),
+        (lambda p: SGD(p, lr=0.1, momentum="0.9"), TypeError, "SGD: momentum must be a number, got str"),
+    ],
+    ids=["lr str", "lr bool", "lr None", "lr inf", "betas scalar", "Adam eps 0", "RMSprop eps 0", "momentum str"],
+)
+def test_optimizer_arguments_of_the_wrong_type_or_range_are_refused(
+    make: Callable[[list[Value]], object], error: type[Exception], message: str
+) -> None:
+    with pytest.raises(error, match=message):
+        make([Value(1.0)])
+
+
+def test_a_dead_relu_zero_gradient_steps_by_zero_with_the_default_eps() -> None:
+    w = Value(0.5)
+    for optimizer in (Adam([w], lr=0.1), RMSprop([w], lr=0.1)):
+        w.grad = 0.0
+        optimizer.step()
+        assert w.data == 0.5
 
 
 @pytest.mark.parametrize(("make", "options"), [(case[1], case[3]) for case in CASES], ids=[c[0] for c in CASES])

@@ -38,11 +38,11 @@ def test_schedule_sets_the_rate_the_optimizer_uses() -> None:
 
 def test_bad_schedule_settings_are_reported() -> None:
     optimizer = SGD([Value(0.0)], lr=1.0)
-    with pytest.raises(ValueError, match="StepDecay: step_size must be a positive int, got 0"):
+    with pytest.raises(ValueError, match="StepDecay: step_size must be at least 1, got 0"):
         StepDecay(optimizer, step_size=0)
-    with pytest.raises(ValueError, match="StepDecay: gamma must be positive"):
+    with pytest.raises(ValueError, match=r"StepDecay: gamma must be > 0\.0"):
         StepDecay(optimizer, step_size=2, gamma=-1.0)
-    with pytest.raises(ValueError, match="LinearDecay: total must be a positive int"):
+    with pytest.raises(TypeError, match=r"LinearDecay: total must be an int, got float 2\.5"):
         LinearDecay(optimizer, total=2.5)  # type: ignore[arg-type]
-    with pytest.raises(ValueError, match=r"LinearDecay: end_factor must be in \[0, 1\]"):
+    with pytest.raises(ValueError, match=r"LinearDecay: end_factor must be in \[0.0, 1.0\]"):
         LinearDecay(optimizer, total=10, end_factor=2.0)

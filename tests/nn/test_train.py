@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import sys
+from collections.abc import Callable
 
 import numpy as np
 import pytest
@@ -119,8 +120,13 @@ def test_evaluate_restores_the_training_mode() -> None:
 def test_a_diverging_loss_stops_training_with_a_clear_error() -> None:
     model = MLP(1, [1], seed=0)
     data = Dataset(np.array([[1e200], [2e200]]), np.array([1.0, 2.0]))
-    with pytest.raises(FloatingPointError, match=r"fit: the loss is inf at epoch 1, iteration 1"):
+    before = model.state_dict()
+    with pytest.raises(FloatingPointError, match=r"fit: the loss on the training data is inf before any update"):
         fit(model, mse, SGD(model.parameters(), lr=0.1), data, 2, classify=False, quiet=True)
+    assert model.state_dict() == before
+    small = Dataset(np.array([[1.0], [2.0]]), np.array([1.0, 2.0]))
+    with pytest.raises(FloatingPointError, match=r"fit: the loss is (inf|nan) at epoch \d+, iteration \d+ \(a smaller"):
+        fit(model, mse, SGD(model.parameters(), lr=10.0), small, 1000, classify=False, quiet=True)
 
 
 def test_bad_arguments_are_reported() -> None:
@@ -148,8 +154,73 @@ def test_progress_bar_shows_the_running_loss_on_stderr(capsys: pytest.CaptureFix
 
 def test_training_works_without_tqdm(monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]) -> None:
     monkeypatch.setitem(sys.modules, "tqdm", None)  # makes `import tqdm` raise ImportError
+    monkeypatch.setitem(sys.modules, "tqdm.auto", None)
     model = MLP(2, [2, 1], seed=0)
     xor = make_xor(10, seed=0)
     history = fit(model, binary_hinge, SGD(model.parameters(), lr=0.1), Dataset(xor.X, 2 * xor.y - 1), 2, 5)
     assert isinstance(history, History) and history.iterations == 4
     assert capsys.readouterr().err == ""
+
+
+def test_fit_pauses_the_cyclic_gc_and_restores_its_state_on_every_way_out() -> None:
+    import gc
+
+    model = MLP(2, [4, 1], seed=0)
+    xor = make_xor(20, seed=0)
+    data = Dataset(xor.X, 2 * xor.y - 1)
+    seen: list[bool] = []
+
+    def run(on_epoch: Callable[[History], None]) -> None:
+        fit(model, binary_hinge, SGD(model.parameters(), lr=0.1), data, 2, 10, quiet=True, on_epoch=on_epoch)
+
+    assert gc.isenabled()
+    run(lambda h: seen.append(gc.isenabled()))
+    assert seen == [False, False] and gc.isenabled()
+
+    def fail(history: History) -> None:
+        raise KeyboardInterrupt
+
+    with pytest.raises(KeyboardInterrupt):
+        run(fail)
+    assert gc.isenabled()
+    gc.disable()
+    try:
+        run(lambda h: None)
+        assert not gc.isenabled()  # a caller who had it off keeps it off
+    finally:
+        gc.enable()
+
+
+def test_history_records_every_iteration() -> None:
+    model = MLP(2, [4, 1], seed=0)
+    xor = make_xor(25, seed=0)
+    history = fit(model, binary_hinge, SGD(model.parameters(), lr=0.1), Dataset(xor.X, 2 * xor.y - 1), 3, 10,
+                  quiet=True)  # fmt: skip
+    assert len(history.batch_loss) == len(history.batch_accuracy) == history.iterations == 9
+    # an epoch's mean is the example-weighted mean of its batches (10, 10 and 5 examples)
+    first = history.batch_loss[:3]
+    assert history.train_loss[0] == pytest.approx((10 * first[0] + 10 * first[1] + 5 * first[2]) / 25, rel=1e-12)
+
+
+@pytest.mark.parametrize("per", ["epoch", "iteration"])
+def test_history_plot_draws_loss_and_accuracy(per: str) -> None:
+    pytest.importorskip("matplotlib")  # an optional extra; the dev extra installs it
+    import matplotlib
+
+    matplotlib.use("Agg")
+    run = train_moons(epochs=3)
+    figure = run.history.plot(per=per)
+    loss_ax, accuracy_ax = figure.axes
+    assert loss_ax.get_title() == f"loss per {per}" and accuracy_ax.get_title() == f"accuracy per {per}"
+    labels = [line.get_label() for line in loss_ax.get_lines()]
+    assert labels == (["train (batch)"] if per == "iteration" else []) + ["train", "validation"]
+    assert list(loss_ax.get_lines()[-2].get_ydata()) == run.history.train_loss
+
+
+def test_history_plot_without_matplotlib_names_the_extra(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setitem(sys.modules, "matplotlib", None)
+    monkeypatch.setitem(sys.modules, "matplotlib.pyplot", None)
+    with pytest.raises(ModuleNotFoundError, match=r"History.plot needs matplotlib.*pip install 'gradtrace\[plot\]'"):
+        train_moons(epochs=1).history.plot()
+    with pytest.raises(ValueError, match="per must be one of"):
+        train_moons(epochs=1).history.plot(per="batch")

@@ -1,17 +1,69 @@
-"""Every notebook is committed clean and executes top to bottom (nbclient, per-cell timeout)."""
+"""Every notebook is committed clean, executes top to bottom (nbclient, per-cell timeout) and shows what it draws.
+
+Each notebook is executed once per session (``executed``); the tests then read its outputs: every
+cell that plots has a PNG, diagrams fit the notebook column, and the lessons' numbers are right.
+"""
 
 from __future__ import annotations
 
-import os
+import json
+import re
 from pathlib import Path
 
 import nbformat
 import pytest
 from nbclient import NotebookClient
 
-NOTEBOOK_DIR = Path(__file__).resolve().parents[2] / "notebooks"
+REPO = Path(__file__).resolve().parents[2]
+NOTEBOOK_DIR = REPO / "notebooks"
 NOTEBOOKS = sorted(NOTEBOOK_DIR.glob("*.ipynb"))
 CELL_TIMEOUT_SECONDS = 120
+REFERENCE = REPO.parent / "shared" / "reference"  # CI checks the shared folder out beside the repository
+PLOTTING = re.compile(r"plt\.show\(\)|\.plot\(per=|history\.plot\(\)")
+COLUMN_PT = 808  # JupyterLab's output column measured at 1,078 px, in the SVG's points (0.75 pt per px)
+
+# Notebook 2's stepped sigmoid circuit is still 1,326 pt wide; it joins this check when it is brought in.
+FITTED = [path for path in NOTEBOOKS if path.name.split("-", 1)[0] not in ("1", "2")]
+
+_executed: dict[Path, nbformat.NotebookNode] = {}
+
+
+def executed(path: Path, tmp_path_factory: pytest.TempPathFactory) -> nbformat.NotebookNode:
+    """The notebook after running every cell, as ``make notebooks-html`` would, but with ``MPLBACKEND=Agg`` set:
+    the worst case, under which ``plt.show()`` draws nothing unless the notebook picks the inline backend."""
+    if path not in _executed:
+        notebook = nbformat.read(path, as_version=4)
+        folder = tmp_path_factory.mktemp(path.stem)
+        client = NotebookClient(
+            notebook,
+            timeout=CELL_TIMEOUT_SECONDS,
+            kernel_name="python3",
+            resources={"metadata": {"path": str(folder)}},  # files a notebook writes land in the test's folder
+        )
+        with pytest.MonkeyPatch.context() as patch:
+            patch.setenv("MPLBACKEND", "Agg")
+            client.execute()
+        _executed[path] = notebook
+    return _executed[path]
+
+
+def code_cells(notebook: nbformat.NotebookNode) -> list[nbformat.NotebookNode]:
+    return [cell for cell in notebook.cells if cell.cell_type == "code"]
+
+
+def text_of(cell: nbformat.NotebookNode) -> str:
+    """Everything a cell printed or displayed as text."""
+    parts = []
+    for output in cell.outputs:
+        if output.output_type == "stream":
+            parts.append(output.text)
+        elif "data" in output and "text/plain" in output.data:
+            parts.append(output.data["text/plain"])
+    return "".join(parts)
+
+
+def notebook_named(prefix: str) -> Path:
+    return next(path for path in NOTEBOOKS if path.name.startswith(prefix))
 
 
 def test_notebooks_exist_in_reading_order() -> None:
@@ -37,22 +89,54 @@ def test_notebook_opens_with_its_lesson_and_ends_with_an_exercise(path: Path) ->
 
 
 @pytest.mark.parametrize("path", NOTEBOOKS, ids=[p.stem for p in NOTEBOOKS])
-def test_notebook_executes(path: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setenv("MPLBACKEND", "Agg")
-    notebook = nbformat.read(path, as_version=4)
-    client = NotebookClient(
-        notebook,
-        timeout=CELL_TIMEOUT_SECONDS,
-        kernel_name="python3",
-        resources={"metadata": {"path": str(tmp_path)}},  # files a notebook writes land in the test's folder
-    )
-    client.execute()
-    errors = [
-        output
-        for cell in notebook.cells
-        if cell.cell_type == "code"
-        for output in cell.outputs
-        if output.output_type == "error"
-    ]
+def test_notebook_executes_and_every_plotting_cell_shows_an_image(
+    path: Path, tmp_path_factory: pytest.TempPathFactory
+) -> None:
+    notebook = executed(path, tmp_path_factory)
+    errors = [output for cell in code_cells(notebook) for output in cell.outputs if output.output_type == "error"]
     assert not errors, errors
-    assert os.path.isdir(tmp_path)
+    for index, cell in enumerate(notebook.cells):
+        if cell.cell_type == "code" and PLOTTING.search(cell.source):
+            images = [output for output in cell.outputs if "image/png" in output.get("data", {})]
+            assert images, f"{path.name} cell {index} plots but shows no image (is the inline backend on?)"
+
+
+@pytest.mark.parametrize("path", FITTED, ids=[p.stem for p in FITTED])
+def test_every_diagram_fits_the_notebook_column(path: Path, tmp_path_factory: pytest.TempPathFactory) -> None:
+    for index, cell in enumerate(code_cells(executed(path, tmp_path_factory))):
+        svgs = [output.data["image/svg+xml"] for output in cell.outputs if "image/svg+xml" in output.get("data", {})]
+        svgs += re.findall(r"<svg[^>]*>", "".join(o.data.get("text/html", "") for o in cell.outputs if "data" in o))
+        for svg in svgs:
+            width = re.search(r'<svg[^>]*\bwidth="([\d.]+)pt"', svg)
+            assert width, f"{path.name} code cell {index}: an SVG without a width in points"
+            assert float(width.group(1)) <= COLUMN_PT, f"{path.name} code cell {index}: {width.group(1)} pt wide"
+
+
+def test_notebook_4_computes_the_lectures_vectorised_example_exactly(tmp_path_factory: pytest.TempPathFactory) -> None:
+    reference = json.loads((REFERENCE / "cs231n-vectorized.json").read_text())
+    notebook = executed(notebook_named("4-"), tmp_path_factory)
+    printed = "".join(text_of(cell) for cell in code_cells(notebook))
+    for section in ("forward", "backward"):
+        for name, value in reference[section].items():
+            assert f"{name} = {value}" in printed, f"{name} = {value} not in the notebook's output"
+    assert "numpy agrees: True True" in printed
+    circuits = [cell for cell in code_cells(notebook) if 'style="circuit"' in cell.source]
+    assert circuits and "image/svg+xml" in circuits[0].outputs[0].data
+
+
+def test_notebook_5_trains_with_a_notebook_progress_bar(tmp_path_factory: pytest.TempPathFactory) -> None:
+    notebook = executed(notebook_named("5-"), tmp_path_factory)
+    training = next(cell for cell in code_cells(notebook) if "history = fit(" in cell.source)
+    kinds = [kind for output in training.outputs for kind in output.get("data", {})]
+    assert "application/vnd.jupyter.widget-view+json" in kinds  # tqdm.auto's widget, not a stderr block
+    assert not [output for output in training.outputs if output.get("name") == "stderr"]
+
+
+def test_notebook_8_catches_its_planted_bug_by_its_own_threshold(tmp_path_factory: pytest.TempPathFactory) -> None:
+    notebook = executed(notebook_named("8-"), tmp_path_factory)
+    printed = "".join(text_of(cell) for cell in code_cells(notebook))
+    assert "wrong: ['b']" in printed
+    planted = next(cell for cell in code_cells(notebook) if "the bug:" in cell.source)
+    errors = {line.split(":")[0].strip(): float(line.split("relative error ")[1].split()[0])
+              for line in text_of(planted).splitlines() if "relative error" in line}  # fmt: skip
+    assert errors["b"] > 1e-2 and errors["w1"] < 1e-7 and errors["w2"] < 1e-7

@@ -1,0 +1,68 @@
+"""``load(path)``: rebuild a model from a state file alone, from the architecture recorded next to its weights.
+
+The kinds a file can name are listed here (``MODULE_KINDS``); each class rebuilds itself from its
+own ``arguments()`` (``Sequential`` rebuilds its modules first).
+"""
+
+from __future__ import annotations
+
+import os
+from typing import Any
+
+from nn.layers import MLP, Layer, Maxout, Neuron
+from nn.module import Module
+from nn.normalization import BatchNorm
+from nn.sequential import Elementwise, Sequential
+from nn.state_file import StateError, read_document
+
+MODULE_KINDS: dict[str, type[Module]] = {
+    kind.__name__: kind for kind in (MLP, Layer, Neuron, Maxout, BatchNorm, Elementwise, Sequential)
+}
+
+
+def build(architecture: object, source: str = "architecture") -> Module:
+    """A new module (fresh weights) of the shape ``architecture`` describes (as ``Module.architecture()`` gives it).
+
+    >>> build({"kind": "MLP", "nin": 2, "nouts": [4, 1], "activation": "tanh"})
+    MLP(2, [4, 1], activation='tanh', output_activation='identity')
+    """
+    if not isinstance(architecture, dict):
+        raise StateError(f"{source}: the architecture must be an object, got {type(architecture).__name__}")
+    arguments: dict[str, Any] = dict(architecture)
+    kind = arguments.pop("kind", None)
+    if kind not in MODULE_KINDS:
+        raise StateError(f"{source}: unknown module kind {kind!r}; this gradtrace builds {sorted(MODULE_KINDS)}")
+    try:
+        return MODULE_KINDS[kind].from_arguments(arguments, build, source)
+    except (TypeError, ValueError) as error:
+        if isinstance(error, StateError):
+            raise
+        raise StateError(f"{source}: cannot build the {kind}: {error}") from None
+
+
+def load(path: str | os.PathLike[str]) -> Module:
+    """The model saved at ``path`` (by ``Module.save``), rebuilt from its recorded architecture, with its weights.
+
+    Files saved before architectures were recorded, or from a model with a custom activation
+    function, have none: build that model yourself and call ``model.load(path)``.
+
+    >>> import os, tempfile
+    >>> from nn.layers import MLP
+    >>> path = os.path.join(tempfile.mkdtemp(), "model.json")
+    >>> MLP(2, [4, 1], seed=0).save(path)
+    >>> load(path)([0.5, -1.0]).data == MLP(2, [4, 1], seed=0)([0.5, -1.0]).data
+    True
+    """
+    where = os.fspath(path)
+    document = read_document(path)
+    architecture = document.get("architecture")
+    if architecture is None:
+        raise StateError(
+            f"{where}: the file records no architecture (saved by an older gradtrace, or from a model with a custom "
+            "activation function): build the model as it was and call model.load(path)"
+        )
+    try:
+        model = build(architecture, f"{where}: architecture")
+    except RecursionError:
+        raise StateError(f"{where}: the architecture is nested too deeply to build") from None
+    return model.load(path)

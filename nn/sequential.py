@@ -1,0 +1,109 @@
+"""``Sequential``: modules applied one after another to a batch, so ``BatchNorm`` can sit between layers.
+
+A layer works on one example, ``BatchNorm`` on a whole batch; each module's ``forward_batch``
+knows which, so the container just hands each module the previous one's batch.
+``Elementwise`` applies an activation to every value of a row (a ``Layer`` built with
+``activation=None`` followed by ``BatchNorm`` and ``Elementwise("tanh")`` is the usual
+linear → normalise → nonlinearity block).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import Any
+
+from autograd import Value
+from nn.activations import Activation, resolve_activation
+from nn.layers import checked_activation
+from nn.module import Builder, Module
+
+
+class Elementwise(Module):
+    """``activation`` applied to each value of a row; no parameters.
+
+    >>> from autograd import Value
+    >>> [round(v.data, 4) for v in Elementwise("tanh")([Value(0.5), Value(-1.0)])]
+    [0.4621, -0.7616]
+    """
+
+    def __init__(self, activation: str | Activation, *, name: str = "") -> None:
+        super().__init__(name)
+        self.activation_key = checked_activation(activation, "activation", "Elementwise")
+        self.activation = resolve_activation(activation)
+
+    def arguments(self) -> dict[str, Any] | None:
+        return None if self.activation_key is None else {"activation": self.activation_key}
+
+    def __call__(self, row: Sequence[Value]) -> list[Value]:
+        """f(v) for every value v of the row."""
+        if isinstance(row, Value):
+            raise TypeError(f"{self.name or 'Elementwise'}: expected a row (a list of Values), got a single Value")
+        return [self.activation(v) for v in row]
+
+    def __repr__(self) -> str:
+        return f"Elementwise({self.activation_key or self.activation!r})"
+
+
+class Sequential(Module):
+    """``modules[0]``, then ``modules[1]`` on its output, and so on; calling it on one row returns a Value when the
+    last module gives a single output (as ``MLP`` does), else a list.
+
+    The modules become children ``0``, ``1``, …: their names and labels are renamed to
+    ``0.neurons.3.w.1`` and so on, so parameter names are unique in the model. Training with a
+    ``BatchNorm`` inside needs batches: ``forward_batch(rows)`` (``fit`` calls it).
+
+    >>> from nn.layers import Layer
+    >>> from nn.normalization import BatchNorm
+    >>> model = Sequential(Layer(2, 3, activation=None, seed=0), BatchNorm(3), Elementwise("relu"),
+    ...                    Layer(3, 1, activation=None, seed=0))
+    >>> outputs = model.forward_batch([[0.5, -1.0], [1.0, 2.0]])
+    >>> len(outputs), type(outputs[0]).__name__, model.named_parameters()[-1][0]
+    (2, 'Value', '3.neurons.0.b')
+    """
+
+    def __init__(self, *modules: Module, name: str = "") -> None:
+        super().__init__(name)
+        if not modules:
+            raise ValueError("Sequential: give at least one module, e.g. Sequential(Layer(2, 8), Elementwise('relu'))")
+        for index, module in enumerate(modules):
+            if not isinstance(module, Module):
+                raise TypeError(f"Sequential: module {index} must be an nn Module, got {type(module).__name__}")
+        self.steps = list(modules)
+        self.rename(name)
+
+    def named_children(self) -> list[tuple[str, Module]]:
+        return [(str(i), module) for i, module in enumerate(self.steps)]
+
+    def arguments(self) -> dict[str, Any] | None:
+        specs = [module.architecture() for module in self.steps]
+        return None if None in specs else {"modules": specs}
+
+    @classmethod
+    def from_arguments(cls, arguments: dict[str, Any], build: Builder, source: str) -> Module:
+        modules = arguments.pop("modules", None)
+        if not isinstance(modules, list):
+            raise TypeError(f"a Sequential needs a list of 'modules', got {type(modules).__name__}")
+        return cls(*(build(spec, f"{source}.{i}") for i, spec in enumerate(modules)), **arguments)
+
+    def trace(self, rows: list[Any]) -> list[list[Any]]:
+        """The batch after each module, in order (the last is the model's output before unwrapping)."""
+        batches: list[list[Any]] = []
+        for module in self.steps:
+            rows = module.forward_batch(rows)
+            batches.append(rows)
+        return batches
+
+    def forward_batch(self, rows: list[Any]) -> list[Any]:
+        """The model's output for every row of the batch."""
+        return [_unwrapped(output) for output in self.trace(list(rows))[-1]]
+
+    def __call__(self, xs: Any) -> Any:
+        """The output for one example (a module that needs a batch, such as BatchNorm in training, refuses it)."""
+        return self.forward_batch([xs])[0]
+
+    def __repr__(self) -> str:
+        return f"Sequential({', '.join(repr(module) for module in self.steps)})"
+
+
+def _unwrapped(output: Any) -> Any:
+    return output[0] if isinstance(output, list) and len(output) == 1 else output
