@@ -54,8 +54,8 @@ def visible_text(text: str) -> str:
     HTML and JSON written as UTF-8 cannot hold a lone surrogate (a label made from bytes
     decoded with ``surrogateescape``); a page shows ``�`` instead of failing to be written.
 
-    >>> visible_text("x\udc80y\nz")
-    'x�y\nz'
+    >>> visible_text("x\\udc80y\\nz")
+    'x�y\\nz'
     """
     return "\n".join(printable(text))
 
