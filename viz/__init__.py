@@ -10,7 +10,7 @@ layers as columns of units.
 >>> y = x * x
 >>> y.backward()
 >>> diagram = viz.draw(y)          # a graphviz.Digraph: .source, .render(), notebook display
->>> "grad 6.0000" in diagram.source
+>>> "grad 6.000" in diagram.source
 True
 """
 

@@ -20,10 +20,12 @@ Ids are the graph model's: values ``n7``, the gate ``g7`` that computed ``n7``, 
 >>> from autograd.examples import add_mul_circuit
 >>> from autograd import backward_steps
 >>> from viz.model.graph_model import describe
+>>> from viz.number_format import NumberFormat
+>>> two = NumberFormat(decimals=2)
 >>> wires = add_mul_circuit()
 >>> steps = backward_steps(wires["f"])
->>> frames = backward_frames(describe(wires["f"]), steps, {}, ".2f")
->>> [frame.gate for frame in frames], gradient_text(frames[2], "n0", ".2f")
+>>> frames = backward_frames(describe(wires["f"]), steps, {}, two)
+>>> [frame.gate for frame in frames], gradient_text(frames[2], "n0", two)
 ([None, 'g4', 'g2'], '-4.00 × 1.00 = -4.00')
 """
 
@@ -171,9 +173,9 @@ def gradient_text(frame: Frame, value: str, number_format: NumberFormat) -> str:
 def arrival_text(arrival: Arrival, number_format: NumberFormat) -> str:
     """What a value received, written out: ``u × l = c``, or a running sum ``before + (u × l) = after``.
 
-    >>> arrival_text(Arrival("n0", None, (Term("g3_in1", 0.3, 2.0, 0.6),), 0.6), ".2f")
+    >>> arrival_text(Arrival("n0", None, (Term("g3_in1", 0.3, 2.0, 0.6),), 0.6), NumberFormat(decimals=2))
     '0.30 × 2.00 = 0.60'
-    >>> arrival_text(Arrival("n0", 0.4, (Term("g3_in1", 0.3, 1.0, 0.3),), 0.7), ".2f")
+    >>> arrival_text(Arrival("n0", 0.4, (Term("g3_in1", 0.3, 1.0, 0.3),), 0.7), NumberFormat(decimals=2))
     '0.40 + (0.30 × 1.00) = 0.70'
     """
     products = [

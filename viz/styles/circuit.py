@@ -131,9 +131,9 @@ def wire_label(node: ValueNode, options: DrawOptions, grad_text: str | None = No
 
     >>> from viz.model.graph_model import ValueNode
     >>> from viz.options import DrawOptions
-    >>> label = wire_label(ValueNode("n0", "w0", 2.0, None, "input", None), DrawOptions(style="circuit"))
+    >>> label = wire_label(ValueNode("n0", "w0", 2.0, None, "input", None), DrawOptions())
     >>> for part in label.split("<HR/>"): print(part)
-    <<TABLE ...><TR><TD><FONT COLOR="#1b7f3b">2.0000</FONT></TD></TR>
+    <<TABLE ...><TR><TD><FONT COLOR="#1b7f3b">2.000</FONT></TD></TR>
     <TR><TD><FONT COLOR="#c62828">—</FONT></TD></TR></TABLE>>
     """
     palette = options.palette

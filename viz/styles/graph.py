@@ -117,7 +117,7 @@ def record_label(node: ValueNode, options: DrawOptions, grad_text: str | None = 
     >>> from viz.model.graph_model import ValueNode
     >>> from viz.options import DrawOptions
     >>> record_label(ValueNode("n0", "w0", 2.0, None, "input", None), DrawOptions())
-    '{w0|data 2.0000|grad —}'
+    '{w0|data 2.000|grad —}'
     """
     fields = []
     name = options.name_of(node)
