@@ -21,7 +21,7 @@ from viz.draw import draw, draw_model
 from viz.model.graph_model import DEFAULT_MAX_NODES, Gate, GraphModel, InputEdge, ValueNode, describe
 from viz.model.groups import Group, TooManyNodesError
 from viz.network.draw import draw_network
-from viz.number_format import NO_GRADIENT
+from viz.number_format import NO_GRADIENT, NumberFormat, format_number
 from viz.options import DrawOptions
 from viz.palette import PALETTES, Palette
 from viz.player.frames import Frame
@@ -43,6 +43,7 @@ __all__ = [
     "GraphModel",
     "Group",
     "InputEdge",
+    "NumberFormat",
     "Palette",
     "Player",
     "TooManyNodesError",
@@ -52,6 +53,7 @@ __all__ = [
     "draw",
     "draw_model",
     "draw_network",
+    "format_number",
     "forward_steps",
     "parse_expression",
     "render",

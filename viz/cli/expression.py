@@ -64,7 +64,8 @@ _UNARY_FUNCTIONS: Mapping[str, Callable[[Value], Value]] = {
     "abs": Value.__abs__,
 }
 # functions with one number parameter: name -> (parameter name, engine method)
-# TODO(engine branch): read the parameter names from autograd.ops (Op.params) once it is on main
+# (the engine's op table, autograd.ops Op.params on the engine branch, will hold these names; read them
+# from there once it is on main)
 _PARAMETER_FUNCTIONS: Mapping[str, tuple[str, Callable[[Value, float], Value]]] = {
     "leaky_relu": ("slope", Value.leaky_relu),
     "elu": ("alpha", Value.elu),
