@@ -88,8 +88,8 @@ class DrawOptions:
             raise ValueError(f"output_name must be a non-empty str, not {self.output_name!r}")
 
     def name_of(self, node: ValueNode) -> str:
-        """The name a value is drawn with: its label, or ``output_name`` for an output without one."""
-        return node.label or (self.output_name if node.role == "output" else "")
+        """The name a value is drawn with: its label (local inside a box), else ``output_name`` for the output."""
+        return node.shown_label(self.clusters) or (self.output_name if node.role == "output" else "")
 
     @property
     def drawing_style(self) -> Style:

@@ -22,17 +22,18 @@ def render_expression(
     steps: str | os.PathLike[str] | None = None,
     output_format: str | None = None,
     timeout: float = DEFAULT_TIMEOUT,
-    collapse: bool | Sequence[str] = False,
+    style: str | None = None,
     **draw_options: Any,
 ) -> list[Path]:
     """Build ``expression`` with the ``NAME=NUMBER`` ``assignments``, run backward, and write the diagram.
 
     ``steps``: also write the step-through backprop player (HTML) there. ``draw_options`` go to
-    ``viz.draw`` and the player (style, rankdir, precision, decimals, palette, max_nodes,
-    output_name); ``collapse`` to ``viz.draw`` only. Every variable is drawn as an input; a
-    ``--set`` name the expression does not use is an error (it is usually a typo). An output
-    folder that does not exist is an error naming it. Nothing is written unless everything
-    worked: the player is made in memory before the diagram is written. Returns the paths written.
+    ``viz.draw`` and the player (collapse, rankdir, precision, decimals, palette, max_nodes,
+    output_name). ``style``: the diagram's (default graph) and the player's (default: its own).
+    Every variable is drawn as an input; a ``--set`` name the expression does not use is an
+    error (it is usually a typo). An output folder that does not exist is an error naming it.
+    Nothing is written unless everything worked: the player is made in memory before the
+    diagram is written. Returns the paths written.
 
     >>> import tempfile, pathlib
     >>> with tempfile.TemporaryDirectory() as folder:
@@ -48,10 +49,12 @@ def render_expression(
     root = _build(expression, assignments)
     page = None
     if steps is not None:
-        player = backprop_steps(_build(expression, assignments), parameters=(), timeout=timeout, **draw_options)
+        # the player keeps its own default style unless one is asked for
+        player_options = draw_options if style is None else {**draw_options, "style": style}
+        player = backprop_steps(_build(expression, assignments), parameters=(), timeout=timeout, **player_options)
         page = player.html()
     root.backward()
-    written = [render(root, output, format=output_format, timeout=timeout, parameters=(), collapse=collapse,
+    written = [render(root, output, format=output_format, timeout=timeout, parameters=(), style=style or "graph",
                       **draw_options)]
     if page is not None:
         written.append(targets[1])

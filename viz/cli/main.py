@@ -47,7 +47,8 @@ def build_parser() -> argparse.ArgumentParser:
     render.add_argument("--set", dest="assignments", nargs="+", action="extend", default=[], metavar="NAME=VALUE",
                         help="the value of each variable")
     render.add_argument("-o", "--output", required=True, metavar="PATH", help="the file to write")
-    render.add_argument("--style", choices=STYLES, default="graph", help="diagram style (default: %(default)s)")
+    render.add_argument("--style", choices=STYLES,
+                        help="diagram style (default: graph; the --steps player: circuit, readable in a browser)")
     render.add_argument("--format", dest="output_format", choices=FILE_FORMATS,
                         help="file format (default: from the file's suffix, else svg)")
     render.add_argument("--collapse", nargs="*", metavar="NAME",
@@ -68,7 +69,7 @@ def build_parser() -> argparse.ArgumentParser:
                         help="stop Graphviz after this long (default: %(default)s)")
     render.add_argument("--steps", metavar="PATH",
                         help="also write the step-through backprop player, a standalone HTML page "
-                        "(every gate drawn: --collapse does not apply to it)")
+                        "(a collapsed group is one step)")
     return parser
 
 
@@ -81,7 +82,6 @@ def main(argv: Sequence[str] | None = None) -> int:
             run_demo(out_dir=args.out)
         else:
             drawing = {
-                "style": args.style,
                 "rankdir": args.rankdir,
                 "precision": args.precision,
                 "decimals": args.decimals,
@@ -92,7 +92,8 @@ def main(argv: Sequence[str] | None = None) -> int:
             }
             collapse = False if args.collapse is None else (args.collapse or True)
             for written in render_expression(args.expression, args.assignments, args.output, steps=args.steps,
-                                             output_format=args.output_format, collapse=collapse, **drawing):
+                                             output_format=args.output_format, collapse=collapse,
+                                             style=args.style, **drawing):
                 print(f"wrote {written}")
     except (DotNotFoundError, DotTimeoutError, DotFailedError, OSError) as error:
         print(f"gradtrace {args.command}: error: {_one_line(error)}", file=sys.stderr)

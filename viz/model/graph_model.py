@@ -61,6 +61,9 @@ class ValueNode:
     by one group), ``"input"`` (another leaf) or ``"intermediate"``. ``group`` is the id of the
     expanded group (cluster) it is drawn in, or None. ``gate`` is the id of the drawn gate that
     computes it (its op's gate, or the collapsed group it leaves), None for a leaf.
+    ``local_label`` is the label as read inside its group's box: a parameter labelled with its
+    group's name in front (``layers.1.neurons.3.w.0`` in ``layers.1.neurons.3``) is ``w0``;
+    otherwise the label itself.
     """
 
     id: str
@@ -70,6 +73,11 @@ class ValueNode:
     role: Role
     group: str | None
     gate: str | None = None
+    local_label: str = ""
+
+    def shown_label(self, boxed: bool) -> str:
+        """The label a drawing writes: ``local_label`` inside a drawn box (``boxed``), else the full label."""
+        return (self.local_label or self.label) if boxed and self.group is not None else self.label
 
 
 @dataclass(frozen=True)
@@ -252,6 +260,7 @@ def _build(index: GraphIndex, collapsed: set[int]) -> GraphModel:
                 role=_role(index, i),
                 group=cluster_of_scope(group),
                 gate=gate_of.get(i),
+                local_label=_local_label(node.label, None if group is None else index.scopes[group].name),
             )
         )
 
@@ -365,6 +374,17 @@ def _role(index: GraphIndex, i: int) -> Role:
     if index.is_parameter[i]:
         return "parameter"
     return "intermediate" if node.inputs else "input"
+
+
+def _local_label(label: str, group_name: str | None) -> str:
+    """``label`` without its group's name in front and without dots: ``w0`` for ``layers.0.neurons.3.w.0``.
+
+    >>> _local_label("layers.0.neurons.3.w.0", "layers.0.neurons.3"), _local_label("x0", "layers.0")
+    ('w0', 'x0')
+    """
+    if group_name and label.startswith(f"{group_name}.") and len(label) > len(group_name) + 1:
+        return label[len(group_name) + 1:].replace(".", "")
+    return label
 
 
 def _collapsed_gate(

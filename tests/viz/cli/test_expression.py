@@ -236,3 +236,12 @@ def test_no_syntax_warning_escapes(text: str, message: str) -> None:
         warnings.simplefilter("error")  # a warning would fail the test instead of reaching stderr
         with pytest.raises(ExpressionError, match=message):
             parse_expression(text, {"x": 1.0})
+
+
+def test_every_function_row_of_the_engine_is_an_expression_function() -> None:
+    from autograd import ops
+
+    for name in (*ops.FUNCTIONS, *ops.PARAMETER_FUNCTIONS, *ops.PAIR_FUNCTIONS):
+        operands = "x, 0.5" if name in ops.PARAMETER_FUNCTIONS else "x, y" if name in ops.PAIR_FUNCTIONS else "x"
+        root = parse_expression(f"{name}({operands})", {"x": 0.3, "y": 0.7}).root
+        assert root.op == name
