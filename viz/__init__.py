@@ -20,6 +20,7 @@ from viz.dot_runner import DotFailedError, DotNotFoundError, DotTimeoutError, ru
 from viz.draw import draw, draw_model
 from viz.model.graph_model import DEFAULT_MAX_NODES, Gate, GraphModel, InputEdge, ValueNode, describe
 from viz.model.groups import Group, TooManyNodesError
+from viz.model.layout_cost import LayoutTooCostlyError
 from viz.network.draw import draw_network
 from viz.number_format import NO_GRADIENT, NumberFormat, format_number
 from viz.options import DrawOptions
@@ -43,6 +44,7 @@ __all__ = [
     "GraphModel",
     "Group",
     "InputEdge",
+    "LayoutTooCostlyError",
     "NumberFormat",
     "Palette",
     "Player",

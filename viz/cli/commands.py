@@ -23,6 +23,7 @@ def render_expression(
     output_format: str | None = None,
     timeout: float = DEFAULT_TIMEOUT,
     style: str | None = None,
+    dpi: float | None = None,
     **draw_options: Any,
 ) -> list[Path]:
     """Build ``expression`` with the ``NAME=NUMBER`` ``assignments``, run backward, and write the diagram.
@@ -30,6 +31,7 @@ def render_expression(
     ``steps``: also write the step-through backprop player (HTML) there. ``draw_options`` go to
     ``viz.draw`` and the player (collapse, rankdir, precision, decimals, palette, max_nodes,
     output_name). ``style``: the diagram's (default graph) and the player's (default: its own).
+    ``output_format``, ``timeout`` and ``dpi`` go to ``viz.render``.
     Every variable is drawn as an input; a ``--set`` name the expression does not use is an
     error (it is usually a typo). An output folder that does not exist is an error naming it.
     Nothing is written unless everything worked: the player is made in memory before the
@@ -54,7 +56,8 @@ def render_expression(
         player = backprop_steps(_build(expression, assignments), parameters=(), timeout=timeout, **player_options)
         page = player.html()
     root.backward()
-    written = [render(root, output, format=output_format, timeout=timeout, parameters=(), style=style or "graph",
+    written = [render(root, output, format=output_format, timeout=timeout, dpi=dpi, parameters=(),
+                      style=style or "graph",
                       **draw_options)]
     if page is not None:
         written.append(targets[1])
