@@ -1,0 +1,120 @@
+"""scripts/static_widgets.py: widgets drawn from their saved state, so ``make notebooks-html`` pages show them offline.
+
+The main case reuses notebook 5 as the notebook tests executed it and exports it the way the Makefile does:
+its tqdm bar must come out as static HTML with the final count, and the page must load no widget script.
+"""
+
+from __future__ import annotations
+
+import copy
+import re
+from typing import Any
+
+import nbformat
+import pytest
+from nbconvert import HTMLExporter
+from nbformat.v4 import new_code_cell, new_notebook, new_output
+
+from scripts.static_widgets import STATE, VIEW, StaticWidgets
+from tests.notebooks.test_notebooks import code_cells, executed, notebook_named, text_of
+
+BAR = re.compile(r'role="progressbar" aria-valuemin="([^"]*)" aria-valuemax="([^"]*)" aria-valuenow="([^"]*)" '
+                 r'style="[^"]*"><div style="background: ([^;]*); width: ([^;]*);')  # fmt: skip
+
+
+def exported(notebook: nbformat.NotebookNode) -> str:
+    """The HTML page of ``notebook`` as ``make notebooks-html`` writes it (without executing it again)."""
+    exporter = HTMLExporter()
+    exporter.register_preprocessor(StaticWidgets, enabled=True)
+    body, _ = exporter.from_notebook_node(copy.deepcopy(notebook))
+    return str(body)
+
+
+def notebook_of(state: dict[str, Any], *views: str) -> nbformat.NotebookNode:
+    """A notebook with one cell showing a view of each model id in ``views``, and ``state`` saved."""
+    outputs = [new_output("display_data", {VIEW: {"model_id": view, "version_major": 2}, "text/plain": "stale"})
+               for view in views]  # fmt: skip
+    return new_notebook(cells=[new_code_cell(outputs=outputs)], metadata={"widgets": {STATE: {"state": state}}})
+
+
+def model(name: str, **traits: object) -> dict[str, Any]:
+    return {"model_name": name, "state": traits}
+
+
+def test_notebook_5_shows_its_finished_progress_bar_in_the_offline_page(
+    tmp_path_factory: pytest.TempPathFactory,
+) -> None:
+    notebook = executed(notebook_named("5-"), tmp_path_factory)
+    total = re.search(r"total iterations: (\d+)", "".join(text_of(cell) for cell in code_cells(notebook)))
+    assert total, "notebook 5 no longer prints its total iterations"
+    page = exported(notebook)
+
+    bars = BAR.findall(page)
+    assert len(bars) == 1, "the training cell's progress bar is not in the page"
+    assert bars[0] == ("0", total.group(1), total.group(1), "#4caf50", "100%")  # full, in tqdm's "success" green
+    bar = page.index('role="progressbar"')
+    box = page.rindex("display: flex", 0, bar)  # tqdm's HBox: left text, bar, right text
+    assert "100%" in page[box:bar]
+    right = page[bar : page.index("</div></div></div>", bar)]
+    assert f"{total.group(1)}/{total.group(1)}" in right and "epoch=15" in right and "loss=" in right  # the postfix
+    assert "html-manager" not in page and "unpkg" not in page and STATE not in page  # no widget script to load
+
+
+def test_every_view_drawn_drops_the_saved_state_and_the_stale_text() -> None:
+    state = {
+        "box": model("HBoxModel", children=["IPY_MODEL_label", "IPY_MODEL_bar"], layout="IPY_MODEL_wide"),
+        "wide": model("LayoutModel", flex_flow="row wrap", width=None, _view_name="LayoutView"),
+        "label": model("LabelModel", value="<loss> & co"),
+        "bar": model("IntProgressModel", value=150, min=0, max=100, bar_style="danger", style="IPY_MODEL_look"),
+        "look": model("ProgressStyleModel", bar_color=None),
+    }
+    notebook, _ = StaticWidgets().preprocess(notebook_of(state, "box"), {})
+    drawn = notebook.cells[0].outputs[0].data
+    assert list(drawn) == ["text/html"] and "widgets" not in notebook.metadata
+    page = drawn["text/html"]
+    assert "flex-flow: row wrap" in page and "width: None" not in page and "_view" not in page  # the Layout, as CSS
+    assert "&lt;loss&gt; &amp; co" in page  # a Label is text
+    assert page.index("&lt;loss&gt;") < page.index("progressbar")  # children in order
+    assert BAR.findall(page) == [("0", "100", "150", "#f44336", "100%")]  # over max: drawn full, number kept
+
+
+@pytest.mark.parametrize(
+    ("traits", "colour", "width"),
+    [
+        ({"value": 1.0, "max": 4.0}, "#2196f3", "25%"),
+        ({"value": 5.0, "min": 5.0, "max": 5.0, "bar_style": "info"}, "#00bcd4", "100%"),
+        ({"value": -1.0, "max": 2.0, "style": "IPY_MODEL_look"}, "rebeccapurple", "0%"),
+    ],
+)
+def test_a_progress_bar_is_filled_and_coloured_as_in_jupyter(traits: dict[str, Any], colour: str, width: str) -> None:
+    state = {"bar": model("FloatProgressModel", **traits), "look": model("ProgressStyleModel", bar_color=colour)}
+    notebook, _ = StaticWidgets().preprocess(notebook_of(state, "bar"), {})
+    [(_, _, _, drawn_colour, drawn_width)] = BAR.findall(notebook.cells[0].outputs[0].data["text/html"])
+    assert (drawn_colour, drawn_width) == (colour, width)
+
+
+def test_a_vertical_bar_fills_from_the_bottom() -> None:
+    state = {"bar": model("FloatProgressModel", value=1.0, max=4.0, orientation="vertical")}
+    notebook, _ = StaticWidgets().preprocess(notebook_of(state, "bar"), {})
+    page = notebook.cells[0].outputs[0].data["text/html"]
+    assert "flex-direction: column-reverse" in page and "width: 100%; height: 25%" in page
+
+
+def test_a_widget_it_cannot_draw_is_left_to_the_online_renderer(caplog: pytest.LogCaptureFixture) -> None:
+    state = {"slider": model("IntSliderModel", value=3), "bar": model("IntProgressModel", value=1, max=2)}
+    notebook, _ = StaticWidgets().preprocess(notebook_of(state, "slider", "bar"), {})
+    slider, bar = notebook.cells[0].outputs
+    assert VIEW in slider.data and STATE in notebook.metadata.widgets  # the CDN's script still has what it needs
+    assert list(bar.data) == ["text/html"]
+    assert "IntSliderModel (model slider)" in caplog.text
+
+
+def test_a_widget_closed_before_the_save_shows_nothing_as_in_jupyterlab() -> None:
+    notebook, _ = StaticWidgets().preprocess(notebook_of({}, "gone"), {})
+    assert notebook.cells[0].outputs[0].data == {"text/html": ""} and "widgets" not in notebook.metadata
+
+
+def test_a_notebook_without_widgets_is_left_alone() -> None:
+    notebook = new_notebook(cells=[new_code_cell(outputs=[new_output("stream", text="hi")])])
+    before = copy.deepcopy(notebook)
+    assert StaticWidgets().preprocess(notebook, {})[0] == before
