@@ -10,14 +10,19 @@
 
 from autograd.backprop import BackwardEdge, BackwardStep, backward, backward_steps, gradients, topological_order
 from autograd.functions import dot, maximum, minimum, sum_values
+from autograd.gates import Gate, gate
 from autograd.gradcheck import GradcheckError, gradcheck, numeric_gradient
 from autograd.modes import Scope, current_scope, detect_anomaly, is_recording, no_grad, scope
+from autograd.ops import OPS, Op, op_row
 from autograd.value import Value
 
 __all__ = [
+    "OPS",
     "BackwardEdge",
     "BackwardStep",
+    "Gate",
     "GradcheckError",
+    "Op",
     "Scope",
     "Value",
     "backward",
@@ -25,6 +30,7 @@ __all__ = [
     "current_scope",
     "detect_anomaly",
     "dot",
+    "gate",
     "gradcheck",
     "gradients",
     "is_recording",
@@ -32,6 +38,7 @@ __all__ = [
     "minimum",
     "no_grad",
     "numeric_gradient",
+    "op_row",
     "scope",
     "sum_values",
     "topological_order",

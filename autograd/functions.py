@@ -1,50 +1,29 @@
 """Multi-input primitives, each a single graph node: ``maximum``, ``minimum``, ``sum_values``, ``dot``.
 
-Like the methods on ``Value``, each computes its result and its local gradients together.
-Numbers among the operands are folded into the node (they need no gradient); Values
-become its inputs, in call order.
+Each applies its row of ``autograd.ops``. Numbers among the operands are folded into the node
+(they need no gradient); Values become its inputs, in call order. ``sum_values`` and ``dot``
+inline their row's arithmetic: a neuron is one ``dot`` per forward pass, and walking the
+operands once is much cheaper than building the rule's argument list; tests/autograd/test_op_table.py
+checks both against their rows bit for bit.
 """
 
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
 
-from autograd.value import NodeExtra, Operand, Value, _make, as_number
+from autograd.ops import OPS
+from autograd.value import Operand, Value, _make, apply, to_number
 
-_HALF_HALF = (0.5, 0.5)
-_ONE_ZERO = (1.0, 0.0)
-_ZERO_ONE = (0.0, 1.0)
+_MAX, _MIN = OPS["max"], OPS["min"]
 
 
 def _operand(x: object, op: str, position: str) -> Value | float:
     if isinstance(x, Value):
         return x
-    number = as_number(x)
+    number = to_number(x, f"{op}: {position}")
     if number is None:
         raise TypeError(f"{op}: {position} must be a Value or a real number, got {type(x).__name__}")
     return number
-
-
-def _extremum(a: Operand, b: Operand, op: str, larger_wins: bool) -> Value:
-    left, right = _operand(a, op, "first argument"), _operand(b, op, "second argument")
-    x = left.data if isinstance(left, Value) else left
-    y = right.data if isinstance(right, Value) else right
-    if (x > y) if larger_wins else (x < y):
-        out, locals_ = x, _ONE_ZERO
-    elif (y > x) if larger_wins else (y < x):
-        out, locals_ = y, _ZERO_ONE
-    elif x == y:
-        out, locals_ = x, _HALF_HALF  # a tie splits the gradient evenly, as torch.maximum does
-    else:  # a nan operand: the result and both local gradients are nan
-        out = x + y
-        locals_ = (out, out)
-    if isinstance(left, Value) and isinstance(right, Value):
-        return _make(out, op, (left, right), locals_)
-    if isinstance(left, Value):
-        return _make(out, op, (left,), locals_[:1], y)
-    if isinstance(right, Value):
-        return _make(out, op, (right,), locals_[1:], NodeExtra(x, True))
-    return Value(out)
 
 
 def maximum(a: Operand, b: Operand) -> Value:
@@ -57,7 +36,7 @@ def maximum(a: Operand, b: Operand) -> Value:
     >>> m = maximum(a, b); m.backward(); (a.grad, b.grad)
     (1.0, 0.0)
     """
-    return _extremum(a, b, "max", larger_wins=True)
+    return apply(_MAX, (a, b))
 
 
 def minimum(a: Operand, b: Operand) -> Value:
@@ -67,7 +46,7 @@ def minimum(a: Operand, b: Operand) -> Value:
     >>> m = minimum(a, b); m.backward(); (a.grad, b.grad)
     (0.0, 1.0)
     """
-    return _extremum(a, b, "min", larger_wins=False)
+    return apply(_MIN, (a, b))
 
 
 def sum_values(values: Iterable[Operand]) -> Value:
@@ -95,6 +74,30 @@ def sum_values(values: Iterable[Operand]) -> Value:
     return _make(total, "sum", tuple(inputs), (1.0,) * len(inputs), constant)
 
 
+def _plain_dot(ws: Sequence[Operand], xs: Sequence[Operand]) -> tuple[list[Value], list[float], float] | None:
+    """w·x for a neuron (Values times Values or plain floats) in one pass with no per-item checks; else None."""
+    value = Value
+    inputs: list[Value] = []
+    local_grads: list[float] = []
+    total = 0.0
+    for w, x in zip(ws, xs):  # noqa: B905 - the caller checked the lengths
+        if type(w) is not value:
+            return None
+        kind = type(x)
+        if kind is float:
+            inputs.append(w)
+            local_grads.append(x)  # type: ignore[arg-type]
+            total += w.data * x  # type: ignore[assignment]
+        elif kind is value:
+            w_data, x_data = w.data, x.data  # type: ignore[union-attr]
+            inputs += (w, x)  # type: ignore[arg-type]
+            local_grads += (x_data, w_data)
+            total += w_data * x_data
+        else:
+            return None
+    return inputs, local_grads, total
+
+
 def dot(ws: Sequence[Operand], xs: Sequence[Operand], bias: Operand | None = None) -> Value:
     """Σ_i w_i·x_i (+ bias) as one ``dot`` node;  ∂/∂w_i = x_i, ∂/∂x_i = w_i, ∂/∂bias = 1.
 
@@ -107,23 +110,11 @@ def dot(ws: Sequence[Operand], xs: Sequence[Operand], bias: Operand | None = Non
     """
     if len(ws) != len(xs):
         raise ValueError(f"dot: ws has {len(ws)} items but xs has {len(xs)}")
-    inputs: list[Value] = []
-    local_grads: list[float] = []
-    total = 0.0
-    if all(isinstance(w, Value) for w in ws) and all(isinstance(x, (Value, float)) for x in xs):
-        # fast path for a neuron's w·x: no per-item operand checks or error strings
-        for w, x in zip(ws, xs, strict=True):
-            w_data = w.data  # type: ignore[union-attr]
-            if isinstance(x, Value):
-                x_data = x.data
-                inputs += (w, x)  # type: ignore[arg-type]
-                local_grads += (x_data, w_data)
-            else:
-                x_data = float(x)  # a numpy float64 becomes a plain float
-                inputs.append(w)  # type: ignore[arg-type]
-                local_grads.append(x_data)
-            total += w_data * x_data
+    plain = _plain_dot(ws, xs)
+    if plain is not None:
+        inputs, local_grads, total = plain
     else:
+        inputs, local_grads, total = [], [], 0.0
         for index, (w_item, x_item) in enumerate(zip(ws, xs, strict=True)):
             w = _operand(w_item, "dot", f"ws[{index}]")
             x = _operand(x_item, "dot", f"xs[{index}]")
@@ -138,7 +129,7 @@ def dot(ws: Sequence[Operand], xs: Sequence[Operand], bias: Operand | None = Non
                 local_grads.append(w_data)
     constant: float | None = None
     if bias is not None:
-        b = _operand(bias, "dot", "bias")
+        b = bias if type(bias) is Value else _operand(bias, "dot", "bias")
         if isinstance(b, Value):
             inputs.append(b)
             local_grads.append(1.0)

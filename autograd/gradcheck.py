@@ -9,6 +9,14 @@ from autograd.modes import no_grad
 from autograd.value import Value, as_number
 
 
+def _check_tolerance(name: str, x: object, positive: bool) -> None:
+    # eps = 0 would divide by zero; a nan or negative eps or tolerance would pass or fail everything silently
+    number = as_number(x) if not isinstance(x, bool) else None
+    if number is None or not math.isfinite(number) or number < 0.0 or (positive and number == 0.0):
+        need = "a finite number > 0" if positive else "a finite number >= 0"
+        raise ValueError(f"gradcheck: {name} must be {need}, got {x!r}")
+
+
 class GradcheckError(AssertionError):
     """Raised by ``gradcheck`` when an analytic gradient disagrees with the numeric one."""
 
@@ -48,6 +56,9 @@ def gradcheck(
     >>> gradcheck(lambda x, y: x * y.exp(), [Value(2.0, label="x"), 0.5])
     True
     """
+    _check_tolerance("eps", eps, positive=True)
+    _check_tolerance("atol", atol, positive=False)
+    _check_tolerance("rtol", rtol, positive=False)
     point: list[float] = []
     labels: list[str] = []
     for index, item in enumerate(inputs):

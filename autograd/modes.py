@@ -9,7 +9,8 @@ from leaking a ``no_grad`` into each other.
 from __future__ import annotations
 
 import contextlib
-from collections.abc import Iterator
+import inspect
+from collections.abc import Callable, Iterator
 from contextvars import ContextVar, Token
 from typing import Any, NamedTuple
 
@@ -47,14 +48,20 @@ class Mode(NamedTuple):
     recording: bool = True
     check_anomaly: bool = False
     scope: Scope | None = None
+    plain: bool = True  # recording and not check_anomaly: the ops' fast path (read as mode[3])
 
 
 DEFAULT_MODE = Mode()
 CURRENT_MODE: ContextVar[Mode] = ContextVar("gradtrace_mode", default=DEFAULT_MODE)
 
 
+_get_mode, _set_mode = CURRENT_MODE.get, CURRENT_MODE.set
+_new_object, _new_tuple = object.__new__, tuple.__new__
+
+
 def _derive(**changes: Any) -> Mode:
     new = CURRENT_MODE.get()._replace(**changes)
+    new = new._replace(plain=new.recording and not new.check_anomaly)
     # reuse the shared default object so the ops' fast path (an identity test) still applies
     return DEFAULT_MODE if new == DEFAULT_MODE else new
 
@@ -84,6 +91,15 @@ class no_grad(contextlib.ContextDecorator):  # noqa: N801 - named like torch.no_
     def __init__(self) -> None:
         self._tokens: list[Token[Mode]] = []
 
+    def __call__(self, func: Callable[..., Any]) -> Callable[..., Any]:  # type: ignore[override]
+        if inspect.isgeneratorfunction(func) or inspect.iscoroutinefunction(func) or inspect.isasyncgenfunction(func):
+            # their bodies run after the decorated call has returned, outside the block: refuse, never record silently
+            raise TypeError(
+                f"no_grad cannot decorate {func.__qualname__}: a generator or async function runs after the call "
+                "returns; write 'with no_grad():' inside its body instead"
+            )
+        return super().__call__(func)
+
     def _recreate_cm(self) -> no_grad:
         # a fresh instance per decorated call, so recursion and threads never share tokens
         return type(self)()
@@ -92,7 +108,19 @@ class no_grad(contextlib.ContextDecorator):  # noqa: N801 - named like torch.no_
         self._tokens.append(CURRENT_MODE.set(_derive(recording=False)))
 
     def __exit__(self, *exc: object) -> None:
-        CURRENT_MODE.reset(self._tokens.pop())
+        _reset_own(self._tokens, "no_grad")
+
+
+def _reset_own(tokens: list[Token[Mode]], what: str) -> None:
+    """Undo this thread's or task's latest entry of a context manager that several of them may share."""
+    for token in reversed(tokens):
+        try:
+            CURRENT_MODE.reset(token)
+        except (ValueError, RuntimeError):  # made in another thread or task, or already used
+            continue
+        tokens.remove(token)
+        return
+    raise RuntimeError(f"{what}: exit without a matching enter in this thread or task")
 
 
 def is_recording() -> bool:
@@ -131,21 +159,29 @@ class scope:  # noqa: N801 - used like a function: ``with scope("name") as group
     True
     """
 
-    __slots__ = ("_name", "_token")
+    __slots__ = ("_name", "_tokens")
 
     def __init__(self, name: str) -> None:
         if not isinstance(name, str):
             raise TypeError(f"scope name must be a str, not {type(name).__name__}")
         self._name = name
+        self._tokens: list[Token[Mode]] = []  # a stack: the same instance may be nested or shared by threads
 
     def __enter__(self) -> Scope:
-        current = CURRENT_MODE.get()
-        group = Scope(self._name, current.scope)
-        self._token = CURRENT_MODE.set(Mode(current.recording, current.check_anomaly, group))
+        # built without calling __init__/__new__ in Python: a network enters one scope per neuron per step
+        recording, check_anomaly, parent, plain = _get_mode()
+        group: Scope = _new_object(Scope)
+        group.name, group.parent = self._name, parent
+        self._tokens.append(_set_mode(_new_tuple(Mode, (recording, check_anomaly, group, plain))))
         return group
 
     def __exit__(self, *exc: object) -> None:
-        CURRENT_MODE.reset(self._token)
+        tokens = self._tokens
+        try:  # the common case: the last entry is this context's
+            CURRENT_MODE.reset(tokens[-1])
+            tokens.pop()
+        except (ValueError, IndexError):
+            _reset_own(tokens, "scope")
 
 
 def current_scope() -> Scope | None:

@@ -75,6 +75,22 @@ def sqrt(x: float) -> float:
         return NAN
 
 
+def sin(x: float) -> float:
+    """``sin x``; ``nan`` at ±inf instead of ``ValueError``."""
+    try:
+        return math.sin(x)
+    except ValueError:
+        return NAN
+
+
+def cos(x: float) -> float:
+    """``cos x``; ``nan`` at ±inf instead of ``ValueError``."""
+    try:
+        return math.cos(x)
+    except ValueError:
+        return NAN
+
+
 def sigmoid(x: float) -> float:
     """Logistic function 1 / (1 + e^-x), stable at both ends (no overflow at ±1000)."""
     if x >= 0.0:
@@ -107,8 +123,8 @@ INV_SQRT_2PI = 1.0 / math.sqrt(2.0 * math.pi)
 
 
 def normal_cdf(x: float) -> float:
-    """Φ(x) = ½ (1 + erf(x / √2)), the standard normal CDF."""
-    return 0.5 * (1.0 + math.erf(x * SQRT_HALF))
+    """Φ(x) = ½ erfc(−x / √2), the standard normal CDF (erfc: no cancellation in the left tail, unlike 1 + erf)."""
+    return 0.5 * math.erfc(-x * SQRT_HALF)
 
 
 def normal_pdf(x: float) -> float:

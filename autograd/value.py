@@ -15,12 +15,12 @@ draw it as a constant box or fold it into the gate's label (``*-1``, ``+1``, ``1
 from __future__ import annotations
 
 import math
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from numbers import Real
 from typing import TYPE_CHECKING, NamedTuple, Union
 
-from autograd import numerics
-from autograd.modes import CURRENT_MODE, DEFAULT_MODE, Mode, Scope
+from autograd import ops
+from autograd.modes import CURRENT_MODE, Mode, Scope
 
 if TYPE_CHECKING:
     from autograd.backprop import BackwardStep
@@ -29,32 +29,66 @@ Operand = Union["Value", int, float]
 
 # Shared local-gradient tuples: ops whose derivative is a fixed number reuse one tuple
 # instead of allocating a new one per node.
-_ONE = (1.0,)
-_MINUS_ONE = (-1.0,)
 _ONE_ONE = (1.0, 1.0)
 _ONE_MINUS_ONE = (1.0, -1.0)
-_ZERO = (0.0,)
+_DIV, _POW, _ABS = ops.OPS["/"], ops.OPS["**"], ops.OPS["abs"]
+_LEAKY_RELU, _ELU = ops.OPS["leaky_relu"], ops.OPS["elu"]
 
 _new_object = object.__new__
 _current_mode = CURRENT_MODE.get
 
 
 def as_number(x: object) -> float | None:
-    """The float value of a plain real number (int, float, numpy scalar), or None for anything else."""
+    """The float value of a plain real number (int, float, numpy scalar), or None for anything else.
+
+    An int beyond float range is an ``OverflowError`` that says so (callers add which argument it was).
+    """
     kind = type(x)
-    if kind is float or kind is int:
-        return float(x)  # type: ignore[arg-type]
-    if isinstance(x, Real):
-        return float(x)
+    if kind is float:
+        return x  # type: ignore[return-value]
+    if kind is int or isinstance(x, Real):
+        try:
+            return float(x)  # type: ignore[arg-type]
+        except OverflowError:
+            raise OverflowError(f"the number {_short(x)} is beyond float range (about ±1.8e308)") from None
     return None
 
 
-class NodeExtra(NamedTuple):
-    """The rarely needed part of a node: a left-hand number operand, or the scope it was made in."""
+def to_number(x: object, what: str) -> float | None:
+    """``as_number(x)``, with an overflow naming ``what`` (the argument) instead of a bare OverflowError."""
+    try:
+        return as_number(x)
+    except OverflowError as error:
+        raise OverflowError(f"{what}: {error}") from None
 
-    const: float | None
-    const_left: bool = False
-    scope: Scope | None = None
+
+def _short(x: object) -> str:
+    if isinstance(x, int) and x.bit_length() > 200:
+        return f"with {len(str(abs(x)))} digits"
+    return str(x)
+
+
+def _argument(position: int) -> str:
+    return ("first argument", "second argument")[position] if position < 2 else f"argument {position + 1}"
+
+
+def _unary_method(row: ops.Op) -> Callable[[Value], Value]:
+    """``Value``'s method for a one-operand row: ``x.exp()`` applies the ``exp`` row to ``x``."""
+    rule, name = row.rule, row.name
+
+    def method(self: Value) -> Value:
+        out, (local,) = rule(self.data)
+        return _make(out, name, self, local)
+
+    method.__name__ = method.__qualname__ = name
+    method.__doc__ = row.doc
+    return method
+
+
+class LeftNumber(NamedTuple):
+    """A number operand that stood on the left (``1 / x``, ``2 - x``); kept in a node's ``_const``."""
+
+    value: float
 
 
 class Value:
@@ -72,9 +106,11 @@ class Value:
     (-4.0, -4.0, 3.0)
     """
 
-    # ``_extra`` holds the number operand directly (the common case), or a ``NodeExtra`` when the
-    # node also needs a side or a scope; one slot instead of three keeps a node at 88 bytes.
-    __slots__ = ("data", "grad", "label", "op", "inputs", "local_grads", "_extra")
+    # Speed and size: a one-input node (most of them) keeps its input and local gradient in
+    # ``_in``/``_local`` directly, with no tuples (fewer objects for the garbage collector and
+    # 128 bytes a node); a node with several inputs keeps two tuples; a leaf has ``_in = None``.
+    # ``_uses`` is backward's count of a node's consumers, kept on the node instead of in a dict.
+    __slots__ = ("data", "grad", "label", "op", "_in", "_local", "_const", "_scope", "_uses")
 
     # numpy must return NotImplemented for ``np.float64(2) * v`` so Python calls Value.__rmul__
     __array_ufunc__ = None
@@ -83,12 +119,14 @@ class Value:
     grad: float
     label: str
     op: str
-    inputs: tuple[Value, ...]
-    local_grads: tuple[float, ...]
-    _extra: float | NodeExtra | None
+    _in: Value | tuple[Value, ...] | None
+    _local: float | tuple[float, ...] | None
+    _const: float | LeftNumber | None
+    _scope: Scope | None
+    _uses: int
 
     def __init__(self, data: float, label: str = "") -> None:
-        number = as_number(data)
+        number = to_number(data, "Value()")
         if number is None:
             raise TypeError(f"Value() needs a real number (int, float or numpy scalar), got {type(data).__name__}")
         if not isinstance(label, str):
@@ -97,27 +135,40 @@ class Value:
         self.grad = 0.0
         self.label = label
         self.op = ""
-        self.inputs = ()
-        self.local_grads = ()
-        self._extra = None
+        self._in = self._local = self._const = self._scope = None
+        self._uses = 0
+
+    @property
+    def inputs(self) -> tuple[Value, ...]:
+        """The operand Values, in call order (``a*a`` lists ``a`` twice); ``()`` for a leaf."""
+        inputs = self._in
+        if inputs is None:
+            return ()
+        return inputs if type(inputs) is tuple else (inputs,)  # type: ignore[return-value]
+
+    @property
+    def local_grads(self) -> tuple[float, ...]:
+        """∂self/∂input for each of ``inputs``, recorded when the node was made."""
+        local = self._local
+        if local is None:
+            return ()
+        return local if type(local) is tuple else (local,)  # type: ignore[return-value]
 
     @property
     def const(self) -> float | None:
         """The number operand of this op (``2`` in ``x * 2``) or its parameter (a leaky ReLU's slope), else None."""
-        extra = self._extra
-        return extra.const if isinstance(extra, NodeExtra) else extra
+        const = self._const
+        return const.value if type(const) is LeftNumber else const  # type: ignore[return-value]
 
     @property
     def const_left(self) -> bool:
         """True when the number was the left operand (``1 / x``, ``2 - x``)."""
-        extra = self._extra
-        return isinstance(extra, NodeExtra) and extra.const_left
+        return type(self._const) is LeftNumber
 
     @property
     def scope(self) -> Scope | None:
         """The innermost ``autograd.scope`` this node was made in, or None."""
-        extra = self._extra
-        return extra.scope if isinstance(extra, NodeExtra) else None
+        return self._scope
 
     def __repr__(self) -> str:
         parts = [f"data={round(self.data, 4)!r}", f"grad={round(self.grad, 4)!r}"]
@@ -128,167 +179,91 @@ class Value:
         return f"Value({', '.join(parts)})"
 
     # ----------------------------------------------------------------- arithmetic
+    # Each operator applies its row of ``autograd.ops``. ``+``, ``-`` and ``*`` inline the row's
+    # float arithmetic instead of calling its rule: they are most of every graph, and the call
+    # and tuple cost more than the arithmetic. tests/autograd/test_op_table.py checks that each
+    # inline path gives the row's rule bit for bit, so the row stays the one statement of the rule.
     def __add__(self, other: Operand) -> Value:
         """a + b;  ∂/∂a = 1, ∂/∂b = 1."""
+        if type(other) is float:  # the common number: no conversion
+            return _make(self.data + other, "+", self, 1.0, other)
         if isinstance(other, Value):
             return _make(self.data + other.data, "+", (self, other), _ONE_ONE)
-        c = as_number(other)
-        if c is None:
-            raise _bad_operand('+', self, other)
-        return _make(self.data + c, "+", (self,), _ONE, c)
+        c = _operand(other, "+", self, other)
+        return _make(self.data + c, "+", self, 1.0, c)
 
     def __radd__(self, other: Operand) -> Value:
-        c = as_number(other)
-        if c is None:
-            raise _bad_operand('+', other, self)
-        return _make(c + self.data, "+", (self,), _ONE, NodeExtra(c, True))
+        c = _operand(other, "+", other, self)
+        return _make(c + self.data, "+", self, 1.0, LeftNumber(c))
 
     def __sub__(self, other: Operand) -> Value:
         """a - b;  ∂/∂a = 1, ∂/∂b = -1."""
         if isinstance(other, Value):
             return _make(self.data - other.data, "-", (self, other), _ONE_MINUS_ONE)
-        c = as_number(other)
-        if c is None:
-            raise _bad_operand('-', self, other)
-        return _make(self.data - c, "-", (self,), _ONE, c)
+        c = _operand(other, "-", self, other)
+        return _make(self.data - c, "-", self, 1.0, c)
 
     def __rsub__(self, other: Operand) -> Value:
-        c = as_number(other)
-        if c is None:
-            raise _bad_operand('-', other, self)
-        return _make(c - self.data, "-", (self,), _MINUS_ONE, NodeExtra(c, True))
+        c = _operand(other, "-", other, self)
+        return _make(c - self.data, "-", self, -1.0, LeftNumber(c))
 
     def __mul__(self, other: Operand) -> Value:
         """a * b;  ∂/∂a = b, ∂/∂b = a (the mul gate swaps its inputs)."""
+        if type(other) is float:
+            return _make(self.data * other, "*", self, other, other)
         if isinstance(other, Value):
             return _make(self.data * other.data, "*", (self, other), (other.data, self.data))
-        c = as_number(other)
-        if c is None:
-            raise _bad_operand('*', self, other)
-        return _make(self.data * c, "*", (self,), (c,), c)
+        c = _operand(other, "*", self, other)
+        return _make(self.data * c, "*", self, c, c)
 
     def __rmul__(self, other: Operand) -> Value:
-        c = as_number(other)
-        if c is None:
-            raise _bad_operand('*', other, self)
-        return _make(c * self.data, "*", (self,), (c,), NodeExtra(c, True))
+        c = _operand(other, "*", other, self)
+        return _make(c * self.data, "*", self, c, LeftNumber(c))
 
     def __neg__(self) -> Value:
-        """-a, recorded as a ``*-1`` gate (as in the cs231n circuit);  ∂/∂a = -1."""
-        return _make(-self.data, "*", (self,), _MINUS_ONE, -1.0)
+        """-a, recorded as a ``*`` gate with the number -1 (as in the cs231n circuit);  ∂/∂a = -1."""
+        return _make(-self.data, "*", self, -1.0, -1.0)
 
     def __truediv__(self, other: Operand) -> Value:
         """a / b;  ∂/∂a = 1/b, ∂/∂b = -a/b² (computed as -(a/b)/b)."""
-        if isinstance(other, Value):
-            b = other.data
-            out = numerics.divide(self.data, b)
-            return _make(out, "/", (self, other), (numerics.divide(1.0, b), numerics.divide(-out, b)))
-        c = as_number(other)
-        if c is None:
-            raise _bad_operand('/', self, other)
-        return _make(numerics.divide(self.data, c), "/", (self,), (numerics.divide(1.0, c),), c)
+        return apply(_DIV, (self, other))
 
     def __rtruediv__(self, other: Operand) -> Value:
         """c / a;  ∂/∂a = -c/a²  (``1 / x`` is the cs231n ``1/x`` gate)."""
-        c = as_number(other)
-        if c is None:
-            raise _bad_operand('/', other, self)
-        out = numerics.divide(c, self.data)
-        return _make(out, "/", (self,), (numerics.divide(-out, self.data),), NodeExtra(c, True))
+        return apply(_DIV, (other, self))
 
     def __pow__(self, other: Operand) -> Value:
         """a ** b;  ∂/∂a = b·a^(b−1) (0 when b = 0), ∂/∂b = a^b·ln a (0 when a = 0 and b ≥ 0, nan where ln a is)."""
-        a = self.data
-        if isinstance(other, Value):
-            b = other.data
-            out = numerics.power(a, b)
-            return _make(out, "**", (self, other), (_pow_base_grad(a, b), _pow_exponent_grad(a, b, out)))
-        c = as_number(other)
-        if c is None:
-            raise _bad_operand('**', self, other)
-        return _make(numerics.power(a, c), "**", (self,), (_pow_base_grad(a, c),), c)
+        return apply(_POW, (self, other))
 
     def __rpow__(self, other: Operand) -> Value:
-        c = as_number(other)
-        if c is None:
-            raise _bad_operand('**', other, self)
-        out = numerics.power(c, self.data)
-        return _make(out, "**", (self,), (_pow_exponent_grad(c, self.data, out),), NodeExtra(c, True))
+        return apply(_POW, (other, self))
 
     def __abs__(self) -> Value:
         """|a|;  ∂/∂a = sign(a), with sign(0) = 0."""
-        a = self.data
-        local = 1.0 if a > 0.0 else -1.0 if a < 0.0 else a * 0.0  # a*0 keeps nan as nan
-        return _make(abs(a), "abs", (self,), (local,))
+        return apply(_ABS, (self,))
 
     # ----------------------------------------------------------------- functions
-    def exp(self) -> Value:
-        """e^a;  ∂/∂a = e^a."""
-        out = numerics.exp(self.data)
-        return _make(out, "exp", (self,), (out,))
-
-    def log(self) -> Value:
-        """ln a;  ∂/∂a = 1/a.  ``log(0) = -inf``, ``log(a < 0) = nan``."""
-        return _make(numerics.log(self.data), "log", (self,), (numerics.divide(1.0, self.data),))
-
-    def sqrt(self) -> Value:
-        """√a;  ∂/∂a = 1/(2√a)."""
-        out = numerics.sqrt(self.data)
-        return _make(out, "sqrt", (self,), (numerics.divide(0.5, out),))
-
-    def tanh(self) -> Value:
-        """tanh a;  ∂/∂a = 1 − tanh²a = sech²a (computed without the cancellation in 1 − tanh²)."""
-        a = self.data
-        return _make(math.tanh(a), "tanh", (self,), (numerics.sech_squared(a),))
-
-    def sigmoid(self) -> Value:
-        """σ(a) = 1/(1 + e^−a);  ∂/∂a = σ(a)(1 − σ(a)) = σ(a)·σ(−a).  One node for the cs231n sigmoid gate."""
-        a = self.data
-        out = numerics.sigmoid(a)
-        # σ(−a) instead of 1 − σ(a): the subtraction loses every digit once σ(a) rounds to 1
-        return _make(out, "sigmoid", (self,), (out * numerics.sigmoid(-a),))
-
-    def relu(self) -> Value:
-        """max(0, a);  ∂/∂a = 1 if a > 0 else 0 (0 at the kink, as in PyTorch)."""
-        a = self.data
-        if a > 0.0:
-            return _make(a, "relu", (self,), _ONE)
-        if a != a:  # nan passes through
-            return _make(a, "relu", (self,), (a,))
-        return _make(0.0, "relu", (self,), _ZERO)
+    # One line per unary row of ``autograd.ops``: the rule, formula and docstring come from the row.
+    exp = _unary_method(ops.OPS["exp"])
+    log = _unary_method(ops.OPS["log"])
+    sqrt = _unary_method(ops.OPS["sqrt"])
+    sin = _unary_method(ops.OPS["sin"])
+    cos = _unary_method(ops.OPS["cos"])
+    tanh = _unary_method(ops.OPS["tanh"])
+    sigmoid = _unary_method(ops.OPS["sigmoid"])
+    relu = _unary_method(ops.OPS["relu"])
+    gelu = _unary_method(ops.OPS["gelu"])
+    silu = _unary_method(ops.OPS["silu"])
+    softplus = _unary_method(ops.OPS["softplus"])
 
     def leaky_relu(self, slope: float = 0.01) -> Value:
         """a if a > 0 else slope·a;  ∂/∂a = 1 or slope."""
-        s = _parameter(slope, "leaky_relu", "slope")
-        a = self.data
-        if a > 0.0:
-            return _make(a, "leaky_relu", (self,), _ONE, s)
-        return _make(s * a, "leaky_relu", (self,), (s if a == a else a,), s)
+        return apply(_LEAKY_RELU, (self,), (slope,))
 
     def elu(self, alpha: float = 1.0) -> Value:
         """a if a > 0 else α(e^a − 1);  ∂/∂a = 1 or α·e^a."""
-        al = _parameter(alpha, "elu", "alpha")
-        a = self.data
-        if a > 0.0:
-            return _make(a, "elu", (self,), _ONE, al)
-        return _make(al * math.expm1(a) if a == a else a, "elu", (self,), (al * numerics.exp(a),), al)
-
-    def gelu(self) -> Value:
-        """a·Φ(a) with Φ the normal CDF (erf form);  ∂/∂a = Φ(a) + a·φ(a)."""
-        a = self.data
-        cdf = numerics.normal_cdf(a)
-        return _make(a * cdf, "gelu", (self,), (cdf + a * numerics.normal_pdf(a),))
-
-    def silu(self) -> Value:
-        """a·σ(a) (swish);  ∂/∂a = σ(a)(1 + a·σ(−a))  (σ(−a) = 1 − σ(a), without the cancellation)."""
-        a = self.data
-        s = numerics.sigmoid(a)
-        return _make(a * s, "silu", (self,), (s * (1.0 + a * numerics.sigmoid(-a)),))
-
-    def softplus(self) -> Value:
-        """ln(1 + e^a), computed stably;  ∂/∂a = σ(a)."""
-        a = self.data
-        return _make(numerics.softplus(a), "softplus", (self,), (numerics.sigmoid(a),))
+        return apply(_ELU, (self,), (alpha,))
 
     # ----------------------------------------------------------------- backprop
     def backward(self, grad: float = 1.0, *, on_step: Callable[[BackwardStep], None] | None = None) -> None:
@@ -309,71 +284,109 @@ def _bad_operand(op: str, left: object, right: object) -> TypeError:
     return TypeError(f"unsupported operand type(s) for {op}: {type(left).__name__!r} and {type(right).__name__!r}")
 
 
-def _pow_base_grad(a: float, b: float) -> float:
-    # PyTorch masks the exponent-zero case: d(a**0)/da = 0 even at a = 0, where b*a**(b-1) is 0*inf
-    return 0.0 if b == 0.0 else b * numerics.power(a, b - 1.0)
+def _operand(x: object, op: str, left: object, right: object) -> float:
+    """The float of an operator's number operand, or an error naming the operator."""
+    c = to_number(x, f"operand of {op}")
+    if c is None:
+        raise _bad_operand(op, left, right)
+    return c
 
 
-def _pow_exponent_grad(a: float, b: float, out: float) -> float:
-    # a**b * ln a; PyTorch defines it as 0 for a zero base with b >= 0 (where the formula gives 0 * -inf)
-    if a == 0.0 and b >= 0.0:
-        return 0.0
-    return out * numerics.log(a)
+def apply(op: ops.Op, operands: Sequence[object], params: Sequence[object] = ()) -> Value:
+    """Apply ``op``'s row to ``operands`` (Values or numbers) and record one node.
 
+    Values become the node's inputs, in order, with their local gradients; a number operand
+    is recorded as the node's ``const`` (``const_left`` when it comes first), as is a single parameter.
 
-def _parameter(x: object, op: str, name: str) -> float:
-    number = as_number(x)
-    if number is None:
-        raise TypeError(f"{op}: {name} must be a real number, got {type(x).__name__}")
-    return number
+    >>> apply(ops.OPS["max"], (Value(1.0), 3)).data
+    3.0
+    """
+    floats: list[float] = []
+    inputs: list[Value] = []
+    const: float | None = None
+    const_left = False
+    for position, item in enumerate(operands):
+        if isinstance(item, Value):
+            inputs.append(item)
+            floats.append(item.data)
+            continue
+        number = to_number(item, f"{op.name}: {_argument(position)}")
+        if number is None:
+            if op.arity == 2 and isinstance(op.notation, ops.Infix):
+                raise _bad_operand(op.name, *operands)
+            culprit = type(item).__name__
+            raise TypeError(f"{op.name}: {_argument(position)} must be a Value or a real number, got {culprit}")
+        floats.append(number)
+        const, const_left = number, not inputs
+    values = []
+    for (name, _), item in zip(op.params, params, strict=False):
+        number = to_number(item, f"{op.name}: {name}")
+        if number is None:
+            raise TypeError(f"{op.name}: {name} must be a real number, got {type(item).__name__}")
+        values.append(number)
+    if len(values) == 1:
+        const = values[0]
+    out, local_grads = op.rule(*floats, *values)
+    if not inputs:
+        return Value(out)
+    if len(inputs) < len(floats):
+        local_grads = tuple(g for g, item in zip(local_grads, operands, strict=True) if isinstance(item, Value))
+    const_node = LeftNumber(const) if const_left and const is not None else const
+    if len(inputs) == 1:
+        return _make(out, op.name, inputs[0], local_grads[0], const_node)
+    return _make(out, op.name, tuple(inputs), local_grads, const_node)
 
 
 def _make(
     data: float,
     op: str,
-    inputs: tuple[Value, ...],
-    local_grads: tuple[float, ...],
-    extra: float | NodeExtra | None = None,
+    inputs: Value | tuple[Value, ...],
+    local: float | tuple[float, ...],
+    const: float | LeftNumber | None = None,
 ) -> Value:
     """Create the node for one op; the single place that records the graph.
 
-    ``extra`` is the op's number operand (right-hand side) or a ``NodeExtra`` for a left-hand one.
+    ``inputs``/``local`` are one Value and its local gradient, or tuples for several inputs;
+    ``const`` is the op's number operand (a ``LeftNumber`` when it stood on the left) or parameter.
     """
     out: Value = _new_object(Value)
     out.data = data
     out.grad = 0.0
     out.label = ""
+    out._uses = 0
     mode = _current_mode()
-    if mode is DEFAULT_MODE:  # fast path: recording, no anomaly check, no scope
+    if mode[3]:  # Mode.plain: recording, no anomaly check (with or without a scope)
         out.op = op
-        out.inputs = inputs
-        out.local_grads = local_grads
-        out._extra = extra
+        out._in = inputs
+        out._local = local
+        out._const = const
+        out._scope = mode[2]
         return out
-    return _record_in_mode(out, mode, op, inputs, local_grads, extra)
+    return _record_in_mode(out, mode, op, inputs, local, const)
 
 
 def _record_in_mode(
     out: Value,
     mode: Mode,
     op: str,
-    inputs: tuple[Value, ...],
-    local_grads: tuple[float, ...],
-    extra: float | NodeExtra | None,
+    inputs: Value | tuple[Value, ...],
+    local: float | tuple[float, ...],
+    const: float | LeftNumber | None,
 ) -> Value:
-    const, const_left = (extra.const, extra.const_left) if isinstance(extra, NodeExtra) else (extra, False)
     if mode.check_anomaly:
-        _check_anomaly(out.data, op, inputs, local_grads if mode.recording else (), const)
+        plain_const = const.value if isinstance(const, LeftNumber) else const
+        all_inputs = inputs if isinstance(inputs, tuple) else (inputs,)
+        all_local = local if isinstance(local, tuple) else (local,)
+        _check_anomaly(out.data, op, all_inputs, all_local if mode.recording else (), plain_const)
     if mode.recording:
         out.op = op
-        out.inputs = inputs
-        out.local_grads = local_grads
-        out._extra = NodeExtra(const, const_left, mode.scope) if mode.scope is not None else extra
+        out._in = inputs
+        out._local = local
+        out._const = const
+        out._scope = mode.scope
     else:  # no_grad: the result is a plain leaf
         out.op = ""
-        out.inputs = ()
-        out.local_grads = ()
-        out._extra = None
+        out._in = out._local = out._const = out._scope = None
     return out
 
 

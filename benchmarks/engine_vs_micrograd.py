@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import argparse
 import gc
+import statistics
 import time
 import tracemalloc
 from collections.abc import Callable
@@ -42,20 +43,38 @@ def build_wide(value_cls: Callable[[float], Any], chains: int, steps: int) -> An
     return ends[0]
 
 
-def time_wide(value_cls: Callable[[float], Any], chains: int, steps: int, repeat: int) -> tuple[float, float]:
-    """Best build and backward seconds over ``repeat`` runs (the garbage collector left on, as users run)."""
-    best_build = best_backward = float("inf")
+def time_wide(value_cls: Callable[[float], Any], chains: int, steps: int, repeat: int) -> list[float]:
+    """Build + backward seconds of each of ``repeat`` runs (the garbage collector left on, as users run)."""
+    totals = []
     for _ in range(repeat):
         gc.collect()
         start = time.perf_counter()
         root = build_wide(value_cls, chains, steps)
-        built = time.perf_counter()
         root.backward()
-        done = time.perf_counter()
-        best_build = min(best_build, built - start)
-        best_backward = min(best_backward, done - built)
+        totals.append(time.perf_counter() - start)
         del root
-    return best_build, best_backward
+    return totals
+
+
+def backward_per_node(sizes: list[int], repeat: int) -> list[tuple[int, float]]:
+    """(nodes, best backward nanoseconds per node) for wide graphs of about each size: flat means linear."""
+    report = []
+    for size in sizes:
+        chains = max(1, size // 2000)
+        root = build_wide(Value, chains, max(1, size // (2 * chains)))
+        nodes = count_nodes(root)
+        best = float("inf")
+        for _ in range(repeat):
+            start = time.perf_counter()
+            root.backward()
+            best = min(best, time.perf_counter() - start)
+        report.append((nodes, 1e9 * best / nodes))
+        del root
+    return report
+
+
+def _spread(seconds: list[float]) -> str:
+    return f"min {min(seconds):7.3f} s  median {statistics.median(seconds):7.3f} s"
 
 
 def bytes_per_node(value_cls: Callable[[float], Any], chains: int, steps: int) -> tuple[float, float]:
@@ -103,33 +122,35 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--chains", type=int, default=1000)
     parser.add_argument("--steps", type=int, default=200)
-    parser.add_argument("--repeat", type=int, default=3)
+    parser.add_argument("--repeat", type=int, default=5)
     args = parser.parse_args()
     ops = args.chains * args.steps * 2 + args.chains - 1
-    print(f"wide graph: {args.chains} chains x {args.steps} steps, {ops:,} op nodes")
-    build, back = time_wide(Value, args.chains, args.steps, args.repeat)
-    print(f"  gradtrace  build {build:7.3f} s  backward {back:7.3f} s  total {build + back:7.3f} s")
+    print(f"wide graph: {args.chains} chains x {args.steps} steps, {ops:,} op nodes (build + backward)")
+    ours = time_wide(Value, args.chains, args.steps, args.repeat)
+    print(f"  gradtrace  {_spread(ours)}")
     mem_node, mem_op = bytes_per_node(Value, 100, args.steps)
     depth = deepest_chain(Value, [1_000, 100_000, 1_000_000])
     if MicrogradValue is None:
         print("  micrograd not installed (pip install -e '.[bench]'): no ratios")
-        print(f"memory: gradtrace {mem_node:.0f} B per node, {mem_op:.0f} B per op")
-        print(f"deepest chain that backprops: gradtrace {depth:,}")
-        return
-    m_build, m_back = time_wide(MicrogradValue, args.chains, args.steps, max(1, args.repeat - 1))
-    print(f"  micrograd  build {m_build:7.3f} s  backward {m_back:7.3f} s  total {m_build + m_back:7.3f} s")
-    print(
-        f"  speed-up   build {m_build / build:6.1f}x    backward {m_back / back:6.1f}x    "
-        f"total {(m_build + m_back) / (build + back):6.1f}x  (target >= 8x)"
-    )
-    m_node, m_op = bytes_per_node(MicrogradValue, 100, args.steps)
-    print(
-        f"memory: gradtrace {mem_node:.0f} B per node ({mem_op:.0f} B per op); "
-        f"micrograd {m_node:.0f} B per node ({m_op:.0f} B per op, its constants are nodes too); "
-        f"ratio per node {mem_node / m_node:.2f} (target <= 0.33), per op {mem_op / m_op:.2f}"
-    )
-    m_depth = deepest_chain(MicrogradValue, [100, 200, 500, 900, 1_000, 2_000])
-    print(f"deepest chain that backprops: gradtrace {depth:,}; micrograd {m_depth:,} (of 100..2,000 tried)")
+    else:
+        theirs = time_wide(MicrogradValue, args.chains, args.steps, max(2, args.repeat - 2))
+        print(f"  micrograd  {_spread(theirs)}")
+        best, typical = min(theirs) / min(ours), statistics.median(theirs) / statistics.median(ours)
+        print(f"  speed-up   min {best:5.1f}x   median {typical:5.1f}x   (target >= 12x)")
+    print(f"memory: gradtrace {mem_node:.0f} B per node, {mem_op:.0f} B per op (target <= 130 B per node)")
+    if MicrogradValue is not None:
+        m_node, m_op = bytes_per_node(MicrogradValue, 100, args.steps)
+        print(f"        micrograd {m_node:.0f} B per node, {m_op:.0f} B per op (its constants are nodes too)")
+    per_node = backward_per_node([10_000, 100_000, 1_000_000], 3)
+    print("backward time per node (target: flat from 10^4 to 10^6 nodes)")
+    for nodes, nanoseconds in per_node:
+        ratio = nanoseconds / per_node[0][1]
+        print(f"  {nodes:>9,} nodes  {nanoseconds:6.0f} ns per node  ({ratio:4.2f} x the smallest)")
+    print(f"deepest chain that backprops: gradtrace {depth:,}", end="")
+    if MicrogradValue is not None:
+        m_depth = deepest_chain(MicrogradValue, [100, 200, 500, 900, 1_000, 2_000])
+        print(f"; micrograd {m_depth:,} (of 100..2,000 tried)", end="")
+    print()
 
 
 if __name__ == "__main__":

@@ -11,7 +11,9 @@ them, and ``viz.draw`` can shrink a big network automatically. ``scoped=False`` 
 scopes: micrograd's demo step is about 1.3x faster without them (``benchmarks/mlp_vs_micrograd.py``
 prints both).
 
-Parameters are labelled with their dotted names, so diagrams show ``layers.1.neurons.3.w.0``.
+Parameters are labelled with their dotted names (``layers.1.neurons.3.w.0``; a diagram shows
+``w0`` inside the neuron's box); a scoped MLP labels its hidden activations ``h1[3]`` (layer 1,
+unit 3), as the course notes name them.
 """
 
 from __future__ import annotations
@@ -257,7 +259,10 @@ class MLP(Module):
         """The network's output for one input vector: a Value if the last layer has one unit, else a list."""
         _check_inputs(self, xs, self.nin)
         out = self.layers[0](xs)
-        for layer in self.layers[1:]:
+        for number, layer in enumerate(self.layers[1:], start=1):
+            if self.scoped:  # drawn: hidden activations named as in the course notes, h1[3] = layer 1's unit 3
+                for unit, value in enumerate(out):
+                    value.label = value.label or f"h{number}[{unit}]"
             out = layer(out)
         return out[0] if len(out) == 1 else out
 

@@ -4,8 +4,8 @@ Numbers use a Python format spec (``".4f"``, ``".3g"``); ``nan`` and infinities 
 out. A gradient that was never computed (the graph has not been through ``backward()``) is
 ``None`` in the graph model and shows as ``NO_GRADIENT`` ("—"), never as a misleading 0.
 
-Gate text folds an op's number operand into the op, as the cs231n figures do: ``-x`` is the
-``*-1`` gate, ``1 + x`` the ``+1`` gate, ``1 / x`` the ``1/x`` gate.
+Gate text comes from the op's own row in the engine's table (``autograd.ops``): its symbol, or
+with a number folded in, the op written with ``x`` for its wire (``x*(-1)``, ``1+x``, ``1/x``).
 """
 
 from __future__ import annotations
@@ -13,14 +13,9 @@ from __future__ import annotations
 import math
 from collections.abc import Mapping
 
+from autograd import OPS
+
 NO_GRADIENT = "—"
-
-# Ops drawn with a symbol instead of their engine name.
-OP_SYMBOLS: Mapping[str, str] = {"sigmoid": "σ", "sqrt": "√", "abs": "|x|", "sum": "Σ"}
-
-# Ops whose number is an operand (``x * 2``) rather than a parameter (a leaky ReLU's slope).
-_OPERAND_OPS = frozenset({"+", "-", "*", "/", "**", "max", "min", "sum", "dot"})
-_COMMUTATIVE_OPS = frozenset({"+", "*"})
 
 # What a collapsed group shows when its name has a well-known symbol; ``draw(group_symbols=...)`` overrides it.
 DEFAULT_GROUP_SYMBOLS: Mapping[str, str] = {"sigmoid gate": "σ"}
@@ -73,12 +68,13 @@ def constant_text(c: float) -> str:
 
 
 def op_symbol(op: str) -> str:
-    """The symbol an op is drawn with (``σ`` for sigmoid), else its engine name.
+    """The symbol an op is drawn with (``σ`` for sigmoid), from its row; else its engine name.
 
     >>> op_symbol("sigmoid"), op_symbol("exp")
     ('σ', 'exp')
     """
-    return OP_SYMBOLS.get(op, op)
+    row = OPS.get(op)
+    return row.shown if row is not None else op
 
 
 def is_operand_constant(op: str) -> bool:
@@ -87,7 +83,8 @@ def is_operand_constant(op: str) -> bool:
     >>> is_operand_constant("*"), is_operand_constant("leaky_relu")
     (True, False)
     """
-    return op in _OPERAND_OPS
+    row = OPS.get(op)
+    return row is None or row.const_is_operand
 
 
 def op_text(op: str, const: float | None) -> str:
@@ -96,28 +93,18 @@ def op_text(op: str, const: float | None) -> str:
     Number operands are drawn as separate constant nodes in the graph style.
 
     >>> op_text("*", 2.0), op_text("leaky_relu", 0.01)
-    ('*', 'leaky_relu(0.01)')
+    ('*', 'leaky_relu(x,0.01)')
     """
-    symbol = op_symbol(op)
     if const is None or is_operand_constant(op):
-        return symbol
-    return f"{symbol}({constant_text(const)})"
+        return op_symbol(op)
+    return gate_text(op, const, False)
 
 
 def gate_text(op: str, const: float | None, const_left: bool) -> str:
-    """A gate's text in the circuit style, the number operand folded in (cs231n notation).
+    """A gate's text in the circuit style: the op's row writes it, its number operand folded in.
 
     >>> [gate_text("*", -1.0, False), gate_text("+", 1.0, True), gate_text("/", 1.0, True), gate_text("/", 2.0, False)]
-    ['*-1', '+1', '1/x', 'x/2']
+    ['x*(-1)', '1+x', '1/x', 'x/2']
     """
-    symbol = op_symbol(op)
-    if const is None or not is_operand_constant(op):
-        return op_text(op, const)
-    c = constant_text(const)
-    if op in _COMMUTATIVE_OPS:
-        return f"{op}{c}" if not c.startswith("-") or op == "*" else c  # x + (-3) reads as -3
-    if op in ("-", "/", "**"):
-        return f"{c}{op}x" if const_left else f"x{op}{c}"
-    if op in ("max", "min"):
-        return f"{op}(x,{c})"
-    return f"{symbol}+{c}" if not c.startswith("-") else f"{symbol}{c}"  # sum, dot: the folded number is added
+    row = OPS.get(op)
+    return row.label(const, const_left) if row is not None else op

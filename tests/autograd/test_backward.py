@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import math
+
 import pytest
 
-from autograd import Value, backward_steps, gradients, topological_order
+from autograd import Value, backward, backward_steps, gradients, topological_order
 
 
 def test_repeated_backward_accumulates_only_in_leaves() -> None:
@@ -116,3 +118,67 @@ def test_gradients_stop_at_the_group_inputs() -> None:
     group_out = inner.exp()
     (local,) = gradients(group_out, [inner])
     assert local == pytest.approx(group_out.data)
+
+
+def test_a_zero_local_gradient_sends_zero_even_times_inf_or_nan() -> None:
+    from autograd import maximum
+
+    x = Value(-1.0)
+    x.relu().sqrt().backward()  # sqrt'(0) = inf upstream, relu'(-1) = 0
+    assert x.grad == 0.0
+    loser, winner = Value(1.0), Value(2.0)
+    (maximum(loser, winner) - 2.0).sqrt().backward()
+    assert (loser.grad, winner.grad) == (0.0, math.inf)
+    steps = backward_steps(Value(-1.0).relu().sqrt())
+    assert steps[-1].edges[0].contribution == 0.0
+
+
+@pytest.mark.parametrize(
+    "call, message",
+    [
+        (lambda: backward(3.0), "backward: the output must be a Value, got float"),
+        (lambda: topological_order(1.0), "topological_order: root must be a Value, got float"),
+        (lambda: gradients(Value(1.0), [1.0]), r"gradients: wrt\[0\] must be a Value, got float"),
+    ],
+)
+def test_a_non_value_is_a_type_error_naming_the_argument(call, message) -> None:
+    with pytest.raises(TypeError, match=message):
+        call()
+
+
+def test_ints_beyond_float_range_name_the_argument() -> None:
+    big = 10**400
+    with pytest.raises(OverflowError, match=r"Value\(\): the number with 401 digits is beyond float range"):
+        Value(big)
+    with pytest.raises(OverflowError, match=r"operand of \*: the number"):
+        Value(1.0) * big
+    with pytest.raises(OverflowError, match="backward: grad: the number"):
+        Value(1.0).backward(big)
+
+
+def test_the_fast_backward_matches_the_observed_reference_bit_for_bit() -> None:
+    import random
+
+    from autograd import dot, maximum, sum_values
+
+    rng = random.Random(5)
+    for trial in range(200):
+        builders = [
+            lambda a, b: a * b, lambda a, b: a + b, lambda a, b: a - b, lambda a, b: a / (b * b + 1.0),
+            lambda a, b: (a * 0.5).tanh(), lambda a, b: maximum(a, b), lambda a, b: a.relu() * 2.0,
+            lambda a, b: sum_values([a, b, a]), lambda a, b: dot([a, b], [b, 3.0], bias=a), lambda a, b: 1.0 - a,
+        ]  # fmt: skip
+        leaves = [Value(rng.choice([rng.uniform(-2, 2), 0.0, 1.0])) for _ in range(3)]
+        nodes = list(leaves)
+        for _ in range(rng.randint(1, 30)):
+            nodes.append(rng.choice(builders)(rng.choice(nodes), rng.choice(nodes)))
+        root = nodes[-1]
+        seed = rng.choice([1.0, -0.5, math.inf])
+        backward(root, seed)
+        fast = [node.grad for node in nodes]
+        for leaf in leaves:
+            leaf.grad = 0.0
+        backward(root, seed, on_step=lambda step: None)
+        reference = [node.grad for node in nodes]
+        assert [repr(g) for g in fast] == [repr(g) for g in reference], trial
+        assert all(node._uses == 0 for node in nodes)

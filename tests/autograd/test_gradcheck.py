@@ -46,3 +46,12 @@ def test_gradcheck_argument_errors() -> None:
 
 def test_numeric_gradient_is_a_centered_difference() -> None:
     assert numeric_gradient(lambda x: x * x * x, [2.0], 0, 1e-4) == pytest.approx(12.0, abs=1e-7)
+
+
+@pytest.mark.parametrize(
+    "options", [{"eps": 0}, {"eps": -1e-6}, {"eps": float("nan")}, {"eps": "1e-6"}, {"atol": -1.0}]
+)
+def test_bad_step_or_tolerance_is_a_clear_error(options) -> None:
+    name = next(iter(options))
+    with pytest.raises(ValueError, match=f"gradcheck: {name} must be a finite number"):
+        gradcheck(lambda x: x * x, [1.0], **options)

@@ -103,3 +103,45 @@ def test_scope_keeps_constants_and_sides() -> None:
 def test_scope_needs_a_string_name() -> None:
     with pytest.raises(TypeError, match="scope name must be a str"), scope(3):  # type: ignore[arg-type]
         pass
+
+
+def test_no_grad_refuses_generators_and_async_functions() -> None:
+    def numbers():
+        yield Value(1.0) * 2
+
+    async def later():
+        return Value(1.0) * 2
+
+    for func in (numbers, later):
+        with pytest.raises(TypeError, match=r"no_grad cannot decorate .*generator or async"):
+            no_grad()(func)
+
+
+def test_the_same_scope_or_no_grad_instance_nests_and_is_shared_by_threads() -> None:
+
+    group, off = scope("g"), no_grad()
+    with group as outer, group as inner, off, off:
+        y = Value(1.0) * 2
+    assert inner.parent is outer and y.op == "" and is_recording() and current_scope() is None
+    with group as outer:
+        with group as inner:
+            z = Value(1.0) * 2
+        w = Value(1.0) * 2
+    assert (z.scope, w.scope) == (inner, outer) and current_scope() is None
+    entered, release, seen = threading.Barrier(2), threading.Event(), []
+
+    def work() -> None:
+        with group as mine, off:
+            entered.wait()
+            release.wait()
+            seen.append((Value(1.0) * 2, mine))
+        seen.append((Value(1.0) * 2, None))
+
+    threads = [threading.Thread(target=work) for _ in range(2)]
+    for thread in threads:
+        thread.start()
+    release.set()
+    for thread in threads:
+        thread.join()
+    assert len(seen) == 4 and all((v.op, v.scope) == (("", None) if s is not None else ("*", None)) for v, s in seen)
+    assert is_recording() and current_scope() is None

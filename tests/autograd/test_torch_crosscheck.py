@@ -12,6 +12,8 @@ TORCH_FORMS = {
     "exp": lambda t: t.exp(),
     "log": lambda t: t.log(),
     "sqrt": lambda t: t.sqrt(),
+    "sin": lambda t: t.sin(),
+    "cos": lambda t: t.cos(),
     "tanh": lambda t: t.tanh(),
     "sigmoid": lambda t: t.sigmoid(),
     "relu": lambda t: t.relu(),

@@ -17,18 +17,19 @@ def worked(out: Value) -> Value:
 @pytest.mark.parametrize(
     ("build", "text"),
     [
-        (lambda x: -x, "*-1"),
-        (lambda x: 1 + x, "+1"),
-        (lambda x: x + 1, "+1"),
-        (lambda x: x + -3, "-3"),
+        (lambda x: -x, "x*(-1)"),
+        (lambda x: 1 + x, "1+x"),
+        (lambda x: x + 1, "x+1"),
+        (lambda x: x + -3, "x+(-3)"),
+        (lambda x: x - -1, "x-(-1)"),
         (lambda x: 1 / x, "1/x"),
         (lambda x: x / 2, "x/2"),
         (lambda x: 2 - x, "2-x"),
         (lambda x: x**2, "x**2"),
-        (lambda x: 3 * x, "*3"),
+        (lambda x: 3 * x, "3*x"),
         (lambda x: x.exp(), "exp"),
         (lambda x: x.sigmoid(), "σ"),
-        (lambda x: x.leaky_relu(0.1), "leaky_relu(0.1)"),
+        (lambda x: x.leaky_relu(0.1), "leaky_relu(x,0.1)"),
     ],
 )
 def test_circuit_gates_fold_their_constant(build: object, text: str) -> None:
@@ -113,3 +114,21 @@ def test_bad_options_are_clear_errors(options: dict[str, object], message: str) 
     out = Value(1.0) * 2
     with pytest.raises(ValueError, match=message):
         draw(out, max_nodes=1, **options)  # type: ignore[arg-type]
+
+
+def test_a_user_gate_is_drawn_as_one_gate_with_its_symbol() -> None:
+    import math
+
+    from autograd import gate
+
+    def squash(x: float) -> tuple[float, tuple[float]]:
+        s = 1.0 / (1.0 + math.exp(-x))
+        return s, (s * (1.0 - s),)
+
+    squash_gate = gate(squash, symbol="σ")
+    x = Value(1.0, label="x")
+    out = squash_gate(x * 2.0)
+    out.backward()
+    source = draw(out, style="circuit").source
+    assert source.count('label="σ"') == 1 and "squash" not in source
+    assert gate_text(out.op, out.const, out.const_left) == "σ"

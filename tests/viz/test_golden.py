@@ -72,7 +72,7 @@ def test_expanded_and_collapsed_show_the_same_numbers(wires: dict[str, Value], s
 def test_collapsed_circuit_has_one_sigma_gate_instead_of_four(wires: dict[str, Value]) -> None:
     expanded = drawn(wires, style="circuit").source
     collapsed = drawn(wires, style="circuit", collapse=["sigmoid gate"]).source
-    for gate in ('label="*-1"', "label=exp", 'label="+1"', 'label="1/x"'):
+    for gate in ('label="x*(-1)"', "label=exp", 'label="1+x"', 'label="1/x"'):
         assert gate in expanded and gate not in collapsed
     assert 'label="σ"' in collapsed and 'label="σ"' not in expanded
 

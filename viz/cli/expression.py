@@ -3,9 +3,9 @@
 The text is parsed with Python's ``ast`` and only a whitelist of forms is accepted; nothing
 is ever passed to ``eval``. Supported: numbers, variables (given values, each one leaf
 ``Value`` shared by all its uses), ``+ - * / **``, unary ``-`` and ``+``, parentheses, the
-engine's functions (``exp log sqrt tanh sigmoid relu gelu silu softplus abs``,
-``leaky_relu(x, slope)``, ``elu(x, alpha)``, ``max``/``maximum``, ``min``/``minimum``,
-``sum``/``sum_values``, ``dot([w...], [x...], bias)``), and ``scope("name", expr)``, which
+engine's functions (every function row of ``autograd.ops``: ``exp(x)``, ``sin(x)``,
+``leaky_relu(x, slope)``, ``max(x, y)`` or ``maximum(x, y)``, …; ``FUNCTION_NAMES`` lists them),
+``sum``/``sum_values``, ``dot([w...], [x...], bias)``, and ``scope("name", expr)``, which
 makes the ops of ``expr`` a named group (``autograd.scope``) that ``draw`` can box or collapse.
 A sub-expression made of numbers only is computed by the engine and kept as a number, so
 ``2*3*x`` is one ``*6`` gate.
@@ -27,7 +27,7 @@ import ast
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 
-from autograd import Value, dot, maximum, minimum, no_grad, scope, sum_values
+from autograd import OPS, Gate, Value, dot, no_grad, ops, scope, sum_values
 
 Operand = Value | float
 
@@ -49,28 +49,17 @@ class ParsedExpression:
     variables: dict[str, Value]
 
 
-_UNARY_FUNCTIONS: Mapping[str, Callable[[Value], Value]] = {
-    "exp": Value.exp,
-    "log": Value.log,
-    "sqrt": Value.sqrt,
-    "tanh": Value.tanh,
-    "sigmoid": Value.sigmoid,
-    "relu": Value.relu,
-    "gelu": Value.gelu,
-    "silu": Value.silu,
-    "softplus": Value.softplus,
-    "abs": Value.__abs__,
+# The functions come from the engine's table of op rules (``autograd.ops``): each row is applied
+# through ``autograd.Gate``, so a new row is a new function here with no change to this file.
+_UNARY_FUNCTIONS: Mapping[str, Callable[[Value], Value]] = {name: Gate(OPS[name]) for name in ops.FUNCTIONS}
+# functions with one number parameter: name -> (parameter name, the row's op)
+_PARAMETER_FUNCTIONS: Mapping[str, tuple[str, Callable[..., Value]]] = {
+    name: (OPS[name].params[0][0], Gate(OPS[name])) for name in ops.PARAMETER_FUNCTIONS
 }
-# functions with one number parameter: name -> (parameter name, engine method)
-_PARAMETER_FUNCTIONS: Mapping[str, tuple[str, Callable[[Value, float], Value]]] = {
-    "leaky_relu": ("slope", Value.leaky_relu),
-    "elu": ("alpha", Value.elu),
-}
+# two-operand functions, under the row's name and under the name of the engine's function for it
+_PAIR_ALIASES = {"max": "maximum", "min": "minimum"}
 _PAIR_FUNCTIONS: Mapping[str, Callable[[Operand, Operand], Value]] = {
-    "max": maximum,
-    "maximum": maximum,
-    "min": minimum,
-    "minimum": minimum,
+    alias: Gate(OPS[name]) for name in ops.PAIR_FUNCTIONS for alias in (name, _PAIR_ALIASES.get(name, name))
 }
 _SUM_FUNCTIONS = ("sum", "sum_values")
 FUNCTION_NAMES = tuple(
@@ -304,7 +293,7 @@ class _Builder:
                 parameter = operands[1]
                 if isinstance(parameter, Value):
                     raise self.error(arguments[1], f"{name}(): {parameter_name} must be a number, not a variable")
-                return _compute(lambda x: method(x, parameter), operands[:1])
+                return _compute(lambda x: method(x, **{parameter_name: parameter}), operands[:1])
             return _compute(method, operands)
         if name in _PAIR_FUNCTIONS:
             return _compute_all(_PAIR_FUNCTIONS[name], operands)

@@ -45,6 +45,7 @@ from typing import Literal, TypeVar
 
 from autograd import Value, gradients, topological_order
 from viz.model.groups import GraphIndex, Group, plan_collapse, resolve_collapse
+from viz.model.layout_cost import check_layout_cost
 
 Role = Literal["input", "parameter", "output", "intermediate"]
 
@@ -60,6 +61,9 @@ class ValueNode:
     by one group), ``"input"`` (another leaf) or ``"intermediate"``. ``group`` is the id of the
     expanded group (cluster) it is drawn in, or None. ``gate`` is the id of the drawn gate that
     computes it (its op's gate, or the collapsed group it leaves), None for a leaf.
+    ``local_label`` is the label as read inside its group's box: a parameter labelled with its
+    group's name in front (``layers.1.neurons.3.w.0`` in ``layers.1.neurons.3``) is ``w0``;
+    otherwise the label itself.
     """
 
     id: str
@@ -69,6 +73,11 @@ class ValueNode:
     role: Role
     group: str | None
     gate: str | None = None
+    local_label: str = ""
+
+    def shown_label(self, boxed: bool) -> str:
+        """The label a drawing writes: ``local_label`` inside a drawn box (``boxed``), else the full label."""
+        return (self.local_label or self.label) if boxed and self.group is not None else self.label
 
 
 @dataclass(frozen=True)
@@ -207,8 +216,10 @@ def describe(
     ``collapse``: ``True`` collapses every top-level group, or give group names (or
     ``/``-joined paths). ``max_nodes``: past this many drawn values and gates, groups are
     collapsed innermost level first (``on_overflow="collapse"``) or ``TooManyNodesError`` is
-    raised (``on_overflow="raise"``); ``None`` draws everything. ``parameters``: the leaves
-    to mark as parameters (default: each leaf whose uses are all in one group).
+    raised (``on_overflow="raise"``); a drawing that would take ``dot`` minutes to lay out (one
+    value used all along a long chain, see ``viz.model.layout_cost``) raises
+    ``LayoutTooCostlyError``; ``None`` draws everything. ``parameters``: the leaves to mark as
+    parameters (default: each leaf whose uses are all in one group).
     """
     if not isinstance(root, Value):
         raise TypeError(f"describe/draw needs a Value, got {type(root).__name__}")
@@ -216,7 +227,10 @@ def describe(
         raise ValueError(f"max_nodes must be a positive int or None, not {max_nodes!r}")
     index = GraphIndex(root, topological_order(root), parameters)
     collapsed = plan_collapse(index, resolve_collapse(index, collapse), max_nodes, on_overflow)
-    return _build(index, collapsed)
+    model = _build(index, collapsed)
+    if max_nodes is not None:  # None: draw everything, however long dot takes
+        check_layout_cost(model)
+    return model
 
 
 def _build(index: GraphIndex, collapsed: set[int]) -> GraphModel:
@@ -249,6 +263,7 @@ def _build(index: GraphIndex, collapsed: set[int]) -> GraphModel:
                 role=_role(index, i),
                 group=cluster_of_scope(group),
                 gate=gate_of.get(i),
+                local_label=_local_label(node.label, None if group is None else index.scopes[group].name),
             )
         )
 
@@ -286,13 +301,14 @@ def _build(index: GraphIndex, collapsed: set[int]) -> GraphModel:
     gates.sort(key=lambda gate: gate_position[gate.id])
 
     groups = []
+    states, paths = index.group_states(collapsed), index.path_names()
     for s in range(len(index.scopes)):
-        state = _group_state(index, s, collapsed)
+        state = states[s]
         groups.append(
             Group(
                 id=group_ids[s],
                 name=index.scopes[s].name,
-                path=index.path_name(s),
+                path=paths[s],
                 parent=cluster_of_scope(index.parent_index[s]),
                 depth=index.depth[s],
                 collapsed=state == "collapsed",
@@ -310,12 +326,6 @@ def _build(index: GraphIndex, collapsed: set[int]) -> GraphModel:
     )
 
 
-def _group_state(index: GraphIndex, scope: int, collapsed: set[int]) -> str:
-    """``"expanded"`` (a cluster), ``"collapsed"`` (drawn as a gate) or ``"hidden"`` (inside a collapsed group)."""
-    path = index.scope_path(scope)
-    if any(s in collapsed for s in path[:-1]):
-        return "hidden"
-    return "collapsed" if scope in collapsed else "expanded"
 
 
 def _role(index: GraphIndex, i: int) -> Role:
@@ -325,6 +335,17 @@ def _role(index: GraphIndex, i: int) -> Role:
     if index.is_parameter[i]:
         return "parameter"
     return "intermediate" if node.inputs else "input"
+
+
+def _local_label(label: str, group_name: str | None) -> str:
+    """``label`` without its group's name in front and without dots: ``w0`` for ``layers.0.neurons.3.w.0``.
+
+    >>> _local_label("layers.0.neurons.3.w.0", "layers.0.neurons.3"), _local_label("x0", "layers.0")
+    ('w0', 'x0')
+    """
+    if group_name and label.startswith(f"{group_name}.") and len(label) > len(group_name) + 1:
+        return label[len(group_name) + 1:].replace(".", "")
+    return label
 
 
 def _collapsed_gate(

@@ -56,12 +56,15 @@ class CircuitStyle(Style):
         wire = {"color": palette.ink, "penwidth": "1.2"}
         named = "label" in options.show
         for node in model.values:
-            label = wire_label(node, options, None if grad_texts is None else grad_texts[node.id])
-            canvas.node(node.id, node.group, shape="plain", label=label, fontname=FONT, fontsize="11")
+            shown = node.shown_label(options.clusters) if named else ""
             leaf = node.role in ("input", "parameter")
-            if named and node.label and (leaf or node.id == model.root):
+            end = leaf or node.id == model.root  # a wire with a free end: the name sits there
+            label = wire_label(node, options, None if grad_texts is None else grad_texts[node.id],
+                               "" if end else _crossing_name(node, model, shown))
+            canvas.node(node.id, node.group, shape="plain", label=label, fontname=FONT, fontsize="11")
+            if shown and end:
                 name = f"{node.id}_name"
-                canvas.node(name, node.group, shape="plain", label=plain_label(node.label),
+                canvas.node(name, node.group, shape="plain", label=plain_label(shown),
                             fontname=_NAME_FONTS.get(node.role, FONT), fontsize="13", fontcolor=palette.ink)
                 if leaf:
                     canvas.edge(f"{name}_edge", name, node.id, headport=incoming, arrowhead="none", **wire)
@@ -79,8 +82,8 @@ class CircuitStyle(Style):
         return text  # the colour and the side of the wire say which is which
 
     def value_elements(self, group: ET.Element, options: DrawOptions) -> dict[str, ET.Element]:
-        texts = group.findall("text")
-        elements = {"data": texts[0], "grad": texts[-1]}
+        texts = group.findall("text")  # [name,] value, gradient
+        elements = {"data": texts[-2], "grad": texts[-1]}
         rule = group.find("polygon")
         if rule is not None:
             elements["rule"] = rule
@@ -106,9 +109,17 @@ class CircuitStyle(Style):
         return [LegendRow("wires", (wires,), LEGEND_COLUMNS)]
 
 
-def wire_label(node: ValueNode, options: DrawOptions, grad_text: str | None = None) -> str:
+def _crossing_name(node: ValueNode, model: GraphModel, shown: str) -> str:
+    """The name written on an inner wire: only a value leaving a collapsed group (``h1[3]``), whose inside is hidden."""
+    if node.gate is None or model.gate(node.gate).collapsed is None:
+        return ""
+    return shown
+
+
+def wire_label(node: ValueNode, options: DrawOptions, grad_text: str | None = None, name: str = "") -> str:
     """The HTML-like table a value sits in on its wire: value, rule, gradient.
 
+    ``name``: written before the value, in grey (the value's text stays its own SVG element).
     ``grad_text``: what the gradient cell says instead of the formatted gradient. In a TB
     circuit the value cell then holds it too, so both cells are as wide and the wire stays in
     the middle of the table, where the edges attach (a player rewrites both texts per frame).
@@ -127,6 +138,8 @@ def wire_label(node: ValueNode, options: DrawOptions, grad_text: str | None = No
         text = html_text(format_number(node.data, options.number_format) if grad_text is None or not balance
                          else grad_text)
         value = f'<FONT COLOR="{palette.value_text}">{text}</FONT>'
+        if name:
+            value = f'<FONT COLOR="{palette.faint}" POINT-SIZE="10">{html_text(name)} </FONT>{value}'
     if "grad" in options.show:
         text = html_text(format_gradient(node.grad, options.number_format) if grad_text is None else grad_text)
         grad = f'<FONT COLOR="{palette.grad_text}">{text}</FONT>'

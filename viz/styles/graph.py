@@ -117,8 +117,9 @@ def record_label(node: ValueNode, options: DrawOptions, grad_text: str | None = 
     '{w0|data 2.0000|grad —}'
     """
     fields = []
-    if "label" in options.show and node.label:
-        fields.append(record_field(node.label))
+    label = node.shown_label(options.clusters)
+    if "label" in options.show and label:
+        fields.append(record_field(label))
     if "data" in options.show:
         fields.append(record_field(f"data {format_number(node.data, options.number_format)}"))
     if "grad" in options.show:

@@ -197,3 +197,12 @@ def test_fuzz_any_text_gives_a_graph_or_the_clean_error(text: str) -> None:
     else:
         assert isinstance(result.root, Value)
         assert set(result.variables) <= set(VALUES)
+
+
+def test_every_function_row_of_the_engine_is_an_expression_function() -> None:
+    from autograd import ops
+
+    for name in (*ops.FUNCTIONS, *ops.PARAMETER_FUNCTIONS, *ops.PAIR_FUNCTIONS):
+        operands = "x, 0.5" if name in ops.PARAMETER_FUNCTIONS else "x, y" if name in ops.PAIR_FUNCTIONS else "x"
+        root = parse_expression(f"{name}({operands})", {"x": 0.3, "y": 0.7}).root
+        assert root.op == name

@@ -49,7 +49,7 @@ def test_the_graph_legend_draws_each_role_with_the_border_its_nodes_have() -> No
     ("call", "option"),
     [
         (lambda: draw(_worked(), colour="red"), "colour"),  # type: ignore[call-arg]
-        (lambda: backprop_steps(_worked(), collapse=True), "collapse"),  # type: ignore[call-arg]
+        (lambda: backprop_steps(_worked(), colapse=True), "colapse"),  # type: ignore[call-arg]
         (lambda: backprop_steps(_worked(), show=["grad"]), "show"),
         (lambda: forward_steps(_worked(), precison=3), "precison"),  # type: ignore[call-arg]
         (lambda: draw_network(MLP(2, [2, 1], seed=1), style="circuit"), "style"),  # type: ignore[call-arg]

@@ -1,0 +1,337 @@
+"""The table of op rules: one row per op, the one place an op's maths and its written form live.
+
+Each row (an ``Op``) gives the op's ``name`` (what ``Value.op`` records), its ``rule`` (a function
+of floats that returns the value and the local gradients, one per operand), how it is written
+(``notation`` and ``symbol``), its ``params`` (numbers that tune it but get no gradient, such as a
+leaky ReLU's slope) and a ``derivative`` slot that a row may fill with its derivative written in
+ops (for gradients of gradients; None until then).
+
+``Value``'s methods and operators, the command line's function names, ``nn``'s activation names
+and the diagrams' gate labels are all read from this table. Users add rows of their own with
+``autograd.gate``, the same constructor the built-in rows use.
+
+Every rule returns IEEE results (±0, ±inf, nan in, a float out) and never raises: the math calls
+that would raise go through ``autograd.numerics``.
+
+>>> OPS["sin"].rule(0.0)
+(0.0, (1.0,))
+>>> OPS["*"].label(-1.0, const_left=False), OPS["/"].label(1.0, const_left=True)
+('x*(-1)', '1/x')
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
+
+from autograd import numerics
+
+Rule = Callable[..., tuple[float, tuple[float, ...]]]
+
+
+def number_text(c: float) -> str:
+    """A number as written in a label: short (``1`` not ``1.0``), and in parentheses when negative.
+
+    Parentheses make one rule for every op and side: ``x-(-1)``, never ``x--1``.
+
+    >>> number_text(1.0), number_text(-1.0), number_text(0.125), number_text(float("-inf"))
+    ('1', '(-1)', '0.125', '(-inf)')
+    """
+    if math.isfinite(c) and c == int(c) and abs(c) < 1e15:
+        text = str(int(c))
+    elif math.isnan(c):
+        text = "nan"
+    else:
+        text = format(c, "g")
+    return f"({text})" if text.startswith("-") else text
+
+
+class Notation:
+    """How an op is written; each kind of notation owns its label rule."""
+
+    def written(self, symbol: str, operands: tuple[str, ...]) -> str:
+        """The op applied to ``operands`` (each ``"x"`` for a wire or a number's text)."""
+        raise NotImplementedError
+
+
+class Infix(Notation):
+    """``a + b``: the symbol between its two operands."""
+
+    def written(self, symbol: str, operands: tuple[str, ...]) -> str:
+        return symbol.join(operands)
+
+
+class Call(Notation):
+    """``max(a, b)``, ``exp(a)``: the symbol applied to its operands."""
+
+    def written(self, symbol: str, operands: tuple[str, ...]) -> str:
+        return f"{symbol}({','.join(operands)})"
+
+
+class Total(Notation):
+    """``Σ``, ``dot``: an n-ary op whose number operand is added to the result (``Σ+1``)."""
+
+    def written(self, symbol: str, operands: tuple[str, ...]) -> str:
+        return "+".join((symbol, *operands[1:]))
+
+
+INFIX, CALL, TOTAL = Infix(), Call(), Total()
+
+
+@dataclass(frozen=True, eq=False)
+class Op:
+    """One row of the table: an op's name, rule, written form and parameters.
+
+    ``rule(*operands, *params)`` returns ``(value, local_gradients)`` with one local gradient per
+    operand; ``arity`` is the number of operands (None for any number); ``params`` are (name, default)
+    pairs; ``activation`` marks the rows ``nn`` offers as activations by name. ``derivative`` is where
+    the row's derivative written in ops goes (gradients of gradients); the first-order engine never reads it.
+    """
+
+    name: str
+    rule: Rule
+    arity: int | None = 1
+    notation: Notation = CALL
+    symbol: str = ""
+    params: tuple[tuple[str, float], ...] = ()
+    doc: str = ""
+    activation: bool = False  # offered by name as a neuron's activation (``nn``)
+    derivative: object | None = None
+
+    @property
+    def shown(self) -> str:
+        """The symbol the op is drawn with (its name unless the row gives one)."""
+        return self.symbol or self.name
+
+    def label(self, const: float | None, const_left: bool = False) -> str:
+        """The gate's text: its symbol, or with a number folded in, the op written with ``x`` for its wire.
+
+        One rule for every op and side; a negative number is in parentheses.
+
+        >>> [OPS[op].label(c, left) for op, c, left in [("+", 1.0, True), ("-", -1.0, False), ("**", 2.0, False)]]
+        ['1+x', 'x-(-1)', 'x**2']
+        >>> OPS["leaky_relu"].label(0.01), OPS["sum"].label(-3.0), OPS["exp"].label(None)
+        ('leaky_relu(x,0.01)', 'Σ+(-3)', 'exp')
+        """
+        if const is None:
+            return self.shown
+        number = number_text(const)
+        operands = (number, "x") if const_left else ("x", number)
+        return self.notation.written(self.shown, operands)
+
+    @property
+    def const_is_operand(self) -> bool:
+        """True when a node's ``const`` is a number operand (``2`` in ``x * 2``), not a parameter."""
+        return not self.params
+
+
+OPS: dict[str, Op] = {}
+
+
+def define(op: Op) -> Op:
+    """Add a row to the table; a name already taken by a different rule is an error naming it."""
+    if not isinstance(op.name, str) or not op.name:
+        raise ValueError(f"an op needs a non-empty str name, got {op.name!r}")
+    existing = OPS.get(op.name)
+    if existing is not None and not _same_definition(existing, op):
+        raise ValueError(f"an op named {op.name!r} already exists; choose another name")
+    OPS[op.name] = op
+    return op
+
+
+def _same_definition(old: Op, new: Op) -> bool:
+    # re-running a notebook cell redefines the same function: let it replace itself, but never a built-in
+    old_rule, new_rule = old.rule, new.rule
+    return (
+        old.name not in BUILT_IN
+        and getattr(old_rule, "__module__", None) == getattr(new_rule, "__module__", None)
+        and getattr(old_rule, "__qualname__", None) == getattr(new_rule, "__qualname__", None)
+    )
+
+
+def op_row(name: str) -> Op:
+    """The row of the op recorded as ``name`` (``Value.op``); a KeyError naming it if there is none."""
+    try:
+        return OPS[name]
+    except KeyError:
+        raise KeyError(f"no op named {name!r} in the table") from None
+
+
+# ---------------------------------------------------------------------------------------------- rules
+# Each rule: floats in, (value, local gradients) out. Fixed local gradients share one tuple.
+_ONE = (1.0,)
+_ONE_ONE = (1.0, 1.0)
+_ONE_MINUS_ONE = (1.0, -1.0)
+
+
+def _add(a: float, b: float) -> tuple[float, tuple[float, ...]]:
+    return a + b, _ONE_ONE
+
+
+def _sub(a: float, b: float) -> tuple[float, tuple[float, ...]]:
+    return a - b, _ONE_MINUS_ONE
+
+
+def _mul(a: float, b: float) -> tuple[float, tuple[float, ...]]:
+    return a * b, (b, a)  # the mul gate swaps its inputs
+
+
+def _div(a: float, b: float) -> tuple[float, tuple[float, ...]]:
+    out = numerics.divide(a, b)
+    return out, (numerics.divide(1.0, b), numerics.divide(-out, b))  # -a/b² as -(a/b)/b
+
+
+def _pow(a: float, b: float) -> tuple[float, tuple[float, ...]]:
+    out = numerics.power(a, b)
+    # torch's conventions: d(a**0)/da = 0 even at a = 0; d(a**b)/db = 0 at a = 0 for b >= 0
+    # b·a^b/a instead of b·a^(b−1) where it is finite: b − 1 rounds, and a^(b−1) amplifies that by |ln a|
+    if b == 0.0:
+        base = 0.0
+    elif a != 0.0 and out != 0.0 and math.isfinite(out):
+        base = b * (out / a)
+    else:
+        base = b * numerics.power(a, b - 1.0)
+    exponent = 0.0 if (a == 0.0 and b >= 0.0) else out * numerics.log(a)
+    return out, (base, exponent)
+
+
+def _abs(a: float) -> tuple[float, tuple[float, ...]]:
+    return abs(a), (1.0 if a > 0.0 else -1.0 if a < 0.0 else a * 0.0,)  # sign(0) = 0; a*0 keeps nan
+
+
+def _exp(a: float) -> tuple[float, tuple[float, ...]]:
+    out = numerics.exp(a)
+    return out, (out,)
+
+
+def _log(a: float) -> tuple[float, tuple[float, ...]]:
+    return numerics.log(a), (numerics.divide(1.0, a),)
+
+
+def _sqrt(a: float) -> tuple[float, tuple[float, ...]]:
+    out = numerics.sqrt(a)
+    return out, (numerics.divide(0.5, out),)
+
+
+def _sin(a: float) -> tuple[float, tuple[float, ...]]:
+    return numerics.sin(a), (numerics.cos(a),)
+
+
+def _cos(a: float) -> tuple[float, tuple[float, ...]]:
+    return numerics.cos(a), (-numerics.sin(a),)
+
+
+def _tanh(a: float) -> tuple[float, tuple[float, ...]]:
+    return math.tanh(a), (numerics.sech_squared(a),)  # sech² avoids the cancellation in 1 − tanh²
+
+
+def _sigmoid(a: float) -> tuple[float, tuple[float, ...]]:
+    out = numerics.sigmoid(a)
+    # σ(−a) instead of 1 − σ(a): the subtraction loses every digit once σ(a) rounds to 1
+    return out, (out * numerics.sigmoid(-a),)
+
+
+def _relu(a: float) -> tuple[float, tuple[float, ...]]:
+    if a > 0.0:
+        return a, _ONE
+    if a != a:  # nan passes through
+        return a, (a,)
+    return 0.0, (0.0,)
+
+
+def _leaky_relu(a: float, slope: float) -> tuple[float, tuple[float, ...]]:
+    if a > 0.0:
+        return a, _ONE
+    return slope * a, (slope if a == a else a,)
+
+
+def _elu(a: float, alpha: float) -> tuple[float, tuple[float, ...]]:
+    if a > 0.0:
+        return a, _ONE
+    return (alpha * math.expm1(a) if a == a else a), (alpha * numerics.exp(a),)
+
+
+def _gelu(a: float) -> tuple[float, tuple[float, ...]]:
+    cdf = numerics.normal_cdf(a)
+    return a * cdf, (cdf + a * numerics.normal_pdf(a),)
+
+
+def _silu(a: float) -> tuple[float, tuple[float, ...]]:
+    s = numerics.sigmoid(a)
+    return a * s, (s * (1.0 + a * numerics.sigmoid(-a)),)
+
+
+def _softplus(a: float) -> tuple[float, tuple[float, ...]]:
+    return numerics.softplus(a), (numerics.sigmoid(a),)
+
+
+def _extremum(larger_wins: bool) -> Rule:
+    def rule(a: float, b: float) -> tuple[float, tuple[float, ...]]:
+        if (a > b) if larger_wins else (a < b):
+            return a, (1.0, 0.0)
+        if (b > a) if larger_wins else (b < a):
+            return b, (0.0, 1.0)
+        if a == b:
+            return a, (0.5, 0.5)  # a tie splits the gradient evenly, as torch.maximum does
+        nan = a + b  # a nan operand: the value and both local gradients are nan
+        return nan, (nan, nan)
+
+    return rule
+
+
+def _sum(*xs: float) -> tuple[float, tuple[float, ...]]:
+    total = 0.0
+    for x in xs:
+        total += x  # left to right, as a chain of +
+    return total, (1.0,) * len(xs)
+
+
+def _dot(*operands: float) -> tuple[float, tuple[float, ...]]:
+    # operands: w0, x0, w1, x1, …, bias
+    pairs, bias = operands[:-1], operands[-1]
+    total = 0.0
+    local: list[float] = []
+    for w, x in zip(pairs[::2], pairs[1::2], strict=True):
+        total += w * x
+        local += (x, w)
+    return total + bias, (*local, 1.0)
+
+
+_ROWS = [
+    # name, rule, arity, notation, symbol, params, doc (the formula)
+    Op("+", _add, 2, INFIX, doc="a + b;  ∂/∂a = 1, ∂/∂b = 1."),
+    Op("-", _sub, 2, INFIX, doc="a - b;  ∂/∂a = 1, ∂/∂b = -1."),
+    Op("*", _mul, 2, INFIX, doc="a * b;  ∂/∂a = b, ∂/∂b = a."),
+    Op("/", _div, 2, INFIX, doc="a / b;  ∂/∂a = 1/b, ∂/∂b = -a/b²."),
+    Op("**", _pow, 2, INFIX, doc="a ** b;  ∂/∂a = b·a^(b−1) (0 when b = 0), ∂/∂b = a^b·ln a (0 when a = 0, b ≥ 0)."),
+    Op("abs", _abs, symbol="|x|", doc="|a|;  ∂/∂a = sign(a), with sign(0) = 0."),
+    Op("exp", _exp, doc="e^a;  ∂/∂a = e^a."),
+    Op("log", _log, doc="ln a;  ∂/∂a = 1/a.  log(0) = -inf, log(a < 0) = nan."),
+    Op("sqrt", _sqrt, symbol="√", doc="√a;  ∂/∂a = 1/(2√a)."),
+    Op("sin", _sin, doc="sin a;  ∂/∂a = cos a."),
+    Op("cos", _cos, doc="cos a;  ∂/∂a = −sin a."),
+    Op("tanh", _tanh, doc="tanh a;  ∂/∂a = 1 − tanh²a = sech²a.", activation=True),
+    Op("sigmoid", _sigmoid, symbol="σ", doc="σ(a) = 1/(1 + e^−a);  ∂/∂a = σ(a)(1 − σ(a)).", activation=True),
+    Op("relu", _relu, doc="max(0, a);  ∂/∂a = 1 if a > 0 else 0 (0 at the kink, as in PyTorch).", activation=True),
+    Op("leaky_relu", _leaky_relu, params=(("slope", 0.01),), activation=True,
+       doc="a if a > 0 else slope·a;  ∂/∂a = 1 or slope."),
+    Op("elu", _elu, params=(("alpha", 1.0),), doc="a if a > 0 else α(e^a − 1);  ∂/∂a = 1 or α·e^a.", activation=True),
+    Op("gelu", _gelu, doc="a·Φ(a), Φ the normal CDF;  ∂/∂a = Φ(a) + a·φ(a).", activation=True),
+    Op("silu", _silu, doc="a·σ(a) (swish);  ∂/∂a = σ(a)(1 + a·σ(−a)).", activation=True),
+    Op("softplus", _softplus, doc="ln(1 + e^a), computed stably;  ∂/∂a = σ(a).", activation=True),
+    Op("max", _extremum(True), 2, doc="max(a, b);  ∂ = 1 to the larger input, 0 to the other, ½ each at a tie."),
+    Op("min", _extremum(False), 2, doc="min(a, b);  ∂ = 1 to the smaller input, 0 to the other, ½ each at a tie."),
+    Op("sum", _sum, None, TOTAL, symbol="Σ", doc="Σ a_i;  ∂/∂a_i = 1."),
+    Op("dot", _dot, None, TOTAL, doc="Σ w_i·x_i + bias;  ∂/∂w_i = x_i, ∂/∂x_i = w_i, ∂/∂bias = 1."),
+]
+BUILT_IN: Mapping[str, Op] = {row.name: row for row in _ROWS}
+for _row in _ROWS:
+    define(_row)
+
+# Unary rows without parameters: the ones written as one-argument functions (``exp(x)``).
+FUNCTIONS = tuple(row.name for row in _ROWS if row.arity == 1 and row.notation is CALL and not row.params)
+# Unary rows with one parameter (``leaky_relu(x, slope)``), two-operand functions (``max(x, y)``), activations.
+PARAMETER_FUNCTIONS = tuple(row.name for row in _ROWS if row.arity == 1 and len(row.params) == 1)
+PAIR_FUNCTIONS = tuple(row.name for row in _ROWS if row.arity == 2 and row.notation is CALL)
+ACTIVATIONS = tuple(row.name for row in _ROWS if row.activation)

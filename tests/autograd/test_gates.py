@@ -1,0 +1,105 @@
+"""Users' own gates (``autograd.gate``): one node, checked by gradcheck, clear errors for bad definitions."""
+
+from __future__ import annotations
+
+import math
+
+import pytest
+
+from autograd import OPS, Value, gate, gradcheck, op_row
+
+
+def logistic_gate(x: float) -> tuple[float, tuple[float]]:
+    s = 1.0 / (1.0 + math.exp(-x))
+    return s, (s * (1.0 - s),)
+
+
+def test_a_gate_is_one_node_with_its_own_row_and_symbol() -> None:
+    sig = gate(logistic_gate, symbol="σ")
+    x = Value(2.0)
+    y = sig(x)
+    y.backward()
+    assert (y.op, y.inputs, len(y.local_grads)) == ("logistic_gate", (x,), 1)
+    assert y.data == Value(2.0).sigmoid().data
+    assert x.grad == pytest.approx(y.data * (1 - y.data), rel=1e-15)
+    assert op_row("logistic_gate").label(None) == "σ"
+
+
+def test_gradcheck_verifies_a_gate_and_catches_a_wrong_one() -> None:
+    def hypot(a: float, b: float) -> tuple[float, tuple[float, float]]:
+        r = math.hypot(a, b)
+        return r, (a / r, b / r)
+
+    def bad_square(a: float) -> tuple[float, float]:
+        return a * a, a  # the derivative is 2a
+
+    assert gradcheck(gate(hypot), [3.0, 4.0])
+    with pytest.raises(AssertionError, match="MISMATCH"):
+        gradcheck(gate(bad_square), [3.0])
+
+
+def test_numbers_and_parameters_are_folded_like_the_built_in_ops() -> None:
+    def scaled(a: float, b: float, k: float) -> tuple[float, tuple[float, float]]:
+        return k * a * b, (k * b, k * a)
+
+    g = gate(scaled, params={"k": 2.0})
+    x = Value(3.0)
+    out = g(x, 5.0, k=0.5)
+    assert (out.data, out.inputs, out.local_grads, out.const) == (7.5, (x,), (2.5,), 0.5)
+    assert g(x, 5.0).data == 30.0
+    with pytest.raises(TypeError, match="no parameter 'j'"):
+        g(x, 1.0, j=1.0)
+
+
+def test_the_lecture_class_style_defines_the_same_gate() -> None:
+    class MultiplyGate:
+        def forward(self, x: float, y: float) -> float:
+            self.x, self.y = x, y
+            return x * y
+
+        def backward(self, dz: float) -> tuple[float, float]:
+            return self.y * dz, self.x * dz
+
+    mul = gate(MultiplyGate)
+    a, b = Value(-2.0), Value(5.0)
+    out = mul(a, b)
+    out.backward()
+    assert (out.op, out.data, a.grad, b.grad) == ("MultiplyGate", -10.0, 5.0, -2.0)
+
+
+def test_bad_definitions_get_errors_naming_the_gate() -> None:
+    def two_grads(a: float) -> tuple[float, tuple[float, float]]:
+        return a, (1.0, 1.0)
+
+    def text_value(a: float) -> tuple[str, tuple[float]]:
+        return "one", (1.0,)
+
+    def text_grad(a: float) -> tuple[float, tuple[str]]:
+        return a, ("one",)
+
+    def bare(a: float) -> float:
+        return a
+
+    for rule, message in [
+        (two_grads, "'two_grads' returned 2 local gradient.s. for 1 operand"),
+        (text_value, "'text_value' returned a value that is not a number"),
+        (text_grad, "'text_grad': local gradient 0 is not a number"),
+        (bare, "'bare' must return .value, local_gradients."),
+    ]:
+        with pytest.raises((TypeError, ValueError), match=message):
+            gate(rule)(Value(1.0))
+    with pytest.raises(TypeError, match="takes 1 operand"):
+        gate(bare)(Value(1.0), Value(2.0))
+
+
+def test_a_name_that_clashes_is_an_error_but_a_rerun_cell_is_not() -> None:
+    def exp(a: float) -> tuple[float, tuple[float]]:
+        return a, (1.0,)
+
+    with pytest.raises(ValueError, match="an op named 'exp' already exists"):
+        gate(exp)
+    first = gate(logistic_gate, symbol="σ")
+    with pytest.raises(ValueError, match="an op named 'logistic_gate' already exists"):
+        gate(exp, name="logistic_gate")
+    again = gate(logistic_gate, symbol="s")  # the same function, defined again
+    assert again.op is OPS["logistic_gate"] and first.op is not again.op

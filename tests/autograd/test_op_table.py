@@ -1,0 +1,100 @@
+"""The table of op rules: every row is tested, returns IEEE results, and the operators' inline paths agree with it."""
+
+from __future__ import annotations
+
+import itertools
+import math
+
+import pytest
+
+from autograd import OPS, Value, dot, maximum, minimum, op_row, sum_values
+from autograd.ops import BUILT_IN, FUNCTIONS, number_text
+from tests.autograd.op_table import ROWS
+
+SPECIALS = [0.0, -0.0, math.inf, -math.inf, math.nan, 1.5, -2.0]
+
+
+def test_every_built_in_op_has_a_row_in_the_tests_reference_table() -> None:
+    covered = set()
+    for row in ROWS:
+        point = [(low + high) / 2 for low, high in row.domains]
+        out = row.engine(*[Value(x) for x in point])
+        covered.add(out.op)
+        covered.update(node.op for node in out.inputs)
+    assert set(BUILT_IN) - covered == set()
+
+
+def _same(x: float, y: float) -> bool:
+    return (math.isnan(x) and math.isnan(y)) or (x == y and math.copysign(1.0, x) == math.copysign(1.0, y))
+
+
+@pytest.mark.parametrize("name", sorted(BUILT_IN))
+def test_every_rule_gives_ieee_results_on_special_inputs(name: str) -> None:
+    row = BUILT_IN[name]
+    arity = row.arity if row.arity is not None else 3
+    params = [default for _, default in row.params]
+    for point in itertools.product(SPECIALS, repeat=arity):
+        value, local = row.rule(*point, *params)  # never raises
+        assert type(value) is float, (name, point)
+        assert len(local) == arity and all(type(g) is float for g in local), (name, point, local)
+
+
+def test_sin_and_cos_are_ieee_at_infinity() -> None:
+    assert math.isnan(Value(math.inf).sin().data) and math.isnan(Value(-math.inf).cos().data)
+
+
+@pytest.mark.parametrize("name", [n for n in FUNCTIONS if n != "abs"])
+def test_every_function_row_is_a_value_method_recording_its_row(name: str) -> None:
+    x = Value(0.7)
+    out = getattr(x, name)()
+    assert out.op == name and (out.data, out.local_grads) == OPS[name].rule(0.7)
+    assert getattr(Value, name).__doc__ == OPS[name].doc
+
+
+@pytest.mark.parametrize("a, b", list(itertools.product(SPECIALS, repeat=2)))
+def test_inline_operators_match_their_rows_bit_for_bit(a: float, b: float) -> None:
+    cases = [
+        ("+", lambda x, y: x + y), ("-", lambda x, y: x - y), ("*", lambda x, y: x * y),
+        ("/", lambda x, y: x / y), ("**", lambda x, y: x**y),
+        ("max", maximum), ("min", minimum),
+    ]  # fmt: skip
+    for name, operator in cases:
+        value, local = op_row(name).rule(a, b)
+        both = operator(Value(a), Value(b))
+        right = operator(Value(a), b)
+        left = operator(a, Value(b))
+        assert _same(both.data, value) and _same(right.data, value) and _same(left.data, value), (name, a, b)
+        for got, want in [
+            *zip(both.local_grads, local, strict=True),
+            (right.local_grads[0], local[0]),
+            (left.local_grads[0], local[1]),
+        ]:
+            assert _same(got, want), (name, a, b)
+    negated = -Value(a)
+    assert (negated.op, negated.const) == ("*", -1.0) and _same(negated.data, op_row("*").rule(a, -1.0)[0])
+
+
+@pytest.mark.parametrize("point", list(itertools.product(SPECIALS, repeat=3)))
+def test_sum_and_dot_match_their_rows_bit_for_bit(point: tuple[float, float, float]) -> None:
+    a, b, c = point
+    total = sum_values([Value(a), Value(b), Value(c)])
+    assert _same(total.data, op_row("sum").rule(a, b, c)[0])
+    product = dot([Value(a), Value(b)], [Value(c), Value(a)], bias=Value(b))
+    value, local = op_row("dot").rule(a, c, b, a, b)
+    assert _same(product.data, value) and all(map(_same, product.local_grads, local))
+
+
+def test_labels_follow_one_rule_for_every_op_and_side() -> None:
+    labels = {
+        (op, c, left): OPS[op].label(c, left)
+        for op in ("+", "-", "*", "/", "**", "max")
+        for c in (2.0, -1.0)
+        for left in (False, True)
+    }
+    assert labels[("+", 2.0, False)] == "x+2" and labels[("+", 2.0, True)] == "2+x"
+    assert labels[("-", -1.0, False)] == "x-(-1)" and labels[("+", -1.0, False)] == "x+(-1)"
+    assert labels[("*", -1.0, False)] == "x*(-1)" and labels[("/", 2.0, True)] == "2/x"
+    assert labels[("max", 2.0, True)] == "max(2,x)"
+    for text in labels.values():
+        assert "--" not in text and "+-" not in text and "*-" not in text and "/-" not in text
+    assert OPS["sigmoid"].label(None) == "σ" and number_text(0.5) == "0.5"
