@@ -57,20 +57,15 @@ notebooks: $(DEV_STAMP)
 # Execute every notebook and render it to HTML for reading, in out/notebooks/. The notebooks choose
 # matplotlib's inline backend themselves; MPLBACKEND=Agg would make plt.show() draw nothing, so it is unset.
 # The pages work offline: scripts/static_widgets.py draws each widget (tqdm's bar) from its saved state instead
-# of the CDN's widget script (so no require.js either), and the maths uses the MathJax copied beside them from
-# jupyter-server-mathjax, set up by scripts/mathjax-offline.js.
-MATHJAX_CONFIG := TeX-AMS-MML_HTMLorMML-full,Safe,local/offline
+# of the CDN's widget script (so no require.js either), and scripts/offline_mathjax.py copies MathJax beside them.
 notebooks-html: $(DEV_STAMP)
 	$(PIP) -e '.[notebooks]'
 	@scripts/ensure-system-deps graphviz
-	rm -rf out/notebooks/mathjax && mkdir -p out/notebooks
-	cp -R "$$($(BIN)/python -c 'import jupyter_server_mathjax as m, pathlib; print(pathlib.Path(m.__file__).parent / "static")')" \
-		out/notebooks/mathjax
-	mkdir -p out/notebooks/mathjax/config/local && cp scripts/mathjax-offline.js out/notebooks/mathjax/config/local/offline.js
+	mkdir -p out/notebooks
+	mathjax_url=$$($(BIN)/python scripts/offline_mathjax.py out/notebooks) && \
 	env -u MPLBACKEND PYTHONPATH=scripts $(BIN)/jupyter nbconvert --to html --execute --ExecutePreprocessor.timeout=120 \
 		--HTMLExporter.preprocessors=static_widgets.StaticWidgets \
-		--HTMLExporter.require_js_url= \
-		--HTMLExporter.mathjax_url='mathjax/MathJax.js?config=$(MATHJAX_CONFIG)' \
+		--HTMLExporter.require_js_url= --HTMLExporter.mathjax_url="$$mathjax_url" \
 		--output-dir out/notebooks notebooks/*.ipynb
 
 clean:

@@ -9,15 +9,21 @@ from __future__ import annotations
 import copy
 import re
 from html.parser import HTMLParser
+from pathlib import Path
 from typing import Any
 
 import nbformat
 import pytest
 from nbconvert import HTMLExporter
 from nbformat.v4 import new_code_cell, new_notebook, new_output
+from playwright.sync_api import sync_playwright
 
+from scripts.offline_mathjax import URL, install
 from scripts.static_widgets import STATE, VIEW, StaticWidgets
 from tests.notebooks.test_notebooks import code_cells, executed, notebook_named, text_of
+from tests.viz.player.test_player_browser import ACTION_TIMEOUT_MS, CHROMIUM_ARGS, Page, chromium
+
+COLUMN_PX = 1000  # the page's width when read
 
 
 class Widgets(HTMLParser):
@@ -57,9 +63,9 @@ def bars(page: str) -> list[tuple[str, ...]]:
     return Widgets(page).bars
 
 
-def exported(notebook: nbformat.NotebookNode) -> str:
+def exported(notebook: nbformat.NotebookNode, **settings: str) -> str:
     """The HTML page of ``notebook`` as ``make notebooks-html`` writes it (without executing it again)."""
-    exporter = HTMLExporter()
+    exporter = HTMLExporter(**settings)
     exporter.register_preprocessor(StaticWidgets, enabled=True)
     body, _ = exporter.from_notebook_node(copy.deepcopy(notebook))
     return str(body)
@@ -72,24 +78,59 @@ def notebook_of(state: dict[str, Any], *views: str) -> nbformat.NotebookNode:
     return new_notebook(cells=[new_code_cell(outputs=outputs)], metadata={"widgets": {STATE: {"state": state}}})
 
 
+@pytest.fixture(scope="module")
+def page_5(tmp_path_factory: pytest.TempPathFactory) -> str:
+    """Notebook 5's page with the Makefile's settings: widgets drawn, MathJax from beside it, no require.js."""
+    return exported(executed(notebook_named("5-"), tmp_path_factory), mathjax_url=URL, require_js_url="")
+
+
 def model(name: str, **traits: object) -> dict[str, Any]:
     return {"model_name": name, "state": traits}
 
 
 def test_notebook_5_shows_its_finished_progress_bar_in_the_offline_page(
-    tmp_path_factory: pytest.TempPathFactory,
+    page_5: str, tmp_path_factory: pytest.TempPathFactory
 ) -> None:
     notebook = executed(notebook_named("5-"), tmp_path_factory)
     total = re.search(r"total iterations: (\d+)", "".join(text_of(cell) for cell in code_cells(notebook)))
     assert total, "notebook 5 no longer prints its total iterations"
-    page = exported(notebook)
 
-    drawn = Widgets(page)
+    drawn = Widgets(page_5)
     assert len(drawn.bars) == 1, "the training cell's progress bar is not in the page"
     assert drawn.bars[0] == ("0", total.group(1), total.group(1), "#4caf50", "100%")  # full, in tqdm's "success" green
     [text] = drawn.texts  # tqdm's left text, then its counts, rate and postfix
     assert re.fullmatch(rf"100%\s+{total.group(1)}/{total.group(1)}\s\[.*epoch=15,\s+loss=\d\.\d+\]", text), text
-    assert "html-manager" not in page and "unpkg" not in page and STATE not in page  # no widget script to load
+    assert "html-manager" not in page_5 and "unpkg" not in page_5 and STATE not in page_5  # no widget script to load
+
+
+def test_notebook_5s_page_shows_its_bar_and_maths_offline_in_chromium(page_5: str, tmp_path: Path) -> None:
+    """The page as ``make notebooks-html`` writes it, MathJax beside it, opened in Chromium with every request
+    that is not a local file refused: nothing is asked of the network, the bar is drawn full, the maths typeset."""
+    page_file = tmp_path / "5.html"
+    install(tmp_path)
+    page_file.write_text(page_5, encoding="utf-8")
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=chromium(), args=CHROMIUM_ARGS, timeout=ACTION_TIMEOUT_MS)
+        try:
+            reader = Page(browser)
+            reader.page.set_viewport_size({"width": COLUMN_PX, "height": 800})
+            reader.page.goto(page_file.as_uri())
+            seen = reader.page.evaluate(r"""() => new Promise(done => MathJax.Hub.Queue(() => {
+                const [track, fill] = [document.querySelector("[role=progressbar]"), document.querySelector(
+                    "[role=progressbar] > div")].map(element => element.getBoundingClientRect());
+                const markdown = [...document.querySelectorAll(".jp-MarkdownOutput")].map(cell => cell.innerText);
+                done({track: [track.width, track.height], fill: fill.width,
+                      widest: document.documentElement.scrollWidth, maths: document.querySelectorAll(".MathJax").length,
+                      dollars: /\$[^$]+\$/.test(markdown.join("\n")),
+                      fonts: [...document.fonts].filter(font => font.status === "loaded").map(font => font.family)});
+            }))""")
+        finally:
+            browser.close()
+    assert reader.refused == []
+    assert seen["track"][0] > 100 and seen["track"][1] > 10 and seen["fill"] == seen["track"][0], seen
+    assert seen["widest"] <= COLUMN_PX, "the page runs off the side"
+    assert seen["maths"] > 0 and not seen["dollars"], "raw $...$ left in the page: MathJax did not typeset it"
+    assert any(font.startswith("STIXMathJax") for font in seen["fonts"]), seen["fonts"]  # MathJax's fonts, not serif
 
 
 def test_every_view_drawn_drops_the_saved_state_and_the_stale_text() -> None:
