@@ -25,7 +25,7 @@ import shutil
 import signal
 import subprocess
 import threading
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from types import FrameType
 from typing import Any
@@ -181,15 +181,16 @@ def run_dot(
         raise ValueError(f"unknown format {output_format!r}; choose one of {', '.join(FORMATS)}")
     seconds = check_timeout(timeout)
     command = [find_dot(), f"-T{output_format}", *resolution_arguments(output_format, dpi)]
-    try:
-        # a session of its own: the whole group (dot and anything it started) can be killed, and a terminal's
-        # Ctrl-C reaches only this process, which then kills the group itself
-        process = subprocess.Popen(
-            command, stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.PIPE, start_new_session=True
-        )
-    except FileNotFoundError:  # removed between the PATH lookup and the start
-        raise DotNotFoundError() from None
-    with _killed_on_every_way_out(process):
+    with _killed_on_every_way_out() as started:
+        try:
+            # a session of its own: the whole group (dot and anything it started) can be killed, and a terminal's
+            # Ctrl-C reaches only this process, which then kills the group itself
+            process = subprocess.Popen(
+                command, stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.PIPE, start_new_session=True
+            )
+        except FileNotFoundError:  # removed between the PATH lookup and the start
+            raise DotNotFoundError() from None
+        started(process)
         try:
             out, err = process.communicate(source.encode("utf-8"), timeout=seconds)
         except subprocess.TimeoutExpired:
@@ -205,12 +206,22 @@ def run_dot(
 
 
 @contextlib.contextmanager
-def _killed_on_every_way_out(process: subprocess.Popen[bytes]) -> Iterator[None]:
-    """Kill ``process``'s group if the block exits early (any exception) or this process is told to end."""
+def _killed_on_every_way_out() -> Iterator[Callable[[subprocess.Popen[bytes]], None]]:
+    """Kill the started process's group if the block exits early (any exception) or this process is told to end.
+
+    The block calls the yielded function with the process as soon as ``Popen`` returns. The signal handlers
+    are in place before that, so a signal can't slip in between dot starting and the handlers: one that
+    arrives while ``Popen`` is still running is held and acted on as soon as the process is known.
+    """
+    running: list[subprocess.Popen[bytes]] = []
+    held: list[int] = []
     previous: dict[int, Any] = {}
 
     def end(signum: int, frame: FrameType | None) -> None:
-        _kill_group(process)
+        if not running:  # dot is being started: act once its process is known
+            held.append(signum)
+            return
+        _kill_group(running[0])
         handler = previous[signum]
         if callable(handler):
             handler(signum, frame)
@@ -219,16 +230,22 @@ def _killed_on_every_way_out(process: subprocess.Popen[bytes]) -> Iterator[None]
         signal.signal(signum, signal.SIG_DFL)
         os.kill(os.getpid(), signum)
 
+    def started(process: subprocess.Popen[bytes]) -> None:
+        running.append(process)
+        for signum in held:
+            end(signum, None)
+
     if threading.current_thread() is threading.main_thread():  # only the main thread may set handlers
         for signum in _FATAL_SIGNALS:
             handler = signal.getsignal(signum)
             if handler is not signal.SIG_IGN and handler is not None:  # None: set outside Python, leave it be
                 previous[signum] = signal.signal(signum, end)
     try:
-        yield
+        yield started
     except BaseException:
-        _kill_group(process)
-        process.communicate()  # reap it and close the pipes
+        if running:
+            _kill_group(running[0])
+            running[0].communicate()  # reap it and close the pipes
         raise
     finally:
         for number, handler in previous.items():
