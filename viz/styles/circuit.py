@@ -20,7 +20,7 @@ from collections.abc import Mapping
 from typing import TYPE_CHECKING
 
 from viz.escaping import html_text, plain_label
-from viz.labels import format_gradient, format_number, gate_text
+from viz.labels import format_gradient, format_number, gate_text, group_text
 from viz.palette import gradient_fill
 from viz.styles.canvas import FONT, Canvas
 from viz.styles.legend import LEGEND_COLUMNS
@@ -164,7 +164,7 @@ def _emit_gate(gate: Gate, model: GraphModel, options: DrawOptions, scale: float
     }
     if gate.collapsed is not None:
         group = model.group(gate.collapsed)
-        text = options.group_symbols.get(group.name, group.name)
+        text = group_text(group, options.group_symbols, options.clusters)
         box = {**common, "style": "rounded,filled", "penwidth": "1.6"}
         canvas.node(gate.id, gate.group, shape="box", label=plain_label(text), fontsize="14", margin="0.1,0.06",
                     width="0.5", **box)

@@ -19,7 +19,7 @@ from typing import TYPE_CHECKING
 import graphviz
 
 from viz.escaping import plain_label, record_field
-from viz.labels import constant_text, format_gradient, format_number, is_operand_constant, op_text
+from viz.labels import constant_text, format_gradient, format_number, group_text, is_operand_constant, op_text
 from viz.palette import gradient_fill
 from viz.styles.canvas import FONT, Canvas
 from viz.styles.style import LegendRow, Paint, State, Style, svg_shape
@@ -139,7 +139,7 @@ def _emit_gate(gate: Gate, model: GraphModel, options: DrawOptions, canvas: Canv
             gate.group,
             shape="box",
             style="rounded,filled",
-            label=plain_label(options.group_symbols.get(group.name, group.name)),
+            label=plain_label(group_text(group, options.group_symbols, options.clusters)),
             fillcolor=palette.cluster_fill,
             color=palette.ink,
             penwidth="1.4",
