@@ -111,7 +111,8 @@ class Canvas:
                 cluster.subgraph(_same_rank(names))
         # deepest clusters first, so every child is complete before its parent takes it in
         position = {group.id: k for k, group in enumerate(self.model.groups)}
-        ordered = sorted(self._clusters, key=lambda gid: (-self.model.group(gid).depth, position[gid]))
+        sign = -1 if last_first else 1  # sibling clusters are placed like nodes: last-first where nodes are
+        ordered = sorted(self._clusters, key=lambda gid: (-self.model.group(gid).depth, sign * position[gid]))
         for group_id in ordered:
             parent = self.model.group(group_id).parent
             host = self.diagram if parent is None else self._clusters[parent]

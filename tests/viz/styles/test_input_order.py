@@ -100,12 +100,19 @@ def test_a_single_neurons_wires_come_in_formula_order_and_never_cross(style: str
 
 
 def _weights_in_order(model: GraphModel, drawing: Drawing, rankdir: str) -> None:
+    """Inside each neuron's box its weights w0, w1, …, b; the hidden activations it gets, h1[0], h1[1], … in order.
+
+    The activations come from other boxes and dot keeps a box together, so they cannot interleave with the
+    weights; only the order within each kind is fixed.
+    """
     for gate in model.gates:
         if gate.op != "dot":
             continue
-        # the activations come from other boxes: dot keeps a box together, so only the box's own order is fixed
-        inside = [name for name in input_order(model, drawing, gate.id, rankdir, uncrossed=False) if name[0] in "wb"]
+        order = input_order(model, drawing, gate.id, rankdir, uncrossed=False)
+        inside = [name for name in order if name[0] in "wb"]
         assert inside == [f"w{i}" for i in range(len(inside) - 1)] + ["b"], gate.id
+        hidden = [name for name in order if name.startswith("h")]
+        assert hidden == [f"h1[{i}]" for i in range(len(hidden))], gate.id
 
 
 @pytest.mark.parametrize(("style", "rankdir"), [("graph", "LR"), ("circuit", "TB")])
