@@ -15,7 +15,8 @@ in TB, so that a neuron's wires never cross) comes from how ``dot`` orders a ran
   ``draw_model``) reshuffles them. So a cluster sets ``ordering`` to nothing and its nodes
   keep the order they are first written in, which ``dot`` installs last-first: in LR the
   missing flip turns that back into written order, in TB the cluster's nodes are written
-  last-first (``CLUSTER_NODES_REVERSED``) so that they come out in written order too.
+  last-first (``CLUSTER_NODES_REVERSED``) so that they come out in written order too. Sibling
+  clusters (a layer's neurons) are placed the same way, so they are nested last-first in TB.
 
 Values are written in topological order, which puts a neuron's weights in formula order.
 ``tests/viz/styles/test_input_order.py`` measures the result in ``dot``'s own coordinates.
