@@ -43,6 +43,8 @@ bench: $(DEV_STAMP)
 	$(BIN)/python benchmarks/engine_vs_micrograd.py
 	$(BIN)/python benchmarks/mlp_vs_micrograd.py
 	$(BIN)/python benchmarks/render_mlp.py
+	$(BIN)/python benchmarks/nested_scopes.py
+	$(BIN)/python benchmarks/shared_leaf_layout.py
 	$(BIN)/python benchmarks/player_build.py
 	$(BIN)/python benchmarks/fit_gc.py
 

@@ -21,6 +21,7 @@ from viz.draw import draw, draw_model
 from viz.labels import NO_GRADIENT
 from viz.model.graph_model import DEFAULT_MAX_NODES, Gate, GraphModel, InputEdge, ValueNode, describe
 from viz.model.groups import Group, TooManyNodesError
+from viz.model.layout_cost import LayoutTooCostlyError
 from viz.network.draw import draw_network
 from viz.options import DrawOptions
 from viz.palette import PALETTES, Palette
@@ -43,6 +44,7 @@ __all__ = [
     "GraphModel",
     "Group",
     "InputEdge",
+    "LayoutTooCostlyError",
     "Palette",
     "Player",
     "TooManyNodesError",

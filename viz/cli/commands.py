@@ -21,11 +21,13 @@ def render_expression(
     *,
     output_format: str | None = None,
     timeout: float = DEFAULT_TIMEOUT,
+    dpi: float | None = None,
     **draw_options: Any,
 ) -> Path:
     """Build ``expression`` with the ``NAME=NUMBER`` ``assignments``, run backward, and write the diagram.
 
-    ``draw_options`` go to ``viz.draw`` (style, collapse, rankdir, precision, palette, max_nodes).
+    ``draw_options`` go to ``viz.draw`` (style, collapse, rankdir, precision, palette, max_nodes);
+    ``output_format``, ``timeout`` and ``dpi`` to ``viz.render``.
     Every variable is drawn as an input; a ``--set`` name the expression does not use is an
     error (it is usually a typo). Returns the path written.
 
@@ -37,7 +39,7 @@ def render_expression(
     """
     root = _build(expression, assignments)
     root.backward()
-    return render(root, output, format=output_format, timeout=timeout, parameters=(), **draw_options)
+    return render(root, output, format=output_format, timeout=timeout, dpi=dpi, parameters=(), **draw_options)
 
 
 def write_steps(

@@ -13,11 +13,18 @@ from collections.abc import Sequence
 
 from viz.cli.commands import render_expression, write_steps
 from viz.cli.demo import DEFAULT_OUT_DIR, run_demo
-from viz.dot_runner import DEFAULT_TIMEOUT, DotFailedError, DotNotFoundError, DotTimeoutError
+from viz.dot_runner import (
+    DEFAULT_DPI,
+    DEFAULT_TIMEOUT,
+    FILE_FORMATS,
+    MAX_TIMEOUT,
+    DotFailedError,
+    DotNotFoundError,
+    DotTimeoutError,
+)
 from viz.model.graph_model import DEFAULT_MAX_NODES
 from viz.options import RANKDIRS, STYLES
 from viz.palette import PALETTES
-from viz.render import FILE_FORMATS
 
 RENDER_EXAMPLE = (
     'example: gradtrace render "1/(1+exp(-(w0*x0 + w1*x1 + w2)))" '
@@ -49,7 +56,9 @@ def build_parser() -> argparse.ArgumentParser:
     render.add_argument("--style", choices=STYLES,
                         help="diagram style (default: graph; the --steps player: circuit, readable in a browser)")
     render.add_argument("--format", dest="output_format", choices=FILE_FORMATS,
-                        help="file format (default: from the file's suffix, else svg)")
+                        help="file format (default: the file's suffix, which must be one of these)")
+    render.add_argument("--dpi", type=float, metavar="N",
+                        help=f"resolution of a png or jpg image (default: {DEFAULT_DPI:g})")
     render.add_argument("--collapse", nargs="*", metavar="NAME",
                         help="draw these scopes as single gates (no names: every scope)")
     render.add_argument("--rankdir", choices=RANKDIRS, default="LR", help="layout direction (default: %(default)s)")
@@ -60,7 +69,7 @@ def build_parser() -> argparse.ArgumentParser:
     render.add_argument("--max-nodes", type=int, default=DEFAULT_MAX_NODES, metavar="N",
                         help="collapse scopes past this many nodes; 0 for no limit (default: %(default)s)")
     render.add_argument("--timeout", type=float, default=DEFAULT_TIMEOUT, metavar="SECONDS",
-                        help="stop Graphviz after this long (default: %(default)s)")
+                        help=f"stop Graphviz after this long, at most {MAX_TIMEOUT:g} (default: %(default)s)")
     render.add_argument("--steps", metavar="PATH",
                         help="also write the step-through backprop player, a standalone HTML page "
                         "(a collapsed group is one step)")
@@ -83,7 +92,7 @@ def main(argv: Sequence[str] | None = None) -> int:
             }
             collapse = False if args.collapse is None else (args.collapse or True)
             written = render_expression(args.expression, args.assignments, args.output,
-                                        output_format=args.output_format, collapse=collapse,
+                                        output_format=args.output_format, dpi=args.dpi, collapse=collapse,
                                         style=args.style or "graph", **drawing)
             print(f"wrote {written}")
             if args.steps:

@@ -46,6 +46,7 @@ from typing import Literal, TypeVar
 
 from autograd import Value, gradients, topological_order
 from viz.model.groups import GraphIndex, Group, plan_collapse, resolve_collapse
+from viz.model.layout_cost import check_layout_cost
 
 Role = Literal["input", "parameter", "output", "intermediate"]
 
@@ -218,8 +219,10 @@ def describe(
     ``collapse``: ``True`` collapses every top-level group, or give group names (or
     ``/``-joined paths). ``max_nodes``: past this many drawn values and gates, groups are
     collapsed innermost level first (``on_overflow="collapse"``) or ``TooManyNodesError`` is
-    raised (``on_overflow="raise"``); ``None`` draws everything. ``parameters``: the leaves
-    to mark as parameters (default: each leaf whose uses are all in one group).
+    raised (``on_overflow="raise"``); a drawing that would take ``dot`` minutes to lay out (one
+    value used all along a long chain, see ``viz.model.layout_cost``) raises
+    ``LayoutTooCostlyError``; ``None`` draws everything. ``parameters``: the leaves to mark as
+    parameters (default: each leaf whose uses are all in one group).
     """
     if not isinstance(root, Value):
         raise TypeError(f"describe/draw needs a Value, got {type(root).__name__}")
@@ -227,7 +230,10 @@ def describe(
         raise ValueError(f"max_nodes must be a positive int or None, not {max_nodes!r}")
     index = GraphIndex(root, topological_order(root), parameters)
     collapsed = plan_collapse(index, resolve_collapse(index, collapse), max_nodes, on_overflow)
-    return _build(index, collapsed)
+    model = _build(index, collapsed)
+    if max_nodes is not None:  # None: draw everything, however long dot takes
+        check_layout_cost(model)
+    return model
 
 
 def _build(index: GraphIndex, collapsed: set[int]) -> GraphModel:
@@ -298,13 +304,14 @@ def _build(index: GraphIndex, collapsed: set[int]) -> GraphModel:
     gates.sort(key=lambda gate: gate_position[gate.id])
 
     groups = []
+    states, paths = index.group_states(collapsed), index.path_names()
     for s in range(len(index.scopes)):
-        state = _group_state(index, s, collapsed)
+        state = states[s]
         groups.append(
             Group(
                 id=group_ids[s],
                 name=index.scopes[s].name,
-                path=index.path_name(s),
+                path=paths[s],
                 parent=cluster_of_scope(index.parent_index[s]),
                 depth=index.depth[s],
                 collapsed=state == "collapsed",
@@ -324,12 +331,6 @@ def _build(index: GraphIndex, collapsed: set[int]) -> GraphModel:
     )
 
 
-def _group_state(index: GraphIndex, scope: int, collapsed: set[int]) -> str:
-    """``"expanded"`` (a cluster), ``"collapsed"`` (drawn as a gate) or ``"hidden"`` (inside a collapsed group)."""
-    path = index.scope_path(scope)
-    if any(s in collapsed for s in path[:-1]):
-        return "hidden"
-    return "collapsed" if scope in collapsed else "expanded"
 
 
 def _role(index: GraphIndex, i: int) -> Role:

@@ -31,7 +31,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from autograd import BackwardStep, Value, backward_steps, topological_order
-from viz.dot_runner import DEFAULT_TIMEOUT, DotFailedError, DotNotFoundError, DotTimeoutError
+from viz.dot_runner import DEFAULT_TIMEOUT, DotFailedError, DotNotFoundError, DotTimeoutError, check_timeout
 from viz.model.graph_model import DEFAULT_MAX_NODES, GraphModel, describe
 from viz.model.groups import Group
 from viz.options import DrawKeywords, DrawOptions, check_keywords
@@ -60,7 +60,7 @@ class Player:
         self.model = model
         self.frames = tuple(frames)
         self.options = options
-        self.timeout = timeout
+        self.timeout = check_timeout(timeout)  # now, not when the first frame is drawn
         self.source = source
         self.start = self.frame(start).index  # the frame the page opens on
         self._stage: Stage | None = None
