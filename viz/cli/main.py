@@ -11,8 +11,9 @@ import argparse
 import sys
 from collections.abc import Sequence
 
-from viz.cli.commands import render_expression, write_steps
+from viz.cli.commands import render_expression
 from viz.cli.demo import DEFAULT_OUT_DIR, run_demo
+from viz.cli.expression import is_number
 from viz.dot_runner import (
     DEFAULT_DPI,
     DEFAULT_TIMEOUT,
@@ -23,7 +24,7 @@ from viz.dot_runner import (
     DotTimeoutError,
 )
 from viz.model.graph_model import DEFAULT_MAX_NODES
-from viz.options import RANKDIRS, STYLES
+from viz.options import DEFAULT_OUTPUT_NAME, RANKDIRS, STYLES
 from viz.palette import PALETTES
 
 RENDER_EXAMPLE = (
@@ -62,8 +63,13 @@ def build_parser() -> argparse.ArgumentParser:
     render.add_argument("--collapse", nargs="*", metavar="NAME",
                         help="draw these scopes as single gates (no names: every scope)")
     render.add_argument("--rankdir", choices=RANKDIRS, default="LR", help="layout direction (default: %(default)s)")
-    render.add_argument("--precision", type=int, metavar="N",
-                        help="decimals shown (default: 4 for graph, 2 for circuit)")
+    numbers = render.add_mutually_exclusive_group()
+    numbers.add_argument("--precision", type=int, metavar="N",
+                         help="significant digits shown (default: 4 for graph; circuit shows 2 decimals)")
+    numbers.add_argument("--decimals", type=int, metavar="N",
+                         help="digits after the point instead (very large or small numbers stay scientific)")
+    render.add_argument("--name", default=DEFAULT_OUTPUT_NAME,
+                        help="the name the output's wire ends in (default: %(default)s)")
     render.add_argument("--palette", choices=sorted(PALETTES), default="default",
                         help="colours; colorblind avoids red/green pairs (default: %(default)s)")
     render.add_argument("--max-nodes", type=int, default=DEFAULT_MAX_NODES, metavar="N",
@@ -78,7 +84,8 @@ def build_parser() -> argparse.ArgumentParser:
 
 def main(argv: Sequence[str] | None = None) -> int:
     """Entry point: ``gradtrace COMMAND ...``; returns the exit status."""
-    args = build_parser().parse_args(argv)
+    parser = build_parser()
+    args = parser.parse_args(expression_first(parser, sys.argv[1:] if argv is None else list(argv)))
     try:
         if args.command == "demo":
             run_demo(out_dir=args.out)
@@ -86,21 +93,17 @@ def main(argv: Sequence[str] | None = None) -> int:
             drawing = {
                 "rankdir": args.rankdir,
                 "precision": args.precision,
+                "decimals": args.decimals,
                 "palette": args.palette,
+                "output_name": args.name,
                 "max_nodes": args.max_nodes or None,
                 "timeout": args.timeout,
             }
             collapse = False if args.collapse is None else (args.collapse or True)
-            written = render_expression(args.expression, args.assignments, args.output,
-                                        output_format=args.output_format, dpi=args.dpi, collapse=collapse,
-                                        style=args.style or "graph", **drawing)
-            print(f"wrote {written}")
-            if args.steps:
-                # the player keeps its own default style unless one is asked for
-                style = {} if args.style is None else {"style": args.style}
-                steps = write_steps(args.expression, args.assignments, args.steps, collapse=collapse, **style,
-                                    **drawing)
-                print(f"wrote {steps}")
+            for written in render_expression(args.expression, args.assignments, args.output, steps=args.steps,
+                                             output_format=args.output_format, dpi=args.dpi, collapse=collapse,
+                                             style=args.style, **drawing):
+                print(f"wrote {written}")
     except (DotNotFoundError, DotTimeoutError, DotFailedError, OSError) as error:
         print(f"gradtrace {args.command}: error: {_one_line(error)}", file=sys.stderr)
         return 1
@@ -108,6 +111,34 @@ def main(argv: Sequence[str] | None = None) -> int:
         print(f"gradtrace {args.command}: error: {_one_line(error)}", file=sys.stderr)
         return 2
     return 0
+
+
+def expression_first(parser: argparse.ArgumentParser, argv: list[str]) -> list[str]:
+    """``argv`` with a ``render`` expression that starts with ``-`` moved behind ``--``, so argparse reads it.
+
+    A word starting with one ``-`` that is not one of ``render``'s options (``-x*y``, ``-(a+b)``)
+    is the expression; negative numbers (``--set x=-1``) and ``--``-options are left alone.
+
+    >>> expression_first(build_parser(), ["render", "-x*y", "--set", "x=1", "y=2", "-o", "f.svg"])
+    ['render', '--set', 'x=1', 'y=2', '-o', 'f.svg', '--', '-x*y']
+    """
+    if "render" not in argv or "--" in argv:
+        return argv
+    start = argv.index("render") + 1
+    takes_one = _render_options(parser)
+    for k in range(start, len(argv)):
+        word, before = argv[k], argv[k - 1]
+        if (word.startswith("-") and not word.startswith("--") and word.split("=", 1)[0] not in takes_one
+                and not is_number(word) and not takes_one.get(before, False)):
+            return [*argv[:k], *argv[k + 1 :], "--", word]
+    return argv
+
+
+def _render_options(parser: argparse.ArgumentParser) -> dict[str, bool]:
+    """``render``'s option strings, each with whether it takes exactly one value (``-o PATH``)."""
+    commands = next(action for action in parser._actions if isinstance(action, argparse._SubParsersAction))
+    return {option: action.nargs is None and action.const is None
+            for action in commands.choices["render"]._actions for option in action.option_strings}
 
 
 def _one_line(error: Exception) -> str:

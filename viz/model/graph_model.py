@@ -39,6 +39,7 @@ group output with respect to each group input) are recorded on its input edges.
 
 from __future__ import annotations
 
+import math
 import re
 from collections.abc import Collection, Iterable, Mapping
 from dataclasses import dataclass, field, replace
@@ -121,6 +122,7 @@ class GraphModel:
 
     ``value_ids`` maps every engine node of the graph (drawn or not) to its ``n`` id, and
     ``hidden_in`` maps the id of each value hidden inside a collapsed group to that group's gate.
+    ``stale`` lists the leaves whose gradient is not what this graph sends them (see ``stale_leaves``).
     """
 
     root: str
@@ -130,6 +132,7 @@ class GraphModel:
     groups: tuple[Group, ...]
     value_ids: Mapping[Value, str] = field(repr=False, compare=False)
     hidden_in: Mapping[str, str] = field(repr=False)
+    stale: tuple[str, ...] = ()
     _values: dict[str, ValueNode] = field(init=False, repr=False, compare=False)
     _gates: dict[str, Gate] = field(init=False, repr=False, compare=False)
     _edges: dict[str, InputEdge] = field(init=False, repr=False, compare=False)
@@ -320,7 +323,7 @@ def _build(index: GraphIndex, collapsed: set[int]) -> GraphModel:
                 full_title=index.full_title(s),
             )
         )
-    return GraphModel(
+    model = GraphModel(
         root=f"n{index.position[index.root]}",
         values=tuple(values),
         gates=tuple(gates),
@@ -329,6 +332,43 @@ def _build(index: GraphIndex, collapsed: set[int]) -> GraphModel:
         value_ids={node: f"n{i}" for i, node in enumerate(order)},
         hidden_in=hidden_in,
     )
+    return replace(model, stale=stale_leaves(model))
+
+
+def stale_leaves(model: GraphModel) -> tuple[str, ...]:
+    """The leaves whose ``.grad`` is not the sum of what this graph sends them, in drawing order.
+
+    What a gate sends back along an edge is Σₖ grad(output k) × local_grads[k] (the recorded
+    local gradients), so one pass over the edges gives every leaf's expected gradient. A leaf
+    holds more after an earlier ``backward()`` (no ``zero_grad``), or when another graph built
+    from the same leaves was differentiated too. Sums are compared to within rounding
+    (relative to the terms' magnitudes); non-finite gradients are never called stale.
+
+    >>> from autograd import Value
+    >>> x = Value(3.0, label="x")
+    >>> (x * x).backward()
+    >>> y = x * 2
+    >>> y.backward()
+    >>> stale_leaves(describe(y)), x.grad
+    (('n0',), 8.0)
+    """
+    if not model.has_gradients:
+        return ()
+    sent: dict[str, float] = {}
+    size: dict[str, float] = {}
+    for edge in model.edges:
+        term = model.edge_gradient(edge.id)
+        if term is not None:
+            sent[edge.source] = sent.get(edge.source, 0.0) + term
+            size[edge.source] = size.get(edge.source, 0.0) + abs(term)
+    stale = []
+    for node in model.values:
+        if node.gate is not None or node.id == model.root or node.grad is None or node.id not in sent:
+            continue
+        expected, grad = sent[node.id], node.grad
+        if math.isfinite(expected) and math.isfinite(grad) and abs(grad - expected) > 1e-9 * max(size[node.id], 1e-300):
+            stale.append(node.id)
+    return tuple(stale)
 
 
 

@@ -34,9 +34,10 @@ Ids are the graph model's: values ``n7``, the gate ``g7`` that computed ``n7``, 
 >>> from autograd.examples import add_mul_circuit
 >>> from autograd import backward_steps
 >>> from viz.model.graph_model import describe
+>>> from viz.number_format import NumberFormat
 >>> wires = add_mul_circuit()
 >>> steps = backward_steps(wires["f"])
->>> frames = backward_frames(describe(wires["f"]), steps, {}, ".2f")
+>>> frames = backward_frames(describe(wires["f"]), steps, {}, NumberFormat(decimals=2))
 >>> [frame.gate for frame in frames], frames[2].work
 ([None, 'g4', 'g2'], ('x: -4.00 × 1.00 = -4.00', 'y: -4.00 × 1.00 = -4.00'))
 """
@@ -45,14 +46,14 @@ from __future__ import annotations
 
 import contextlib
 import math
-import re
 from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from typing import Literal
 
 from autograd import BackwardEdge, BackwardStep, Value
-from viz.labels import format_gradient, format_number, gate_text
+from viz.labels import gate_text
 from viz.model.graph_model import Gate, GraphModel
+from viz.number_format import MAX_DIGITS, NumberFormat, format_gradient, format_number
 
 Kind = Literal["forward", "backward"]
 
@@ -140,7 +141,7 @@ class Frame:
 
 
 def backward_frames(
-    model: GraphModel, steps: Sequence[BackwardStep], prior: Mapping[Value, float], number_format: str
+    model: GraphModel, steps: Sequence[BackwardStep], prior: Mapping[Value, float], number_format: NumberFormat
 ) -> list[Frame]:
     """Frame 0 (forward done, no gradients) and one frame per drawn gate the engine steps through.
 
@@ -195,7 +196,7 @@ def backward_frames(
     return frames
 
 
-def forward_frames(model: GraphModel, order: Sequence[Value], number_format: str) -> list[Frame]:
+def forward_frames(model: GraphModel, order: Sequence[Value], number_format: NumberFormat) -> list[Frame]:
     """Frame 0 (the leaves given) and one frame per drawn gate, in topological order."""
     ids = model.value_ids
     no_grads: dict[str, float | None] = {node.id: None for node in model.values}
@@ -223,23 +224,24 @@ def forward_frames(model: GraphModel, order: Sequence[Value], number_format: str
     return frames
 
 
-def gradient_text(frame: Frame, value: str, number_format: str) -> str:
+def gradient_text(frame: Frame, value: str, number_format: NumberFormat) -> str:
     """What ``value``'s gradient slot shows in ``frame``: "—" or its gradient (the arithmetic is in ``work``)."""
     return format_gradient(frame.grads[value], number_format)
 
 
-def arrival_text(arrival: Arrival, number_format: str) -> str:
+def arrival_text(arrival: Arrival, number_format: NumberFormat) -> str:
     """What a value received, written out honestly: ``u × l = c``, or a sum ``before + (u × l) = after``.
 
     The result is written in ``number_format``; the numbers it is worked out from get as many
     more digits as it takes for their exact arithmetic to round to it (see ``honest_expression``).
 
-    >>> arrival_text(Arrival("n0", None, (Term("g3_in1", 0.3, 2.0, 0.6),), 0.6), ".2f")
+    >>> TWO = NumberFormat(decimals=2)
+    >>> arrival_text(Arrival("n0", None, (Term("g3_in1", 0.3, 2.0, 0.6),), 0.6), TWO)
     '0.30 × 2.00 = 0.60'
     >>> arrival_text(Arrival("n0", None, (Term("g3_in1", 0.19661193324148185, 2.0, 0.3932238664829637),),
-    ...                      0.3932238664829637), ".2f")
+    ...                      0.3932238664829637), TWO)
     '0.197 × 2.00 = 0.39'
-    >>> arrival_text(Arrival("n0", 0.4, (Term("g3_in1", 0.3, 1.0, 0.3),), 0.7), ".2f")
+    >>> arrival_text(Arrival("n0", 0.4, (Term("g3_in1", 0.3, 1.0, 0.3),), 0.7), TWO)
     '0.40 + (0.30 × 1.00) = 0.70'
     """
     factors = [(term.upstream, term.local) for term in arrival.terms]
@@ -247,7 +249,7 @@ def arrival_text(arrival: Arrival, number_format: str) -> str:
 
 
 def honest_expression(
-    before: float | None, products: Sequence[tuple[float, float]], result: float, number_format: str
+    before: float | None, products: Sequence[tuple[float, float]], result: float, number_format: NumberFormat
 ) -> str:
     """``[before + ](a × b) + … = result``, the operands written with the fewest extra digits that keep it true.
 
@@ -255,9 +257,10 @@ def honest_expression(
     ``number_format``, is the displayed result. The result is always written in
     ``number_format`` (the formatter's own rule); only the operands get more digits.
 
-    >>> honest_expression(None, [(0.19661193324148185, -3.0)], -0.5898357997244456, ".2f")
+    >>> TWO = NumberFormat(decimals=2)
+    >>> honest_expression(None, [(0.19661193324148185, -3.0)], -0.5898357997244456, TWO)
     '0.197 × -3.00 = -0.59'
-    >>> honest_expression(-8.0, [(-8.0, -3.0)], 16.0, ".2f")
+    >>> honest_expression(-8.0, [(-8.0, -3.0)], 16.0, TWO)
     '-8.00 + (-8.00 × -3.00) = 16.00'
     """
     shown = format_number(result, number_format)
@@ -268,20 +271,20 @@ def honest_expression(
         text, value = _expression(before, products, number_format, operand_format)
         if not math.isfinite(result) or format_number(value, number_format) == shown:
             return f"{text} = {shown}"
-    # no precision makes it check out (a format without digits): write the operands in full
-    return f"{_expression(before, products, number_format, 'r')[0]} = {shown}"
+    # no precision makes it check out: write the operands in full
+    return f"{_expression(before, products, number_format, None)[0]} = {shown}"
 
 
-def _expression(before: float | None, products: Sequence[tuple[float, float]], number_format: str,
-                operand_format: str) -> tuple[str, float]:
-    """The expression's text with operands in ``operand_format``, and its exact value from those operands."""
+def _expression(before: float | None, products: Sequence[tuple[float, float]], number_format: NumberFormat,
+                operand_format: NumberFormat | None) -> tuple[str, float]:
+    """The expression's text with operands in ``operand_format`` (None: in full), and its exact value from them."""
 
     def show(x: float) -> tuple[str, float]:
         exact = format_number(x, number_format)
         with contextlib.suppress(ValueError):
             if float(exact) == x:  # already exact (a local gradient of 2): no extra digits
                 return exact, x
-        text = repr(x) if operand_format == "r" else format_number(x, operand_format)
+        text = repr(x) if operand_format is None else format_number(x, operand_format)
         try:
             return text, float(text)
         except ValueError:  # a format with grouping or a suffix: the number as written is not a float
@@ -302,24 +305,19 @@ def _expression(before: float | None, products: Sequence[tuple[float, float]], n
     return " + ".join(parts), total
 
 
-_SPEC = re.compile(r"^(?P<head>.*?)(?:\.(?P<digits>\d+))?(?P<kind>[eEfFgGn%]?)$")
+def _more_digits(number_format: NumberFormat, extra: int) -> NumberFormat | None:
+    """``number_format`` with ``extra`` more digits (None past the 17 a float can have).
 
-
-def _more_digits(number_format: str, extra: int) -> str | None:
-    """``number_format`` with ``extra`` more digits of precision (None when it has no precision to raise).
-
-    >>> _more_digits(".2f", 1), _more_digits(".3g", 2), _more_digits("g", 1), _more_digits("d", 1)
-    ('.3f', '.5g', '.7g', None)
+    >>> _more_digits(NumberFormat(decimals=2), 1), _more_digits(NumberFormat(digits=3), 2)
+    (NumberFormat(digits=3, decimals=3), NumberFormat(digits=5, decimals=None))
+    >>> _more_digits(NumberFormat(digits=16), 2) is None
+    True
     """
-    match = _SPEC.match(number_format)
-    if match is None:
-        return None
-    digits = match["digits"]
-    kind = match["kind"]
-    if digits is None and not kind:
-        return number_format if extra == 0 else None
-    base = 6 if digits is None else int(digits)
-    return f"{match['head']}.{base + extra}{kind}"
+    if number_format.decimals is not None:
+        decimals = number_format.decimals + extra
+        return NumberFormat(decimals=decimals) if decimals <= MAX_DIGITS else None
+    digits = number_format.digits + extra
+    return NumberFormat(digits=digits) if digits <= MAX_DIGITS else None
 
 
 def _drawn_gate(model: GraphModel, value: str) -> Gate:
@@ -400,13 +398,14 @@ def _label(model: GraphModel, value: str) -> str:
     return model.value(value).shown_label(True)
 
 
-def _given(label: str, data: float, number_format: str) -> str:
+def _given(label: str, data: float, number_format: NumberFormat) -> str:
     number = format_number(data, number_format)
     return f"{label} = {number}" if label else number
 
 
 def _backward_caption(
-    model: GraphModel, gate: Gate, upstream: Mapping[str, float], arrivals: Sequence[Arrival], number_format: str
+    model: GraphModel, gate: Gate, upstream: Mapping[str, float], arrivals: Sequence[Arrival],
+    number_format: NumberFormat,
 ) -> str:
     """One short line: which gate, the gradient it starts from, who receives (the arithmetic is in ``work``)."""
     sources = []

@@ -22,6 +22,8 @@ import html
 import json
 from collections.abc import Mapping, Sequence
 
+from viz.escaping import visible_text
+
 _CSS = """
 .gt-player { font-family: Helvetica, Arial, sans-serif; color: #262626; max-width: 100%; outline: none;
   padding: 6px; border-radius: 6px; }
@@ -156,6 +158,10 @@ def player_fragment(
     """
     if len(deltas) != len(captions) - 1:
         raise ValueError(f"player: {len(captions)} frames need {len(captions) - 1} deltas, got {len(deltas)}")
+    # captions and work name values by their labels, which may hold any text
+    captions = [visible_text(caption) for caption in captions]
+    work = [[visible_text(line) for line in lines] for lines in work]
+    label = visible_text(label)
     if not 0 <= start < len(captions):
         raise ValueError(f"player: start frame {start} is out of range: {len(captions)} frames")
     if not len(work) == len(steps) == len(captions):

@@ -34,6 +34,7 @@ from autograd import BackwardStep, Value, backward_steps, topological_order
 from viz.dot_runner import DEFAULT_TIMEOUT, DotFailedError, DotNotFoundError, DotTimeoutError, check_timeout
 from viz.model.graph_model import DEFAULT_MAX_NODES, GraphModel, describe
 from viz.model.groups import Group
+from viz.number_format import NumberFormat
 from viz.options import DrawKeywords, DrawOptions, check_keywords
 from viz.palette import gradient_scale
 from viz.player.frames import Frame, Kind, backward_frames, forward_frames
@@ -256,7 +257,7 @@ class Pass:
         return describe(self.root, collapse=collapse, max_nodes=max_nodes, on_overflow=on_overflow,
                         parameters=self.parameters)
 
-    def frames(self, model: GraphModel, number_format: str) -> list[Frame]:
+    def frames(self, model: GraphModel, number_format: NumberFormat) -> list[Frame]:
         """The frames of this pass drawn on ``model``."""
         if self.kind == "backward":
             return backward_frames(model, self.steps, self.prior, number_format)

@@ -35,8 +35,8 @@ from collections.abc import Mapping, Sequence
 
 from viz.dot_runner import DEFAULT_TIMEOUT, run_dot
 from viz.draw import draw_model
-from viz.labels import format_gradient, format_number
 from viz.model.graph_model import Gate, GraphModel, ValueNode
+from viz.number_format import format_gradient, format_number
 from viz.options import DrawOptions
 from viz.palette import gradient_fill
 from viz.player.frames import Frame

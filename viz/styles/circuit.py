@@ -20,7 +20,8 @@ from collections.abc import Mapping
 from typing import TYPE_CHECKING
 
 from viz.escaping import html_text, plain_label
-from viz.labels import format_gradient, format_number, gate_text, group_text
+from viz.labels import gate_text, group_text
+from viz.number_format import NumberFormat, format_gradient, format_number
 from viz.palette import gradient_fill
 from viz.styles.canvas import FONT, Canvas
 from viz.styles.legend import LEGEND_COLUMNS
@@ -33,10 +34,13 @@ if TYPE_CHECKING:
 # a no-break space keeps an empty row as tall as a written one, so the rule stays on the wire
 _EMPTY_CELL = "&#160;"
 # where wires attach to a value's table: (incoming, outgoing) compass points per rankdir
-_PORTS = {"LR": ("w", "e"), "TB": ("n", "s")}
+# (TB: the corners of the value cell where the divider runs, so the wire continues the divider)
+_PORTS = {"LR": ("w", "e"), "TB": ("value:ne", "value:se")}
 # names: parameters in italics, the output in bold (PostScript font names, which Graphviz maps for SVG)
 _NAME_FONTS = {"parameter": f"{FONT}-Oblique", "output": f"{FONT}-Bold"}
-_WIRE_SIDES = {"LR": ("above the wire", "below"), "TB": ("left of the wire", "right")}
+_WIRE_SIDES = {"LR": ("above the wire", "below the wire"), "TB": ("left of the wire", "right of the wire")}
+# the names the legend explains, in its order, and what each says
+_NAME_ROLES = (("input", "input"), ("parameter", "parameter"), ("output", "output"))
 _RULE_GAP = 3.0  # pt between a TB wire and the texts beside it
 
 
@@ -44,7 +48,7 @@ class CircuitStyle(Style):
     """The cs231n look (see the module docstring)."""
 
     name = "circuit"
-    default_number_format = ".2f"  # the cs231n figure's two decimals
+    default_number_format = NumberFormat(decimals=2)  # the cs231n figure's two decimals
 
     def graph_attributes(self, options: DrawOptions) -> dict[str, str]:
         return {"nodesep": "0.25", "ranksep": "0.2"}
@@ -56,13 +60,14 @@ class CircuitStyle(Style):
         wire = {"color": palette.ink, "penwidth": "1.2"}
         named = "label" in options.show
         for node in model.values:
-            shown = node.shown_label(options.clusters) if named else ""
+            shown = options.name_of(node) if named else ""
             leaf = node.role in ("input", "parameter")
             end = leaf or node.id == model.root  # a wire with a free end: the name sits there
             label = wire_label(node, options, None if grad_texts is None else grad_texts[node.id],
                                "" if end else _crossing_name(node, model, shown))
             canvas.node(node.id, node.group, shape="plain", label=label, fontname=FONT, fontsize="11")
-            if shown and end:
+            # the output's wire always ends in an arrow (and its name, unless names are hidden)
+            if (shown and leaf) or node.id == model.root:
                 name = f"{node.id}_name"
                 canvas.node(name, node.group, shape="plain", label=plain_label(shown),
                             fontname=_NAME_FONTS.get(node.role, FONT), fontsize="13", fontcolor=palette.ink)
@@ -99,14 +104,24 @@ class CircuitStyle(Style):
         return {f"{gate.id}.shape": {"fill": paint.fill(output_grad)}}
 
     def legend_rows(self, model: GraphModel, options: DrawOptions) -> list[LegendRow]:
+        # one piece of text per cell (see viz.styles.legend)
         palette = options.palette
         value_side, grad_side = _WIRE_SIDES[options.rankdir]
         wires = (
-            f'<TD COLSPAN="{LEGEND_COLUMNS}" ALIGN="LEFT">'
-            f'<FONT COLOR="{palette.value_text}">value {value_side}</FONT>, '
-            f'<FONT COLOR="{palette.grad_text}">gradient {grad_side}</FONT></TD>'
+            f'<TD COLSPAN="2" ALIGN="LEFT"><FONT COLOR="{palette.value_text}">value {value_side}</FONT></TD>',
+            f'<TD COLSPAN="2" ALIGN="LEFT"><FONT COLOR="{palette.grad_text}">gradient {grad_side}</FONT></TD>',
         )
-        return [LegendRow("wires", (wires,), LEGEND_COLUMNS)]
+        fill = (f'<TD COLSPAN="{LEGEND_COLUMNS}" ALIGN="LEFT">a gate is filled by the gradient of the value it computes'
+                "</TD>",)
+        rows = [LegendRow("gate fill", fill, LEGEND_COLUMNS), LegendRow("wires", wires, 4)]
+        if "label" in options.show:
+            roles = {node.role for node in model.values}
+            names = tuple(
+                f'<TD ALIGN="LEFT"><FONT FACE="{_NAME_FONTS.get(role, FONT)}">{text}</FONT></TD>'
+                for role, text in _NAME_ROLES if role in roles
+            )
+            rows.append(LegendRow("names", names, len(names)))
+        return rows
 
 
 def _crossing_name(node: ValueNode, model: GraphModel, shown: str) -> str:
@@ -126,9 +141,9 @@ def wire_label(node: ValueNode, options: DrawOptions, grad_text: str | None = No
 
     >>> from viz.model.graph_model import ValueNode
     >>> from viz.options import DrawOptions
-    >>> label = wire_label(ValueNode("n0", "w0", 2.0, None, "input", None), DrawOptions(style="circuit"))
+    >>> label = wire_label(ValueNode("n0", "w0", 2.0, None, "input", None), DrawOptions())
     >>> for part in label.split("<HR/>"): print(part)
-    <<TABLE ...><TR><TD><FONT COLOR="#1b7f3b">2.0000</FONT></TD></TR>
+    <<TABLE ...><TR><TD><FONT COLOR="#1b7f3b">2.000</FONT></TD></TR>
     <TR><TD><FONT COLOR="#c62828">—</FONT></TD></TR></TABLE>>
     """
     palette = options.palette
@@ -146,7 +161,7 @@ def wire_label(node: ValueNode, options: DrawOptions, grad_text: str | None = No
     if options.rankdir == "LR":
         rows = f"<TR><TD>{value}</TD></TR><HR/><TR><TD>{grad}</TD></TR>"
     else:
-        rows = f"<TR><TD>{value}</TD><VR/><TD>{grad}</TD></TR>"
+        rows = f'<TR><TD PORT="value">{value}</TD><VR/><TD>{grad}</TD></TR>'
     table = f'<TABLE BORDER="0" CELLBORDER="0" CELLSPACING="0" CELLPADDING="1" COLOR="{palette.ink}">'
     return f"<{table}{rows}</TABLE>>"
 

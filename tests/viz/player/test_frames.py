@@ -13,6 +13,7 @@ from autograd import Value, backward_steps, topological_order
 from autograd.examples import sigmoid_circuit
 from nn import MLP
 from viz import backprop_steps, describe, forward_steps
+from viz.number_format import NumberFormat
 from viz.player.frames import arrival_text, backward_frames, forward_frames, gradient_text
 
 # a recipe builds the same graph any number of times: (op, index of the first input, index of the second)
@@ -28,6 +29,8 @@ OPS: dict[str, Callable[[Value, Value], Value]] = {
     "scale": lambda a, b: 3 * a - 1,
 }
 
+TWO_DECIMALS = NumberFormat(decimals=2)
+
 
 @st.composite
 def recipes(draw: st.DrawFn) -> Recipe:
@@ -40,12 +43,14 @@ def recipes(draw: st.DrawFn) -> Recipe:
     return leaves, tuple(ops)
 
 
+
 def build(recipe: Recipe) -> Value:
     leaves, ops = recipe
     nodes = [Value(x, label=f"x{i}") for i, x in enumerate(leaves)]
     for op, i, j in ops:
         nodes.append(OPS[op](nodes[i], nodes[j]))
     return nodes[-1]
+
 
 
 @settings(max_examples=60, deadline=None)
@@ -61,6 +66,7 @@ def test_one_frame_per_engine_step_and_the_last_frame_is_backward(recipe: Recipe
         assert last[f"n{position}"] == node.grad  # exactly: the engine's own numbers, not recomputed
     # backprop_steps leaves the gradients filled in, as backward() does
     assert [node.grad for node in topological_order(stepped)] == [node.grad for node in topological_order(reference)]
+
 
 
 @settings(max_examples=40, deadline=None)
@@ -80,11 +86,12 @@ def test_gradients_appear_only_when_reached_and_are_final_once_their_gate_is_wor
             assert frame.grads[value] == grad
 
 
+
 def test_each_arrival_carries_the_engines_step_record() -> None:
     root = sigmoid_circuit()["f"]
     model = describe(root)
     steps = backward_steps(root)
-    frames = backward_frames(model, steps, {}, ".2f")
+    frames = backward_frames(model, steps, {}, TWO_DECIMALS)
     for frame, step in zip(frames[1:], steps, strict=True):
         assert frame.gate == "g" + model.value_ids[step.node][1:]
         terms = [term for arrival in frame.arrivals for term in arrival.terms]
@@ -92,6 +99,7 @@ def test_each_arrival_carries_the_engines_step_record() -> None:
             (f"{frame.gate}_in{e.position}", step.grad, e.local_grad, e.contribution) for e in step.edges
         ]
         assert frame.edges == tuple(t.edge for t in terms)
+
 
 
 def test_cs231n_walkthrough_texts(reference: list[dict[str, object]]) -> None:
@@ -109,10 +117,11 @@ def test_cs231n_walkthrough_texts(reference: list[dict[str, object]]) -> None:
     assert player.frames[8].work == ("w0: 0.20 × -1.00 = -0.20", "x0: 0.197 × 2.00 = 0.39")
     assert player.frames[7].work == ("w1: 0.197 × -2.00 = -0.39", "x1: 0.197 × -3.00 = -0.59")
     last = player.frames[-1]
-    assert gradient_text(last, ids[wires["x0"]], ".2f") == "0.39"  # the slot holds the gradient only
+    assert gradient_text(last, ids[wires["x0"]], TWO_DECIMALS) == "0.39"  # the slot holds the gradient only
     for wire in reference:  # every wire ends with the figure's gradient
         assert round(last.grads[ids[wires[str(wire["wire"])]]] or 0.0, 2) == wire["grad_2dp"]
     assert [frame.step_label for frame in player.frames] == [f"step {k} of 8" for k in range(9)]
+
 
 
 def test_a_fork_shows_both_contributions_and_the_running_sum() -> None:
@@ -123,12 +132,13 @@ def test_a_fork_shows_both_contributions_and_the_running_sum() -> None:
     player = backprop_steps(e)
     ids = player.model.value_ids
     frames = player.frames
-    assert [gradient_text(frame, ids[a], ".2f") for frame in frames] == ["—", "—", "-8.00", "16.00"]
+    assert [gradient_text(frame, ids[a], TWO_DECIMALS) for frame in frames] == ["—", "—", "-8.00", "16.00"]
     assert frames[2].work == ("input 1: -8.00 × 1.00 = -8.00", "a: -8.00 × 1.00 = -8.00")
     assert frames[3].work == ("a: -8.00 + (-8.00 × -3.00) = 16.00", "b: -8.00 × 2.00 = -16.00")
     # d * d: both terms of one step, one sum
     assert frames[1].work == ("its input: (1.00 × -4.00) + (1.00 × -4.00) = -8.00",)
     assert (a.grad, b.grad) == (16.0, -16.0)
+
 
 
 def test_a_leaf_that_kept_its_gradient_starts_from_it() -> None:
@@ -144,10 +154,12 @@ def test_a_leaf_that_kept_its_gradient_starts_from_it() -> None:
     assert last.grads[ids[w]] == w.grad == 4.0
 
 
+
 def test_arrival_text_with_several_terms_and_an_earlier_sum() -> None:
     frames = backprop_steps(Value(3.0, label="x") ** 2 + 1).frames
     assert [frame.gate for frame in frames] == [None, "g2", "g1"]
-    assert arrival_text(frames[2].arrivals[0], ".3f") == "1.000 × 6.000 = 6.000"
+    assert arrival_text(frames[2].arrivals[0], NumberFormat(decimals=3)) == "1.000 × 6.000 = 6.000"
+
 
 
 _NUMBER = r"-?(?:\d+(?:\.\d*)?(?:e[-+]?\d+)?|inf|nan)"
@@ -161,8 +173,13 @@ def check_honest(line: str) -> None:
     for part in expression.split(" + "):
         product = _PRODUCT.fullmatch(part)
         total += float(product[1]) * float(product[2]) if product else float(part)
-    decimals = len(result.partition(".")[2])
-    assert format(total, f".{decimals}f") == result, line
+    if "e" in result:  # scientific: as many significant digits as the mantissa shows
+        significant = len(result.split("e")[0].lstrip("-").replace(".", ""))
+        mantissa, exponent = format(total, f".{significant - 1}e").split("e")
+        assert f"{mantissa}e{int(exponent)}" == result, line
+    else:
+        decimals = len(result.partition(".")[2])
+        assert format(total, f".{decimals}f") == result, line
 
 
 def honest_graphs() -> list[Value]:
@@ -205,7 +222,7 @@ def test_forward_frames_reveal_values_in_topological_order() -> None:
     root = wires["f"]
     order = topological_order(root)
     model = describe(root)
-    frames = forward_frames(model, order, ".2f")
+    frames = forward_frames(model, order, TWO_DECIMALS)
     ops = [node for node in order if node.inputs]
     assert len(frames) == len(ops) + 1 == len(forward_steps(root))
     assert frames[0].computed == {model.value_ids[node] for node in order if not node.inputs}
@@ -218,6 +235,7 @@ def test_forward_frames_reveal_values_in_topological_order() -> None:
         assert set(frames[k].grads.values()) == {None}
     assert frames[5].caption == "Step 5 of 8 · x*(-1) gate: 1.00 → -1.00"
     assert frames[8].caption == "Step 8 of 8 · 1/x gate: 1.37 → f = 0.73"
+
 
 
 def test_wrong_roots_are_clear_errors() -> None:

@@ -14,6 +14,7 @@ from autograd.examples import sigmoid_circuit
 from viz import Player, TooManyNodesError, backprop_steps, forward_steps
 from viz.cli import main
 from viz.dot_runner import DotNotFoundError
+from viz.number_format import format_number
 from viz.player.stage import HIGHLIGHT
 
 SVG = "{http://www.w3.org/2000/svg}"
@@ -67,7 +68,7 @@ def test_frames_show_the_step_and_end_with_the_figures_gradients(
         assert first[f"{node.id}.grad"].text == f"{prefix}—"
     for wire in reference:
         text = last[f"{ids[wires[str(wire['wire'])]]}.grad"].text or ""
-        assert text.rsplit(" ", 1)[-1] == format(float(str(wire["grad"])), player.options.number_format), text
+        assert text.rsplit(" ", 1)[-1] == format_number(float(str(wire["grad"])), player.options.number_format), text
     assert last["n0.grad"].text == ("-0.20" if style == "circuit" else "grad -0.1966")
     for index, frame in enumerate(player.frames):
         svg = player.frame_svg(index)

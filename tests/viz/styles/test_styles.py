@@ -38,7 +38,8 @@ def test_the_graph_legend_draws_each_role_with_the_border_its_nodes_have() -> No
     out.backward()
     model = describe(out, parameters=[])
     rows = GraphStyle().legend_rows(model, DrawOptions())
-    (roles,) = rows
+    fill, roles = rows
+    assert "filled by its gradient" in fill.cells[0]
     assert [cell.rsplit(">", 2)[-2].split("<")[0] for cell in roles.cells] == ["input", "output", "constant"]
     assert 'BORDER="1" STYLE="rounded"' in roles.cells[0] and ROLE_BORDERS["input"]["penwidth"] == "1.2"
     assert 'BORDER="3" STYLE="rounded"' in roles.cells[1] and ROLE_BORDERS["output"]["penwidth"] == "3"
