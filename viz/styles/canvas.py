@@ -19,6 +19,7 @@ in TB, so that a neuron's wires never cross) comes from how ``dot`` orders a ran
   clusters (a layer's neurons) are placed the same way, so they are nested last-first in TB.
 
 Values are written in topological order, which puts a neuron's weights in formula order.
+Top-level inputs that only feed boxes (an MLP's x0, x1) are ordered by ``keep_in_order``.
 ``tests/viz/styles/test_input_order.py`` measures the result in ``dot``'s own coordinates.
 """
 
@@ -69,6 +70,16 @@ class Canvas:
             self._cluster_ranks[group].append(names)
         else:
             self.diagram.subgraph(_same_rank(names))
+
+    def keep_in_order(self, pairs: list[tuple[str, str]]) -> None:
+        """Keep top-level nodes side by side, each pair's first before its second (an invisible edge).
+
+        For nodes ``dot`` would otherwise order by its heuristics alone; at top level such an edge
+        holds in LR (top to bottom) and TB (left to right) alike. Not for records: ``dot`` loses a
+        flat edge next to a record.
+        """
+        body = [f"\t{first} -> {second} [style=invis]\n" for first, second in pairs]
+        self.diagram.subgraph(graphviz.Digraph(graph_attr={"rank": "same"}, body=body))
 
     def edge(self, edge_id: str, tail: str, head: str, **attributes: str) -> None:
         """Add an edge with a stable ``id``."""
