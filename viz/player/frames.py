@@ -220,7 +220,7 @@ def forward_frames(model: GraphModel, order: Sequence[Value], number_format: Num
         results = ", ".join(_given(_label(model, v), model.value(v).data, number_format) for v in gate.outputs)
         frame = Frame(len(frames), "forward", total, gate.id, gate.outputs[0], gate.inputs, (), {},
                       frozenset(gate.outputs), "", (), frames[-1])
-        frames.append(_captioned(frame, f"{_gate_name(model, gate)}: {inputs} → {results}"))
+        frames.append(_captioned(frame, f"{_group_of(model, gate)}{_gate_name(model, gate)}: {inputs} → {results}"))
     return frames
 
 
@@ -374,6 +374,13 @@ def _captioned(frame: Frame, text: str) -> Frame:
     """``frame`` with its caption: the one step number, then ``text``."""
     step = frame.step_label
     return replace(frame, caption=f"{step[0].upper()}{step[1:]} · {text}")
+
+
+def _group_of(model: GraphModel, gate: Gate) -> str:
+    """``sigmoid gate · ``: the group an expanded gate is drawn in (``∂ of exp`` in a backward graph), or nothing."""
+    if gate.collapsed is not None or gate.group is None:
+        return ""
+    return f"{model.group(gate.group).name} · "
 
 
 def _gate_name(model: GraphModel, gate: Gate) -> str:

@@ -233,8 +233,8 @@ def test_forward_frames_reveal_values_in_topological_order() -> None:
         assert frames[k].output == value and frames[k].gate == "g" + value[1:]
         assert frames[k].computed == frames[k - 1].computed | {value}
         assert set(frames[k].grads.values()) == {None}
-    assert frames[5].caption == "Step 5 of 8 · x*(-1) gate: 1.00 → -1.00"
-    assert frames[8].caption == "Step 8 of 8 · 1/x gate: 1.37 → f = 0.73"
+    assert frames[5].caption == "Step 5 of 8 · sigmoid gate · x*(-1) gate: 1.00 → -1.00"
+    assert frames[8].caption == "Step 8 of 8 · sigmoid gate · 1/x gate: 1.37 → f = 0.73"
 
 
 
