@@ -34,10 +34,10 @@ Output = TypeVar("Output")
 
 
 def run_in_scope(module: Module, scoped: bool, forward: Callable[[], Output]) -> Output:
-    """``forward()``, inside ``autograd.scope(module.name or its class name)`` when ``scoped``."""
+    """``forward()``, inside ``autograd.scope(module.name or its class name, title=module.title)`` when ``scoped``."""
     if not scoped:
         return forward()
-    with scope(module.name or type(module).__name__):
+    with scope(module.name or type(module).__name__, module.title):
         return forward()
 
 
@@ -176,6 +176,8 @@ class Layer(Module):
             )
             for i in range(nout)
         ]
+        for i, neuron in enumerate(self.neurons):
+            neuron.title = f"neuron {i}"  # unit i of its layer: it computes h{layer}[i] in an MLP
 
     def named_children(self) -> list[tuple[str, Module]]:
         return [(f"neurons.{i}", neuron) for i, neuron in enumerate(self.neurons)]
@@ -246,6 +248,8 @@ class MLP(Module):
             )
             for i in range(len(nouts))
         ]
+        for number, layer in enumerate(self.layers, start=1):
+            layer.title = f"layer {number}"  # as the course notes count: layer 1 computes h1
 
     def named_children(self) -> list[tuple[str, Module]]:
         return [(f"layers.{i}", layer) for i, layer in enumerate(self.layers)]

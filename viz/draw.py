@@ -86,6 +86,7 @@ def draw_model(model: GraphModel, options: DrawOptions, grad_texts: Mapping[str,
         "fontsize": "10",
         "outputorder": "edgesfirst",  # wires pass under the value tables and gates
         "ordering": "in",  # a gate's inputs top to bottom in input order (w0 above x0, as in cs231n)
+        "remincross": "false",  # its pass over the whole graph reshuffles a cluster's inputs (see styles/canvas.py)
         **style.graph_attributes(options),
     }
     label = graph_label(model, options, scale, style.legend_rows(model, options))

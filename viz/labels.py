@@ -8,8 +8,12 @@ from __future__ import annotations
 
 import math
 from collections.abc import Mapping
+from typing import TYPE_CHECKING
 
 from autograd import OPS
+
+if TYPE_CHECKING:
+    from viz.model.groups import Group
 
 # What a collapsed group shows when its name has a well-known symbol; ``draw(group_symbols=...)`` overrides it.
 DEFAULT_GROUP_SYMBOLS: Mapping[str, str] = {"sigmoid gate": "σ"}
@@ -67,3 +71,15 @@ def gate_text(op: str, const: float | None, const_left: bool) -> str:
     """
     row = OPS.get(op)
     return row.label(const, const_left) if row is not None else op
+
+
+def group_text(group: Group, symbols: Mapping[str, str], boxed: bool) -> str:
+    """What a collapsed group's gate says: its symbol (``σ``), else its title (``neuron 3`` inside
+    its layer's box, ``boxed``; ``neuron 3 of layer 2`` without boxes).
+
+    >>> from viz.model.groups import Group
+    >>> group = Group("s4", "layers.1.neurons.3", "", "s3", 1, True, False, "neuron 3", "neuron 3 of layer 2")
+    >>> group_text(group, DEFAULT_GROUP_SYMBOLS, True), group_text(group, DEFAULT_GROUP_SYMBOLS, False)
+    ('neuron 3', 'neuron 3 of layer 2')
+    """
+    return symbols.get(group.name) or group.shown_title(boxed)

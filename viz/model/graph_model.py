@@ -40,6 +40,7 @@ group output with respect to each group input) are recorded on its input edges.
 from __future__ import annotations
 
 import math
+import re
 from collections.abc import Collection, Iterable, Mapping
 from dataclasses import dataclass, field, replace
 from typing import Literal, TypeVar
@@ -50,6 +51,8 @@ from viz.model.layout_cost import check_layout_cost
 
 Role = Literal["input", "parameter", "output", "intermediate"]
 
+# a module's own parameter by its relative name (``w.0``, ``w.12``)
+_RELATIVE_PARAMETER = re.compile(r"[A-Za-z_]\w*(?:\.\d+)+")
 # Default for ``max_nodes``: past this many drawn nodes a diagram stops being readable.
 DEFAULT_MAX_NODES = 300
 
@@ -316,6 +319,8 @@ def _build(index: GraphIndex, collapsed: set[int]) -> GraphModel:
                 depth=index.depth[s],
                 collapsed=state == "collapsed",
                 hidden=state == "hidden",
+                title=index.scopes[s].title,
+                full_title=index.full_title(s),
             )
         )
     model = GraphModel(
@@ -380,11 +385,17 @@ def _role(index: GraphIndex, i: int) -> Role:
 def _local_label(label: str, group_name: str | None) -> str:
     """``label`` without its group's name in front and without dots: ``w0`` for ``layers.0.neurons.3.w.0``.
 
+    An unnamed module's parameters are already relative (``w.0`` in a lone ``Neuron``): only the dot goes.
+
     >>> _local_label("layers.0.neurons.3.w.0", "layers.0.neurons.3"), _local_label("x0", "layers.0")
     ('w0', 'x0')
+    >>> _local_label("w.0", "Neuron"), _local_label("w.0", None), _local_label("a.b", "Neuron")
+    ('w0', 'w.0', 'a.b')
     """
     if group_name and label.startswith(f"{group_name}.") and len(label) > len(group_name) + 1:
         return label[len(group_name) + 1:].replace(".", "")
+    if group_name and _RELATIVE_PARAMETER.fullmatch(label):
+        return label.replace(".", "")
     return label
 
 

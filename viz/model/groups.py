@@ -29,7 +29,10 @@ class Group:
     ``id`` is ``s0``, ``s1``, ... in the order groups first appear in the graph's topological
     order; ``path`` joins the names from the outermost group with ``/``; ``depth`` is 0 for a
     top-level group. A ``collapsed`` group is drawn as one gate; a ``hidden`` one is inside a
-    collapsed group and not drawn at all.
+    collapsed group and not drawn at all. ``title`` is how the group reads inside its parent's
+    box (``neuron 3``, the scope's title) and ``full_title`` how it reads anywhere (the titles
+    out to the outermost group: ``neuron 3 of layer 2``); ``name`` and ``path`` stay the handles
+    that ``collapse`` and ``expand`` take.
     """
 
     id: str
@@ -39,6 +42,18 @@ class Group:
     depth: int
     collapsed: bool
     hidden: bool
+    title: str = ""
+    full_title: str = ""
+
+    def shown_title(self, boxed: bool) -> str:
+        """The title a drawing writes: ``title`` inside its parent's drawn box (``boxed``), else ``full_title``.
+
+        >>> group = Group("s4", "layers.1.neurons.3", "", "s3", 1, True, False, "neuron 3", "neuron 3 of layer 2")
+        >>> group.shown_title(True), group.shown_title(False)
+        ('neuron 3', 'neuron 3 of layer 2')
+        """
+        inside = boxed and self.parent is not None
+        return (self.title if inside else self.full_title) or self.name
 
 
 class GraphIndex:
@@ -126,6 +141,10 @@ class GraphIndex:
             above = None if parent is None else outermost[parent]
             outermost.append(above if above is not None else (s if s in collapsed else None))
         return outermost
+
+    def full_title(self, scope: int) -> str:
+        """The titles from this scope out to the outermost one, joined with ``of`` (``neuron 3 of layer 2``)."""
+        return " of ".join(self.scopes[s].title for s in reversed(self.scope_path(scope)))
 
     def containers(self, collapsed: Collection[int]) -> list[int | None]:
         """For each node, the outermost collapsed group it is hidden in or is an output of (None if none)."""

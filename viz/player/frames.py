@@ -384,9 +384,9 @@ def _group_of(model: GraphModel, gate: Gate) -> str:
 
 
 def _gate_name(model: GraphModel, gate: Gate) -> str:
-    """``the * gate``, or a collapsed group by its name (``the sigmoid gate``, ``layers.0.neurons.3``)."""
+    """``the * gate``, or a collapsed group by its full title (``sigmoid gate``, ``neuron 3 of layer 1``)."""
     if gate.collapsed is not None:
-        return model.group(gate.collapsed).name
+        return model.group(gate.collapsed).full_title
     return f"{gate_text(gate.op, gate.const, gate.const_left)} gate"
 
 

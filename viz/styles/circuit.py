@@ -17,10 +17,11 @@ from __future__ import annotations
 
 import xml.etree.ElementTree as ET
 from collections.abc import Mapping
+from itertools import pairwise
 from typing import TYPE_CHECKING
 
 from viz.escaping import html_text, plain_label
-from viz.labels import gate_text
+from viz.labels import gate_text, group_text
 from viz.number_format import NumberFormat, format_gradient, format_number
 from viz.palette import gradient_fill
 from viz.styles.canvas import FONT, Canvas
@@ -82,6 +83,8 @@ class CircuitStyle(Style):
                 canvas.edge(edge.id, edge.source, gate.id, tailport=outgoing, arrowsize="0.7", **wire)
             for edge_id, output in zip(gate.output_edges, gate.outputs, strict=True):
                 canvas.edge(edge_id, gate.id, output, headport=incoming, arrowhead="none", **wire)
+        if options.clusters:
+            _order_shared_inputs(model, canvas)
 
     def field_text(self, field: str, text: str) -> str:
         return text  # the colour and the side of the wire say which is which
@@ -122,6 +125,29 @@ class CircuitStyle(Style):
             )
             rows.append(LegendRow("names", names, len(names)))
         return rows
+
+
+def _order_shared_inputs(model: GraphModel, canvas: Canvas) -> None:
+    """The inputs from outside every box that a boxed gate takes (an MLP's x0, x1), in input order.
+
+    Inside a box ``dot`` keeps the written order (``styles/canvas.py``), but a top-level input
+    that only feeds boxes is placed by ``dot``'s crossing heuristics, which can put x1 above x0
+    and cross each neuron's wires; an invisible edge between consecutive ones keeps their order.
+    """
+    pairs: dict[tuple[str, str], None] = {}  # in order of first use, once each
+    for gate in model.gates:
+        if gate.group is None:
+            continue
+        outside: list[str] = []
+        for edge_id in gate.inputs:
+            node = model.value(model.edge(edge_id).source)
+            if node.group is None and node.gate is None and node.id not in outside:
+                outside.append(node.id)
+        for first, second in pairwise(outside):
+            if (second, first) not in pairs:  # a gate taking them the other way round does not undo it
+                pairs[(first, second)] = None
+    if pairs:
+        canvas.keep_in_order(list(pairs))
 
 
 def _crossing_name(node: ValueNode, model: GraphModel, shown: str) -> str:
@@ -179,7 +205,7 @@ def _emit_gate(gate: Gate, model: GraphModel, options: DrawOptions, scale: float
     }
     if gate.collapsed is not None:
         group = model.group(gate.collapsed)
-        text = options.group_symbols.get(group.name, group.name)
+        text = group_text(group, options.group_symbols, options.clusters)
         box = {**common, "style": "rounded,filled", "penwidth": "1.6"}
         canvas.node(gate.id, gate.group, shape="box", label=plain_label(text), fontsize="14", margin="0.1,0.06",
                     width="0.5", **box)

@@ -19,7 +19,7 @@ from typing import TYPE_CHECKING
 import graphviz
 
 from viz.escaping import plain_label, record_field
-from viz.labels import constant_text, is_operand_constant, op_text
+from viz.labels import constant_text, group_text, is_operand_constant, op_text
 from viz.number_format import NumberFormat, format_gradient, format_number
 from viz.palette import gradient_fill
 from viz.styles.canvas import FONT, Canvas
@@ -142,7 +142,7 @@ def _emit_gate(gate: Gate, model: GraphModel, options: DrawOptions, canvas: Canv
             gate.group,
             shape="box",
             style="rounded,filled",
-            label=plain_label(options.group_symbols.get(group.name, group.name)),
+            label=plain_label(group_text(group, options.group_symbols, options.clusters)),
             fillcolor=palette.cluster_fill,
             color=palette.ink,
             penwidth="1.4",

@@ -37,7 +37,7 @@ def test_the_mlp_player_works_with_default_options_at_neuron_level() -> None:
     # hidden activations carry the course notes' names, on the wires and in the arithmetic
     labels = {value.label for value in player.model.values}
     assert {f"h1[{j}]" for j in range(16)} <= labels and {f"h2[{j}]" for j in range(16)} <= labels
-    assert player.frames[3].caption == ("Step 3 of 35 · layers.2.neurons.0 sends upstream gradient -1.04 "
+    assert player.frames[3].caption == ("Step 3 of 35 · neuron 0 of layer 3 sends upstream gradient -1.04 "
                                         "back to its 16 inputs.")
     assert [line.split(":")[0] for line in player.frames[3].work] == [f"h2[{j}]" for j in range(16)]
     assert not any("layers." in line for frame in player.frames for line in frame.work)
