@@ -43,6 +43,9 @@ bench: $(DEV_STAMP)
 	$(BIN)/python benchmarks/engine_vs_micrograd.py
 	$(BIN)/python benchmarks/mlp_vs_micrograd.py
 	$(BIN)/python benchmarks/render_mlp.py
+	$(BIN)/python benchmarks/nested_scopes.py
+	$(BIN)/python benchmarks/shared_leaf_layout.py
+	$(BIN)/python benchmarks/player_build.py
 	$(BIN)/python benchmarks/fit_gc.py
 
 # Open the notebooks in JupyterLab (installs the notebooks extra).
@@ -53,10 +56,16 @@ notebooks: $(DEV_STAMP)
 
 # Execute every notebook and render it to HTML for reading, in out/notebooks/. The notebooks choose
 # matplotlib's inline backend themselves; MPLBACKEND=Agg would make plt.show() draw nothing, so it is unset.
+# The pages work offline: scripts/static_widgets.py draws each widget (tqdm's bar) from its saved state instead
+# of the CDN's widget script (so no require.js either), and scripts/offline_mathjax.py copies MathJax beside them.
 notebooks-html: $(DEV_STAMP)
 	$(PIP) -e '.[notebooks]'
 	@scripts/ensure-system-deps graphviz
-	env -u MPLBACKEND $(BIN)/jupyter nbconvert --to html --execute --ExecutePreprocessor.timeout=120 \
+	mkdir -p out/notebooks
+	mathjax_url=$$($(BIN)/python scripts/offline_mathjax.py out/notebooks) && \
+	env -u MPLBACKEND PYTHONPATH=scripts $(BIN)/jupyter nbconvert --to html --execute --ExecutePreprocessor.timeout=120 \
+		--HTMLExporter.preprocessors=static_widgets.StaticWidgets \
+		--HTMLExporter.require_js_url= --HTMLExporter.mathjax_url="$$mathjax_url" \
 		--output-dir out/notebooks notebooks/*.ipynb
 
 clean:

@@ -9,9 +9,12 @@
 """
 
 from autograd.backprop import BackwardEdge, BackwardStep, backward, backward_steps, gradients, topological_order
+from autograd.curvature import hessian, hessian_vector_product
 from autograd.functions import dot, maximum, minimum, sum_values
 from autograd.gates import Gate, gate
 from autograd.gradcheck import GradcheckError, gradcheck, numeric_gradient
+from autograd.gradgradcheck import gradgradcheck
+from autograd.higher_order import grad
 from autograd.modes import Scope, current_scope, detect_anomaly, is_recording, no_grad, scope
 from autograd.ops import OPS, Op, op_row
 from autograd.value import Value
@@ -31,8 +34,12 @@ __all__ = [
     "detect_anomaly",
     "dot",
     "gate",
+    "grad",
     "gradcheck",
+    "gradgradcheck",
     "gradients",
+    "hessian",
+    "hessian_vector_product",
     "is_recording",
     "maximum",
     "minimum",

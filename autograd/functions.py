@@ -12,7 +12,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Sequence
 
 from autograd.ops import OPS
-from autograd.value import Operand, Value, _make, apply, to_number
+from autograd.value import DotLayout, Operand, Value, _make, apply, to_number
 
 _MAX, _MIN = OPS["max"], OPS["min"]
 
@@ -138,6 +138,7 @@ def dot(ws: Sequence[Operand], xs: Sequence[Operand], bias: Operand | None = Non
             if isinstance(x, Value):
                 inputs.append(x)
                 local_grads.append(w_data)
+    paired = len(inputs)
     constant: float | None = None
     if bias is not None:
         b = bias if type(bias) is Value else _operand(bias, "dot", "bias")
@@ -150,4 +151,52 @@ def dot(ws: Sequence[Operand], xs: Sequence[Operand], bias: Operand | None = Non
             constant = b
     if not inputs:
         return Value(total)
+    if paired != 2 * len(ws):  # a number stood in a pair: keep who multiplies whom, for gradients of gradients
+        if plain is not None and paired == len(ws):  # a neuron's w·x with x numbers: one shared layout per size
+            layout = _numbers_only(len(inputs), constant)
+        else:
+            layout = DotLayout(constant, _partners(ws, xs, bias))
+        return _make(total, "dot", tuple(inputs), tuple(local_grads), layout)
     return _make(total, "dot", tuple(inputs), tuple(local_grads), constant)
+
+
+_NUMBERS_ONLY: dict[int, DotLayout] = {}
+
+
+def _numbers_only(count: int, constant: float | None) -> DotLayout:
+    """The layout of a dot whose every input is multiplied by a number (or is the bias)."""
+    if constant is not None:
+        return DotLayout(constant, (-1,) * count)
+    layout = _NUMBERS_ONLY.get(count)
+    if layout is None:
+        layout = _NUMBERS_ONLY[count] = DotLayout(None, (-1,) * count)
+    return layout
+
+
+def _partners(ws: Sequence[Operand], xs: Sequence[Operand], bias: Operand | None) -> tuple[int, ...]:
+    partners: list[int] = []
+    for w, x in zip(ws, xs):  # noqa: B905 - dot checked the lengths
+        if isinstance(w, Value) and isinstance(x, Value):
+            here = len(partners)
+            partners += (here + 1, here)
+        elif isinstance(w, Value) or isinstance(x, Value):
+            partners.append(-1)
+    if isinstance(bias, Value):
+        partners.append(-1)
+    return tuple(partners)
+
+
+def dot_partners(node: Value) -> tuple[int, ...]:
+    """For each input of a ``dot`` node, the index of the input it is multiplied by (-1: a number or the bias).
+
+    ∂dot/∂w_i is its partner x_i; gradients of gradients need to know which input that is.
+
+    >>> w, x = [Value(2.0), Value(3.0)], [Value(-1.0), 4.0]
+    >>> dot_partners(dot(w, x, bias=Value(0.5)))
+    (1, 0, -1, -1)
+    """
+    layout = node._const
+    if type(layout) is DotLayout:
+        return layout.partners
+    count = len(node.inputs)  # Values in every pair, then the bias if it is a Value
+    return tuple(index ^ 1 for index in range(count - count % 2)) + (-1,) * (count % 2)

@@ -13,6 +13,7 @@ import inspect
 from collections.abc import Callable
 from typing import Any
 
+from autograd.derivatives import WrittenInOps
 from autograd.ops import CALL, Op, define
 from autograd.value import Value, apply, as_number
 
@@ -53,6 +54,7 @@ def gate(
     name: str | None = None,
     symbol: str = "",
     params: dict[str, float] | None = None,
+    derivative: Callable[..., Any] | None = None,
 ) -> Gate:
     """Define a new op from ``rule(*operands, *params) -> (value, local_gradients)``, or from a gate class.
 
@@ -61,6 +63,9 @@ def gate(
     with ``forward(*operands)`` and ``backward(dz)`` (cs231n's gate style) works too. The gate is named
     after the function or class unless ``name`` is given, and drawn with ``symbol`` (default: its name).
     A name taken by another op is an error; redefining the same function (a re-run notebook cell) is not.
+    ``derivative(out, *operands, *params)``, optional, returns the same local gradients written with
+    Value ops (``out`` is the gate's node); it lets ``autograd.grad(..., create_graph=True)``
+    differentiate through the gate again. Without it the gate works for first derivatives.
 
     >>> class Multiply:
     ...     def forward(self, x, y):
@@ -90,8 +95,12 @@ def gate(
     for parameter, default in parameters:
         if as_number(default) is None:
             raise TypeError(f"gate {gate_name!r}: parameter {parameter!r} must default to a number, got {default!r}")
+    if derivative is not None and not callable(derivative):
+        raise TypeError(f"gate {gate_name!r}: derivative must be a function, got {type(derivative).__name__}")
     arity = _operand_count(signature_of, skip, len(parameters))
-    op = Op(gate_name, _checked(function, gate_name, arity), arity, CALL, symbol, parameters, doc=rule.__doc__ or "")
+    written = WrittenInOps(derivative) if derivative is not None else None
+    rule_of_floats = _checked(function, gate_name, arity)
+    op = Op(gate_name, rule_of_floats, arity, CALL, symbol, parameters, rule.__doc__ or "", derivative=written)
     # the checked rule is a new closure each time: compare the user's function to let a re-run replace itself
     op.rule.__module__ = str(getattr(rule, "__module__", ""))
     op.rule.__qualname__ = str(getattr(rule, "__qualname__", gate_name))

@@ -9,12 +9,38 @@ from autograd.modes import no_grad
 from autograd.value import Value, as_number
 
 
-def _check_tolerance(name: str, x: object, positive: bool) -> None:
+def _check_tolerance(check: str, name: str, x: object, positive: bool) -> None:
     # eps = 0 would divide by zero; a nan or negative eps or tolerance would pass or fail everything silently
     number = as_number(x) if not isinstance(x, bool) else None
     if number is None or not math.isfinite(number) or number < 0.0 or (positive and number == 0.0):
         need = "a finite number > 0" if positive else "a finite number >= 0"
-        raise ValueError(f"gradcheck: {name} must be {need}, got {x!r}")
+        raise ValueError(f"{check}: {name} must be {need}, got {x!r}")
+
+
+def checked_point(
+    check: str, inputs: Sequence[Value | float], eps: float, atol: float, rtol: float
+) -> tuple[list[float], list[str]]:
+    """The floats of ``inputs`` and a name for each (its label, else ``input i``), the tolerances checked."""
+    _check_tolerance(check, "eps", eps, positive=True)
+    _check_tolerance(check, "atol", atol, positive=False)
+    _check_tolerance(check, "rtol", rtol, positive=False)
+    point: list[float] = []
+    labels: list[str] = []
+    for index, item in enumerate(inputs):
+        number = item.data if isinstance(item, Value) else as_number(item)
+        if number is None:
+            raise TypeError(f"{check}: input {index} must be a Value or a real number, got {type(item).__name__}")
+        point.append(number)
+        labels.append(item.label if isinstance(item, Value) and item.label else f"input {index}")
+    return point, labels
+
+
+def compared(name: str, analytic: float, numeric: float, atol: float, rtol: float) -> tuple[bool, str]:
+    """Whether |analytic − numeric| ≤ atol + rtol·|numeric| (or both are nan), and the report line."""
+    difference = abs(analytic - numeric)
+    ok = difference <= atol + rtol * abs(numeric) or (math.isnan(analytic) and math.isnan(numeric))
+    mark = "ok" if ok else "MISMATCH"
+    return ok, f"  {name}: analytic {analytic:.10g}, numeric {numeric:.10g}, |diff| {difference:.3g}  {mark}"
 
 
 class GradcheckError(AssertionError):
@@ -56,17 +82,7 @@ def gradcheck(
     >>> gradcheck(lambda x, y: x * y.exp(), [Value(2.0, label="x"), 0.5])
     True
     """
-    _check_tolerance("eps", eps, positive=True)
-    _check_tolerance("atol", atol, positive=False)
-    _check_tolerance("rtol", rtol, positive=False)
-    point: list[float] = []
-    labels: list[str] = []
-    for index, item in enumerate(inputs):
-        number = item.data if isinstance(item, Value) else as_number(item)
-        if number is None:
-            raise TypeError(f"gradcheck: input {index} must be a Value or a real number, got {type(item).__name__}")
-        point.append(number)
-        labels.append(item.label if isinstance(item, Value) and item.label else f"input {index}")
+    point, labels = checked_point("gradcheck", inputs, eps, atol, rtol)
     leaves = [Value(x, label=label) for x, label in zip(point, labels, strict=True)]
     out = fn(*leaves)
     if not isinstance(out, Value):
@@ -75,15 +91,9 @@ def gradcheck(
     lines = []
     failed = False
     for index, leaf in enumerate(leaves):
-        analytic = leaf.grad
-        numeric = numeric_gradient(fn, point, index, eps)
-        difference = abs(analytic - numeric)
-        ok = difference <= atol + rtol * abs(numeric) or (math.isnan(analytic) and math.isnan(numeric))
+        ok, line = compared(labels[index], leaf.grad, numeric_gradient(fn, point, index, eps), atol, rtol)
         failed = failed or not ok
-        mark = "ok" if ok else "MISMATCH"
-        lines.append(
-            f"  {labels[index]}: analytic {analytic:.10g}, numeric {numeric:.10g}, |diff| {difference:.3g}  {mark}"
-        )
+        lines.append(line)
     if failed:
         raise GradcheckError(f"gradcheck failed (eps={eps}, atol={atol}, rtol={rtol}):\n" + "\n".join(lines))
     return True

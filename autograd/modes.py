@@ -21,13 +21,17 @@ class Scope:
     Nodes created inside ``with scope(name):`` record the innermost ``Scope``; nested
     scopes point to their ``parent``. Renderers draw a scope as a cluster or collapse it
     into one gate. Two ``with`` blocks with the same name are two distinct scopes.
+    ``name`` identifies the scope (``layers.1.neurons.3``: ``collapse`` and ``expand`` take
+    it); ``title`` is how a drawing writes it inside its parent's box (``neuron 3``), by
+    default the name.
     """
 
-    __slots__ = ("name", "parent")
+    __slots__ = ("name", "parent", "title")
 
-    def __init__(self, name: str, parent: Scope | None = None) -> None:
+    def __init__(self, name: str, parent: Scope | None = None, title: str | None = None) -> None:
         self.name = name
         self.parent = parent
+        self.title = name if title is None else title
 
     def path(self) -> tuple[Scope, ...]:
         """This scope and its ancestors, outermost first."""
@@ -155,20 +159,27 @@ class scope:  # noqa: N801 - used like a function: ``with scope("name") as group
     >>> x = Value(1.0)
     >>> with scope("sigmoid gate") as gate:
     ...     y = 1 / (1 + (-x).exp())
-    >>> y.scope is gate
-    True
+    >>> y.scope is gate, gate.title
+    (True, 'sigmoid gate')
+    >>> with scope("layers.1.neurons.3", title="neuron 3") as neuron:
+    ...     pass
+    >>> neuron.name, neuron.title
+    ('layers.1.neurons.3', 'neuron 3')
     """
 
-    __slots__ = ("_name", "_tokens")
+    __slots__ = ("_name", "_title", "_tokens")
 
-    def __init__(self, name: str) -> None:
+    def __init__(self, name: str, title: str | None = None) -> None:
         if not isinstance(name, str):
             raise TypeError(f"scope name must be a str, not {type(name).__name__}")
+        if title is not None and not isinstance(title, str):
+            raise TypeError(f"scope title must be a str or None, not {type(title).__name__}")
         self._name = name
+        self._title = name if title is None else title
         self._tokens: list[Token[Mode]] = []  # a stack: the same instance may be nested or shared by threads
 
     def __enter__(self) -> Scope:
-        self._tokens.append(enter_scope(self._name))
+        self._tokens.append(enter_scope(self._name, self._title))
         group = _get_mode().scope
         assert group is not None  # enter_scope has just set it
         return group
@@ -182,13 +193,14 @@ class scope:  # noqa: N801 - used like a function: ``with scope("name") as group
             _reset_own(tokens, "scope")
 
 
-def enter_scope(name: str) -> Token[Mode]:
-    """Open a new ``Scope`` called ``name`` inside the current one; ``leave_scope(token)`` closes it.
+def enter_scope(name: str, title: str | None = None) -> Token[Mode]:
+    """Open a new ``Scope`` called ``name`` (drawn as ``title``, by default the name) inside the current one;
+    ``leave_scope(token)`` closes it.
 
     ``with scope(name):`` is the readable form. This pair is for code that opens a scope per
     neuron per forward pass (``nn.layers``): without the context manager's object and its two
     Python-level ``__enter__``/``__exit__`` calls, entering costs about a third as much.
-    ``name`` is not checked here (callers pass module names).
+    ``name`` and ``title`` are not checked here (callers pass module names and titles).
 
     >>> token = enter_scope("neuron")
     >>> current_scope()
@@ -199,7 +211,7 @@ def enter_scope(name: str) -> Token[Mode]:
     # built without calling __init__/__new__ in Python: that would cost more than the rest of the entry
     recording, check_anomaly, parent, plain = _get_mode()
     group: Scope = _new_object(Scope)
-    group.name, group.parent = name, parent
+    group.name, group.parent, group.title = name, parent, name if title is None else title
     return _set_mode(_new_tuple(Mode, (recording, check_anomaly, group, plain)))
 
 

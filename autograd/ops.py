@@ -3,8 +3,8 @@
 Each row (an ``Op``) gives the op's ``name`` (what ``Value.op`` records), its ``rule`` (a function
 of floats that returns the value and the local gradients, one per operand), how it is written
 (``notation`` and ``symbol``), its ``params`` (numbers that tune it but get no gradient, such as a
-leaky ReLU's slope) and a ``derivative`` slot that a row may fill with its derivative written in
-ops (for gradients of gradients; None until then).
+leaky ReLU's slope) and its ``derivative``: the local gradients written in ops, so that a gradient
+can be differentiated again (``autograd.derivatives``; ``exp`` → its output, ``log`` → ``1/a``).
 
 ``Value``'s methods and operators, the command line's function names, ``nn``'s activation names
 and the diagrams' gate labels are all read from this table. Users add rows of their own with
@@ -24,8 +24,10 @@ from __future__ import annotations
 import math
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
+from typing import Any
 
 from autograd import numerics
+from autograd.derivatives import BILINEAR, CONSTANT, Derivative, WrittenInOps
 
 Rule = Callable[..., tuple[float, tuple[float, ...]]]
 
@@ -85,8 +87,8 @@ class Op:
 
     ``rule(*operands, *params)`` returns ``(value, local_gradients)`` with one local gradient per
     operand; ``arity`` is the number of operands (None for any number); ``params`` are (name, default)
-    pairs; ``activation`` marks the rows ``nn`` offers as activations by name. ``derivative`` is where
-    the row's derivative written in ops goes (gradients of gradients); the first-order engine never reads it.
+    pairs; ``activation`` marks the rows ``nn`` offers as activations by name. ``derivative`` gives the
+    same local gradients written in ops (gradients of gradients); the first-order engine never reads it.
     """
 
     name: str
@@ -97,7 +99,7 @@ class Op:
     params: tuple[tuple[str, float], ...] = ()
     doc: str = ""
     activation: bool = False  # offered by name as a neuron's activation (``nn``)
-    derivative: object | None = None
+    derivative: Derivative | None = None
 
     @property
     def shown(self) -> str:
@@ -257,6 +259,10 @@ def _gelu(a: float) -> tuple[float, tuple[float, ...]]:
     return a * cdf, (cdf + a * numerics.normal_pdf(a),)
 
 
+def _normal_cdf(a: float) -> tuple[float, tuple[float, ...]]:
+    return numerics.normal_cdf(a), (numerics.normal_pdf(a),)
+
+
 def _silu(a: float) -> tuple[float, tuple[float, ...]]:
     s = numerics.sigmoid(a)
     return a * s, (s * (1.0 + a * numerics.sigmoid(-a)),)
@@ -298,32 +304,128 @@ def _dot(*operands: float) -> tuple[float, tuple[float, ...]]:
     return total + bias, (*local, 1.0)
 
 
+# ------------------------------------------------------------------------------------ derivatives
+# Each row's local gradients again, written with Value ops on the node's operands (``out`` is the
+# node itself), so the backward pass is a graph too. Number operands arrive as plain floats and
+# need no gradient: ``_varies`` skips them, so no unused node is made for them.
+def _varies(x: Any) -> bool:
+    return not isinstance(x, float)
+
+
+def _normal_pdf(a: Any) -> Any:
+    return (a**2 * -0.5).exp() * numerics.INV_SQRT_2PI  # φ(a) = e^(−a²/2)/√(2π)
+
+
+def _mul_derivative(out: Any, a: Any, b: Any) -> tuple[Any, ...]:
+    return b, a
+
+
+def _div_derivative(out: Any, a: Any, b: Any) -> tuple[Any, ...]:
+    over_b = (1 / b if _varies(b) else numerics.divide(1.0, b)) if _varies(a) else 0.0
+    return over_b, (-out / b if _varies(b) else 0.0)
+
+
+def _pow_derivative(out: Any, a: Any, b: Any) -> tuple[Any, ...]:
+    a_now = a.data if _varies(a) else a
+    b_now = b.data if _varies(b) else b
+    base: Any = 0.0
+    # the rule's conventions, at this point: d(a**0)/da = 0 (a written-out 0·a^(−1) would be nan at a = 0) …
+    if _varies(a) and (b_now != 0.0 or (_varies(b) and a_now != 0.0)):
+        base = b * a ** (b - 1.0)
+    exponent: Any = 0.0
+    # … and d(a**b)/db = 0 at a = 0 for b ≥ 0
+    if _varies(b) and not (a_now == 0.0 and b_now >= 0.0):
+        exponent = out * (a.log() if _varies(a) else numerics.log(a))
+    return base, exponent
+
+
+def _elu_derivative(out: Any, a: Any, alpha: float) -> tuple[Any, ...]:
+    return (1.0 if a.data > 0.0 else alpha * a.exp(),)
+
+
+def _silu_derivative(out: Any, a: Any) -> tuple[Any, ...]:
+    return (a.sigmoid() * (1.0 + a * (-a).sigmoid()),)
+
+
 _ROWS = [
-    # name, rule, arity, notation, symbol, params, doc (the formula)
-    Op("+", _add, 2, INFIX, doc="a + b;  ∂/∂a = 1, ∂/∂b = 1."),
-    Op("-", _sub, 2, INFIX, doc="a - b;  ∂/∂a = 1, ∂/∂b = -1."),
-    Op("*", _mul, 2, INFIX, doc="a * b;  ∂/∂a = b, ∂/∂b = a."),
-    Op("/", _div, 2, INFIX, doc="a / b;  ∂/∂a = 1/b, ∂/∂b = -a/b²."),
-    Op("**", _pow, 2, INFIX, doc="a ** b;  ∂/∂a = b·a^(b−1) (0 when b = 0), ∂/∂b = a^b·ln a (0 when a = 0, b ≥ 0)."),
-    Op("abs", _abs, symbol="|x|", doc="|a|;  ∂/∂a = sign(a), with sign(0) = 0."),
-    Op("exp", _exp, doc="e^a;  ∂/∂a = e^a."),
-    Op("log", _log, doc="ln a;  ∂/∂a = 1/a.  log(0) = -inf, log(a < 0) = nan."),
-    Op("sqrt", _sqrt, symbol="√", doc="√a;  ∂/∂a = 1/(2√a)."),
-    Op("sin", _sin, doc="sin a;  ∂/∂a = cos a."),
-    Op("cos", _cos, doc="cos a;  ∂/∂a = −sin a."),
-    Op("tanh", _tanh, doc="tanh a;  ∂/∂a = 1 − tanh²a = sech²a.", activation=True),
-    Op("sigmoid", _sigmoid, symbol="σ", doc="σ(a) = 1/(1 + e^−a);  ∂/∂a = σ(a)(1 − σ(a)).", activation=True),
-    Op("relu", _relu, doc="max(0, a);  ∂/∂a = 1 if a > 0 else 0 (0 at the kink, as in PyTorch).", activation=True),
-    Op("leaky_relu", _leaky_relu, params=(("slope", 0.01),), activation=True,
-       doc="a if a > 0 else slope·a;  ∂/∂a = 1 or slope."),
-    Op("elu", _elu, params=(("alpha", 1.0),), doc="a if a > 0 else α(e^a − 1);  ∂/∂a = 1 or α·e^a.", activation=True),
-    Op("gelu", _gelu, doc="a·Φ(a), Φ the normal CDF;  ∂/∂a = Φ(a) + a·φ(a).", activation=True),
-    Op("silu", _silu, doc="a·σ(a) (swish);  ∂/∂a = σ(a)(1 + a·σ(−a)).", activation=True),
-    Op("softplus", _softplus, doc="ln(1 + e^a), computed stably;  ∂/∂a = σ(a).", activation=True),
-    Op("max", _extremum(True), 2, doc="max(a, b);  ∂ = 1 to the larger input, 0 to the other, ½ each at a tie."),
-    Op("min", _extremum(False), 2, doc="min(a, b);  ∂ = 1 to the smaller input, 0 to the other, ½ each at a tie."),
-    Op("sum", _sum, None, TOTAL, symbol="Σ", doc="Σ a_i;  ∂/∂a_i = 1."),
-    Op("dot", _dot, None, TOTAL, doc="Σ w_i·x_i + bias;  ∂/∂w_i = x_i, ∂/∂x_i = w_i, ∂/∂bias = 1."),
+    # name, rule, arity, notation, symbol, params, doc (the formula), activation, derivative (written in ops)
+    Op("+", _add, 2, INFIX, doc="a + b;  ∂/∂a = 1, ∂/∂b = 1.", derivative=CONSTANT),
+    Op("-", _sub, 2, INFIX, doc="a - b;  ∂/∂a = 1, ∂/∂b = -1.", derivative=CONSTANT),
+    Op("*", _mul, 2, INFIX, doc="a * b;  ∂/∂a = b, ∂/∂b = a.", derivative=WrittenInOps(_mul_derivative)),
+    Op("/", _div, 2, INFIX, doc="a / b;  ∂/∂a = 1/b, ∂/∂b = -a/b².", derivative=WrittenInOps(_div_derivative)),
+    Op(
+        "**", _pow, 2, INFIX,
+        doc="a ** b;  ∂/∂a = b·a^(b−1) (0 when b = 0), ∂/∂b = a^b·ln a (0 when a = 0, b ≥ 0).",
+        derivative=WrittenInOps(_pow_derivative),
+    ),
+    Op("abs", _abs, symbol="|x|", doc="|a|;  ∂/∂a = sign(a), with sign(0) = 0.", derivative=CONSTANT),
+    Op("exp", _exp, doc="e^a;  ∂/∂a = e^a.", derivative=WrittenInOps(lambda out, a: (out,))),
+    Op(
+        "log", _log, doc="ln a;  ∂/∂a = 1/a.  log(0) = -inf, log(a < 0) = nan.",
+        derivative=WrittenInOps(lambda out, a: (1 / a,)),
+    ),
+    Op("sqrt", _sqrt, symbol="√", doc="√a;  ∂/∂a = 1/(2√a).", derivative=WrittenInOps(lambda out, a: (0.5 / out,))),
+    Op("sin", _sin, doc="sin a;  ∂/∂a = cos a.", derivative=WrittenInOps(lambda out, a: (a.cos(),))),
+    Op("cos", _cos, doc="cos a;  ∂/∂a = −sin a.", derivative=WrittenInOps(lambda out, a: (-a.sin(),))),
+    Op(
+        "tanh", _tanh, doc="tanh a;  ∂/∂a = 1 − tanh²a = sech²a (written in ops as 1 − out²).",
+        activation=True,
+        derivative=WrittenInOps(lambda out, a: (1.0 - out**2,)),
+    ),
+    Op(
+        "sigmoid", _sigmoid, symbol="σ",
+        doc="σ(a) = 1/(1 + e^−a);  ∂/∂a = σ(a)(1 − σ(a)) = σ(a)σ(−a).",
+        activation=True,
+        # σ(−a), not 1 − out: the subtraction loses every digit once σ(a) rounds to 1
+        derivative=WrittenInOps(lambda out, a: (out * (-a).sigmoid(),)),
+    ),
+    Op(
+        "relu", _relu, doc="max(0, a);  ∂/∂a = 1 if a > 0 else 0 (0 at the kink, as in PyTorch).",
+        activation=True,
+        derivative=CONSTANT,
+    ),
+    Op(
+        "leaky_relu", _leaky_relu, params=(("slope", 0.01),), doc="a if a > 0 else slope·a;  ∂/∂a = 1 or slope.",
+        activation=True,
+        derivative=CONSTANT,
+    ),
+    Op(
+        "elu", _elu, params=(("alpha", 1.0),), doc="a if a > 0 else α(e^a − 1);  ∂/∂a = 1 or α·e^a.",
+        activation=True,
+        derivative=WrittenInOps(_elu_derivative),
+    ),
+    Op(
+        "gelu", _gelu, doc="a·Φ(a), Φ the normal CDF;  ∂/∂a = Φ(a) + a·φ(a).",
+        activation=True,
+        derivative=WrittenInOps(lambda out, a: (a.normal_cdf() + a * _normal_pdf(a),)),
+    ),
+    Op(
+        "normal_cdf", _normal_cdf, symbol="Φ", doc="Φ(a), the standard normal CDF;  ∂/∂a = φ(a) = e^(−a²/2)/√(2π).",
+        derivative=WrittenInOps(lambda out, a: (_normal_pdf(a),)),
+    ),
+    Op(
+        "silu", _silu, doc="a·σ(a) (swish);  ∂/∂a = σ(a)(1 + a·σ(−a)).",
+        activation=True,
+        derivative=WrittenInOps(_silu_derivative),
+    ),
+    Op(
+        "softplus", _softplus, doc="ln(1 + e^a), computed stably;  ∂/∂a = σ(a).",
+        activation=True,
+        derivative=WrittenInOps(lambda out, a: (a.sigmoid(),)),
+    ),
+    Op(
+        "max", _extremum(True), 2, doc="max(a, b);  ∂ = 1 to the larger input, 0 to the other, ½ each at a tie.",
+        derivative=CONSTANT,
+    ),
+    Op(
+        "min", _extremum(False), 2, doc="min(a, b);  ∂ = 1 to the smaller input, 0 to the other, ½ each at a tie.",
+        derivative=CONSTANT,
+    ),
+    Op("sum", _sum, None, TOTAL, symbol="Σ", doc="Σ a_i;  ∂/∂a_i = 1.", derivative=CONSTANT),
+    Op(
+        "dot", _dot, None, TOTAL, doc="Σ w_i·x_i + bias;  ∂/∂w_i = x_i, ∂/∂x_i = w_i, ∂/∂bias = 1.",
+        derivative=BILINEAR,
+    ),
 ]
 BUILT_IN: Mapping[str, Op] = {row.name: row for row in _ROWS}
 for _row in _ROWS:

@@ -91,6 +91,13 @@ class LeftNumber(NamedTuple):
     value: float
 
 
+class DotLayout(NamedTuple):
+    """A ``dot`` node's ``_const`` when a number stood in a pair: the bias number, and who multiplies whom."""
+
+    value: float | None
+    partners: tuple[int, ...]  # per input, the index of the input it is multiplied by, -1 for none
+
+
 class Value:
     """A float64 scalar that remembers the op that made it and that op's local gradients.
 
@@ -121,7 +128,7 @@ class Value:
     op: str
     _in: Value | tuple[Value, ...] | None
     _local: float | tuple[float, ...] | None
-    _const: float | LeftNumber | None
+    _const: float | LeftNumber | DotLayout | None
     _scope: Scope | None
     _uses: int
 
@@ -158,7 +165,8 @@ class Value:
     def const(self) -> float | None:
         """The number operand of this op (``2`` in ``x * 2``) or its parameter (a leaky ReLU's slope), else None."""
         const = self._const
-        return const.value if type(const) is LeftNumber else const  # type: ignore[return-value]
+        kind = type(const)
+        return const.value if kind is LeftNumber or kind is DotLayout else const  # type: ignore[union-attr,return-value]
 
     @property
     def const_left(self) -> bool:
@@ -256,6 +264,7 @@ class Value:
     gelu = _unary_method(ops.OPS["gelu"])
     silu = _unary_method(ops.OPS["silu"])
     softplus = _unary_method(ops.OPS["softplus"])
+    normal_cdf = _unary_method(ops.OPS["normal_cdf"])
 
     def leaky_relu(self, slope: float = 0.01) -> Value:
         """a if a > 0 else slope·a;  ∂/∂a = 1 or slope."""
@@ -342,7 +351,7 @@ def _make(
     op: str,
     inputs: Value | tuple[Value, ...],
     local: float | tuple[float, ...],
-    const: float | LeftNumber | None = None,
+    const: float | LeftNumber | DotLayout | None = None,
 ) -> Value:
     """Create the node for one op; the single place that records the graph.
 
@@ -371,10 +380,10 @@ def _record_in_mode(
     op: str,
     inputs: Value | tuple[Value, ...],
     local: float | tuple[float, ...],
-    const: float | LeftNumber | None,
+    const: float | LeftNumber | DotLayout | None,
 ) -> Value:
     if mode.check_anomaly:
-        plain_const = const.value if isinstance(const, LeftNumber) else const
+        plain_const = const.value if isinstance(const, (LeftNumber, DotLayout)) else const
         all_inputs = inputs if isinstance(inputs, tuple) else (inputs,)
         all_local = local if isinstance(local, tuple) else (local,)
         _check_anomaly(out.data, op, all_inputs, all_local if mode.recording else (), plain_const)

@@ -11,7 +11,9 @@ them, and ``viz.draw`` can shrink a big network automatically. ``scoped=False`` 
 scopes: micrograd's demo step is about 1.3x faster without them (``benchmarks/mlp_vs_micrograd.py``
 prints both).
 
-Parameters are labelled with their dotted names, so diagrams show ``layers.1.neurons.3.w.0``.
+Parameters are labelled with their dotted names (``layers.1.neurons.3.w.0``; a diagram shows
+``w0`` inside the neuron's box); a scoped MLP labels its hidden activations ``h1[3]`` (layer 1,
+unit 3), as the course notes name them.
 """
 
 from __future__ import annotations
@@ -35,7 +37,7 @@ _SCALARS = frozenset({float, int, Value})
 
 
 def run_in_scope(module: Module, scoped: bool, forward: Callable[[Input], Output], xs: Input) -> Output:
-    """``forward(xs)``, inside ``autograd.scope(module.name or its class name)`` when ``scoped``.
+    """``forward(xs)``, inside ``autograd.scope(module.name or its class name, title=module.title)`` when ``scoped``.
 
     Written with ``enter_scope``/``leave_scope`` rather than ``with scope(...)``, and given the
     forward function and its argument rather than a closure: networks call it for every neuron
@@ -43,7 +45,7 @@ def run_in_scope(module: Module, scoped: bool, forward: Callable[[Input], Output
     """
     if not scoped:
         return forward(xs)
-    token = enter_scope(module.name or type(module).__name__)
+    token = enter_scope(module.name or type(module).__name__, module.title)
     try:
         return forward(xs)
     finally:
@@ -195,6 +197,8 @@ class Layer(Module):
             )
             for i in range(nout)
         ]
+        for i, neuron in enumerate(self.neurons):
+            neuron.title = f"neuron {i}"  # unit i of its layer: it computes h{layer}[i] in an MLP
 
     def named_children(self) -> list[tuple[str, Module]]:
         return [(f"neurons.{i}", neuron) for i, neuron in enumerate(self.neurons)]
@@ -268,6 +272,8 @@ class MLP(Module):
             )
             for i in range(len(nouts))
         ]
+        for number, layer in enumerate(self.layers, start=1):
+            layer.title = f"layer {number}"  # as the course notes count: layer 1 computes h1
 
     def named_children(self) -> list[tuple[str, Module]]:
         return [(f"layers.{i}", layer) for i, layer in enumerate(self.layers)]
@@ -281,7 +287,10 @@ class MLP(Module):
         """The network's output for one input vector: a Value if the last layer has one unit, else a list."""
         _check_inputs(self, xs, self.nin)
         out = self.layers[0](xs)
-        for layer in self.layers[1:]:
+        for number, layer in enumerate(self.layers[1:], start=1):
+            if self.scoped:  # drawn: hidden activations named as in the course notes, h1[3] = layer 1's unit 3
+                for unit, value in enumerate(out):
+                    value.label = value.label or f"h{number}[{unit}]"
             out = layer(out)
         return out[0] if len(out) == 1 else out
 

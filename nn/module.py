@@ -44,14 +44,18 @@ class Module:
     """Base class: parameters, buffers and sub-modules under dotted names, train/eval mode, save/load.
 
     ``name`` is the module's full dotted path inside its model (``""`` for the model itself);
-    modules that draw their nodes inside ``autograd.scope`` use it as the scope's name.
+    modules that draw their nodes inside ``autograd.scope`` use it as the scope's name, and
+    ``title`` (set by the parent that numbers it: ``neuron 3`` in its layer, ``layer 1`` in
+    an MLP; None otherwise) as the scope's title, how a diagram writes the group.
     """
 
     name: str
+    title: str | None
     training: bool
 
     def __init__(self, name: str = "") -> None:
         self.name = name
+        self.title = None
         self.training = True
 
     # ------------------------------------------------------------- what a subclass declares

@@ -10,7 +10,7 @@ layers as columns of units.
 >>> y = x * x
 >>> y.backward()
 >>> diagram = viz.draw(y)          # a graphviz.Digraph: .source, .render(), notebook display
->>> "grad 6.0000" in diagram.source
+>>> "grad 6.000" in diagram.source
 True
 """
 
@@ -18,10 +18,11 @@ from viz.cli.expression import ExpressionError, parse_expression
 from viz.diagram import Diagram
 from viz.dot_runner import DotFailedError, DotNotFoundError, DotTimeoutError, run_dot
 from viz.draw import draw, draw_model
-from viz.labels import NO_GRADIENT
 from viz.model.graph_model import DEFAULT_MAX_NODES, Gate, GraphModel, InputEdge, ValueNode, describe
 from viz.model.groups import Group, TooManyNodesError
+from viz.model.layout_cost import LayoutTooCostlyError
 from viz.network.draw import draw_network
+from viz.number_format import NO_GRADIENT, NumberFormat, format_number
 from viz.options import DrawOptions
 from viz.palette import PALETTES, Palette
 from viz.player.frames import Frame
@@ -43,6 +44,8 @@ __all__ = [
     "GraphModel",
     "Group",
     "InputEdge",
+    "LayoutTooCostlyError",
+    "NumberFormat",
     "Palette",
     "Player",
     "TooManyNodesError",
@@ -52,6 +55,7 @@ __all__ = [
     "draw",
     "draw_model",
     "draw_network",
+    "format_number",
     "forward_steps",
     "parse_expression",
     "render",

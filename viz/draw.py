@@ -15,7 +15,7 @@ from viz.model.graph_model import DEFAULT_MAX_NODES, GraphModel, describe
 from viz.options import DrawKeywords, DrawOptions
 from viz.palette import gradient_scale
 from viz.styles.canvas import FONT, Canvas
-from viz.styles.legend import legend_label
+from viz.styles.legend import graph_label
 
 if TYPE_CHECKING:
     from typing_extensions import Unpack
@@ -34,8 +34,10 @@ def draw(
 
     - ``style``: ``"graph"`` (a record per value: label | data | grad, a node per op) or
       ``"circuit"`` (cs231n: gates, wires carrying value above and gradient below).
-    - ``rankdir``: ``"LR"`` or ``"TB"``; ``precision`` (decimals) or ``number_format`` (a
-      format spec such as ``".3g"``); default 4 decimals (graph), 2 (circuit).
+    - ``rankdir``: ``"LR"`` or ``"TB"``; ``precision`` (significant digits) or ``decimals``;
+      default 4 significant digits (graph), 2 decimals (circuit, as the cs231n figure); very
+      large and small magnitudes are scientific (see ``viz.number_format``).
+    - ``output_name``: what an output without a label is called at the end of its wire (``"f"``).
     - ``show``: any of ``"label"``, ``"data"``, ``"grad"``.
     - ``collapse``: ``True`` (every top-level group) or group names: each group becomes one
       gate whose local gradient is the group's; ``clusters``: box the expanded groups.
@@ -50,7 +52,9 @@ def draw(
     The drawing options (all but ``collapse``, ``max_nodes``, ``on_overflow``, ``parameters``)
     are ``viz.options.DrawKeywords``; an option ``draw`` does not take is a ``TypeError`` naming it.
 
-    Before ``backward()`` gradients show as "—". The DOT text is deterministic.
+    Before ``backward()`` gradients show as "—". A leaf whose ``.grad`` holds more than this
+    graph sends it (an earlier ``backward()``, another graph) is named in a note with the
+    remedy, even with ``legend=False``. The DOT text is deterministic.
 
     >>> from autograd.examples import sigmoid_circuit
     >>> wires = sigmoid_circuit()
@@ -82,11 +86,12 @@ def draw_model(model: GraphModel, options: DrawOptions, grad_texts: Mapping[str,
         "fontsize": "10",
         "outputorder": "edgesfirst",  # wires pass under the value tables and gates
         "ordering": "in",  # a gate's inputs top to bottom in input order (w0 above x0, as in cs231n)
+        "remincross": "false",  # its pass over the whole graph reshuffles a cluster's inputs (see styles/canvas.py)
         **style.graph_attributes(options),
     }
-    if options.legend:
-        legend = legend_label(model, options, scale, style.legend_rows(model, options))
-        attributes.update(label=legend, labelloc="b", labeljust="l")
+    label = graph_label(model, options, scale, style.legend_rows(model, options))
+    if label is not None:
+        attributes.update(label=label, labelloc="b", labeljust="l")
     canvas = Canvas(model, options, attributes)
     style.emit(model, options, scale, canvas, grad_texts)
     return canvas.finish()

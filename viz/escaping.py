@@ -48,6 +48,18 @@ def printable(text: str) -> list[str]:
             for line in _LINE_BREAK.split(text)]
 
 
+def visible_text(text: str) -> str:
+    """``text`` with characters a page cannot carry replaced as ``printable`` does, line breaks kept.
+
+    HTML and JSON written as UTF-8 cannot hold a lone surrogate (a label made from bytes
+    decoded with ``surrogateescape``); a page shows ``�`` instead of failing to be written.
+
+    >>> visible_text("x\\udc80y\\nz")
+    'x�y\\nz'
+    """
+    return "\n".join(printable(text))
+
+
 def _escape_lines(text: str, table: dict[int, str], line_break: str) -> str:
     return line_break.join(line.translate(table) for line in printable(text))
 

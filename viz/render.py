@@ -1,4 +1,4 @@
-"""``render``: write a diagram (or a ``Value``'s graph) to an SVG, PNG, PDF or DOT file, with a timeout."""
+"""``render``: write a diagram (or a ``Value``'s graph) to an SVG, PNG, JPEG, PDF or DOT file, with a timeout."""
 
 from __future__ import annotations
 
@@ -10,10 +10,8 @@ import graphviz
 
 from autograd import Value
 from viz.diagram import Diagram
-from viz.dot_runner import DEFAULT_TIMEOUT, run_dot
+from viz.dot_runner import DEFAULT_TIMEOUT, check_timeout, output_format, resolution_arguments, run_dot
 from viz.draw import draw
-
-FILE_FORMATS = ("svg", "png", "pdf", "dot")
 
 
 def render(
@@ -21,15 +19,19 @@ def render(
     path: str | os.PathLike[str],
     format: str | None = None,  # noqa: A002 - the name graphviz users know (Digraph.render(format=...))
     timeout: float = DEFAULT_TIMEOUT,
+    dpi: float | None = None,
     **draw_options: Any,
 ) -> Path:
     """Write ``graph_or_value`` to ``path`` and return the path.
 
-    A ``Value`` is drawn first (``draw_options`` go to ``draw``). ``format`` is ``"svg"``,
-    ``"png"``, ``"pdf"`` or ``"dot"`` (the DOT source, no Graphviz needed); by default it
-    comes from the path's suffix, else SVG. ``dot`` runs with a ``timeout`` in seconds
-    (``DotTimeoutError`` names the graph size); a missing ``dot`` raises ``DotNotFoundError``,
-    which says how to install Graphviz. The file is written only when rendering succeeded.
+    A ``Value`` is drawn first (``draw_options`` go to ``draw``). The format follows the
+    path's suffix: ``.svg``, ``.png``, ``.jpg``/``.jpeg``, ``.pdf`` or ``.dot`` (the DOT source,
+    no Graphviz needed); any other suffix is a ``ValueError`` unless ``format`` names one of
+    those. ``dpi`` is a PNG's or JPEG's resolution (default ``DEFAULT_DPI``, 192: sharp on a
+    slide). ``dot`` runs with a ``timeout`` in seconds (``DotTimeoutError`` names the graph
+    size); a missing ``dot`` raises ``DotNotFoundError``, which says how to install Graphviz.
+    Options are checked before anything is drawn, and the file is written only when rendering
+    succeeded.
 
     >>> import tempfile, pathlib
     >>> from autograd import Value
@@ -40,9 +42,9 @@ def render(
     square.dot 2
     """
     target = Path(path)
-    output_format = format or _format_from_suffix(target)
-    if output_format not in FILE_FORMATS:
-        raise ValueError(f"unknown format {output_format!r}; choose one of {', '.join(FILE_FORMATS)}")
+    chosen_format = output_format(target, format)
+    check_timeout(timeout)
+    resolution_arguments(chosen_format, dpi)  # checks dpi now, before anything is drawn
     if isinstance(graph_or_value, Value):
         diagram: Any = draw(graph_or_value, **draw_options)
     elif isinstance(graph_or_value, (graphviz.Digraph, graphviz.Graph)):
@@ -52,18 +54,13 @@ def render(
     else:
         raise TypeError(f"render needs a Value or a graphviz graph, got {type(graph_or_value).__name__}")
     source: str = diagram.source
-    if output_format == "dot":
+    if chosen_format == "dot":
         data = source.encode("utf-8")
     else:
-        data = run_dot(source, output_format, timeout=timeout, size=_size_text(diagram))
+        data = run_dot(source, chosen_format, timeout=timeout, size=_size_text(diagram), dpi=dpi)
     target.parent.mkdir(parents=True, exist_ok=True)
     target.write_bytes(data)
     return target
-
-
-def _format_from_suffix(path: Path) -> str:
-    suffix = path.suffix.lower().lstrip(".")
-    return suffix if suffix in FILE_FORMATS else "svg"
 
 
 def _size_text(diagram: Any) -> str:

@@ -83,6 +83,7 @@ ROWS: list[OpRow] = [
         lambda a: _near(a, 0.0),
     ),
     OpRow("gelu", lambda a: a.gelu(), lambda a: a * _phi(a), [WIDE]),
+    OpRow("normal_cdf", lambda a: a.normal_cdf(), _phi, [WIDE]),
     OpRow("silu", lambda a: a.silu(), lambda a: a * _sigmoid(a), [WIDE]),
     OpRow("softplus", lambda a: a.softplus(), lambda a: math.log1p(math.exp(a)), [WIDE]),
     OpRow("maximum", maximum, max, [WIDE, WIDE], lambda a, b: _near(a, b)),

@@ -104,6 +104,15 @@ def test_scope_keeps_constants_and_sides() -> None:
 def test_scope_needs_a_string_name() -> None:
     with pytest.raises(TypeError, match="scope name must be a str"), scope(3):  # type: ignore[arg-type]
         pass
+    with pytest.raises(TypeError, match="scope title must be a str or None"), scope("a", 3):  # type: ignore[arg-type]
+        pass
+
+
+def test_a_scope_has_a_title_for_drawings_defaulting_to_its_name() -> None:
+    with scope("layers.1.neurons.3", title="neuron 3") as titled, scope("inner") as plain:
+        pass
+    assert (titled.name, titled.title, plain.title, plain.parent is titled) == (
+        "layers.1.neurons.3", "neuron 3", "inner", True)
 
 
 def test_no_grad_refuses_generators_and_async_functions() -> None:

@@ -89,6 +89,7 @@ ORACLE: dict[str, tuple[int, Callable[..., tuple[Mp, tuple[Mp, ...]]]]] = {
     "leaky_relu": (1, lambda a: (a if a > 0 else LEAKY_SLOPE * a, (_step(a, mpf(LEAKY_SLOPE)),))),
     "elu": (1, lambda a: (a if a > 0 else ELU_ALPHA * mpmath.expm1(a), (_step(a, ELU_ALPHA * mpmath.exp(a)),))),
     "gelu": (1, lambda a: (a * mpmath.ncdf(a), (mpmath.ncdf(a) + a * mpmath.npdf(a),))),
+    "normal_cdf": (1, lambda a: (mpmath.ncdf(a), (mpmath.npdf(a),))),
     "silu": (1, lambda a: (a * _sig(a), (_sig(a) * (1 + a * _sig(-a)),))),
     "softplus": (1, lambda a: (mpmath.log1p(mpmath.exp(a)), (_sig(a),))),
     "max": (2, lambda a, b: _extremum(a, b, True)),

@@ -140,3 +140,19 @@ def test_notebook_8_catches_its_planted_bug_by_its_own_threshold(tmp_path_factor
     errors = {line.split(":")[0].strip(): float(line.split("relative error ")[1].split()[0])
               for line in text_of(planted).splitlines() if "relative error" in line}  # fmt: skip
     assert errors["b"] > 1e-2 and errors["w1"] < 1e-7 and errors["w2"] < 1e-7
+
+
+def test_notebook_9_differentiates_twice_and_newton_wins(tmp_path_factory: pytest.TempPathFactory) -> None:
+    notebook = executed(notebook_named("9-"), tmp_path_factory)
+    printed = "".join(text_of(cell) for cell in code_cells(notebook))
+    assert "y' = 12.0, y'' = 12.0, y''' = 6.0" in printed
+    assert "the root of the gradient's graph: 0.3932" in printed and "∂f/∂x0    from backward():  0.3932" in printed
+    engine = re.search(r"engine: +(\[.*\])", printed)
+    formulas = re.search(r"formulas: +(\[.*\])", printed)
+    assert engine and formulas and engine.group(1) == formulas.group(1)
+    newton = next(cell for cell in code_cells(notebook) if "methods = {" in cell.source)
+    iterations = {name: int(count) for name, count in re.findall(r"^(.+?) +(\d+) iterations", text_of(newton), re.M)}
+    assert iterations["Newton"] < iterations["gradient descent, η = 0.5"] < iterations["gradient descent, η = 0.1"]
+    assert "symmetric: True" in printed and "|Hv − λv| = " in printed
+    side_by_side = next(cell for cell in code_cells(notebook) if "side_by_side" in cell.source)
+    assert side_by_side.outputs[0].data["text/html"].count("<svg") == 2  # the forward and the backward graph

@@ -48,19 +48,23 @@ def test_graph_style_draws_a_constant_node_beside_its_op() -> None:
 
 def test_show_chooses_the_fields() -> None:
     out = worked(Value(2.0, label="x") * 3)
-    assert "{x|data 2.0000|grad 3.0000}" in draw(out).source
-    assert "{x|grad 3.0000}" in draw(out, show=["label", "grad"]).source
-    assert "{data 2.00}" in draw(out, show="data", precision=2).source
+    assert "{x|data 2.000|grad 3.000}" in draw(out).source
+    assert "{x|grad 3.000}" in draw(out, show=["label", "grad"]).source
+    assert "{data 2.00}" in draw(out, show="data", decimals=2).source
+    assert "{data 2.0}" in draw(out, show="data", precision=2).source
     circuit = draw(out, style="circuit", show=["data"], legend=False).source
     assert "3.00" not in circuit and "&#160;" in circuit  # the gradient row stays, empty, to keep the rule centred
     assert "x_name" not in draw(out, style="circuit", show=[]).source
 
 
-def test_number_format_and_rankdir() -> None:
+def test_significant_digits_scientific_beyond_and_rankdir() -> None:
     out = worked(Value(1234.5678, label="x") * 1)
-    assert "data 1.23e+03" in draw(out, number_format=".3g").source
+    assert "data 1235|" in draw(out).source and "data 1.23e5|" in draw(worked(Value(123456.7) * 1), precision=3).source
+    tiny = worked(Value(0.002, label="t") * 1e6)
+    assert "{t|data 0.002000|grad 1.000e6}" in draw(tiny).source
+    assert "2.0e-3" in draw(tiny, style="circuit").source  # never a misleading 0.00
     top_down = draw(out, rankdir="TB").source
-    assert "rankdir=TB" in top_down and "x|data 1234.5678|grad 1.0000" in top_down and "{x|" not in top_down
+    assert "rankdir=TB" in top_down and "x|data 1235|grad 1.000" in top_down and "{x|" not in top_down
     assert "<VR/>" in draw(out, style="circuit", rankdir="TB").source
 
 
@@ -78,11 +82,11 @@ def test_fill_encodes_sign_and_magnitude_with_a_legend() -> None:
     source = draw(out).source
     palette = PALETTES["default"]
     # x.grad = 3 is the largest |gradient|: the strongest positive colour; y.grad = -2 a red tone
-    assert 'n0 [label="{x|data -2.0000|grad 3.0000}"' in source
+    assert 'n0 [label="{x|data -2.000|grad 3.000}"' in source
     assert "fillcolor=\"#5fa3cc\"" in source.split("n0 [", 1)[1].split("\n", 1)[0]
     # the legend's scale runs from -3 to 3, white at 0
-    assert "gradient</FONT>" in source and ">-3.0000</TD>" in source and ">3.0000</TD>" in source
-    assert f'BGCOLOR="{palette.neutral}" BORDER="1" COLOR="{palette.faint}" WIDTH="60">0.0000' in source
+    assert "gradient</FONT>" in source and ">-3.000</TD>" in source and ">3.000</TD>" in source
+    assert f'BGCOLOR="{palette.neutral}" BORDER="1" COLOR="{palette.faint}" WIDTH="60">0.000' in source
     assert "gradient</FONT>" not in draw(out, legend=False).source
 
 
@@ -103,9 +107,10 @@ def test_a_player_can_redraw_a_relabelled_model_with_the_same_ids() -> None:
         ({"style": "fancy"}, "unknown style 'fancy'"),
         ({"rankdir": "RL"}, "unknown rankdir 'RL'"),
         ({"show": ["value"]}, "unknown fields \\['value'\\]"),
-        ({"precision": 2, "number_format": ".2f"}, "not both"),
-        ({"precision": -1}, "precision must be"),
-        ({"number_format": "d"}, "not a format spec for floats"),
+        ({"precision": 2, "decimals": 2}, "not both"),
+        ({"precision": -1}, "draw: precision must be an int from 1 to 17"),
+        ({"precision": 2.5}, "precision must be an int"),
+        ({"decimals": 18}, "decimals must be an int from 0 to 17"),
         ({"palette": "neon"}, "unknown palette 'neon'"),
         ({"on_overflow": "ignore"}, "on_overflow must be"),
     ],

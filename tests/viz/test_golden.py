@@ -18,6 +18,7 @@ import pytest
 from autograd import Value
 from autograd.examples import sigmoid_circuit
 from viz import Diagram, draw, run_dot
+from viz.number_format import NumberFormat, format_number
 
 GOLDEN = Path(__file__).parent / "golden"
 
@@ -79,7 +80,8 @@ def test_collapsed_circuit_has_one_sigma_gate_instead_of_four(wires: dict[str, V
 
 CS231N_TEXT = {
     # wire name in the reference -> how its value and gradient print in each style
-    "graph": lambda value, grad: [f"data {value:.4f}", f"grad {grad:.4f}"],
+    "graph": lambda value, grad: [f"data {format_number(value, NumberFormat(digits=4))}",
+                                  f"grad {format_number(grad, NumberFormat(digits=4))}"],
     "circuit": lambda value, grad: [f"{value:.2f}", f"{grad:.2f}"],
 }
 

@@ -19,48 +19,50 @@ def render_expression(
     assignments: Sequence[str],
     output: str | os.PathLike[str],
     *,
+    steps: str | os.PathLike[str] | None = None,
     output_format: str | None = None,
     timeout: float = DEFAULT_TIMEOUT,
+    style: str | None = None,
+    dpi: float | None = None,
     **draw_options: Any,
-) -> Path:
+) -> list[Path]:
     """Build ``expression`` with the ``NAME=NUMBER`` ``assignments``, run backward, and write the diagram.
 
-    ``draw_options`` go to ``viz.draw`` (style, collapse, rankdir, precision, palette, max_nodes).
+    ``steps``: also write the step-through backprop player (HTML) there. ``draw_options`` go to
+    ``viz.draw`` and the player (collapse, rankdir, precision, decimals, palette, max_nodes,
+    output_name). ``style``: the diagram's (default graph) and the player's (default: its own).
+    ``output_format``, ``timeout`` and ``dpi`` go to ``viz.render``.
     Every variable is drawn as an input; a ``--set`` name the expression does not use is an
-    error (it is usually a typo). Returns the path written.
+    error (it is usually a typo). An output folder that does not exist is an error naming it.
+    Nothing is written unless everything worked: the player is made in memory before the
+    diagram is written. Returns the paths written.
 
     >>> import tempfile, pathlib
     >>> with tempfile.TemporaryDirectory() as folder:
-    ...     path = render_expression("x * y + 1", ["x=2", "y=-3"], pathlib.Path(folder) / "f.dot")
-    ...     print("x|data 2.0000|grad -3.0000" in path.read_text(), "y|data -3.0000|grad 2.0000" in path.read_text())
+    ...     (path,) = render_expression("x * y + 1", ["x=2", "y=-3"], pathlib.Path(folder) / "f.dot")
+    ...     print("x|data 2.000|grad -3.000" in path.read_text(), "y|data -3.000|grad 2.000" in path.read_text())
     True True
     """
+    targets = [Path(output), *([] if steps is None else [Path(steps)])]
+    for target in targets:
+        folder = target.parent
+        if not folder.is_dir():
+            raise FileNotFoundError(f"the folder {str(folder)!r} for {target.name!r} does not exist")
     root = _build(expression, assignments)
+    page = None
+    if steps is not None:
+        # the player keeps its own default style unless one is asked for
+        player_options = draw_options if style is None else {**draw_options, "style": style}
+        player = backprop_steps(_build(expression, assignments), parameters=(), timeout=timeout, **player_options)
+        page = player.html()
     root.backward()
-    return render(root, output, format=output_format, timeout=timeout, parameters=(), **draw_options)
-
-
-def write_steps(
-    expression: str,
-    assignments: Sequence[str],
-    output: str | os.PathLike[str],
-    *,
-    timeout: float = DEFAULT_TIMEOUT,
-    **player_options: Any,
-) -> Path:
-    """Build ``expression`` like ``render_expression`` and write its step-through backprop player (HTML).
-
-    ``player_options`` go to ``viz.backprop_steps`` (style, rankdir, precision, palette,
-    max_nodes). Returns the path written.
-
-    >>> import tempfile, pathlib
-    >>> with tempfile.TemporaryDirectory() as folder:
-    ...     path = write_steps("x * y + 1", ["x=2", "y=-3"], pathlib.Path(folder) / "steps.html")
-    ...     print(path.name, "frame 1 of 3" in path.read_text())
-    steps.html True
-    """
-    root = _build(expression, assignments)
-    return backprop_steps(root, parameters=(), timeout=timeout, **player_options).to_html(output)
+    written = [render(root, output, format=output_format, timeout=timeout, dpi=dpi, parameters=(),
+                      style=style or "graph",
+                      **draw_options)]
+    if page is not None:
+        written.append(targets[1])
+        targets[1].write_text(page, encoding="utf-8")
+    return written
 
 
 def _build(expression: str, assignments: Sequence[str]) -> Value:

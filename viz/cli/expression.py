@@ -24,6 +24,8 @@ viz.cli.expression.ExpressionError: column 5: no value for 'y' (give one with --
 from __future__ import annotations
 
 import ast
+import unicodedata
+import warnings
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 
@@ -93,7 +95,12 @@ def parse_expression(text: str, values: Mapping[str, float]) -> ParsedExpression
     if not text.strip():
         raise ExpressionError("the expression is empty", 1)
     try:
-        tree = ast.parse(text, mode="eval")
+        with warnings.catch_warnings():
+            # "is" with a literal, "2(x)", an invalid escape: the whitelist below rejects or reads
+            # them with a column, so the compiler's warning must not reach stderr
+            warnings.simplefilter("ignore", SyntaxWarning)
+            warnings.simplefilter("ignore", DeprecationWarning)
+            tree = ast.parse(text, mode="eval")
     except SyntaxError as error:
         raise ExpressionError(_syntax_message(error), _syntax_column(text, error)) from None
     except (ValueError, RecursionError, MemoryError):
@@ -199,12 +206,6 @@ class _Builder:
         for argument in node.args:
             if isinstance(argument, ast.Starred):
                 raise self.error(argument, f"{name}() does not take '*' arguments")
-        allowed = {"leaky_relu": {"slope"}, "elu": {"alpha"}, "dot": {"bias"}}.get(name, set())
-        for keyword in node.keywords:
-            if keyword.arg is None or keyword.arg not in allowed:
-                what = "'**' arguments" if keyword.arg is None else f"the keyword {keyword.arg!r}"
-                raise self.error(keyword, f"{name}() does not take {what}")
-        arguments = [*node.args, *(keyword.value for keyword in node.keywords)]
         if name == "scope":
             self.check_arity(node, name, 2, 2, "a name and an expression")
             if not (isinstance(node.args[0], ast.Constant) and isinstance(node.args[0].value, str)):
@@ -212,21 +213,56 @@ class _Builder:
             return []  # evaluated inside the scope by combine
         if name == "dot":
             self.check_arity(node, name, 2, 3, "two lists and an optional bias")
-            lists = node.args[:2]
-            for item in lists:
-                if not isinstance(item, ast.List):
-                    raise self.error(item, "dot() takes two lists, like dot([w0, w1], [x0, x1])")
-            elements = [element for item in lists for element in item.elts]  # type: ignore[attr-defined]
-            return [*elements, *node.args[2:], *(keyword.value for keyword in node.keywords)]
+            *lists, bias = self.dot_arguments(node)
+            return [*(element for item in lists for element in item.elts), *([bias] if bias is not None else [])]
+        if name in _PARAMETER_FUNCTIONS:
+            parameter = _PARAMETER_FUNCTIONS[name][0]
+            bound = self.bind(node, name, ("x",), (parameter,))
+            self.check_arity(node, name, 1, 2, f"an argument and an optional {parameter}")
+            return [argument for argument in bound if argument is not None]
+        self.bind(node, name, (), ())  # no keywords
         if name in _UNARY_FUNCTIONS:
             self.check_arity(node, name, 1, 1, "one argument")
-        elif name in _PARAMETER_FUNCTIONS:
-            self.check_arity(node, name, 1, 2, f"an argument and an optional {_PARAMETER_FUNCTIONS[name][0]}")
         elif name in _PAIR_FUNCTIONS:
             self.check_arity(node, name, 2, 2, "two arguments")
         else:
             self.check_arity(node, name, 1, None, "at least one argument")
-        return arguments
+        return list(node.args)
+
+    def dot_arguments(self, node: ast.Call) -> tuple[ast.List, ast.List, ast.expr | None]:
+        """``dot``'s two lists and its bias (None when not given)."""
+        ws, xs, bias = self.bind(node, "dot", ("ws", "xs"), ("bias",))
+        lists = []
+        for item in (ws, xs):
+            if not isinstance(item, ast.List):
+                raise self.error(item or node, "dot() takes two lists, like dot([w0, w1], [x0, x1])")
+            lists.append(item)
+        return lists[0], lists[1], bias
+
+    def bind(self, node: ast.Call, name: str, required: tuple[str, ...], optional: tuple[str, ...]
+             ) -> list[ast.expr | None]:
+        """The arguments of a call in parameter order (None: an optional one not given), as Python binds them.
+
+        ``required`` are positional only (the operands); ``optional`` may also be given by keyword.
+        A keyword the function does not take, one given twice, or a missing operand is an error
+        at its column.
+        """
+        names = (*required, *optional)
+        bound: list[ast.expr | None] = [*node.args[: len(names)], *[None] * (len(names) - len(node.args))]
+        for keyword in node.keywords:
+            if keyword.arg is None:
+                raise self.error(keyword, f"{name}() does not take '**' arguments")
+            if keyword.arg not in optional:
+                takes = f"; it takes {', '.join(repr(o) for o in optional)} by keyword" if optional else ""
+                raise self.error(keyword, f"{name}() does not take the keyword {keyword.arg!r}{takes}")
+            position = names.index(keyword.arg)
+            if bound[position] is not None:
+                raise self.error(keyword, f"{name}() got {keyword.arg!r} twice")
+            bound[position] = keyword.value
+        for position, parameter in enumerate(required):
+            if bound[position] is None:
+                raise self.error(node.func, f"{name}() needs its {parameter} first, as a positional argument")
+        return bound
 
     def check_arity(self, node: ast.Call, name: str, least: int, most: int | None, wanted: str) -> None:
         count = len(node.args) + len(node.keywords)
@@ -277,13 +313,13 @@ class _Builder:
             with scope(group):
                 return self.evaluate(node.args[1])
         if name == "dot":
-            ws, xs = ([results.pop(id(e)) for e in item.elts] for item in node.args[:2])  # type: ignore[attr-defined]
-            extra = [*node.args[2:], *(keyword.value for keyword in node.keywords)]
-            bias = results.pop(id(extra[0])) if extra else None
+            ws_node, xs_node, bias_node = self.dot_arguments(node)
+            ws, xs = ([results.pop(id(e)) for e in item.elts] for item in (ws_node, xs_node))
+            bias = results.pop(id(bias_node)) if bias_node is not None else None
             if len(ws) != len(xs):
                 raise self.error(node, f"dot() needs two lists of the same length, got {len(ws)} and {len(xs)}")
             return _compute_all(_dot_of(len(ws)), [*ws, *xs, *([bias] if bias is not None else [])])
-        arguments = [*node.args, *(keyword.value for keyword in node.keywords)]
+        arguments = self.operands(node)
         operands = [results.pop(id(argument)) for argument in arguments]
         if name in _UNARY_FUNCTIONS:
             return _compute(_UNARY_FUNCTIONS[name], operands)
@@ -351,7 +387,8 @@ def parse_assignments(assignments: Sequence[str]) -> dict[str, float]:
     values: dict[str, float] = {}
     for assignment in assignments:
         name, equals, number = assignment.partition("=")
-        name, number = name.strip(), number.strip()
+        # Python reads identifiers NFKC-normalised (ℌ is H), so the names here are too
+        name, number = unicodedata.normalize("NFKC", name.strip()), number.strip()
         if not equals or not name.isidentifier():
             raise ExpressionError(f"--set {assignment!r}: write NAME=NUMBER, like w0=2")
         if not is_number(number):

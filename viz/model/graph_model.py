@@ -39,15 +39,20 @@ group output with respect to each group input) are recorded on its input edges.
 
 from __future__ import annotations
 
+import math
+import re
 from collections.abc import Collection, Iterable, Mapping
 from dataclasses import dataclass, field, replace
 from typing import Literal, TypeVar
 
 from autograd import Value, gradients, topological_order
 from viz.model.groups import GraphIndex, Group, plan_collapse, resolve_collapse
+from viz.model.layout_cost import check_layout_cost
 
 Role = Literal["input", "parameter", "output", "intermediate"]
 
+# a module's own parameter by its relative name (``w.0``, ``w.12``)
+_RELATIVE_PARAMETER = re.compile(r"[A-Za-z_]\w*(?:\.\d+)+")
 # Default for ``max_nodes``: past this many drawn nodes a diagram stops being readable.
 DEFAULT_MAX_NODES = 300
 
@@ -60,6 +65,9 @@ class ValueNode:
     by one group), ``"input"`` (another leaf) or ``"intermediate"``. ``group`` is the id of the
     expanded group (cluster) it is drawn in, or None. ``gate`` is the id of the drawn gate that
     computes it (its op's gate, or the collapsed group it leaves), None for a leaf.
+    ``local_label`` is the label as read inside its group's box: a parameter labelled with its
+    group's name in front (``layers.1.neurons.3.w.0`` in ``layers.1.neurons.3``) is ``w0``;
+    otherwise the label itself.
     """
 
     id: str
@@ -69,6 +77,11 @@ class ValueNode:
     role: Role
     group: str | None
     gate: str | None = None
+    local_label: str = ""
+
+    def shown_label(self, boxed: bool) -> str:
+        """The label a drawing writes: ``local_label`` inside a drawn box (``boxed``), else the full label."""
+        return (self.local_label or self.label) if boxed and self.group is not None else self.label
 
 
 @dataclass(frozen=True)
@@ -109,6 +122,7 @@ class GraphModel:
 
     ``value_ids`` maps every engine node of the graph (drawn or not) to its ``n`` id, and
     ``hidden_in`` maps the id of each value hidden inside a collapsed group to that group's gate.
+    ``stale`` lists the leaves whose gradient is not what this graph sends them (see ``stale_leaves``).
     """
 
     root: str
@@ -118,6 +132,7 @@ class GraphModel:
     groups: tuple[Group, ...]
     value_ids: Mapping[Value, str] = field(repr=False, compare=False)
     hidden_in: Mapping[str, str] = field(repr=False)
+    stale: tuple[str, ...] = ()
     _values: dict[str, ValueNode] = field(init=False, repr=False, compare=False)
     _gates: dict[str, Gate] = field(init=False, repr=False, compare=False)
     _edges: dict[str, InputEdge] = field(init=False, repr=False, compare=False)
@@ -207,8 +222,10 @@ def describe(
     ``collapse``: ``True`` collapses every top-level group, or give group names (or
     ``/``-joined paths). ``max_nodes``: past this many drawn values and gates, groups are
     collapsed innermost level first (``on_overflow="collapse"``) or ``TooManyNodesError`` is
-    raised (``on_overflow="raise"``); ``None`` draws everything. ``parameters``: the leaves
-    to mark as parameters (default: each leaf whose uses are all in one group).
+    raised (``on_overflow="raise"``); a drawing that would take ``dot`` minutes to lay out (one
+    value used all along a long chain, see ``viz.model.layout_cost``) raises
+    ``LayoutTooCostlyError``; ``None`` draws everything. ``parameters``: the leaves to mark as
+    parameters (default: each leaf whose uses are all in one group).
     """
     if not isinstance(root, Value):
         raise TypeError(f"describe/draw needs a Value, got {type(root).__name__}")
@@ -216,7 +233,10 @@ def describe(
         raise ValueError(f"max_nodes must be a positive int or None, not {max_nodes!r}")
     index = GraphIndex(root, topological_order(root), parameters)
     collapsed = plan_collapse(index, resolve_collapse(index, collapse), max_nodes, on_overflow)
-    return _build(index, collapsed)
+    model = _build(index, collapsed)
+    if max_nodes is not None:  # None: draw everything, however long dot takes
+        check_layout_cost(model)
+    return model
 
 
 def _build(index: GraphIndex, collapsed: set[int]) -> GraphModel:
@@ -249,6 +269,7 @@ def _build(index: GraphIndex, collapsed: set[int]) -> GraphModel:
                 role=_role(index, i),
                 group=cluster_of_scope(group),
                 gate=gate_of.get(i),
+                local_label=_local_label(node.label, None if group is None else index.scopes[group].name),
             )
         )
 
@@ -286,20 +307,23 @@ def _build(index: GraphIndex, collapsed: set[int]) -> GraphModel:
     gates.sort(key=lambda gate: gate_position[gate.id])
 
     groups = []
+    states, paths = index.group_states(collapsed), index.path_names()
     for s in range(len(index.scopes)):
-        state = _group_state(index, s, collapsed)
+        state = states[s]
         groups.append(
             Group(
                 id=group_ids[s],
                 name=index.scopes[s].name,
-                path=index.path_name(s),
+                path=paths[s],
                 parent=cluster_of_scope(index.parent_index[s]),
                 depth=index.depth[s],
                 collapsed=state == "collapsed",
                 hidden=state == "hidden",
+                title=index.scopes[s].title,
+                full_title=index.full_title(s),
             )
         )
-    return GraphModel(
+    model = GraphModel(
         root=f"n{index.position[index.root]}",
         values=tuple(values),
         gates=tuple(gates),
@@ -308,14 +332,45 @@ def _build(index: GraphIndex, collapsed: set[int]) -> GraphModel:
         value_ids={node: f"n{i}" for i, node in enumerate(order)},
         hidden_in=hidden_in,
     )
+    return replace(model, stale=stale_leaves(model))
 
 
-def _group_state(index: GraphIndex, scope: int, collapsed: set[int]) -> str:
-    """``"expanded"`` (a cluster), ``"collapsed"`` (drawn as a gate) or ``"hidden"`` (inside a collapsed group)."""
-    path = index.scope_path(scope)
-    if any(s in collapsed for s in path[:-1]):
-        return "hidden"
-    return "collapsed" if scope in collapsed else "expanded"
+def stale_leaves(model: GraphModel) -> tuple[str, ...]:
+    """The leaves whose ``.grad`` is not the sum of what this graph sends them, in drawing order.
+
+    What a gate sends back along an edge is Σₖ grad(output k) × local_grads[k] (the recorded
+    local gradients), so one pass over the edges gives every leaf's expected gradient. A leaf
+    holds more after an earlier ``backward()`` (no ``zero_grad``), or when another graph built
+    from the same leaves was differentiated too. Sums are compared to within rounding
+    (relative to the terms' magnitudes); non-finite gradients are never called stale.
+
+    >>> from autograd import Value
+    >>> x = Value(3.0, label="x")
+    >>> (x * x).backward()
+    >>> y = x * 2
+    >>> y.backward()
+    >>> stale_leaves(describe(y)), x.grad
+    (('n0',), 8.0)
+    """
+    if not model.has_gradients:
+        return ()
+    sent: dict[str, float] = {}
+    size: dict[str, float] = {}
+    for edge in model.edges:
+        term = model.edge_gradient(edge.id)
+        if term is not None:
+            sent[edge.source] = sent.get(edge.source, 0.0) + term
+            size[edge.source] = size.get(edge.source, 0.0) + abs(term)
+    stale = []
+    for node in model.values:
+        if node.gate is not None or node.id == model.root or node.grad is None or node.id not in sent:
+            continue
+        expected, grad = sent[node.id], node.grad
+        if math.isfinite(expected) and math.isfinite(grad) and abs(grad - expected) > 1e-9 * max(size[node.id], 1e-300):
+            stale.append(node.id)
+    return tuple(stale)
+
+
 
 
 def _role(index: GraphIndex, i: int) -> Role:
@@ -325,6 +380,23 @@ def _role(index: GraphIndex, i: int) -> Role:
     if index.is_parameter[i]:
         return "parameter"
     return "intermediate" if node.inputs else "input"
+
+
+def _local_label(label: str, group_name: str | None) -> str:
+    """``label`` without its group's name in front and without dots: ``w0`` for ``layers.0.neurons.3.w.0``.
+
+    An unnamed module's parameters are already relative (``w.0`` in a lone ``Neuron``): only the dot goes.
+
+    >>> _local_label("layers.0.neurons.3.w.0", "layers.0.neurons.3"), _local_label("x0", "layers.0")
+    ('w0', 'x0')
+    >>> _local_label("w.0", "Neuron"), _local_label("w.0", None), _local_label("a.b", "Neuron")
+    ('w0', 'w.0', 'a.b')
+    """
+    if group_name and label.startswith(f"{group_name}.") and len(label) > len(group_name) + 1:
+        return label[len(group_name) + 1:].replace(".", "")
+    if group_name and _RELATIVE_PARAMETER.fullmatch(label):
+        return label.replace(".", "")
+    return label
 
 
 def _collapsed_gate(

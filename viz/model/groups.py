@@ -29,7 +29,10 @@ class Group:
     ``id`` is ``s0``, ``s1``, ... in the order groups first appear in the graph's topological
     order; ``path`` joins the names from the outermost group with ``/``; ``depth`` is 0 for a
     top-level group. A ``collapsed`` group is drawn as one gate; a ``hidden`` one is inside a
-    collapsed group and not drawn at all.
+    collapsed group and not drawn at all. ``title`` is how the group reads inside its parent's
+    box (``neuron 3``, the scope's title) and ``full_title`` how it reads anywhere (the titles
+    out to the outermost group: ``neuron 3 of layer 2``); ``name`` and ``path`` stay the handles
+    that ``collapse`` and ``expand`` take.
     """
 
     id: str
@@ -39,6 +42,18 @@ class Group:
     depth: int
     collapsed: bool
     hidden: bool
+    title: str = ""
+    full_title: str = ""
+
+    def shown_title(self, boxed: bool) -> str:
+        """The title a drawing writes: ``title`` inside its parent's drawn box (``boxed``), else ``full_title``.
+
+        >>> group = Group("s4", "layers.1.neurons.3", "", "s3", 1, True, False, "neuron 3", "neuron 3 of layer 2")
+        >>> group.shown_title(True), group.shown_title(False)
+        ('neuron 3', 'neuron 3 of layer 2')
+        """
+        inside = boxed and self.parent is not None
+        return (self.title if inside else self.full_title) or self.name
 
 
 class GraphIndex:
@@ -74,21 +89,23 @@ class GraphIndex:
             self.member_scope.append(home if node.inputs or parameter else None)
 
     def _register(self, scope: Scope | None) -> int | None:
-        """Index of ``scope``, registering it and its unseen ancestors (outermost first)."""
-        if scope is None:
-            return None
-        known = self.scope_index.get(scope)
-        if known is not None:
-            return known
-        parent: int | None = None
-        for ancestor in scope.path():
-            index = self.scope_index.get(ancestor)
-            if index is None:
-                index = len(self.scopes)
-                self.scopes.append(ancestor)
-                self.scope_index[ancestor] = index
-                self.parent_index.append(parent)
-                self.depth.append(0 if parent is None else self.depth[parent] + 1)
+        """Index of ``scope``, registering it and its unseen ancestors (outermost first).
+
+        Walks up only to the first scope already seen, so registering every scope of a nesting
+        ``n`` deep takes ``n`` steps in all, not ``n²``.
+        """
+        unseen: list[Scope] = []
+        current = scope
+        while current is not None and current not in self.scope_index:
+            unseen.append(current)
+            current = current.parent
+        parent = None if current is None else self.scope_index[current]
+        for ancestor in reversed(unseen):
+            index = len(self.scopes)
+            self.scopes.append(ancestor)
+            self.scope_index[ancestor] = index
+            self.parent_index.append(parent)
+            self.depth.append(0 if parent is None else self.depth[parent] + 1)
             parent = index
         return parent
 
@@ -109,16 +126,41 @@ class GraphIndex:
         chain.reverse()
         return chain
 
-    def path_name(self, scope: int) -> str:
-        """The names from the outermost scope to this one, joined with ``/``."""
-        return "/".join(self.scopes[s].name for s in self.scope_path(scope))
+    def path_names(self) -> list[str]:
+        """Each scope's names from the outermost scope down, joined with ``/``; one pass over the scopes."""
+        names: list[str] = []
+        for s, parent in enumerate(self.parent_index):  # a parent is registered before its children
+            name = self.scopes[s].name
+            names.append(name if parent is None else f"{names[parent]}/{name}")
+        return names
+
+    def outermost(self, collapsed: Collection[int]) -> list[int | None]:
+        """For each scope, the outermost of it and its ancestors that is in ``collapsed`` (None if none)."""
+        outermost: list[int | None] = []
+        for s, parent in enumerate(self.parent_index):  # parents first: one pass, whatever the nesting depth
+            above = None if parent is None else outermost[parent]
+            outermost.append(above if above is not None else (s if s in collapsed else None))
+        return outermost
+
+    def full_title(self, scope: int) -> str:
+        """The titles from this scope out to the outermost one, joined with ``of`` (``neuron 3 of layer 2``)."""
+        return " of ".join(self.scopes[s].title for s in reversed(self.scope_path(scope)))
 
     def containers(self, collapsed: Collection[int]) -> list[int | None]:
         """For each node, the outermost collapsed group it is hidden in or is an output of (None if none)."""
-        outermost: list[int | None] = []
-        for scope in range(len(self.scopes)):
-            outermost.append(next((s for s in self.scope_path(scope) if s in collapsed), None))
+        outermost = self.outermost(collapsed)
         return [None if s is None else outermost[s] for s in self.member_scope]
+
+    def group_states(self, collapsed: Collection[int]) -> list[str]:
+        """Each scope's state: ``"expanded"``, ``"collapsed"`` (drawn as a gate) or ``"hidden"`` (inside one)."""
+        outermost = self.outermost(collapsed)
+        states = []
+        for s, parent in enumerate(self.parent_index):
+            if parent is not None and outermost[parent] is not None:
+                states.append("hidden")
+            else:
+                states.append("collapsed" if s in collapsed else "expanded")
+        return states
 
     def is_output(self, node: int, containers: Sequence[int | None]) -> bool:
         """True when a node stays visible: not in a collapsed group, or used outside it, or the root."""
@@ -134,6 +176,92 @@ class GraphIndex:
         gates = sum(1 for i, node in enumerate(self.order) if node.inputs and containers[i] is None)
         return values + gates + len({c for c in containers if c is not None})
 
+    def sizes_by_level(self, requested: Collection[int]) -> list[int]:
+        """``drawn_size`` for every automatic collapse level at once, in time linear in the graph and scopes.
+
+        Entry ``L`` is the drawn size when ``requested`` and every group at depth ``L`` (and, inside
+        groups not requested, deeper) are collapsed; the last entry (``L`` = the deepest depth + 1)
+        collapses only ``requested``. A node's visibility changes at no more than two levels, so
+        each node and each group adds its count to a range of levels (a difference array).
+
+        How: with cut level ``L``, a node in scope ``m`` (depth ``d``) is inside the collapsed group
+        at depth ``k = min(ρ, L)`` when ``k <= d`` (``ρ``: depth of its outermost requested group).
+        It stays visible while some user's scope shares no ancestor at depth ``k`` with ``m``:
+        while ``k > e``, ``e`` being the smallest common-ancestor depth over its users.
+        """
+        levels = max(self.depth, default=-1) + 2  # cut levels 0 .. deepest depth + 1
+        change = [0] * (levels + 1)
+
+        def add(count: int, first: int, last: int) -> None:  # count at every level in first..last
+            first, last = max(first, 0), min(last, levels - 1)
+            if count and first <= last:
+                change[first] += count
+                change[last + 1] -= count
+
+        outermost = self.outermost(requested)
+        top = levels - 1
+        for i, node in enumerate(self.order):
+            gate = 1 if node.inputs else 0
+            scope = self.member_scope[i]
+            if scope is None:
+                add(1 + gate, 0, top)
+                continue
+            depth = self.depth[scope]
+            group = outermost[scope]
+            requested_depth = None if group is None else self.depth[group]
+            if requested_depth is None:
+                add(1 + gate, depth + 1, top)  # above its depth the node is drawn as it is
+                last = depth
+            else:
+                last = top
+            if node is self.root:
+                add(1, 0, last)
+                continue
+            shared = self._shallowest_shared(i)
+            if requested_depth is None or requested_depth > shared:  # else its users share its requested group
+                add(1, shared + 1, last)
+        # one gate per collapsed group that holds nodes: a requested outermost group at every level
+        # from its own depth, any other group at its own depth only
+        holds = [False] * len(self.scopes)
+        for scope in self.member_scope:
+            if scope is not None:
+                holds[scope] = True
+        for s in reversed(range(len(self.scopes))):  # children after parents: pass holdings upwards
+            parent = self.parent_index[s]
+            if holds[s] and parent is not None:
+                holds[parent] = True
+        for s in range(len(self.scopes)):
+            if not holds[s]:
+                continue
+            if outermost[s] is None:
+                add(1, self.depth[s], self.depth[s])
+            elif outermost[s] == s:
+                add(1, self.depth[s], top)
+        sizes, running = [], 0
+        for level in range(levels):
+            running += change[level]
+            sizes.append(running)
+        return sizes
+
+    def _shallowest_shared(self, node: int) -> int:
+        """The smallest depth of a scope that holds both ``node`` and one of its users (-1: none; no users: big)."""
+        scope = self.member_scope[node]
+        shallowest = len(self.scopes)  # no user: never used outside any group
+        for user in self.consumers[node]:
+            shallowest = min(shallowest, self._shared_depth(scope, self.member_scope[user]))
+            if shallowest < 0:
+                break
+        return shallowest
+
+    def _shared_depth(self, first: int | None, second: int | None) -> int:
+        """Depth of the innermost scope holding both (-1 if none), walking up from the deeper one."""
+        while first is not None and second is not None and first != second:
+            if self.depth[first] >= self.depth[second]:
+                first = self.parent_index[first]
+            else:
+                second = self.parent_index[second]
+        return -1 if first is None or second is None else self.depth[first]
+
 
 def resolve_collapse(index: GraphIndex, collapse: bool | Collection[str]) -> set[int]:
     """The groups the user asked to collapse: ``True`` for every top-level group, or names / paths.
@@ -147,8 +275,9 @@ def resolve_collapse(index: GraphIndex, collapse: bool | Collection[str]) -> set
     if isinstance(collapse, str):
         collapse = [collapse]
     chosen: set[int] = set()
+    paths = index.path_names()
     for name in collapse:
-        matches = {s for s in range(len(index.scopes)) if name in (index.scopes[s].name, index.path_name(s))}
+        matches = {s for s in range(len(index.scopes)) if name in (index.scopes[s].name, paths[s])}
         if not matches:
             known = sorted({index.scopes[s].name for s in range(len(index.scopes))})
             raise ValueError(f"collapse: no group named {name!r}; the graph's groups are {known or 'none'}")
@@ -162,29 +291,29 @@ def plan_collapse(
     """The groups to collapse: ``requested``, plus whole levels (innermost first) while the drawing is too big.
 
     ``on_overflow="raise"`` raises ``TooManyNodesError`` instead of collapsing automatically.
+    The drawn size at every level comes from one pass (``GraphIndex.sizes_by_level``), so the
+    plan takes time linear in the graph whatever the nesting depth.
     """
     if on_overflow not in ("collapse", "raise"):
         raise ValueError(f"on_overflow must be 'collapse' or 'raise', not {on_overflow!r}")
     collapsed = set(requested)
     if max_nodes is None:
         return collapsed
-    size = index.drawn_size(collapsed)
-    if size <= max_nodes:
+    sizes = index.sizes_by_level(requested)
+    if sizes[-1] <= max_nodes:
         return collapsed
     if on_overflow == "raise" or not index.scopes:
-        raise TooManyNodesError(_too_many_message(index, size, max_nodes, collapsed, automatic=False))
-    while size > max_nodes:
-        expanded = [s for s in range(len(index.scopes)) if not _inside_collapsed(index, s, collapsed)]
-        if not expanded:
-            raise TooManyNodesError(_too_many_message(index, size, max_nodes, collapsed, automatic=True))
-        deepest = max(index.depth[s] for s in expanded)
-        collapsed |= {s for s in expanded if index.depth[s] == deepest}
-        size = index.drawn_size(collapsed)
+        raise TooManyNodesError(_too_many_message(index, sizes[-1], max_nodes, collapsed, automatic=False))
+    # the deepest level that fits: collapsing level by level from the innermost stops there
+    level = next((level for level in reversed(range(len(sizes))) if sizes[level] <= max_nodes), None)
+    if level is None:
+        raise TooManyNodesError(_too_many_message(index, sizes[0], max_nodes, collapsed, automatic=True))
+    outermost = index.outermost(requested)
+    collapsed |= {
+        s for s, parent in enumerate(index.parent_index)
+        if index.depth[s] >= level and (parent is None or outermost[parent] is None)
+    }
     return collapsed
-
-
-def _inside_collapsed(index: GraphIndex, scope: int, collapsed: Collection[int]) -> bool:
-    return any(s in collapsed for s in index.scope_path(scope))
 
 
 def _too_many_message(index: GraphIndex, size: int, max_nodes: int, collapsed: set[int], automatic: bool) -> str:

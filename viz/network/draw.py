@@ -33,7 +33,7 @@ from autograd import Value
 from nn.layers import MLP, Layer, Neuron
 from viz.diagram import Diagram
 from viz.escaping import html_text, plain_label
-from viz.labels import format_number
+from viz.number_format import NumberFormat, format_number
 from viz.options import DrawOptions, SharedKeywords, check_keywords
 from viz.palette import Palette, blend, gradient_fill
 from viz.styles.canvas import FONT
@@ -85,7 +85,7 @@ def draw_network(
     - ``input_names`` / ``output_names``: the units' labels (default ``x0``, ``x1``, … and ``y`` or ``y0``, …).
     - the options every drawing takes, as in ``viz.draw`` (``viz.options.SharedKeywords``):
       ``rankdir`` ``"LR"`` (columns left to right) or ``"TB"``; ``palette``; ``legend``;
-      ``precision`` (default 2) or ``number_format``: the numbers in the legend and the tooltips.
+      ``precision`` (significant digits, default 3) or ``decimals``: the numbers in the legend and the tooltips.
 
     Hovering over a connection or unit (in an SVG viewer or a notebook) names its parameter and value.
     """
@@ -96,8 +96,8 @@ def draw_network(
     if scale is not None and not (isinstance(scale, (int, float)) and math.isfinite(scale) and scale > 0):
         raise ValueError(f"draw_network: scale must be a positive number, not {scale!r}")
     check_keywords("draw_network", options, SharedKeywords.__optional_keys__)
-    if "number_format" not in options:
-        options.setdefault("precision", 2)
+    if "decimals" not in options:
+        options.setdefault("precision", 3)
     drawing = DrawOptions.build("draw_network", **options)
     rankdir, colours, number_format = drawing.rankdir, drawing.palette, drawing.number_format
     columns = _columns(network, input_names, output_names)
@@ -197,7 +197,7 @@ def _shown_units(size: int, max_units: int | None) -> list[int | None]:
 
 def _emit_column(
     diagram: Diagram, c: int, column: _Column, shown: list[int | None], colours: Palette,
-    amount: Callable[[Value], float], bias_scale: float, number_format: str,
+    amount: Callable[[Value], float], bias_scale: float, number_format: NumberFormat,
 ) -> None:
     """A column: its title on top, then its units in order (kept in order by invisible links in one rank)."""
     title = f"c{c}_title"
@@ -227,7 +227,7 @@ def _emit_column(
     diagram.body.append(f"\t{{rank=same; {' -> '.join(names)} [style=invis]}}\n")
 
 
-def _describe(parameter: Value, fallback: str, number_format: str) -> str:
+def _describe(parameter: Value, fallback: str, number_format: NumberFormat) -> str:
     """A parameter's tooltip: its dotted name (nn labels parameters with it), value and gradient."""
     return (f"{parameter.label or fallback}: value {format_number(parameter.data, number_format)}, "
             f"gradient {format_number(parameter.grad, number_format)}")
@@ -248,7 +248,7 @@ def _connection(value: float, scale: float, colours: Palette) -> dict[str, str]:
     }
 
 
-def _legend(show: str, biggest: float, scale: float, colours: Palette, number_format: str) -> str:
+def _legend(show: str, biggest: float, scale: float, colours: Palette, number_format: NumberFormat) -> str:
     what = "weight" if show == "weights" else "gradient"
     faint = f'<FONT COLOR="{colours.faint}">'
     if biggest == 0.0:

@@ -1,18 +1,32 @@
 """The frames of a step-through player: what each moment of a forward or backward pass shows.
 
 Frames are data, independent of any drawing: which gate is being worked, which edges it uses,
-every drawn value's gradient as known at that moment, which forward values are computed, and a
-one-line caption. They come from the engine's own records, never from a second backprop:
+the gradients and forward values that change, a short caption and the step's arithmetic
+(``work``). They come from the engine's own records, never from a second backprop:
 
 - ``backward_frames``: frame 0 is the forward pass complete, before any gradient (every
   gradient "—"); then one frame per ``autograd.BackwardStep``, in the engine's order. In the
   frame of a step, each input the gate sends to receives ``upstream × local = contribution``
   (the step's ``grad`` and the ``BackwardEdge`` fields); at a fork the running sum is the
-  edge's ``accumulated``, so a value reached twice shows ``earlier sum + new term = sum``. So
-  a backward player has ``len(backward_steps(root)) + 1`` frames, and the last frame's
-  gradients are exactly those ``backward()`` leaves in ``.grad``.
-- ``forward_frames``: frame 0 shows the leaves (inputs and parameters); then one frame per op
-  node in ``autograd.topological_order``, each computing its value from its inputs.
+  edge's ``accumulated``. So a backward player has ``len(backward_steps(root)) + 1`` frames,
+  and the last frame's gradients are exactly those ``backward()`` leaves in ``.grad``.
+  A collapsed group (a neuron, the sigmoid gate) is one frame, placed at the engine's last
+  step inside it: its upstream gradients are its outputs', its local gradients are the model's
+  (``autograd.gradients``, as in the static diagram), its inputs' sums are the engine's.
+- ``forward_frames``: frame 0 shows the leaves (inputs and parameters); then one frame per
+  drawn gate in ``autograd.topological_order`` (a collapsed group when its last op is done).
+
+Frames are built from per-step changes: a frame records only the gradients it changes
+(``changed``) and the values it computes (``revealed``); ``grads`` and ``computed`` read the
+chain of frames back to frame 0 when asked. So building the frames is linear in the size
+of the graph plus the number of steps.
+
+Steps are numbered once: frame k is step k of ``len(frames) - 1`` (frame 0 is step 0, the
+start); the caption and the player's counter both say so (``step_label``).
+
+The arithmetic is honest: a learner who works out the displayed expression with the
+displayed numbers, and rounds to the result's displayed precision, gets the displayed result
+(``honest_expression`` shows the factors with as many more digits as that needs).
 
 Ids are the graph model's: values ``n7``, the gate ``g7`` that computed ``n7``, its input edges
 ``g7_in0`` (``BackwardEdge.position`` 0).
@@ -20,32 +34,40 @@ Ids are the graph model's: values ``n7``, the gate ``g7`` that computed ``n7``, 
 >>> from autograd.examples import add_mul_circuit
 >>> from autograd import backward_steps
 >>> from viz.model.graph_model import describe
+>>> from viz.number_format import NumberFormat
 >>> wires = add_mul_circuit()
 >>> steps = backward_steps(wires["f"])
->>> frames = backward_frames(describe(wires["f"]), steps, {}, ".2f")
->>> [frame.gate for frame in frames], gradient_text(frames[2], "n0", ".2f")
-([None, 'g4', 'g2'], '-4.00 × 1.00 = -4.00')
+>>> frames = backward_frames(describe(wires["f"]), steps, {}, NumberFormat(decimals=2))
+>>> [frame.gate for frame in frames], frames[2].work
+([None, 'g4', 'g2'], ('x: -4.00 × 1.00 = -4.00', 'y: -4.00 × 1.00 = -4.00'))
 """
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
+import contextlib
+import math
+from collections.abc import Iterator, Mapping, Sequence
+from dataclasses import dataclass, field, replace
 from typing import Literal
 
-from autograd import BackwardStep, Value
-from viz.labels import format_gradient, format_number, gate_text
+from autograd import BackwardEdge, BackwardStep, Value
+from viz.labels import gate_text
 from viz.model.graph_model import Gate, GraphModel
+from viz.number_format import MAX_DIGITS, NumberFormat, format_gradient, format_number
 
 Kind = Literal["forward", "backward"]
 
 # How many leaves the first forward caption names before it says "and N more".
 _NAMED_INPUTS = 6
+# How many receivers a caption names before it counts them.
+_NAMED_RECEIVERS = 3
+# A float has at most 17 significant digits: past that, more digits change nothing.
+_MAX_EXTRA_DIGITS = 17
 
 
 @dataclass(frozen=True)
 class Term:
-    """One edge of one backward step: the gate sent ``upstream × local = contribution`` along ``edge``."""
+    """One product sent along ``edge``: ``upstream × local = contribution``."""
 
     edge: str
     upstream: float
@@ -71,162 +93,339 @@ class Arrival:
 class Frame:
     """One moment of a pass (see the module docstring).
 
-    ``gate`` is the gate being worked (None in frame 0), ``output`` the value it computes, and
-    ``edges`` its input edges. ``grads`` holds every drawn value's gradient as known in this
-    frame (None: "—"); ``computed`` the values whose forward value is known; ``arrivals`` what
-    each input received in this frame (backward frames only).
+    ``gate`` is the gate being worked (None in frame 0), ``output`` the value it computes
+    (for a collapsed group with several outputs, the first), ``edges`` its input edges.
+    ``changed`` holds the gradients set in this frame (frame 0: every drawn value's, None
+    for "—"), ``revealed`` the values whose forward value becomes known; ``arrivals`` what
+    each input received (backward frames only); ``work`` the arithmetic, one line per input.
     """
 
     index: int
     kind: Kind
+    steps: int
     gate: str | None
     output: str | None
     edges: tuple[str, ...]
     arrivals: tuple[Arrival, ...]
-    grads: Mapping[str, float | None]
-    computed: frozenset[str]
+    changed: Mapping[str, float | None]
+    revealed: frozenset[str]
     caption: str
+    work: tuple[str, ...] = ()
+    previous: Frame | None = field(default=None, repr=False, compare=False)
+
+    def history(self) -> Iterator[Frame]:
+        """This frame and every frame before it, latest first."""
+        frame: Frame | None = self
+        while frame is not None:
+            yield frame
+            frame = frame.previous
+
+    @property
+    def grads(self) -> dict[str, float | None]:
+        """Every drawn value's gradient as known in this frame (None: "—"); read back through the chain."""
+        known: dict[str, float | None] = {}
+        for frame in self.history():
+            for value, grad in frame.changed.items():
+                known.setdefault(value, grad)
+        return known
+
+    @property
+    def computed(self) -> frozenset[str]:
+        """The values whose forward value is known in this frame."""
+        return frozenset().union(*(frame.revealed for frame in self.history()))
+
+    @property
+    def step_label(self) -> str:
+        """The step number, as the caption and the player's counter write it: ``step 3 of 8``."""
+        return f"step {self.index} of {self.steps}"
 
 
 def backward_frames(
-    model: GraphModel, steps: Sequence[BackwardStep], prior: Mapping[Value, float], number_format: str
+    model: GraphModel, steps: Sequence[BackwardStep], prior: Mapping[Value, float], number_format: NumberFormat
 ) -> list[Frame]:
-    """Frame 0 (forward done, no gradients) and one frame per engine step of ``backward``.
+    """Frame 0 (forward done, no gradients) and one frame per drawn gate the engine steps through.
 
-    ``model`` describes the graph with every value drawn (no collapsed groups); ``prior`` holds
-    the leaves' ``.grad`` from before this backward pass: a leaf that already had a gradient
+    ``model`` describes the graph (collapsed groups allowed); ``prior`` holds the leaves'
+    ``.grad`` from before this backward pass: a leaf that already had a gradient
     (``zero_grad`` forgotten) starts from it, and its first arrival shows the accumulation.
     """
     ids = model.value_ids
-    everything = frozenset(node.id for node in model.values)
     grads: dict[str, float | None] = {node.id: None for node in model.values}
     for leaf, grad in prior.items():
-        if grad != 0.0:
+        if grad != 0.0 and leaf in ids and ids[leaf] in grads:
             grads[ids[leaf]] = grad
+    gate_of = [_drawn_gate(model, ids[step.node]) for step in steps]
+    last_step = {gate.id: k for k, gate in enumerate(gate_of)}
+    total = len(last_step)
     root = model.value(model.root)
     done = f"Forward pass done: {root.label or 'the output'} = {format_number(root.data, number_format)}."
-    frames = [Frame(0, "backward", None, None, (), (), dict(grads), everything,
-                    f"{done} No gradients yet (— means not reached).")]
-    for k, step in enumerate(steps, start=1):
-        output = ids[step.node]
-        gate = _gate_of(model, output)
-        grads[output] = step.grad
-        arrivals: dict[str, Arrival] = {}
-        for edge in step.edges:
-            target = ids[edge.input_node]
-            term = Term(gate.inputs[edge.position], step.grad, edge.local_grad, edge.contribution)
-            earlier = arrivals.get(target)
-            if earlier is None:
-                arrivals[target] = Arrival(target, grads[target], (term,), edge.accumulated)
-            else:  # the same value used twice by this gate (a*a): both terms, one sum
-                arrivals[target] = Arrival(target, earlier.before, (*earlier.terms, term), edge.accumulated)
-            grads[target] = edge.accumulated
-        frames.append(
-            Frame(k, "backward", gate.id, output, tuple(gate.inputs[edge.position] for edge in step.edges),
-                  tuple(arrivals.values()), dict(grads), everything,
-                  _backward_caption(model, k, len(steps), output, step, arrivals, number_format))
-        )
+    frames = [Frame(0, "backward", total, None, None, (), (), dict(grads), frozenset(grads), "")]
+    frames[0] = _captioned(frames[0], f"{done} No gradients yet (— means not reached).")
+    # a collapsed group's steps: the final gradients of its outputs, and the engine's last sum per input
+    outputs_done: dict[str, float] = {}
+    sums: dict[str, BackwardEdge] = {}
+    for k, step in enumerate(steps):
+        gate = gate_of[k]
+        if gate.collapsed is None:
+            arrivals = _op_arrivals(model, gate, step, grads)
+            upstream = {ids[step.node]: step.grad}
+        else:
+            drawn_output = ids[step.node] in grads
+            if drawn_output:
+                outputs_done[ids[step.node]] = step.grad
+            for edge in step.edges:
+                if ids[edge.input_node] in grads and model.hidden_in.get(ids[edge.input_node]) != gate.id:
+                    sums[ids[edge.input_node]] = edge
+            if last_step[gate.id] != k:
+                continue
+            upstream = {output: outputs_done[output] for output in gate.outputs if output in outputs_done}
+            arrivals = _group_arrivals(model, gate, upstream, sums, grads)
+            outputs_done.clear()
+            sums.clear()
+        changed: dict[str, float | None] = dict(upstream)
+        for arrival in arrivals:
+            changed[arrival.value] = arrival.after
+        grads.update(changed)
+        index = len(frames)
+        frame = Frame(index, "backward", total, gate.id, gate.outputs[0],
+                      tuple(term.edge for arrival in arrivals for term in arrival.terms),
+                      tuple(arrivals), changed, frozenset(), "",
+                      tuple(f"{_receiver(model, gate, a)}: {arrival_text(a, number_format)}" for a in arrivals),
+                      frames[-1])
+        frames.append(_captioned(frame, _backward_caption(model, gate, upstream, arrivals, number_format)))
     return frames
 
 
-def forward_frames(model: GraphModel, order: Sequence[Value], number_format: str) -> list[Frame]:
-    """Frame 0 (the leaves given) and one frame per op node, in topological order."""
+def forward_frames(model: GraphModel, order: Sequence[Value], number_format: NumberFormat) -> list[Frame]:
+    """Frame 0 (the leaves given) and one frame per drawn gate, in topological order."""
     ids = model.value_ids
     no_grads: dict[str, float | None] = {node.id: None for node in model.values}
-    leaves = [ids[node] for node in order if not node.inputs]
-    computed = set(leaves)
-    named = [_given(model.value(v).label, model.value(v).data, number_format) for v in leaves]
+    leaves = [ids[node] for node in order if not node.inputs and ids[node] in no_grads]
+    named = [_given(_label(model, v), model.value(v).data, number_format) for v in leaves]
     more = f" and {len(named) - _NAMED_INPUTS} more" if len(named) > _NAMED_INPUTS else ""
-    frames = [
-        Frame(0, "forward", None, None, (), (), no_grads, frozenset(computed),
-              f"Inputs: {', '.join(named[:_NAMED_INPUTS])}{more}. Forward: each gate computes its value in turn.")
-    ]
     ops = [node for node in order if node.inputs]
-    for k, node in enumerate(ops, start=1):
-        output = ids[node]
-        gate = _gate_of(model, output)
-        computed.add(output)
-        inputs = ", ".join(format_number(child.data, number_format) for child in node.inputs)
-        label = _name(model, output)
-        caption = (
-            f"Step {k} of {len(ops)} · {gate_text(node.op, node.const, node.const_left)} gate: "
-            f"{inputs} → {format_number(node.data, number_format)}" + (f" ({label})" if label else "")
-        )
-        frames.append(Frame(k, "forward", gate.id, output, gate.inputs, (), no_grads, frozenset(computed), caption))
+    gates = [_drawn_gate(model, ids[node]) for node in ops]
+    last_op = {gate.id: k for k, gate in enumerate(gates)}
+    total = len(last_op)
+    frames = [Frame(0, "forward", total, None, None, (), (), no_grads, frozenset(leaves), "")]
+    frames[0] = _captioned(frames[0], f"Inputs: {', '.join(named[:_NAMED_INPUTS])}{more}. "
+                                      "Forward: each gate computes its value in turn.")
+    for k, gate in enumerate(gates):
+        if last_op[gate.id] != k:
+            continue
+        inputs = ", ".join(format_number(model.value(model.edge(e).source).data, number_format)
+                           for e in gate.inputs[:_NAMED_INPUTS])
+        if len(gate.inputs) > _NAMED_INPUTS:
+            inputs += f", … ({len(gate.inputs)} inputs)"
+        results = ", ".join(_given(_label(model, v), model.value(v).data, number_format) for v in gate.outputs)
+        frame = Frame(len(frames), "forward", total, gate.id, gate.outputs[0], gate.inputs, (), {},
+                      frozenset(gate.outputs), "", (), frames[-1])
+        frames.append(_captioned(frame, f"{_group_of(model, gate)}{_gate_name(model, gate)}: {inputs} → {results}"))
     return frames
 
 
-def gradient_text(frame: Frame, value: str, number_format: str) -> str:
-    """What ``value``'s gradient slot shows in ``frame``: "—", a number, or the arrival's sum.
-
-    An arrival reads ``upstream × local = contribution``, or with several terms ``[before + ](u × l) + … = after``.
-    """
-    for arrival in frame.arrivals:
-        if arrival.value == value:
-            return arrival_text(arrival, number_format)
+def gradient_text(frame: Frame, value: str, number_format: NumberFormat) -> str:
+    """What ``value``'s gradient slot shows in ``frame``: "—" or its gradient (the arithmetic is in ``work``)."""
     return format_gradient(frame.grads[value], number_format)
 
 
-def arrival_text(arrival: Arrival, number_format: str) -> str:
-    """What a value received, written out: ``u × l = c``, or a running sum ``before + (u × l) = after``.
+def arrival_text(arrival: Arrival, number_format: NumberFormat) -> str:
+    """What a value received, written out honestly: ``u × l = c``, or a sum ``before + (u × l) = after``.
 
-    >>> arrival_text(Arrival("n0", None, (Term("g3_in1", 0.3, 2.0, 0.6),), 0.6), ".2f")
+    The result is written in ``number_format``; the numbers it is worked out from get as many
+    more digits as it takes for their exact arithmetic to round to it (see ``honest_expression``).
+
+    >>> TWO = NumberFormat(decimals=2)
+    >>> arrival_text(Arrival("n0", None, (Term("g3_in1", 0.3, 2.0, 0.6),), 0.6), TWO)
     '0.30 × 2.00 = 0.60'
-    >>> arrival_text(Arrival("n0", 0.4, (Term("g3_in1", 0.3, 1.0, 0.3),), 0.7), ".2f")
+    >>> arrival_text(Arrival("n0", None, (Term("g3_in1", 0.19661193324148185, 2.0, 0.3932238664829637),),
+    ...                      0.3932238664829637), TWO)
+    '0.197 × 2.00 = 0.39'
+    >>> arrival_text(Arrival("n0", 0.4, (Term("g3_in1", 0.3, 1.0, 0.3),), 0.7), TWO)
     '0.40 + (0.30 × 1.00) = 0.70'
     """
-    products = [
-        f"{format_number(term.upstream, number_format)} × {format_number(term.local, number_format)}"
-        for term in arrival.terms
-    ]
-    if arrival.before is None and len(products) == 1:
-        return f"{products[0]} = {format_number(arrival.after, number_format)}"
-    # a sum of several terms: each product in parentheses, so "-8.00 + (-8.00 × -3.00)" reads one way only
-    parts = [] if arrival.before is None else [format_number(arrival.before, number_format)]
-    parts.extend(f"({product})" for product in products)
-    return f"{' + '.join(parts)} = {format_number(arrival.after, number_format)}"
+    factors = [(term.upstream, term.local) for term in arrival.terms]
+    return honest_expression(arrival.before, factors, arrival.after, number_format)
 
 
-def _gate_of(model: GraphModel, value: str) -> Gate:
-    """The gate that computes ``value`` (every op is drawn in a player's model)."""
+def honest_expression(
+    before: float | None, products: Sequence[tuple[float, float]], result: float, number_format: NumberFormat
+) -> str:
+    """``[before + ](a × b) + … = result``, the operands written with the fewest extra digits that keep it true.
+
+    True means: the sum of the displayed operands' exact products, formatted with
+    ``number_format``, is the displayed result. The result is always written in
+    ``number_format`` (the formatter's own rule); only the operands get more digits.
+
+    >>> TWO = NumberFormat(decimals=2)
+    >>> honest_expression(None, [(0.19661193324148185, -3.0)], -0.5898357997244456, TWO)
+    '0.197 × -3.00 = -0.59'
+    >>> honest_expression(-8.0, [(-8.0, -3.0)], 16.0, TWO)
+    '-8.00 + (-8.00 × -3.00) = 16.00'
+    """
+    shown = format_number(result, number_format)
+    for extra in range(_MAX_EXTRA_DIGITS + 1):
+        operand_format = _more_digits(number_format, extra)
+        if operand_format is None:
+            break
+        text, value = _expression(before, products, number_format, operand_format)
+        if not math.isfinite(result) or format_number(value, number_format) == shown:
+            return f"{text} = {shown}"
+    # no precision makes it check out: write the operands in full
+    return f"{_expression(before, products, number_format, None)[0]} = {shown}"
+
+
+def _expression(before: float | None, products: Sequence[tuple[float, float]], number_format: NumberFormat,
+                operand_format: NumberFormat | None) -> tuple[str, float]:
+    """The expression's text with operands in ``operand_format`` (None: in full), and its exact value from them."""
+
+    def show(x: float) -> tuple[str, float]:
+        exact = format_number(x, number_format)
+        with contextlib.suppress(ValueError):
+            if float(exact) == x:  # already exact (a local gradient of 2): no extra digits
+                return exact, x
+        text = repr(x) if operand_format is None else format_number(x, operand_format)
+        try:
+            return text, float(text)
+        except ValueError:  # a format with grouping or a suffix: the number as written is not a float
+            return text, x
+
+    parts: list[str] = []
+    total = 0.0
+    if before is not None:
+        text, number = show(before)
+        parts.append(text)
+        total += number
+    for upstream, local in products:
+        (u_text, u), (l_text, lv) = show(upstream), show(local)
+        parts.append(f"{u_text} × {l_text}")
+        total += u * lv
+    if len(parts) > 1:
+        parts = [part if " × " not in part else f"({part})" for part in parts]
+    return " + ".join(parts), total
+
+
+def _more_digits(number_format: NumberFormat, extra: int) -> NumberFormat | None:
+    """``number_format`` with ``extra`` more digits (None past the 17 a float can have).
+
+    >>> _more_digits(NumberFormat(decimals=2), 1), _more_digits(NumberFormat(digits=3), 2)
+    (NumberFormat(digits=3, decimals=3), NumberFormat(digits=5, decimals=None))
+    >>> _more_digits(NumberFormat(digits=16), 2) is None
+    True
+    """
+    if number_format.decimals is not None:
+        decimals = number_format.decimals + extra
+        return NumberFormat(decimals=decimals) if decimals <= MAX_DIGITS else None
+    digits = number_format.digits + extra
+    return NumberFormat(digits=digits) if digits <= MAX_DIGITS else None
+
+
+def _drawn_gate(model: GraphModel, value: str) -> Gate:
+    """The drawn gate an engine node's step belongs to: its own op's, or the collapsed group hiding it."""
+    group = model.hidden_in.get(value)
+    if group is not None:
+        return model.gate(group)
     gate = model.value(value).gate
     if gate is None:
         raise ValueError(f"viz.player: value {value} is a leaf; no gate computes it")
     return model.gate(gate)
 
 
-def _name(model: GraphModel, value: str) -> str:
-    return model.value(value).label
+def _op_arrivals(model: GraphModel, gate: Gate, step: BackwardStep, grads: Mapping[str, float | None]
+                 ) -> list[Arrival]:
+    """What one engine step sent to each input (a value used twice, as in ``a*a``, gets both terms, one sum)."""
+    ids = model.value_ids
+    arrivals: dict[str, Arrival] = {}
+    for edge in step.edges:
+        target = ids[edge.input_node]
+        term = Term(gate.inputs[edge.position], step.grad, edge.local_grad, edge.contribution)
+        earlier = arrivals.get(target)
+        if earlier is None:
+            arrivals[target] = Arrival(target, grads[target], (term,), edge.accumulated)
+        else:
+            arrivals[target] = Arrival(target, earlier.before, (*earlier.terms, term), edge.accumulated)
+    return list(arrivals.values())
 
 
-def _given(label: str, data: float, number_format: str) -> str:
+def _group_arrivals(
+    model: GraphModel, gate: Gate, upstream: Mapping[str, float], sums: Mapping[str, BackwardEdge],
+    grads: Mapping[str, float | None],
+) -> list[Arrival]:
+    """A collapsed group's step: each input gets Σ over outputs of (output's gradient × the group's local gradient).
+
+    A group's inputs are distinct values (``describe`` lists each once); the sum after the step
+    is the engine's (the last ``BackwardEdge.accumulated`` into that input during the group's steps).
+    """
+    arrivals = []
+    for edge_id in gate.inputs:
+        edge = model.edge(edge_id)
+        terms = tuple(
+            Term(edge_id, upstream[output], local, upstream[output] * local)
+            for output, local in zip(gate.outputs, edge.local_grads, strict=True)
+            if output in upstream
+        )
+        sent = sums.get(edge.source)
+        if terms and sent is not None:
+            arrivals.append(Arrival(edge.source, grads[edge.source], terms, sent.accumulated))
+    return arrivals
+
+
+def _captioned(frame: Frame, text: str) -> Frame:
+    """``frame`` with its caption: the one step number, then ``text``."""
+    step = frame.step_label
+    return replace(frame, caption=f"{step[0].upper()}{step[1:]} · {text}")
+
+
+def _group_of(model: GraphModel, gate: Gate) -> str:
+    """``sigmoid gate · ``: the group an expanded gate is drawn in (``∂ of exp`` in a backward graph), or nothing."""
+    if gate.collapsed is not None or gate.group is None:
+        return ""
+    return f"{model.group(gate.group).name} · "
+
+
+def _gate_name(model: GraphModel, gate: Gate) -> str:
+    """``the * gate``, or a collapsed group by its full title (``sigmoid gate``, ``neuron 3 of layer 1``)."""
+    if gate.collapsed is not None:
+        return model.group(gate.collapsed).full_title
+    return f"{gate_text(gate.op, gate.const, gate.const_left)} gate"
+
+
+def _receiver(model: GraphModel, gate: Gate, arrival: Arrival) -> str:
+    """How a caption names the value that received ``arrival``: its label, or its input position."""
+    name = _label(model, arrival.value)
+    if name:
+        return name
+    if len(gate.inputs) == 1 or len(arrival.terms) == len(gate.inputs):  # x, or both sides of x*x
+        return "its input"
+    return f"input {model.edge(arrival.terms[0].edge).position + 1}"
+
+
+def _label(model: GraphModel, value: str) -> str:
+    """A value's name as its drawing shows it (inside a box: ``w0``, not ``layers.0.neurons.3.w.0``)."""
+    return model.value(value).shown_label(True)
+
+
+def _given(label: str, data: float, number_format: NumberFormat) -> str:
     number = format_number(data, number_format)
     return f"{label} = {number}" if label else number
 
 
 def _backward_caption(
-    model: GraphModel, k: int, total: int, output: str, step: BackwardStep, arrivals: Mapping[str, Arrival],
-    number_format: str,
+    model: GraphModel, gate: Gate, upstream: Mapping[str, float], arrivals: Sequence[Arrival],
+    number_format: NumberFormat,
 ) -> str:
-    def number(x: float) -> str:
-        return format_number(x, number_format)
-
-    node = step.node
-    label = _name(model, output)
-    upstream = f"{label}'s gradient {number(step.grad)}" if label else f"upstream gradient {number(step.grad)}"
-    parts = []
-    for target, arrival in arrivals.items():
-        name = _name(model, target)
-        if not name:
-            first = model.edge(arrival.terms[0].edge).position
-            name = "its input" if len(node.inputs) == 1 else f"input {first + 1}"
-        sent = " + ".join(f"{number(term.upstream)} × {number(term.local)}" for term in arrival.terms)
-        if arrival.before is None:
-            parts.append(f"{name} gets {sent} = {number(arrival.after)}")
-        elif len(arrival.terms) == 1:
-            parts.append(f"{name} gets {sent} = {number(arrival.terms[0].contribution)}, "
-                         f"adding up to {number(arrival.after)}")
-        else:
-            parts.append(f"{name} gets {sent}, adding up to {number(arrival.after)}")
-    what = gate_text(node.op, node.const, node.const_left)
-    return f"Step {k} of {total} · {what} gate, {upstream}: {'; '.join(parts)}."
+    """One short line: which gate, the gradient it starts from, who receives (the arithmetic is in ``work``)."""
+    sources = []
+    for output, grad in upstream.items():
+        label = _label(model, output)
+        sources.append(f"{label}'s gradient {format_number(grad, number_format)}" if label
+                       else f"upstream gradient {format_number(grad, number_format)}")
+    source = sources[0] if len(sources) == 1 else f"the gradients of its {len(sources)} outputs"
+    receivers = [_receiver(model, gate, arrival) for arrival in arrivals]
+    if len(receivers) > _NAMED_RECEIVERS:
+        to = f"its {len(receivers)} inputs"
+    elif receivers == ["its input"]:
+        to = "its input"
+    else:
+        to = " and ".join(receivers)
+    return f"{_gate_name(model, gate)} sends {source} back to {to}."

@@ -22,11 +22,16 @@ import html
 import json
 from collections.abc import Mapping, Sequence
 
+from viz.escaping import visible_text
+
 _CSS = """
 .gt-player { font-family: Helvetica, Arial, sans-serif; color: #262626; max-width: 100%; outline: none;
   padding: 6px; border-radius: 6px; }
 .gt-player:focus-visible { box-shadow: 0 0 0 2px #f2a900; }
-.gt-player .gt-caption { font-size: 15px; line-height: 1.4; min-height: 2.8em; margin: 0 0 6px; }
+.gt-player .gt-caption { font-size: 15px; line-height: 1.4; min-height: 1.4em; margin: 0 0 4px; }
+.gt-player .gt-work { font-size: 14px; line-height: 1.45; min-height: 1.45em; margin: 0 0 6px; color: #3a3a3a;
+  font-variant-numeric: tabular-nums; white-space: pre-wrap; overflow-wrap: anywhere; max-height: 9em;
+  overflow-y: auto; }
 .gt-player .gt-stage svg { max-width: 100%; height: auto; display: block; }
 .gt-player .gt-controls { display: flex; flex-wrap: wrap; align-items: center; gap: 6px; margin-top: 8px; }
 .gt-player button { font: inherit; font-size: 14px; padding: 4px 12px; border: 1px solid #b5b5b5;
@@ -51,7 +56,7 @@ _SCRIPT = """
       slots[element.getAttribute('data-gt')] = element;
     });
     function part(name) { return root.querySelector('.gt-' + name); }
-    var slider = part('slider'), counter = part('counter'), caption = part('caption');
+    var slider = part('slider'), counter = part('counter'), caption = part('caption'), work = part('work');
     var buttons = {};
     ['first', 'prev', 'play', 'next', 'last'].forEach(function (name) { buttons[name] = part(name); });
     var count = data.captions.length, current = 0, timer = null;
@@ -70,8 +75,9 @@ _SCRIPT = """
       if (frame < current) { apply(data.base); current = 0; }
       while (current < frame) { current += 1; apply(data.deltas[current - 1]); }
       slider.value = String(frame);
-      counter.textContent = 'frame ' + (frame + 1) + ' of ' + count;
+      counter.textContent = data.steps[frame];
       caption.textContent = data.captions[frame];
+      work.textContent = data.work[frame].join('\\n');
       buttons.first.disabled = buttons.prev.disabled = frame === 0;
       buttons.last.disabled = buttons.next.disabled = frame === count - 1;
       root.setAttribute('data-frame', String(frame));
@@ -116,7 +122,7 @@ _SCRIPT = """
       });
       root.focus();
     }
-    show(0);
+    show(data.start);
   });
 })();
 """
@@ -136,18 +142,33 @@ def player_fragment(
     base: Mapping[str, Mapping[str, str]],
     deltas: Sequence[Mapping[str, Mapping[str, str]]],
     captions: Sequence[str],
+    work: Sequence[Sequence[str]],
+    steps: Sequence[str],
     *,
     interval_ms: int = 1200,
     standalone: bool = False,
     label: str = "backprop, step by step",
+    start: int = 0,
 ) -> str:
     """The player as an HTML fragment (for Jupyter, or the body of ``player_document``).
 
     ``svg`` is drawn in the state of frame 0 (``base``); ``deltas[i]`` turns frame i into i + 1.
+    Per frame: ``captions`` (one short line), ``work`` (its arithmetic, one line per input,
+    shown under the caption) and ``steps`` (the counter: ``step 3 of 8``).
     """
     if len(deltas) != len(captions) - 1:
         raise ValueError(f"player: {len(captions)} frames need {len(captions) - 1} deltas, got {len(deltas)}")
-    data = json.dumps({"base": base, "deltas": list(deltas), "captions": list(captions), "interval": interval_ms},
+    # captions and work name values by their labels, which may hold any text
+    captions = [visible_text(caption) for caption in captions]
+    work = [[visible_text(line) for line in lines] for lines in work]
+    label = visible_text(label)
+    if not 0 <= start < len(captions):
+        raise ValueError(f"player: start frame {start} is out of range: {len(captions)} frames")
+    if not len(work) == len(steps) == len(captions):
+        raise ValueError(f"player: {len(captions)} captions, {len(work)} work lists and {len(steps)} step labels")
+    data = json.dumps({"base": base, "deltas": list(deltas), "captions": list(captions),
+                       "work": [list(lines) for lines in work], "steps": list(steps), "interval": interval_ms,
+                       "start": start},
                       ensure_ascii=False, separators=(",", ":"), sort_keys=True)
     # the data sits in a <script> element: no "<", ">" or "&" may end it early or start a comment there
     data = data.replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026")
@@ -158,16 +179,17 @@ def player_fragment(
         f'<div class="gt-player" data-gt-player="{identity}" tabindex="0" role="group" '
         f'aria-label="{html.escape(label)}">\n'
         f"<style>{_CSS}</style>\n"
-        f'<div class="gt-caption" aria-live="polite">{html.escape(captions[0])}</div>\n'
+        f'<div class="gt-caption" aria-live="polite">{html.escape(captions[start])}</div>\n'
+        f'<div class="gt-work">{html.escape(chr(10).join(work[start]))}</div>\n'
         f'<div class="gt-stage">{svg}</div>\n'
         '<div class="gt-controls">'
-        '<button type="button" class="gt-first" title="first frame (Home)">|\u25c0</button>'
-        '<button type="button" class="gt-prev" title="previous frame (\u2190)">\u25c0 previous</button>'
+        '<button type="button" class="gt-first" title="first step (Home)">|\u25c0</button>'
+        '<button type="button" class="gt-prev" title="previous step (\u2190)">\u25c0 previous</button>'
         '<button type="button" class="gt-play" title="play or pause (space)">\u25b6 play</button>'
-        '<button type="button" class="gt-next" title="next frame (\u2192)">next \u25b6</button>'
-        '<button type="button" class="gt-last" title="last frame (End)">\u25b6|</button>'
-        f'<input type="range" class="gt-slider" min="0" max="{last}" value="0" step="1" aria-label="frame">'
-        f'<span class="gt-counter">frame 1 of {len(captions)}</span></div>\n'
+        '<button type="button" class="gt-next" title="next step (\u2192)">next \u25b6</button>'
+        '<button type="button" class="gt-last" title="last step (End)">\u25b6|</button>'
+        f'<input type="range" class="gt-slider" min="0" max="{last}" value="{start}" step="1" aria-label="step">'
+        f'<span class="gt-counter">{html.escape(steps[start])}</span></div>\n'
         '<div class="gt-keys">keys: \u2190 \u2192 step \u00b7 space play/pause \u00b7 Home / End</div>\n'
         f'<script type="application/json" class="gt-data">{data}</script>\n'
         f"<script>{script}</script>\n"

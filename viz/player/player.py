@@ -3,15 +3,20 @@
 A player holds its frames (``viz.player.frames``: data taken from the engine's own records) and draws
 them on one layout (``viz.player.stage``: ``dot`` runs once, lazily, the first time a frame is drawn),
 so nodes never move from frame to frame. It shows itself in Jupyter, writes a standalone
-HTML page (``to_html``) and numbered SVG frames for slides (``save_frames``).
+HTML page (``to_html``) and numbered SVG frames for slides (``save_frames``). A collapsed group
+is one step; ``expand`` steps into it and ``collapse`` back out (a new player over the same
+pass: backward does not run again).
 
 >>> from autograd.examples import sigmoid_circuit
 >>> wires = sigmoid_circuit()
 >>> player = backprop_steps(wires["f"])
 >>> len(player), player.frames[0].caption
-(9, 'Forward pass done: f = 0.73. No gradients yet (— means not reached).')
+(9, 'Step 0 of 8 · Forward pass done: f = 0.73. No gradients yet (— means not reached).')
 >>> print(player.frames[-1].caption)
-Step 8 of 8 · * gate, w0*x0's gradient 0.20: w0 gets 0.20 × -1.00 = -0.20; x0 gets 0.20 × 2.00 = 0.39.
+Step 8 of 8 · * gate sends w0*x0's gradient 0.20 back to w0 and x0.
+>>> for line in player.frames[-1].work: print(line)
+w0: 0.20 × -1.00 = -0.20
+x0: 0.197 × 2.00 = 0.39
 >>> round(player.frames[-1].grads[player.model.value_ids[wires["w0"]]], 4) == round(wires["w0"].grad, 4)
 True
 """
@@ -19,16 +24,17 @@ True
 from __future__ import annotations
 
 import html
-import itertools
 import os
-from collections.abc import Iterable, Sequence
-from dataclasses import replace
+from collections.abc import Collection, Iterable, Mapping, Sequence
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from autograd import Value, backward_steps, topological_order
-from viz.dot_runner import DEFAULT_TIMEOUT, DotFailedError, DotNotFoundError, DotTimeoutError
+from autograd import BackwardStep, Value, backward_steps, topological_order
+from viz.dot_runner import DEFAULT_TIMEOUT, DotFailedError, DotNotFoundError, DotTimeoutError, check_timeout
 from viz.model.graph_model import DEFAULT_MAX_NODES, GraphModel, describe
+from viz.model.groups import Group
+from viz.number_format import NumberFormat
 from viz.options import DrawKeywords, DrawOptions, check_keywords
 from viz.palette import gradient_scale
 from viz.player.frames import Frame, Kind, backward_frames, forward_frames
@@ -50,14 +56,93 @@ class Player:
     """
 
     def __init__(self, kind: Kind, model: GraphModel, frames: Sequence[Frame], options: DrawOptions,
-                 *, timeout: float = DEFAULT_TIMEOUT) -> None:
+                 *, timeout: float = DEFAULT_TIMEOUT, source: Pass | None = None, start: int = 0) -> None:
         self.kind = kind
         self.model = model
         self.frames = tuple(frames)
         self.options = options
-        self.timeout = timeout
+        self.timeout = check_timeout(timeout)  # now, not when the first frame is drawn
+        self.source = source
+        self.start = self.frame(start).index  # the frame the page opens on
         self._stage: Stage | None = None
-        self._states: list[State] | None = None
+        self._play: tuple[State, list[State]] | None = None
+        self._shown = -1  # the frame the stage is in
+
+    # ------------------------------------------------------------- groups
+    def expand(self, group: str) -> Player:
+        """The same pass with ``group`` (a name or ``/``-path) drawn open: its members are steps of their own.
+
+        Groups around it open too; groups directly inside the opened ones stay collapsed, so a
+        layer opens into neurons and a neuron into its ops. The new player opens on the first
+        step inside ``group``; ``collapse`` goes back.
+
+        >>> from autograd.examples import sigmoid_circuit
+        >>> player = backprop_steps(sigmoid_circuit()["f"], collapse=["sigmoid gate"])
+        >>> len(player), len(player.expand("sigmoid gate")), player.expand("sigmoid gate").start
+        (6, 9, 1)
+        """
+        chosen = self._group("expand", group)
+        if not chosen.collapsed and not chosen.hidden:
+            raise ValueError(f"expand: group {group!r} is already drawn open")
+        chain = self._chain(chosen)
+        on_chain = {link.id for link in chain}
+        closed = {link.id for link in chain if link.collapsed or link.hidden}
+        collapsed = {g.path for g in self.model.groups if g.collapsed and g.id not in on_chain}
+        collapsed |= {g.path for g in self.model.groups if g.parent in closed and g.id not in on_chain}
+        player = self._regrouped(collapsed)
+        inside = next((frame.index for frame in player.frames if frame.gate is not None
+                       and chosen.id in _enclosing(player.model, frame.gate)), 0)
+        return player._starting_at(inside)
+
+    def collapse(self, group: str) -> Player:
+        """The same pass with ``group`` drawn as one gate (one step); the new player opens on that step.
+
+        >>> from autograd.examples import sigmoid_circuit
+        >>> player = backprop_steps(sigmoid_circuit()["f"])
+        >>> folded = player.collapse("sigmoid gate")
+        >>> len(player), len(folded), folded.frames[folded.start].caption
+        (9, 6, "Step 1 of 5 · sigmoid gate sends f's gradient 1.00 back to sum2.")
+        """
+        chosen = self._group("collapse", group)
+        if chosen.collapsed:
+            raise ValueError(f"collapse: group {group!r} is already collapsed")
+        collapsed = {g.path for g in self.model.groups if g.collapsed} | {chosen.path}
+        player = self._regrouped(collapsed)
+        step = next((frame.index for frame in player.frames if frame.gate == chosen.id), 0)
+        return player._starting_at(step)
+
+    def _group(self, caller: str, name: str) -> Group:
+        if not isinstance(name, str):
+            raise TypeError(f"{caller}: give a group's name or path as a str, not {type(name).__name__}")
+        matches = [g for g in self.model.groups if name in (g.name, g.path)]
+        if not matches:
+            known = [g.name for g in self.model.groups if g.collapsed] or [g.name for g in self.model.groups]
+            shown = ", ".join(repr(n) for n in known[:6]) + (", ..." if len(known) > 6 else "")
+            raise ValueError(f"{caller}: no group named {name!r} in this graph; "
+                             f"its {'collapsed ' if any(g.collapsed for g in self.model.groups) else ''}"
+                             f"groups are {shown or 'none'}")
+        if len(matches) > 1:
+            raise ValueError(f"{caller}: {len(matches)} groups are named {name!r}; give its path, one of "
+                             f"{', '.join(repr(g.path) for g in matches)}")
+        return matches[0]
+
+    def _chain(self, group: Group) -> list[Group]:
+        """``group`` and the groups around it, outermost first."""
+        chain = [group]
+        while chain[-1].parent is not None:
+            chain.append(self.model.group(chain[-1].parent))
+        return chain[::-1]
+
+    def _regrouped(self, collapsed: set[str]) -> Player:
+        if self.source is None:
+            raise ValueError("this player was built from frames alone; use backprop_steps or forward_steps to regroup")
+        model = self.source.describe(sorted(collapsed))
+        frames = self.source.frames(model, self.options.number_format)
+        return Player(self.kind, model, frames, self.options, timeout=self.timeout, source=self.source)
+
+    def _starting_at(self, start: int) -> Player:
+        self.start = start
+        return self
 
     def __len__(self) -> int:
         return len(self.frames)
@@ -67,19 +152,40 @@ class Player:
                 f"style {self.options.style!r}>")
 
     # ------------------------------------------------------------- drawing
-    def _drawn(self) -> tuple[Stage, list[State]]:
-        if self._stage is None or self._states is None:
+    def _drawn(self) -> tuple[Stage, State, list[State]]:
+        if self._stage is None or self._play is None:
             stage = Stage.lay_out(self.model, self.options, self.frames, timeout=self.timeout)
-            self._states = [stage.state(frame) for frame in self.frames]
+            self._play = stage.play(self.frames)
             self._stage = stage
-        return self._stage, self._states
+            self._shown = -1
+        return self._stage, *self._play
+
+    def _show(self, index: int) -> Stage:
+        """The stage in the state of frame ``index`` (forward by the deltas, or from frame 0 when going back)."""
+        stage, base, deltas = self._drawn()
+        if index < self._shown or self._shown < 0:
+            stage.apply(base)
+            self._shown = 0
+        for delta in deltas[self._shown:index]:
+            stage.apply(delta)
+        self._shown = index
+        return stage
+
+    def frame(self, index: int) -> Frame:
+        """Frame ``index`` (0 to ``len(player) - 1``; negative counts from the end, as for a list)."""
+        if not isinstance(index, int) or isinstance(index, bool):
+            raise TypeError(f"a frame index must be an int, not {type(index).__name__}")
+        if not -len(self.frames) <= index < len(self.frames):
+            raise IndexError(f"frame index {index} is out of range: this player has {len(self.frames)} frames "
+                             f"(0 to {len(self.frames) - 1})")
+        return self.frames[index]
 
     def frame_svg(self, index: int, *, caption: bool = True) -> str:
-        """Frame ``index`` as a standalone SVG document, its caption in a band on top (``caption=False``: none)."""
-        frame = self.frames[index]  # IndexError for a frame that does not exist
-        stage, states = self._drawn()
-        stage.apply(states[frame.index])
-        return stage.svg(frame.caption if caption else None)
+        """Frame ``index`` as a standalone SVG document, its caption and arithmetic in a band on top
+        (``caption=False``: none)."""
+        frame = self.frame(index)
+        stage = self._show(frame.index)
+        return stage.svg([frame.caption, *frame.work] if caption else None)
 
     def save_frames(self, folder: str | os.PathLike[str], *, caption: bool = True) -> list[Path]:
         """Write every frame as ``frame-000.svg``, ``frame-001.svg``, … into ``folder``; returns the paths.
@@ -102,11 +208,12 @@ class Player:
         return written
 
     def _fragment(self, standalone: bool, interval_ms: int) -> str:
-        stage, states = self._drawn()
-        stage.apply(states[0])
-        deltas = [_difference(before, after) for before, after in itertools.pairwise(states)]
-        return player_fragment(stage.svg(standalone=False), states[0], deltas, [f.caption for f in self.frames],
-                               interval_ms=interval_ms, standalone=standalone, label=_TITLES[self.kind])
+        stage = self._show(0)
+        _, base, deltas = self._drawn()
+        return player_fragment(stage.svg(standalone=False), base, deltas, [f.caption for f in self.frames],
+                               [list(f.work) for f in self.frames], [f.step_label for f in self.frames],
+                               interval_ms=interval_ms, standalone=standalone, label=_TITLES[self.kind],
+                               start=self.start)
 
     def html(self, *, interval_ms: int = 1200) -> str:
         """The player as a standalone HTML page (inline CSS, script and SVG: works offline)."""
@@ -129,15 +236,43 @@ class Player:
             return f"<pre>{html.escape(str(error))}</pre>"
 
 
-def _difference(before: State, after: State) -> State:
-    """The attributes of ``after`` that differ from ``before``, by key."""
-    changed: State = {}
-    for key, attributes in after.items():
-        old = before[key]
-        different = {name: value for name, value in attributes.items() if old.get(name) != value}
-        if different:
-            changed[key] = different
-    return changed
+@dataclass(frozen=True)
+class Pass:
+    """The engine's record of one pass over a graph: enough to build its frames for any grouping of the graph.
+
+    ``steps`` are the engine's ``BackwardStep`` records (a backward pass) and ``prior`` the
+    leaves' gradients from before it; a forward pass has no steps and uses ``order``.
+    """
+
+    kind: Kind
+    root: Value
+    parameters: tuple[Value, ...] | None
+    order: tuple[Value, ...]
+    steps: tuple[BackwardStep, ...] = ()
+    prior: Mapping[Value, float] = field(default_factory=dict)
+
+    def describe(self, collapse: bool | Collection[str], max_nodes: int | None = None,
+                 on_overflow: str = "collapse") -> GraphModel:
+        """The graph model with these groups collapsed (as ``viz.describe``)."""
+        return describe(self.root, collapse=collapse, max_nodes=max_nodes, on_overflow=on_overflow,
+                        parameters=self.parameters)
+
+    def frames(self, model: GraphModel, number_format: NumberFormat) -> list[Frame]:
+        """The frames of this pass drawn on ``model``."""
+        if self.kind == "backward":
+            return backward_frames(model, self.steps, self.prior, number_format)
+        return forward_frames(model, self.order, number_format)
+
+
+def _enclosing(model: GraphModel, gate_id: str) -> set[str]:
+    """The ids of the groups a drawn gate sits in (a collapsed group's gate: itself and its parents)."""
+    gate = model.gate(gate_id)
+    around = {gate.collapsed} if gate.collapsed is not None else set()
+    group = gate.group
+    while group is not None:
+        around.add(group)
+        group = model.group(group).parent
+    return around
 
 
 def _options(caller: str, options: DrawKeywords) -> DrawOptions:
@@ -150,50 +285,61 @@ def _options(caller: str, options: DrawKeywords) -> DrawOptions:
     return DrawOptions.build(caller, **options)
 
 
-def _model(root: Value, max_nodes: int | None, parameters: Iterable[Value] | None, caller: str) -> GraphModel:
+def _checked_root(root: Value, caller: str) -> Value:
     if not isinstance(root, Value):
         raise TypeError(f"{caller} needs a Value, got {type(root).__name__}")
-    # every gate is worked in some frame, so every gate is drawn: too big is an error, never a collapse
-    return describe(root, collapse=False, max_nodes=max_nodes, on_overflow="raise", parameters=parameters)
+    return root
 
 
 def backprop_steps(
     root: Value,
     *,
     grad: float = 1.0,
+    collapse: bool | Collection[str] = False,
     max_nodes: int | None = DEFAULT_MAX_NODES,
+    on_overflow: str = "collapse",
     parameters: Iterable[Value] | None = None,
     timeout: float = DEFAULT_TIMEOUT,
     **options: Unpack[DrawKeywords],
 ) -> Player:
     """Run ``root.backward(grad)`` and return a player with one frame per step the engine took.
 
-    Frame 0 is the forward pass complete, before any gradient; then frame k is the engine's
-    k-th ``BackwardStep``: the gate being worked is ringed, the wires it sends along are
-    highlighted, and each input's gradient reads ``upstream × local = contribution`` (a value
-    reached again shows ``earlier + new = running sum``). So ``len(player)`` is
-    ``len(autograd.backward_steps(root)) + 1`` and the last frame's gradients are ``backward()``'s.
+    Frame 0 is the forward pass complete, before any gradient; then frame k is step k: the
+    engine's k-th ``BackwardStep`` (or a collapsed group's steps, as one): the gate being worked
+    is ringed, the wires it sends along are highlighted, each input's gradient slot shows its
+    new gradient, and the step's arithmetic (``Frame.work``: ``upstream × local = contribution``,
+    ``earlier + (new term) = running sum`` at a fork) is written beside the drawing, with the
+    digits that make it check out. The last frame's gradients are ``backward()``'s.
 
     Like ``backward()``, it leaves every ``.grad`` filled in; leaf gradients accumulate, so a
     leaf that already had one (``zero_grad`` forgotten) starts from it, visibly.
-    Drawing options as in ``viz.draw`` (``style="circuit"`` by default: the cs231n look); every
-    gate is drawn, so a graph bigger than ``max_nodes`` raises ``TooManyNodesError``.
+    ``collapse``, ``max_nodes``, ``on_overflow`` and ``parameters`` pick the groups drawn
+    collapsed, as in ``viz.draw`` (past ``max_nodes``, groups collapse innermost first: a
+    network steps neuron by neuron). Drawing options as in ``viz.draw``, ``style="circuit"``
+    by default (the cs231n look); not ``show`` nor ``gradient_scale`` (a frame writes every
+    field on one colour scale for every frame).
     """
     drawing = _options("backprop_steps", options)
-    model = _model(root, max_nodes, parameters, "backprop_steps")
+    order = tuple(topological_order(_checked_root(root, "backprop_steps")))
+    chosen = None if parameters is None else tuple(parameters)
+    # as in draw: groups past max_nodes are collapsed, and a collapsed group is one step
+    model = describe(root, collapse=collapse, max_nodes=max_nodes, on_overflow=on_overflow, parameters=chosen)
     if not root.inputs:
         raise ValueError("backprop_steps: the root is a leaf Value, so backward has no steps to show")
-    prior = {node: node.grad for node in topological_order(root) if not node.inputs}
-    frames = backward_frames(model, backward_steps(root, grad), prior, drawing.number_format)
+    prior = {node: node.grad for node in order if not node.inputs}
+    source = Pass("backward", root, chosen, order, tuple(backward_steps(root, grad)), prior)
+    frames = source.frames(model, drawing.number_format)
     # one colour scale for every frame (running sums at forks can exceed the final gradients)
-    scale = gradient_scale([g for frame in frames for g in frame.grads.values()])
-    return Player("backward", model, frames, replace(drawing, gradient_scale=scale), timeout=timeout)
+    scale = gradient_scale([g for frame in frames for g in frame.changed.values()])
+    return Player("backward", model, frames, replace(drawing, gradient_scale=scale), timeout=timeout, source=source)
 
 
 def forward_steps(
     root: Value,
     *,
+    collapse: bool | Collection[str] = False,
     max_nodes: int | None = DEFAULT_MAX_NODES,
+    on_overflow: str = "collapse",
     parameters: Iterable[Value] | None = None,
     timeout: float = DEFAULT_TIMEOUT,
     **options: Unpack[DrawKeywords],
@@ -206,9 +352,12 @@ def forward_steps(
     >>> from autograd.examples import add_mul_circuit
     >>> player = forward_steps(add_mul_circuit()["f"])
     >>> [frame.caption for frame in player.frames[1:]]
-    ['Step 1 of 2 · + gate: -2.00, 5.00 → 3.00 (q)', 'Step 2 of 2 · * gate: 3.00, -4.00 → -12.00 (f)']
+    ['Step 1 of 2 · + gate: -2.00, 5.00 → q = 3.00', 'Step 2 of 2 · * gate: 3.00, -4.00 → f = -12.00']
     """
     drawing = _options("forward_steps", options)
-    model = _model(root, max_nodes, parameters, "forward_steps")
-    frames = forward_frames(model, topological_order(root), drawing.number_format)
-    return Player("forward", model, frames, drawing, timeout=timeout)
+    order = tuple(topological_order(_checked_root(root, "forward_steps")))
+    chosen = None if parameters is None else tuple(parameters)
+    model = describe(root, collapse=collapse, max_nodes=max_nodes, on_overflow=on_overflow, parameters=chosen)
+    source = Pass("forward", root, chosen, order)
+    return Player("forward", model, source.frames(model, drawing.number_format), drawing, timeout=timeout,
+                  source=source)

@@ -1,11 +1,11 @@
 """The stage of a player: one laid-out SVG that every frame is drawn on, so nodes never move.
 
-``Stage.lay_out`` draws the graph model once with ``draw_model`` and runs ``dot`` once. Each
-value's gradient slot holds the longest text any frame writes there (``0.40 + 0.30 × 1.00 =
-0.70``; the style writes it, see ``Style.emit``), so every frame's text fits the one layout.
-Then the SVG's mutable elements are tagged with a ``data-gt`` key; which elements a value has,
-and how they change, is the style's business (``Style.value_elements``, ``value_state``,
-``gate_state``):
+``Stage.lay_out`` draws the graph model once with ``draw_model`` and runs ``dot`` once. The
+drawing is as compact as the static one: a gradient slot holds a number (as wide as the widest
+number any frame writes there), never the step's arithmetic, which the page and the frames'
+caption band show beside the drawing (``Frame.work``). Then the SVG's mutable elements are
+tagged with a ``data-gt`` key; which elements a value has, and how they change, is the style's
+business (``Style.value_elements``, ``value_state``, ``gate_state``):
 
 ================  ================================================================
 ``n7.data``       the forward value's text of value ``n7``
@@ -19,10 +19,11 @@ and how they change, is the style's business (``Style.value_elements``, ``value_
 ``caption``       the caption band of a standalone frame (``Stage.svg(caption)``)
 ================  ================================================================
 
-A frame is a *state*: for every key, the attributes to set (``"text"`` is the text content).
-States are complete (every key, every attribute), so applying one never depends on the
-frame shown before; a player stores the first state and the differences between neighbours.
-Python (``svg``) and the HTML player's script apply states the same way: set attributes.
+A frame's *state* gives, for every key, the attributes to set (``"text"`` is the text content).
+``Stage.play`` returns frame 0's complete state and, for each later frame, only what changes,
+recomputing just the elements the frame touches: linear in the graph plus the steps.
+``Stage.state`` works one frame out from scratch (the tests compare the two). Python
+(``svg``) and the HTML player's script apply states the same way: set attributes.
 """
 
 from __future__ import annotations
@@ -34,11 +35,11 @@ from collections.abc import Mapping, Sequence
 
 from viz.dot_runner import DEFAULT_TIMEOUT, run_dot
 from viz.draw import draw_model
-from viz.labels import format_number
-from viz.model.graph_model import GraphModel
+from viz.model.graph_model import Gate, GraphModel, ValueNode
+from viz.number_format import format_gradient, format_number
 from viz.options import DrawOptions
 from viz.palette import gradient_fill
-from viz.player.frames import Frame, gradient_text
+from viz.player.frames import Frame
 from viz.styles.style import State, svg_shape
 
 SVG_NS = "http://www.w3.org/2000/svg"
@@ -63,6 +64,10 @@ class Stage:
         self._tag()
         # what Graphviz drew, to restore an element once it is no longer highlighted
         self._originals = {key: dict(element.attrib) for key, element in self.slots.items()}
+        # the gates a value's gradient fills (the circuit style fills a gate by its output's gradient)
+        self._filled_by: dict[str, list[str]] = {}
+        for gate in model.gates:
+            self._filled_by.setdefault(gate.outputs[0], []).append(gate.id)
 
     @classmethod
     def lay_out(
@@ -73,12 +78,18 @@ class Stage:
         *,
         timeout: float = DEFAULT_TIMEOUT,
     ) -> Stage:
-        """Draw ``model`` once, widened for every frame's text, and run ``dot`` once."""
-        last = frames[-1].grads
+        """Draw ``model`` once (each gradient slot as wide as its widest number in any frame); run ``dot`` once."""
+        fmt = options.number_format
+        widest: dict[str, str] = {}
+        final: dict[str, float | None] = {}
+        for frame in frames:  # per-step changes only: linear in the number of steps
+            for value, grad in frame.changed.items():
+                text = format_gradient(grad, fmt)
+                if len(text) > len(widest.get(value, "")):
+                    widest[value] = text
+                final[value] = grad
         # the legend shows the gradient scale when some gradient is known, "not computed yet" otherwise
-        drawn = model.with_gradients({node.id: last[node.id] for node in model.values})
-        widest = {node.id: max((gradient_text(frame, node.id, options.number_format) for frame in frames), key=len)
-                  for node in model.values}
+        drawn = model.with_gradients(final)
         diagram = draw_model(drawn, options, grad_texts=widest)
         svg = run_dot(diagram.source, "svg", timeout=timeout, size=diagram.size_text())
         return cls(_strip_namespaces(ET.fromstring(svg)), model, options)
@@ -109,33 +120,91 @@ class Stage:
         self.slots[key] = element
 
     def state(self, frame: Frame) -> State:
-        """Every key's attributes in ``frame``."""
-        style, fmt = self.options.drawing_style, self.options.number_format
-        arrived = {arrival.value for arrival in frame.arrivals}
-        feeding = {self.model.edge(edge).source for edge in frame.edges}  # the wires the gate uses light up
+        """Every key's attributes in ``frame``, worked out from scratch (``play`` does it step by step)."""
+        moment = _Moment(self.model, frame, frame.grads, set(frame.computed))
         state: State = {}
         for node in self.model.values:
-            computed = node.id in frame.computed
-            working = node.id == frame.output
-            state[f"{node.id}.data"] = {
-                "text": style.field_text("data", format_number(node.data, fmt) if computed else ""),
-                "font-weight": "bold" if working and frame.kind == "forward" else "normal",
-            }
-            state[f"{node.id}.grad"] = {
-                "text": style.field_text("grad", gradient_text(frame, node.id, fmt)),
-                "font-weight": "bold" if node.id in arrived or (working and frame.kind == "backward") else "normal",
-            }
-            state.update(style.value_state(node.id, frame.grads[node.id], node.id in feeding, self))
+            state.update(self._value_state(node, moment))
         for gate in self.model.gates:
-            current = gate.id == frame.gate
-            state[gate.id] = {"class": "node gt-current" if current else "node"}
-            state[f"{gate.id}.halo"] = {"visibility": "visible" if current else "hidden"}
-            state.update(style.gate_state(gate, frame.grads[gate.outputs[0]], self))
+            state.update(self._gate_state(gate, moment))
         for edge in self.model.edges:
-            active = edge.id in frame.edges
-            state[f"{edge.id}.path"] = self.line(f"{edge.id}.path", active)
-            state[f"{edge.id}.head"] = self.line(f"{edge.id}.head", active)
+            state.update(self._edge_state(edge.id, moment))
         return state
+
+    def play(self, frames: Sequence[Frame]) -> tuple[State, list[State]]:
+        """Frame 0's complete state, and for each later frame what changes from the frame before.
+
+        Each frame recomputes only what it touches (the values it changes or reveals, the gate
+        worked in it and in the frame before, their edges and wires), so this is linear in the
+        size of the graph plus the frames' changes.
+        """
+        model = self.model
+        first = frames[0]
+        moment = _Moment(model, first, dict(first.grads), set(first.computed))
+        current = self.state(first)
+        base = {key: dict(attributes) for key, attributes in current.items()}
+        deltas: list[State] = []
+        previous = first
+        for frame in frames[1:]:
+            moment.go_to(frame)
+            moment.grads.update(frame.changed)
+            moment.computed |= frame.revealed
+            values = {*frame.changed, *frame.revealed, *previous.changed, *previous.revealed}
+            values |= {arrival.value for arrival in (*frame.arrivals, *previous.arrivals)}
+            values |= {model.edge(edge).source for edge in (*frame.edges, *previous.edges)}
+            values |= {output for output in (frame.output, previous.output) if output is not None}
+            gates = {gate for gate in (frame.gate, previous.gate) if gate is not None}
+            gates |= {gate for value in frame.changed for gate in self._filled_by.get(value, ())}
+            touched: State = {}
+            for value in values:
+                touched.update(self._value_state(model.value(value), moment))
+            for gate_id in gates:
+                touched.update(self._gate_state(model.gate(gate_id), moment))
+            for edge_id in {*frame.edges, *previous.edges}:
+                touched.update(self._edge_state(edge_id, moment))
+            delta: State = {}
+            for key, attributes in touched.items():
+                old = current[key]
+                different = {name: text for name, text in attributes.items() if old.get(name) != text}
+                if different:
+                    delta[key] = different
+                    old.update(different)
+            deltas.append(delta)
+            previous = frame
+        return base, deltas
+
+    def _value_state(self, node: ValueNode, moment: _Moment) -> State:
+        style, fmt, frame = self.options.drawing_style, self.options.number_format, moment.frame
+        working = node.id == frame.output
+        grad = moment.grads[node.id]
+        arrived = node.id in moment.arrived
+        feeding = node.id in moment.feeding
+        state: State = {
+            f"{node.id}.data": {
+                "text": style.field_text("data", format_number(node.data, fmt) if node.id in moment.computed else ""),
+                "font-weight": "bold" if working and frame.kind == "forward" else "normal",
+            },
+            f"{node.id}.grad": {
+                "text": style.field_text("grad", format_gradient(grad, fmt)),
+                "font-weight": "bold" if arrived or (working and frame.kind == "backward") else "normal",
+            },
+        }
+        state.update(style.value_state(node.id, grad, feeding, self))
+        return state
+
+    def _gate_state(self, gate: Gate, moment: _Moment) -> State:
+        current = gate.id == moment.frame.gate
+        state: State = {
+            gate.id: {"class": "node gt-current" if current else "node"},
+            f"{gate.id}.halo": {"visibility": "visible" if current else "hidden"},
+        }
+        state.update(self.options.drawing_style.gate_state(gate, moment.grads[gate.outputs[0]], self))
+        return state
+
+    def _edge_state(self, edge_id: str, moment: _Moment) -> State:
+        active = edge_id in moment.frame.edges
+        return {f"{edge_id}.path": self.line(f"{edge_id}.path", active),
+                f"{edge_id}.head": self.line(f"{edge_id}.head", active)}
 
     # ------------------------------------------------ Paint, for the styles' per-frame attributes
     def fill(self, grad: float | None) -> str:
@@ -167,8 +236,9 @@ class Stage:
                 else:
                     element.set(name, value)
 
-    def svg(self, caption: str | None = None, *, standalone: bool = True) -> str:
-        """The SVG as currently applied: a standalone document (with a caption band on top), or for inline HTML."""
+    def svg(self, caption: Sequence[str] | None = None, *, standalone: bool = True) -> str:
+        """The SVG as currently applied: a standalone document (with a band on top holding the ``caption``
+        lines: a frame's caption and its arithmetic), or for inline HTML."""
         root = self._root
         if caption is not None:
             root = _with_caption(root, caption, self.options)
@@ -179,6 +249,21 @@ class Stage:
                 root.set("xmlns:xlink", XLINK_NS)
         text = ET.tostring(root, encoding="unicode")
         return f'<?xml version="1.0" encoding="UTF-8" standalone="no"?>\n{text}\n' if standalone else text
+
+
+class _Moment:
+    """Where ``Stage.play`` is: the frame, and every gradient and computed value as known in it."""
+
+    def __init__(self, model: GraphModel, frame: Frame, grads: dict[str, float | None], computed: set[str]) -> None:
+        self.model = model
+        self.grads = grads
+        self.computed = computed
+        self.go_to(frame)
+
+    def go_to(self, frame: Frame) -> None:
+        self.frame = frame
+        self.arrived = {arrival.value for arrival in frame.arrivals}
+        self.feeding = {self.model.edge(edge).source for edge in frame.edges}  # the wires the gate uses light up
 
 
 def _strip_namespaces(root: ET.Element) -> ET.Element:
@@ -199,8 +284,8 @@ def _child(group: ET.Element, tag: str) -> ET.Element:
     return element
 
 
-def _with_caption(root: ET.Element, caption: str, options: DrawOptions) -> ET.Element:
-    """A copy of the SVG with a band on top holding ``caption``, wrapped to the picture's width.
+def _with_caption(root: ET.Element, caption: Sequence[str], options: DrawOptions) -> ET.Element:
+    """A copy of the SVG with a band on top holding the ``caption`` lines, each wrapped to the picture's width.
 
     The drawing keeps its coordinates: the band is added above it by extending the viewBox.
     """
@@ -209,7 +294,8 @@ def _with_caption(root: ET.Element, caption: str, options: DrawOptions) -> ET.El
     # Helvetica's average glyph is about 0.55 em wide
     glyph = 0.55 * _CAPTION_FONT_SIZE
     width = max(width, 2 * _CAPTION_MARGIN + glyph * _CAPTION_MIN_CHARACTERS)
-    lines = textwrap.wrap(caption, max(1, int((width - 2 * _CAPTION_MARGIN) / glyph))) or [""]
+    columns = max(1, int((width - 2 * _CAPTION_MARGIN) / glyph))
+    lines = [line for paragraph in caption for line in textwrap.wrap(paragraph, columns)] or [""]
     band = _CAPTION_LINE * len(lines) + _CAPTION_MARGIN
     top = y - band
     framed.set("viewBox", f"{x:.2f} {top:.2f} {width:.2f} {height + band:.2f}")

@@ -4,6 +4,23 @@ Styles add nodes and edges through a ``Canvas``; ``finish`` nests the clusters a
 the statements in a deterministic order: top-level nodes, clusters (innermost nested in
 their parents, each with its nodes), then every edge at top level (an edge written inside
 a cluster would pull its nodes into that cluster).
+
+The order of a gate's inputs (w0, x0, w1, x1, …, b from top to bottom in LR, left to right
+in TB, so that a neuron's wires never cross) comes from how ``dot`` orders a rank:
+
+- at top level, the graph's ``ordering=in`` (set by ``draw_model``) keeps each gate's
+  in-edges in the order they are written, which is input order;
+- inside a cluster, ``dot`` (2.43) mirrors those constraints in LR (a cluster does not get
+  the root's LR flip) and its final cross-cluster pass (``remincross``, switched off by
+  ``draw_model``) reshuffles them. So a cluster sets ``ordering`` to nothing and its nodes
+  keep the order they are first written in, which ``dot`` installs last-first: in LR the
+  missing flip turns that back into written order, in TB the cluster's nodes are written
+  last-first (``CLUSTER_NODES_REVERSED``) so that they come out in written order too. Sibling
+  clusters (a layer's neurons) are placed the same way, so they are nested last-first in TB.
+
+Values are written in topological order, which puts a neuron's weights in formula order.
+Top-level inputs that only feed boxes (an MLP's x0, x1) are ordered by ``keep_in_order``.
+``tests/viz/styles/test_input_order.py`` measures the result in ``dot``'s own coordinates.
 """
 
 from __future__ import annotations
@@ -20,6 +37,8 @@ if TYPE_CHECKING:
     from viz.options import DrawOptions
 
 FONT = "Helvetica"
+# rankdirs in which a cluster's node statements are written last-first (see the module docstring)
+CLUSTER_NODES_REVERSED = frozenset({"TB"})
 
 
 class Canvas:
@@ -30,18 +49,37 @@ class Canvas:
         self.options = options
         self.diagram = Diagram(name="gradtrace", model=model, options=options, graph_attr=graph_attributes)
         self._clusters: dict[str, Any] = {}
+        # a cluster's statements, written by ``finish`` (its nodes in the order CLUSTER_NODES_REVERSED says)
+        self._cluster_nodes: dict[str, list[tuple[str, dict[str, str]]]] = {}
+        self._cluster_ranks: dict[str, list[list[str]]] = {}
         self._edges: list[tuple[str, str, dict[str, str]]] = []
 
     def node(self, name: str, group: str | None, **attributes: str) -> None:
         """Add a node (``id`` = its name) inside ``group``'s cluster, or at top level."""
-        target = self._cluster(group) if group is not None and self.options.clusters else self.diagram
-        target.node(name, id=name, **attributes)
+        if group is not None and self.options.clusters:
+            self._cluster(group)
+            self._cluster_nodes[group].append((name, attributes))
+        else:
+            self.diagram.node(name, id=name, **attributes)
         self.diagram.node_count += 1
 
     def same_rank(self, group: str | None, names: list[str]) -> None:
         """Keep nodes side by side in one rank (a constant next to its op), inside ``group``'s cluster."""
-        target = self._cluster(group) if group is not None and self.options.clusters else self.diagram
-        target.subgraph(graphviz.Digraph(graph_attr={"rank": "same"}, body=[f"\t{name}\n" for name in names]))
+        if group is not None and self.options.clusters:
+            self._cluster(group)
+            self._cluster_ranks[group].append(names)
+        else:
+            self.diagram.subgraph(_same_rank(names))
+
+    def keep_in_order(self, pairs: list[tuple[str, str]]) -> None:
+        """Keep top-level nodes side by side, each pair's first before its second (an invisible edge).
+
+        For nodes ``dot`` would otherwise order by its heuristics alone; at top level such an edge
+        holds in LR (top to bottom) and TB (left to right) alike. Not for records: ``dot`` loses a
+        flat edge next to a record.
+        """
+        body = [f"\t{first} -> {second} [style=invis]\n" for first, second in pairs]
+        self.diagram.subgraph(graphviz.Digraph(graph_attr={"rank": "same"}, body=body))
 
     def edge(self, edge_id: str, tail: str, head: str, **attributes: str) -> None:
         """Add an edge with a stable ``id``."""
@@ -58,7 +96,7 @@ class Canvas:
                 name=f"cluster_{group_id}",
                 graph_attr={
                     "id": group_id,
-                    "label": plain_label(group.name),
+                    "label": plain_label(group.shown_title(boxed=True)),  # "neuron 3" inside "layer 2"
                     "labeljust": "l",
                     "style": "rounded,filled,dashed",
                     "color": palette.faint,
@@ -66,16 +104,27 @@ class Canvas:
                     "fontcolor": palette.faint,
                     "fontname": FONT,
                     "fontsize": "10",
+                    "ordering": "",  # see the module docstring: a cluster keeps its written order instead
                 },
             )
             self._clusters[group_id] = cluster
+            self._cluster_nodes[group_id] = []
+            self._cluster_ranks[group_id] = []
         return cluster
 
     def finish(self) -> Diagram:
         """Nest the clusters, write the edges, and return the diagram."""
+        last_first = self.options.rankdir in CLUSTER_NODES_REVERSED
+        for group_id, nodes in self._cluster_nodes.items():
+            cluster = self._clusters[group_id]
+            for name, attributes in reversed(nodes) if last_first else nodes:
+                cluster.node(name, id=name, **attributes)
+            for names in self._cluster_ranks[group_id]:
+                cluster.subgraph(_same_rank(names))
         # deepest clusters first, so every child is complete before its parent takes it in
         position = {group.id: k for k, group in enumerate(self.model.groups)}
-        ordered = sorted(self._clusters, key=lambda gid: (-self.model.group(gid).depth, position[gid]))
+        sign = -1 if last_first else 1  # sibling clusters are placed like nodes: last-first where nodes are
+        ordered = sorted(self._clusters, key=lambda gid: (-self.model.group(gid).depth, sign * position[gid]))
         for group_id in ordered:
             parent = self.model.group(group_id).parent
             host = self.diagram if parent is None else self._clusters[parent]
@@ -84,3 +133,7 @@ class Canvas:
             self.diagram.edge(tail, head, **attributes)
         self.diagram.edge_count = len(self._edges)
         return self.diagram
+
+
+def _same_rank(names: list[str]) -> graphviz.Digraph:
+    return graphviz.Digraph(graph_attr={"rank": "same"}, body=[f"\t{name}\n" for name in names])

@@ -17,10 +17,12 @@ from __future__ import annotations
 
 import xml.etree.ElementTree as ET
 from collections.abc import Mapping
+from itertools import pairwise
 from typing import TYPE_CHECKING
 
 from viz.escaping import html_text, plain_label
-from viz.labels import format_gradient, format_number, gate_text
+from viz.labels import gate_text, group_text
+from viz.number_format import NumberFormat, format_gradient, format_number
 from viz.palette import gradient_fill
 from viz.styles.canvas import FONT, Canvas
 from viz.styles.legend import LEGEND_COLUMNS
@@ -33,10 +35,13 @@ if TYPE_CHECKING:
 # a no-break space keeps an empty row as tall as a written one, so the rule stays on the wire
 _EMPTY_CELL = "&#160;"
 # where wires attach to a value's table: (incoming, outgoing) compass points per rankdir
-_PORTS = {"LR": ("w", "e"), "TB": ("n", "s")}
+# (TB: the corners of the value cell where the divider runs, so the wire continues the divider)
+_PORTS = {"LR": ("w", "e"), "TB": ("value:ne", "value:se")}
 # names: parameters in italics, the output in bold (PostScript font names, which Graphviz maps for SVG)
 _NAME_FONTS = {"parameter": f"{FONT}-Oblique", "output": f"{FONT}-Bold"}
-_WIRE_SIDES = {"LR": ("above the wire", "below"), "TB": ("left of the wire", "right")}
+_WIRE_SIDES = {"LR": ("above the wire", "below the wire"), "TB": ("left of the wire", "right of the wire")}
+# the names the legend explains, in its order, and what each says
+_NAME_ROLES = (("input", "input"), ("parameter", "parameter"), ("output", "output"))
 _RULE_GAP = 3.0  # pt between a TB wire and the texts beside it
 
 
@@ -44,7 +49,7 @@ class CircuitStyle(Style):
     """The cs231n look (see the module docstring)."""
 
     name = "circuit"
-    default_number_format = ".2f"  # the cs231n figure's two decimals
+    default_number_format = NumberFormat(decimals=2)  # the cs231n figure's two decimals
 
     def graph_attributes(self, options: DrawOptions) -> dict[str, str]:
         return {"nodesep": "0.25", "ranksep": "0.2"}
@@ -56,12 +61,16 @@ class CircuitStyle(Style):
         wire = {"color": palette.ink, "penwidth": "1.2"}
         named = "label" in options.show
         for node in model.values:
-            label = wire_label(node, options, None if grad_texts is None else grad_texts[node.id])
-            canvas.node(node.id, node.group, shape="plain", label=label, fontname=FONT, fontsize="11")
+            shown = options.name_of(node) if named else ""
             leaf = node.role in ("input", "parameter")
-            if named and node.label and (leaf or node.id == model.root):
+            end = leaf or node.id == model.root  # a wire with a free end: the name sits there
+            label = wire_label(node, options, None if grad_texts is None else grad_texts[node.id],
+                               "" if end else _crossing_name(node, model, shown))
+            canvas.node(node.id, node.group, shape="plain", label=label, fontname=FONT, fontsize="11")
+            # the output's wire always ends in an arrow (and its name, unless names are hidden)
+            if (shown and leaf) or node.id == model.root:
                 name = f"{node.id}_name"
-                canvas.node(name, node.group, shape="plain", label=plain_label(node.label),
+                canvas.node(name, node.group, shape="plain", label=plain_label(shown),
                             fontname=_NAME_FONTS.get(node.role, FONT), fontsize="13", fontcolor=palette.ink)
                 if leaf:
                     canvas.edge(f"{name}_edge", name, node.id, headport=incoming, arrowhead="none", **wire)
@@ -74,13 +83,15 @@ class CircuitStyle(Style):
                 canvas.edge(edge.id, edge.source, gate.id, tailport=outgoing, arrowsize="0.7", **wire)
             for edge_id, output in zip(gate.output_edges, gate.outputs, strict=True):
                 canvas.edge(edge_id, gate.id, output, headport=incoming, arrowhead="none", **wire)
+        if options.clusters:
+            _order_shared_inputs(model, canvas)
 
     def field_text(self, field: str, text: str) -> str:
         return text  # the colour and the side of the wire say which is which
 
     def value_elements(self, group: ET.Element, options: DrawOptions) -> dict[str, ET.Element]:
-        texts = group.findall("text")
-        elements = {"data": texts[0], "grad": texts[-1]}
+        texts = group.findall("text")  # [name,] value, gradient
+        elements = {"data": texts[-2], "grad": texts[-1]}
         rule = group.find("polygon")
         if rule is not None:
             elements["rule"] = rule
@@ -96,28 +107,69 @@ class CircuitStyle(Style):
         return {f"{gate.id}.shape": {"fill": paint.fill(output_grad)}}
 
     def legend_rows(self, model: GraphModel, options: DrawOptions) -> list[LegendRow]:
+        # one piece of text per cell (see viz.styles.legend)
         palette = options.palette
         value_side, grad_side = _WIRE_SIDES[options.rankdir]
         wires = (
-            f'<TD COLSPAN="{LEGEND_COLUMNS}" ALIGN="LEFT">'
-            f'<FONT COLOR="{palette.value_text}">value {value_side}</FONT>, '
-            f'<FONT COLOR="{palette.grad_text}">gradient {grad_side}</FONT></TD>'
+            f'<TD COLSPAN="2" ALIGN="LEFT"><FONT COLOR="{palette.value_text}">value {value_side}</FONT></TD>',
+            f'<TD COLSPAN="2" ALIGN="LEFT"><FONT COLOR="{palette.grad_text}">gradient {grad_side}</FONT></TD>',
         )
-        return [LegendRow("wires", (wires,), LEGEND_COLUMNS)]
+        fill = (f'<TD COLSPAN="{LEGEND_COLUMNS}" ALIGN="LEFT">a gate is filled by the gradient of the value it computes'
+                "</TD>",)
+        rows = [LegendRow("gate fill", fill, LEGEND_COLUMNS), LegendRow("wires", wires, 4)]
+        if "label" in options.show:
+            roles = {node.role for node in model.values}
+            names = tuple(
+                f'<TD ALIGN="LEFT"><FONT FACE="{_NAME_FONTS.get(role, FONT)}">{text}</FONT></TD>'
+                for role, text in _NAME_ROLES if role in roles
+            )
+            rows.append(LegendRow("names", names, len(names)))
+        return rows
 
 
-def wire_label(node: ValueNode, options: DrawOptions, grad_text: str | None = None) -> str:
+def _order_shared_inputs(model: GraphModel, canvas: Canvas) -> None:
+    """The inputs from outside every box that a boxed gate takes (an MLP's x0, x1), in input order.
+
+    Inside a box ``dot`` keeps the written order (``styles/canvas.py``), but a top-level input
+    that only feeds boxes is placed by ``dot``'s crossing heuristics, which can put x1 above x0
+    and cross each neuron's wires; an invisible edge between consecutive ones keeps their order.
+    """
+    pairs: dict[tuple[str, str], None] = {}  # in order of first use, once each
+    for gate in model.gates:
+        if gate.group is None:
+            continue
+        outside: list[str] = []
+        for edge_id in gate.inputs:
+            node = model.value(model.edge(edge_id).source)
+            if node.group is None and node.gate is None and node.id not in outside:
+                outside.append(node.id)
+        for first, second in pairwise(outside):
+            if (second, first) not in pairs:  # a gate taking them the other way round does not undo it
+                pairs[(first, second)] = None
+    if pairs:
+        canvas.keep_in_order(list(pairs))
+
+
+def _crossing_name(node: ValueNode, model: GraphModel, shown: str) -> str:
+    """The name written on an inner wire: only a value leaving a collapsed group (``h1[3]``), whose inside is hidden."""
+    if node.gate is None or model.gate(node.gate).collapsed is None:
+        return ""
+    return shown
+
+
+def wire_label(node: ValueNode, options: DrawOptions, grad_text: str | None = None, name: str = "") -> str:
     """The HTML-like table a value sits in on its wire: value, rule, gradient.
 
+    ``name``: written before the value, in grey (the value's text stays its own SVG element).
     ``grad_text``: what the gradient cell says instead of the formatted gradient. In a TB
     circuit the value cell then holds it too, so both cells are as wide and the wire stays in
     the middle of the table, where the edges attach (a player rewrites both texts per frame).
 
     >>> from viz.model.graph_model import ValueNode
     >>> from viz.options import DrawOptions
-    >>> label = wire_label(ValueNode("n0", "w0", 2.0, None, "input", None), DrawOptions(style="circuit"))
+    >>> label = wire_label(ValueNode("n0", "w0", 2.0, None, "input", None), DrawOptions())
     >>> for part in label.split("<HR/>"): print(part)
-    <<TABLE ...><TR><TD><FONT COLOR="#1b7f3b">2.0000</FONT></TD></TR>
+    <<TABLE ...><TR><TD><FONT COLOR="#1b7f3b">2.000</FONT></TD></TR>
     <TR><TD><FONT COLOR="#c62828">—</FONT></TD></TR></TABLE>>
     """
     palette = options.palette
@@ -127,13 +179,15 @@ def wire_label(node: ValueNode, options: DrawOptions, grad_text: str | None = No
         text = html_text(format_number(node.data, options.number_format) if grad_text is None or not balance
                          else grad_text)
         value = f'<FONT COLOR="{palette.value_text}">{text}</FONT>'
+        if name:
+            value = f'<FONT COLOR="{palette.faint}" POINT-SIZE="10">{html_text(name)} </FONT>{value}'
     if "grad" in options.show:
         text = html_text(format_gradient(node.grad, options.number_format) if grad_text is None else grad_text)
         grad = f'<FONT COLOR="{palette.grad_text}">{text}</FONT>'
     if options.rankdir == "LR":
         rows = f"<TR><TD>{value}</TD></TR><HR/><TR><TD>{grad}</TD></TR>"
     else:
-        rows = f"<TR><TD>{value}</TD><VR/><TD>{grad}</TD></TR>"
+        rows = f'<TR><TD PORT="value">{value}</TD><VR/><TD>{grad}</TD></TR>'
     table = f'<TABLE BORDER="0" CELLBORDER="0" CELLSPACING="0" CELLPADDING="1" COLOR="{palette.ink}">'
     return f"<{table}{rows}</TABLE>>"
 
@@ -151,7 +205,7 @@ def _emit_gate(gate: Gate, model: GraphModel, options: DrawOptions, scale: float
     }
     if gate.collapsed is not None:
         group = model.group(gate.collapsed)
-        text = options.group_symbols.get(group.name, group.name)
+        text = group_text(group, options.group_symbols, options.clusters)
         box = {**common, "style": "rounded,filled", "penwidth": "1.6"}
         canvas.node(gate.id, gate.group, shape="box", label=plain_label(text), fontsize="14", margin="0.1,0.06",
                     width="0.5", **box)

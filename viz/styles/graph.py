@@ -19,9 +19,11 @@ from typing import TYPE_CHECKING
 import graphviz
 
 from viz.escaping import plain_label, record_field
-from viz.labels import constant_text, format_gradient, format_number, is_operand_constant, op_text
+from viz.labels import constant_text, group_text, is_operand_constant, op_text
+from viz.number_format import NumberFormat, format_gradient, format_number
 from viz.palette import gradient_fill
 from viz.styles.canvas import FONT, Canvas
+from viz.styles.legend import LEGEND_COLUMNS
 from viz.styles.style import LegendRow, Paint, State, Style, svg_shape
 
 if TYPE_CHECKING:
@@ -45,7 +47,7 @@ class GraphStyle(Style):
     """The micrograd look (see the module docstring)."""
 
     name = "graph"
-    default_number_format = ".4f"  # micrograd's four decimals
+    default_number_format = NumberFormat(digits=4)
 
     def graph_attributes(self, options: DrawOptions) -> dict[str, str]:
         return {"nodesep": "0.18", "ranksep": "0.3"}
@@ -92,7 +94,8 @@ class GraphStyle(Style):
             f'COLOR="{options.palette.ink}" WIDTH="60">{role}</TD>'
             for role in LEGEND_ROLES if role in roles
         )
-        return [LegendRow("roles", cells, len(cells))] if cells else []
+        fill = (f'<TD COLSPAN="{LEGEND_COLUMNS}" ALIGN="LEFT">a value is filled by its gradient; ops stay grey</TD>',)
+        return [LegendRow("fill", fill, LEGEND_COLUMNS), *([LegendRow("roles", cells, len(cells))] if cells else [])]
 
 
 def _legend_border(border: Mapping[str, str]) -> str:
@@ -114,11 +117,12 @@ def record_label(node: ValueNode, options: DrawOptions, grad_text: str | None = 
     >>> from viz.model.graph_model import ValueNode
     >>> from viz.options import DrawOptions
     >>> record_label(ValueNode("n0", "w0", 2.0, None, "input", None), DrawOptions())
-    '{w0|data 2.0000|grad —}'
+    '{w0|data 2.000|grad —}'
     """
     fields = []
-    if "label" in options.show and node.label:
-        fields.append(record_field(node.label))
+    name = options.name_of(node)
+    if "label" in options.show and name:
+        fields.append(record_field(name))
     if "data" in options.show:
         fields.append(record_field(f"data {format_number(node.data, options.number_format)}"))
     if "grad" in options.show:
@@ -138,7 +142,7 @@ def _emit_gate(gate: Gate, model: GraphModel, options: DrawOptions, canvas: Canv
             gate.group,
             shape="box",
             style="rounded,filled",
-            label=plain_label(options.group_symbols.get(group.name, group.name)),
+            label=plain_label(group_text(group, options.group_symbols, options.clusters)),
             fillcolor=palette.cluster_fill,
             color=palette.ink,
             penwidth="1.4",

@@ -1,17 +1,25 @@
-"""The legend under a diagram: the gradient colour scale, what "—" means, then the style's own rows.
+"""The legend under a diagram: the gradient colour scale, what "—" means, the style's own rows, and notes.
 
 It is an HTML-like table used as the graph's label, so it never moves the diagram's nodes.
 Every row has a heading and five equal columns (the five colour swatches); shorter rows end
 in empty cells and text spans the columns, so no row stretches another's cells. What a style
-encodes (roles, wires) comes from the style's ``legend_rows``.
+encodes (what fills show, roles, names, wires) comes from the style's ``legend_rows``.
+
+Each cell holds one piece of text in one font: Graphviz places the pieces of a mixed line
+with its own font metrics, which differ from a browser's, so a sentence split across fonts
+shows gaps or overlaps in the browser.
+
+A note about stale gradients (``GraphModel.stale``) is shown even without the legend.
 """
 
 from __future__ import annotations
 
+import textwrap
 from collections.abc import Sequence
 from typing import TYPE_CHECKING
 
-from viz.labels import NO_GRADIENT, format_number
+from viz.escaping import html_text
+from viz.number_format import NO_GRADIENT, format_number
 from viz.palette import gradient_fill
 
 if TYPE_CHECKING:
@@ -21,6 +29,7 @@ if TYPE_CHECKING:
 
 _SWATCH_STEPS = (-1.0, -0.25, 0.0, 0.25, 1.0)
 LEGEND_COLUMNS = len(_SWATCH_STEPS)
+_NOTE_WIDTH = 60  # characters: narrower than the legend's five columns
 
 
 def _row(title: str, cells: Sequence[str], used_columns: int, faint: str) -> str:
@@ -30,8 +39,48 @@ def _row(title: str, cells: Sequence[str], used_columns: int, faint: str) -> str
     return f"<TR>{heading}{''.join(cells)}{filler}</TR>"
 
 
-def legend_label(model: GraphModel, options: DrawOptions, scale: float, style_rows: Sequence[LegendRow]) -> str:
-    """The legend as an HTML-like DOT label (``<...>``), for the graph attribute ``label``."""
+def graph_label(model: GraphModel, options: DrawOptions, scale: float, style_rows: Sequence[LegendRow]) -> str | None:
+    """The legend (if ``options.legend``) and the notes as an HTML-like DOT label (``<...>``), or None."""
+    # the legend and the notes are separate tables, so a long note never widens the legend's columns
+    tables = [_table(rows) for rows in (legend_rows(model, options, scale, style_rows) if options.legend else [],
+                                         note_rows(model, options)) if rows]
+    if not tables:
+        return None
+    if len(tables) == 1:
+        return f"<{tables[0]}>"
+    cells = "".join(f'<TR><TD ALIGN="LEFT">{table}</TD></TR>' for table in tables)
+    return f'<<TABLE BORDER="0" CELLBORDER="0" CELLSPACING="0" CELLPADDING="0">{cells}</TABLE>>'
+
+
+def _table(rows: Sequence[str]) -> str:
+    return f'<TABLE BORDER="0" CELLBORDER="0" CELLSPACING="4" CELLPADDING="3" ALIGN="LEFT">{"".join(rows)}</TABLE>'
+
+
+def note_rows(model: GraphModel, options: DrawOptions) -> list[str]:
+    """The note naming the leaves whose gradient this graph does not explain, and the remedy."""
+    if not model.stale:
+        return []
+    names = [options.name_of(model.value(node_id)) or node_id for node_id in model.stale]
+    shown = ", ".join(names[:6]) + (f" and {len(names) - 6} more" if len(names) > 6 else "")
+    verb = "holds" if len(names) == 1 else "hold"
+    sentences = (
+        ("note", f"{shown} {verb} more gradient than this graph sends back"
+                 " (an earlier backward(), or another graph built from the same leaves)"),
+        ("remedy", "call zero_grad() (or set .grad = 0) before backward(), or build the graph from fresh leaves"),
+    )
+    colour = options.palette.grad_text
+    rows = []
+    for heading, sentence in sentences:
+        # short whole lines, each one piece of text, so the note never widens the legend's columns
+        for k, line in enumerate(textwrap.wrap(sentence, _NOTE_WIDTH, break_long_words=False)):
+            title = f'<FONT COLOR="{colour}">{heading}</FONT>' if k == 0 else ""
+            rows.append(f'<TR><TD ALIGN="LEFT">{title}</TD>'
+                        f'<TD ALIGN="LEFT"><FONT COLOR="{colour}">{html_text(line)}</FONT></TD></TR>')
+    return rows
+
+
+def legend_rows(model: GraphModel, options: DrawOptions, scale: float, style_rows: Sequence[LegendRow]) -> list[str]:
+    """The legend's rows (HTML-like table rows): the gradient scale, then the style's rows."""
     palette = options.palette
     box = f'COLOR="{palette.faint}" WIDTH="60"'
     if model.has_gradients:
@@ -47,4 +96,4 @@ def legend_label(model: GraphModel, options: DrawOptions, scale: float, style_ro
         ]
     rows = [_row("gradient", cells, LEGEND_COLUMNS, palette.faint)]
     rows.extend(_row(row.title, row.cells, row.columns, palette.faint) for row in style_rows)
-    return f'<<TABLE BORDER="0" CELLBORDER="0" CELLSPACING="4" CELLPADDING="3">{"".join(rows)}</TABLE>>'
+    return rows

@@ -22,6 +22,7 @@ from typing import TYPE_CHECKING, ClassVar, Protocol
 
 if TYPE_CHECKING:
     from viz.model.graph_model import Gate, GraphModel
+    from viz.number_format import NumberFormat
     from viz.options import DrawOptions
     from viz.styles.canvas import Canvas
 
@@ -55,7 +56,7 @@ class Style(ABC):
     """A drawing style (see the module docstring). ``name`` is what ``DrawOptions.style`` says."""
 
     name: ClassVar[str]
-    default_number_format: ClassVar[str]
+    default_number_format: ClassVar[NumberFormat]
 
     @abstractmethod
     def graph_attributes(self, options: DrawOptions) -> dict[str, str]:

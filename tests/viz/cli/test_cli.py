@@ -10,7 +10,10 @@ from pathlib import Path
 
 import pytest
 
-from viz.cli import main
+from autograd import Value
+from viz import backprop_steps
+from viz.cli import commands, main
+from viz.dot_runner import DotTimeoutError
 from viz.palette import PALETTES, gradient_fill
 
 SIGMOID = "1/(1+exp(-(w0*x0 + w1*x1 + w2)))"
@@ -56,7 +59,7 @@ def test_missing_variable_is_one_line_with_the_column(tmp_path: Path, capsys: py
         (["x", "--set", "x=one"], "--set 'x=one': 'one' is not a number"),
         (["x", "--set", "x=1", "y=2"], "--set y: the expression has no variable 'y'"),
         (["x * 2", "--set", "x=1", "--collapse", "layer"], "collapse: no group named 'layer'"),
-        (["x * 2", "--set", "x=1", "--precision", "99"], "precision must be an int from 0 to 20"),
+        (["x * 2", "--set", "x=1", "--precision", "99"], "precision must be an int from 1 to 17"),
     ],
 )
 def test_usage_errors_exit_2_with_one_line(
@@ -93,3 +96,51 @@ def test_demo_writes_both_styles_and_says_where(tmp_path: Path, capsys: pytest.C
         path = tmp_path / name
         assert path.read_bytes().startswith(b"<?xml") and f"wrote {path}" in printed
     assert "0.7311" in printed  # the worked table comes first
+
+
+@pytest.mark.parametrize("expression", ["-x*y", "-(x + y)", "-x"])
+def test_an_expression_may_start_with_a_minus(tmp_path: Path, expression: str) -> None:
+    out = tmp_path / "neg.dot"
+    assert main(["render", expression, "--set", "x=2", *(["y=-1"] if "y" in expression else []),
+                 "-o", str(out), "--precision", "3"]) == 0
+    assert "data -" in out.read_text()
+
+
+def test_the_output_wire_is_named_f_or_by_name(tmp_path: Path) -> None:
+    out = tmp_path / "f.dot"
+    assert main(["render", "x * 2", "--set", "x=1", "-o", str(out), "--style", "circuit"]) == 0
+    assert "_name [label=f " in out.read_text()
+    assert main(["render", "x * 2", "--set", "x=1", "-o", str(out), "--style", "circuit", "--name", "loss"]) == 0
+    assert "_name [label=loss " in out.read_text()
+
+
+def test_a_missing_output_folder_is_named_and_nothing_is_written(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    missing = tmp_path / "no such folder"
+    arguments = ["render", "x * 2", "--set", "x=1", "-o", str(tmp_path / "f.svg"), "--steps", str(missing / "s.html")]
+    assert main(arguments) == 1
+    error = capsys.readouterr().err
+    assert error == f"gradtrace render: error: the folder {str(missing)!r} for 's.html' does not exist\n"
+    assert not (tmp_path / "f.svg").exists() and not missing.exists()
+
+
+def test_a_steps_failure_writes_nothing(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    def too_slow(*args: object, **kwargs: object) -> object:
+        raise DotTimeoutError("dot took longer than 0.1 s on a graph of 5 nodes and 4 edges")
+
+    monkeypatch.setattr(commands, "backprop_steps", too_slow)
+    out, steps = tmp_path / "f.svg", tmp_path / "steps.html"
+    assert main(["render", "x * 2", "--set", "x=1", "-o", str(out), "--steps", str(steps)]) == 1
+    assert "dot took longer" in capsys.readouterr().err
+    assert list(tmp_path.iterdir()) == []
+
+
+def test_the_player_page_survives_any_label_text(tmp_path: Path) -> None:
+    x = Value(2.0, label="x\udc80")
+    out = x * 3.0
+    out.label = "lone \ud800 surrogate"
+    page = backprop_steps(out).to_html(tmp_path / "steps.html").read_text(encoding="utf-8")
+    assert "lone \ufffd surrogate" in page

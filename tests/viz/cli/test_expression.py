@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import math
+import warnings
+from collections.abc import Callable
 
 import pytest
 from hypothesis import given, settings
@@ -144,6 +146,11 @@ ERRORS = {
     "exp(*x)": (5, "does not take '*' arguments"),
     "exp(x, k=1)": (8, "does not take the keyword 'k'"),
     "exp(**x)": (5, "does not take '**' arguments"),
+    "leaky_relu(slope=x)": (1, "leaky_relu() needs its x first"),  # not x with the default slope
+    "leaky_relu(x, alpha=2)": (15, "does not take the keyword 'alpha'; it takes 'slope'"),
+    "elu(x, 2, alpha=3)": (11, "elu() got 'alpha' twice"),
+    "leaky_relu(x, slope=y)": (21, "slope must be a number, not a variable"),
+    "dot([x], [y], w=1)": (15, "dot() does not take the keyword 'w'"),
     "leaky_relu(x, y)": (15, "slope must be a number, not a variable"),
     "dot(x, y)": (5, "dot() takes two lists"),
     "dot([x], [y, z])": (1, "same length"),
@@ -197,6 +204,38 @@ def test_fuzz_any_text_gives_a_graph_or_the_clean_error(text: str) -> None:
     else:
         assert isinstance(result.root, Value)
         assert set(result.variables) <= set(VALUES)
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("leaky_relu(x, slope=0.2)", lambda x: x.leaky_relu(0.2)),
+        ("leaky_relu(x, 0.2)", lambda x: x.leaky_relu(0.2)),
+        ("elu(x, alpha=2)", lambda x: x.elu(2.0)),
+        ("dot([x], [x], bias=1)", lambda x: x * x + 1),
+    ],
+)
+def test_keyword_arguments_bind_by_name(text: str, expected: Callable[[Value], Value]) -> None:
+    result = parse_expression(text, {"x": -1.5}).root
+    assert result.data == expected(Value(-1.5)).data
+
+
+def test_names_are_nfkc_normalised_on_both_sides() -> None:
+    # Python reads the identifier ℌ as H; --set ℌ=… names the same variable
+    parsed = parse_expression("ℌ * 2", parse_assignments(["ℌ=3"]))
+    assert parsed.root.data == 6.0 and list(parsed.variables) == ["H"]
+    with pytest.raises(ExpressionError, match="H is set twice"):
+        parse_assignments(["ℌ=1", "H=2"])
+
+
+@pytest.mark.parametrize(("text", "message"), [("x is 1", "a comparison is not supported"),
+                                             ("2(x)", "only the engine's functions can be called"),
+                                             ("scope('\\d', x) + 'a' 'b'", "a string is not a number")])
+def test_no_syntax_warning_escapes(text: str, message: str) -> None:
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")  # a warning would fail the test instead of reaching stderr
+        with pytest.raises(ExpressionError, match=message):
+            parse_expression(text, {"x": 1.0})
 
 
 def test_every_function_row_of_the_engine_is_an_expression_function() -> None:

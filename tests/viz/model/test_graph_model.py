@@ -8,6 +8,7 @@ import pytest
 
 from autograd import Value, backward_steps, dot, gradients, scope, topological_order
 from autograd.examples import sigmoid_circuit
+from nn import MLP, Neuron
 from viz import GraphModel, describe
 
 
@@ -191,3 +192,28 @@ def test_each_value_names_its_gate_and_each_gate_its_edges_by_position() -> None
         assert len(gate.output_edges) == len(gate.outputs)
     (sigmoid,) = [gate for gate in model.gates if gate.collapsed is not None]
     assert model.value(sigmoid.outputs[0]).gate == sigmoid.id
+
+
+def test_groups_read_like_the_course_notes_and_keep_their_names_as_handles() -> None:
+    out = MLP(2, [4, 1], seed=0)([Value(0.5, label="x0"), Value(-1.0, label="x1")])
+    assert isinstance(out, Value)
+    model = describe(out, collapse=["layers.1.neurons.0"])  # collapse still takes the name
+    by_name = {group.name: group for group in model.groups}
+    neuron = by_name["layers.1.neurons.0"]
+    assert (neuron.title, neuron.full_title, neuron.collapsed) == ("neuron 0", "neuron 0 of layer 2", True)
+    assert neuron.shown_title(boxed=True) == "neuron 0" and neuron.shown_title(boxed=False) == "neuron 0 of layer 2"
+    layer = by_name["layers.0"]
+    assert (layer.title, layer.full_title, layer.shown_title(boxed=True)) == ("layer 1", "layer 1", "layer 1")
+    # inside a neuron's box its weights read w0, w1, …, b; the activations it gets keep their names
+    inputs = [model.value(model.edge(edge).source) for edge in model.gate(neuron.id).inputs]
+    assert [node.label for node in inputs if node.label.startswith("h")] == [f"h1[{i}]" for i in range(4)]
+    lone = describe(Neuron(2, seed=0)([Value(1.0, label="x0"), Value(2.0, label="x1")]))
+    assert [node.shown_label(True) for node in lone.values if node.role == "parameter"] == ["w0", "x0", "w1", "x1", "b"]
+
+
+def test_a_scope_without_a_title_is_written_by_its_name() -> None:
+    x = Value(1.0)
+    with scope("sigmoid gate"):
+        y = 1 / (1 + (-x).exp())
+    (group,) = describe(y).groups
+    assert group.title == group.full_title == "sigmoid gate"

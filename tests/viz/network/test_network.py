@@ -146,6 +146,11 @@ def test_neurons_layers_names_and_errors() -> None:
         draw_network(MLP(2, [1], seed=0), max_units=1)
     with pytest.raises(ValueError, match="scale"):
         draw_network(MLP(2, [1], seed=0), scale=0.0)
+    for bad in (-1, 0, 2.5, True, 18):
+        with pytest.raises(ValueError, match="draw_network: precision must be an int from 1 to 17"):
+            draw_network(MLP(2, [1], seed=0), precision=bad)  # type: ignore[arg-type]
+    with pytest.raises(ValueError, match="draw_network: decimals must be an int from 0 to 17"):
+        draw_network(MLP(2, [1], seed=0), decimals=-1)
 
 
 def test_deterministic_and_renders(tmp_path: object) -> None:

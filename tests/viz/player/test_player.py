@@ -14,6 +14,7 @@ from autograd.examples import sigmoid_circuit
 from viz import Player, TooManyNodesError, backprop_steps, forward_steps
 from viz.cli import main
 from viz.dot_runner import DotNotFoundError
+from viz.number_format import format_number
 from viz.player.stage import HIGHLIGHT
 
 SVG = "{http://www.w3.org/2000/svg}"
@@ -67,14 +68,14 @@ def test_frames_show_the_step_and_end_with_the_figures_gradients(
         assert first[f"{node.id}.grad"].text == f"{prefix}—"
     for wire in reference:
         text = last[f"{ids[wires[str(wire['wire'])]]}.grad"].text or ""
-        assert text.rsplit(" ", 1)[-1] == format(float(str(wire["grad"])), player.options.number_format), text
-    assert last["n0.grad"].text == ("0.20 × -1.00 = -0.20" if style == "circuit" else "grad 0.1966 × -1.0000 = -0.1966")
+        assert text.rsplit(" ", 1)[-1] == format_number(float(str(wire["grad"])), player.options.number_format), text
+    assert last["n0.grad"].text == ("-0.20" if style == "circuit" else "grad -0.1966")
     for index, frame in enumerate(player.frames):
         svg = player.frame_svg(index)
         current = [g.get("id") for g in ET.fromstring(svg).iter(f"{SVG}g") if "gt-current" in (g.get("class") or "")]
         assert current == ([] if frame.gate is None else [frame.gate])
         tagged = slots(svg)
-        assert " ".join(tagged["caption"].itertext()) == frame.caption
+        assert " ".join(tagged["caption"].itertext()) == " ".join([frame.caption, *frame.work])
         for edge in player.model.edges:
             lit = tagged[f"{edge.id}.path"].get("stroke") == HIGHLIGHT
             assert lit == (edge.id in frame.edges)
@@ -99,7 +100,8 @@ def test_html_is_self_contained_and_replays_every_frame() -> None:
     assert data["captions"] == [frame.caption for frame in player.frames]
     assert len(data["deltas"]) == len(player) - 1
     # replaying the deltas from the base gives each frame's complete state, as the page's script does
-    stage_states = [player._drawn()[1][i] for i in range(len(player))]
+    stage = player._drawn()[0]
+    stage_states = [stage.state(frame) for frame in player.frames]  # each worked out from scratch
     state = json.loads(json.dumps(data["base"]))
     assert state == stage_states[0]
     for index, delta in enumerate(data["deltas"], start=1):
@@ -137,7 +139,7 @@ def test_save_frames_writes_numbered_svg_files(tmp_path: Path) -> None:
         root = ET.fromstring(path.read_bytes())
         assert root.tag == f"{SVG}svg"
         (caption,) = [t for t in root.iter(f"{SVG}text") if t.get("data-gt") == "caption"]
-        assert " ".join(caption.itertext()) == frame.caption
+        assert " ".join(caption.itertext()) == " ".join([frame.caption, *frame.work])
 
 
 def test_forward_player_reveals_values_one_gate_at_a_time() -> None:
@@ -175,8 +177,10 @@ def test_bad_player_options() -> None:
     assert x.grad == 0.0  # options are checked before backward runs
     with pytest.raises(ValueError, match="interval_ms"):
         backprop_steps(x).html(interval_ms=0)
-    with pytest.raises(IndexError):
+    with pytest.raises(IndexError, match="frame index 5 is out of range: this player has 2 frames"):
         backprop_steps(Value(1.0) * 2).frame_svg(5)
+    with pytest.raises(TypeError, match="backprop_steps got an unknown option 'show'"):
+        backprop_steps(Value(1.0) * 2, show=["grad"])  # type: ignore[call-arg]
 
 
 def test_cli_writes_the_player(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
@@ -186,5 +190,6 @@ def test_cli_writes_the_player(tmp_path: Path, capsys: pytest.CaptureFixture[str
     assert main(arguments) == 0
     assert capsys.readouterr().out == f"wrote {svg}\nwrote {steps}\n"
     page = steps.read_text(encoding="utf-8")
-    assert "frame 1 of 9" in page and not EXTERNAL.search(page)
-    assert "Step 8 of 8 · * gate, upstream gradient 0.20: w0 gets 0.20 × -1.00 = -0.20" in page
+    assert "step 0 of 8" in page and not EXTERNAL.search(page)
+    assert "Step 8 of 8 · * gate sends upstream gradient 0.20 back to w0 and x0." in page
+    assert "x0: 0.197 × 2.00 = 0.39" in page

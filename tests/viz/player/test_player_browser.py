@@ -16,8 +16,10 @@ from pathlib import Path
 import pytest
 from playwright.sync_api import sync_playwright  # the dev extra installs it
 
+from autograd import Value
 from autograd.examples import sigmoid_circuit
 from viz import Player, backprop_steps, forward_steps
+from viz.cli import main
 
 ACTION_TIMEOUT_MS = 30_000
 CHROMIUM_ARGS = [
@@ -51,8 +53,8 @@ def browser() -> Iterator[object]:
 class Page:
     """A fresh page that refuses anything but local files and records script errors."""
 
-    def __init__(self, browser: object) -> None:
-        self.page = browser.new_page(viewport={"width": 1400, "height": 700})  # type: ignore[attr-defined]
+    def __init__(self, browser: object, width: int = 1400) -> None:
+        self.page = browser.new_page(viewport={"width": width, "height": 700})  # type: ignore[attr-defined]
         self.page.set_default_timeout(ACTION_TIMEOUT_MS)
         self.errors: list[str] = []
         self.refused: list[str] = []
@@ -91,34 +93,36 @@ def test_player_steps_with_buttons_keys_and_slider(browser: object, tmp_path: Pa
     page = view.page
     page.goto(player.to_html(tmp_path / "steps.html").resolve().as_uri())
 
-    assert view.counter() == "frame 1 of 9" and view.current() is None
+    assert view.counter() == "step 0 of 8" and view.current() is None
     assert page.text_content(".gt-caption") == frames[0].caption
     assert view.slot("n0.grad") == "—"
 
     page.click(".gt-next")
-    assert view.counter() == "frame 2 of 9" and view.current() == frames[1].gate == "g12"
-    assert view.slot("n11.grad") == "1.00 × -0.53 = -0.53"
+    assert view.counter() == "step 1 of 8" and view.current() == frames[1].gate == "g12"
+    assert view.slot("n11.grad") == "-0.53"
+    assert page.text_content(".gt-work") == "its input: 1.00 × -0.53 = -0.53"
 
     page.keyboard.press("ArrowRight")
     page.keyboard.press("ArrowRight")
-    assert view.counter() == "frame 4 of 9" and view.current() == frames[3].gate == "g10"
+    assert view.counter() == "step 3 of 8" and view.current() == frames[3].gate == "g10"
     assert page.text_content(".gt-caption") == frames[3].caption
     page.keyboard.press("ArrowLeft")
-    assert view.counter() == "frame 3 of 9" and view.current() == frames[2].gate == "g11"
+    assert view.counter() == "step 2 of 8" and view.current() == frames[2].gate == "g11"
     assert view.slot("n9.grad") == "—"  # not reached yet
 
     page.keyboard.press("End")
-    assert view.counter() == "frame 9 of 9" and view.current() == "g2"
-    assert view.slot("n0.grad") == "0.20 × -1.00 = -0.20" and view.slot("n3.grad") == "-0.39"
+    assert view.counter() == "step 8 of 8" and view.current() == "g2"
+    assert view.slot("n0.grad") == "-0.20" and view.slot("n3.grad") == "-0.39"
+    assert page.text_content(".gt-work") == "w0: 0.20 × -1.00 = -0.20\nx0: 0.197 × 2.00 = 0.39"
     assert page.is_disabled(".gt-next")
 
     # going back replays from the first frame: frame 5's gradients, not the last frame's
     page.eval_on_selector(".gt-slider", "s => { s.value = '4'; s.dispatchEvent(new Event('input')); }")
-    assert view.counter() == "frame 5 of 9" and view.current() == "g9"
-    assert view.slot("n0.grad") == "—" and view.slot("n8.grad") == "-0.20 × -1.00 = 0.20"
+    assert view.counter() == "step 4 of 8" and view.current() == "g9"
+    assert view.slot("n0.grad") == "—" and view.slot("n8.grad") == "0.20"
 
     page.click(".gt-play")
-    page.wait_for_function("document.querySelector('.gt-counter').textContent === 'frame 6 of 9'",
+    page.wait_for_function("document.querySelector('.gt-counter').textContent === 'step 5 of 8'",
                            timeout=ACTION_TIMEOUT_MS)
     page.click(".gt-play")  # pause
     screenshot = tmp_path / "player.png"
@@ -139,10 +143,66 @@ def test_two_players_on_one_page_do_not_clash(browser: object, tmp_path: Path) -
     page.goto(page_file.resolve().as_uri())
     page.click("#b .gt-next")
     page.click("#b .gt-next")
-    assert view.counter("#b") == f"frame 3 of {len(forward)}" and view.current("#b") == forward.frames[2].gate
-    assert view.counter("#a") == "frame 1 of 9" and view.current("#a") is None
+    assert view.counter("#b") == f"step 2 of {len(forward) - 1}" and view.current("#b") == forward.frames[2].gate
+    assert view.counter("#a") == "step 0 of 8" and view.current("#a") is None
     page.focus("#a .gt-player")
     page.keyboard.press("ArrowRight")
-    assert view.counter("#a") == "frame 2 of 9" and view.counter("#b") == f"frame 3 of {len(forward)}"
+    assert view.counter("#a") == "step 1 of 8" and view.counter("#b") == f"step 2 of {len(forward) - 1}"
     assert view.errors == [] and view.refused == []
     page.close()
+
+
+def tanh_neuron() -> Value:
+    """Karpathy's neuron from the micrograd lecture: o = tanh(x1·w1 + x2·w2 + b)."""
+    x1, x2 = Value(2.0, label="x1"), Value(0.0, label="x2")
+    w1, w2, b = Value(-3.0, label="w1"), Value(1.0, label="w2"), Value(6.8813735870195432, label="b")
+    return (x1 * w1 + x2 * w2 + b).tanh()
+
+
+# the smallest text the diagram draws, in CSS px as rendered, and the page's widths
+MEASURE = """() => {
+  const svg = document.querySelector('.gt-stage svg');
+  const scale = svg.getBoundingClientRect().width / svg.viewBox.baseVal.width;
+  const sizes = [...svg.querySelectorAll('text')].filter(t => t.textContent.trim())
+    .map(t => parseFloat(getComputedStyle(t).fontSize) * scale);
+  return {font: Math.min(...sizes), scroll: document.documentElement.scrollWidth,
+          width: document.documentElement.clientWidth};
+}"""
+
+
+def cli_player(tmp_path: Path, expression: str, assignments: list[str]) -> Path:
+    steps = tmp_path / "cli-steps.html"
+    arguments = ["render", expression, "--set", *assignments, "-o", str(tmp_path / "f.svg"), "--steps", str(steps)]
+    assert main(arguments) == 0
+    return steps
+
+
+@pytest.mark.parametrize("width", [900, 1280])
+def test_players_are_readable_at_notebook_and_page_widths(browser: object, tmp_path: Path, width: int) -> None:
+    """Diagram text renders at 11 px or more and nothing scrolls sideways, in a notebook column and a page."""
+    pages = {
+        "cs231n": cs231n().to_html(tmp_path / "cs231n.html"),
+        "neuron": backprop_steps(tanh_neuron()).to_html(tmp_path / "neuron.html"),
+        "cs231n-cli": cli_player(tmp_path, "1/(1+exp(-(w0*x0 + w1*x1 + w2)))",
+                                 ["w0=2", "x0=-1", "w1=-3", "x1=-2", "w2=-3"]),
+    }
+    measured = {}
+    for name, path in pages.items():
+        if name == "cs231n-cli":  # written by the CLI after the others: measure its own copy
+            path = path.rename(tmp_path / "cli.html")
+        view = Page(browser, width)
+        view.page.goto(path.resolve().as_uri())
+        view.page.click(".gt-last")  # the widest arithmetic: the last step
+        measured[name] = view.page.evaluate(MEASURE)
+        view.page.screenshot(path=str(tmp_path / f"{name}-{width}.png"), full_page=True)
+        assert view.errors == [] and view.refused == []
+        view.page.close()
+    neuron_cli = cli_player(tmp_path, "tanh(x1*w1 + x2*w2 + b)",
+                            ["x1=2", "x2=0", "w1=-3", "w2=1", "b=6.8813735870195432"])
+    view = Page(browser, width)
+    view.page.goto(neuron_cli.resolve().as_uri())
+    measured["neuron-cli"] = view.page.evaluate(MEASURE)
+    view.page.close()
+    for name, figures in measured.items():
+        assert figures["font"] >= 11.0, (name, width, figures)
+        assert figures["scroll"] <= figures["width"] == width, (name, width, figures)

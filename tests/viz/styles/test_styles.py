@@ -38,7 +38,8 @@ def test_the_graph_legend_draws_each_role_with_the_border_its_nodes_have() -> No
     out.backward()
     model = describe(out, parameters=[])
     rows = GraphStyle().legend_rows(model, DrawOptions())
-    (roles,) = rows
+    fill, roles = rows
+    assert "filled by its gradient" in fill.cells[0]
     assert [cell.rsplit(">", 2)[-2].split("<")[0] for cell in roles.cells] == ["input", "output", "constant"]
     assert 'BORDER="1" STYLE="rounded"' in roles.cells[0] and ROLE_BORDERS["input"]["penwidth"] == "1.2"
     assert 'BORDER="3" STYLE="rounded"' in roles.cells[1] and ROLE_BORDERS["output"]["penwidth"] == "3"
@@ -49,7 +50,7 @@ def test_the_graph_legend_draws_each_role_with_the_border_its_nodes_have() -> No
     ("call", "option"),
     [
         (lambda: draw(_worked(), colour="red"), "colour"),  # type: ignore[call-arg]
-        (lambda: backprop_steps(_worked(), collapse=True), "collapse"),  # type: ignore[call-arg]
+        (lambda: backprop_steps(_worked(), colapse=True), "colapse"),  # type: ignore[call-arg]
         (lambda: backprop_steps(_worked(), show=["grad"]), "show"),
         (lambda: forward_steps(_worked(), precison=3), "precison"),  # type: ignore[call-arg]
         (lambda: draw_network(MLP(2, [2, 1], seed=1), style="circuit"), "style"),  # type: ignore[call-arg]
@@ -63,3 +64,16 @@ def test_an_option_a_caller_does_not_take_is_named(call: Callable[[], object], o
 def test_a_misspelt_option_suggests_the_one_meant() -> None:
     with pytest.raises(TypeError, match="did you mean 'precision'"):
         draw(_worked(), precison=3)  # type: ignore[call-arg]
+
+
+@pytest.mark.parametrize("style", ["graph", "circuit"])
+def test_boxes_and_collapsed_groups_read_like_the_course_notes(style: str) -> None:
+    out = MLP(2, [4, 1], seed=0)([Value(0.5, label="x0"), Value(-1.0, label="x1")])
+    assert isinstance(out, Value)
+    neurons = [f"layers.0.neurons.{i}" for i in range(4)]
+    boxed = draw(out, style=style, collapse=neurons).source
+    assert 'label="layer 1"' in boxed and 'label="layer 2"' in boxed and 'label="neuron 0"' in boxed
+    assert "layers.0" not in boxed  # no dotted path is written anywhere
+    assert all(f"label=\"neuron {i}\"" in boxed for i in range(4))
+    unboxed = draw(out, style=style, collapse=neurons, clusters=False).source
+    assert 'label="neuron 3 of layer 1"' in unboxed

@@ -1,0 +1,148 @@
+"""An op's derivative written in ops: the ``derivative`` of a row in ``autograd.ops``.
+
+First-order backprop only needs each node's local gradients as floats, recorded when the node
+was made. Gradients of gradients need them as ``Value`` expressions of the node's operands, so
+that the backward pass is itself a graph that can be differentiated again
+(``autograd.grad(..., create_graph=True)``). Each row says how, with one of three objects:
+
+- ``WrittenInOps(function)``: ``function(out, *operands, *params)`` returns one local gradient per
+  operand, written with ``Value`` ops (``exp`` → ``out``, ``log`` → ``1 / a``). Number operands
+  arrive as floats; the gradients at their positions are not used.
+- ``CONSTANT``: the local gradients are constant wherever they are defined (``+``, ``relu``,
+  ``max``), so the recorded floats are the derivative and their own derivative is 0.
+- ``BILINEAR``: ``dot``: each input's local gradient is the input it is multiplied by.
+
+A row without a derivative (``None``) still backpropagates; ``create_graph`` through it is an
+error naming the op (``autograd.higher_order``).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import TYPE_CHECKING, Any, Union
+
+if TYPE_CHECKING:
+    from autograd.ops import Op
+    from autograd.value import Value
+
+# a local gradient in the backward graph: a Value, or a plain float where it is a constant
+Local = Union["Value", float]
+
+
+class DerivativeError(TypeError):
+    """An op's derivative cannot be written for a node: it has none, or the node lost what it needs."""
+
+
+class Derivative:
+    """How a row's local gradients are written in ops; each kind owns its rule."""
+
+    def local_grads(self, node: Value, row: Op) -> tuple[Local, ...]:
+        """One local gradient per input of ``node`` (made by ``row``), as Values or constant floats."""
+        raise NotImplementedError
+
+
+class Constant(Derivative):
+    """Local gradients that are constant where defined (``+``: 1, ``relu``: 0 or 1): the recorded floats."""
+
+    def local_grads(self, node: Value, row: Op) -> tuple[Local, ...]:
+        return node.local_grads
+
+    def __repr__(self) -> str:
+        return "CONSTANT"
+
+
+class Bilinear(Derivative):
+    """``dot``: ∂/∂w_i = x_i and ∂/∂x_i = w_i (the partner Value), or the recorded number (a constant)."""
+
+    def local_grads(self, node: Value, row: Op) -> tuple[Local, ...]:
+        # functions imports value, which imports ops, which imports this module: import when first used
+        from autograd.functions import dot_partners
+
+        inputs, recorded = node.inputs, node.local_grads
+        return tuple(
+            inputs[partner] if partner >= 0 else recorded[index] for index, partner in enumerate(dot_partners(node))
+        )
+
+    def __repr__(self) -> str:
+        return "BILINEAR"
+
+
+CONSTANT = Constant()
+BILINEAR = Bilinear()
+
+
+class WrittenInOps(Derivative):
+    """``function(out, *operands, *params)`` → one local gradient per operand, written with Value ops.
+
+    >>> from autograd import Value
+    >>> from autograd.ops import OPS
+    >>> x = Value(2.0)
+    >>> y = x.log()
+    >>> (local,) = OPS["log"].derivative.local_grads(y, OPS["log"])
+    >>> local.op, local.const, local.inputs == (x,), local.data
+    ('/', 1.0, True, 0.5)
+    """
+
+    def __init__(self, function: Callable[..., Any]) -> None:
+        self.function = function
+
+    def local_grads(self, node: Value, row: Op) -> tuple[Local, ...]:
+        operands, positions = _operands(node, row)
+        params = _params(node, row)
+        result = self.function(node, *operands, *params)
+        if not isinstance(result, (tuple, list)) or len(result) != len(operands):
+            raise DerivativeError(
+                f"the derivative of {row.name!r} must return a tuple of {len(operands)} local gradient(s) "
+                f"(one per operand), got {result!r}"
+            )
+        return tuple(_checked(result[position], row, position) for position in positions)
+
+    def __repr__(self) -> str:
+        return f"WrittenInOps({getattr(self.function, '__qualname__', self.function)!r})"
+
+
+def _checked(local: object, row: Op, position: int) -> Local:
+    from autograd.value import Value, as_number
+
+    if isinstance(local, Value):
+        return local
+    number = as_number(local) if not isinstance(local, bool) else None
+    if number is None:
+        raise DerivativeError(
+            f"the derivative of {row.name!r} returned {local!r} for operand {position}: "
+            "each local gradient must be a Value or a number"
+        )
+    return number
+
+
+def _operands(node: Value, row: Op) -> tuple[list[Local], list[int]]:
+    """The node's operands in call order (Values and number operands) and the positions of its inputs.
+
+    A node keeps its Values and at most one number (``const``, with the side it stood on), so the
+    call is rebuilt exactly for one- and two-operand ops; a longer call with numbers in it is not.
+    """
+    inputs: list[Local] = list(node.inputs)
+    arity = row.arity if row.arity is not None else len(inputs)
+    missing = arity - len(inputs)
+    if missing == 0:
+        return inputs, list(range(arity))
+    number = node.const
+    if missing == 1 and arity == 2 and number is not None and row.const_is_operand:
+        if node.const_left:
+            return [number, inputs[0]], [1]
+        return [inputs[0], number], [0]
+    raise DerivativeError(
+        f"{row.name!r} was applied to number operands whose positions its node does not keep; "
+        f"pass them as Values (Value(2.0)) to differentiate through {row.name!r} twice"
+    )
+
+
+def _params(node: Value, row: Op) -> tuple[float, ...]:
+    if not row.params:
+        return ()
+    if len(row.params) == 1 and node.const is not None:
+        return (node.const,)
+    raise DerivativeError(
+        f"{row.name!r} has {len(row.params)} parameters and its nodes keep only one number; "
+        f"its gradient cannot be differentiated again"
+    )

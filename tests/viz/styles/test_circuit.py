@@ -1,0 +1,56 @@
+"""The circuit style's wires: the output always ends in an arrow and a name; TB wires continue the divider."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+
+from autograd import Value
+from viz import describe, draw, run_dot
+
+
+def _worked_unlabelled() -> Value:
+    x, y = Value(1.0, label="x"), Value(-2.0, label="y")
+    out = -(x * y + x.exp())
+    out.backward()
+    return out
+
+
+@pytest.mark.parametrize("rankdir", ["LR", "TB"])
+def test_an_unlabelled_output_still_ends_in_an_arrow_and_a_name(rankdir: str) -> None:
+    out = _worked_unlabelled()
+    source = draw(out, style="circuit", rankdir=rankdir).source
+    root = describe(out).root
+    assert f"{root}_name [label=f " in source and f"{root} -> {root}_name" in source
+    edge = next(line for line in source.splitlines() if f"{root} -> {root}_name" in line)
+    assert "arrowhead=none" not in edge
+    assert f"{root}_name [label=out " in draw(out, style="circuit", output_name="out").source
+
+
+def test_the_output_keeps_its_arrow_when_names_are_hidden() -> None:
+    source = draw(_worked_unlabelled(), style="circuit", show=["data", "grad"]).source
+    assert re.search(r"n\d+_name \[label=\"\"", source) and "x_name" not in source
+
+
+def test_the_graph_style_names_an_unlabelled_output_too() -> None:
+    assert '"{f|data' in draw(_worked_unlabelled()).source
+
+
+def test_a_blank_output_name_is_refused() -> None:
+    with pytest.raises(ValueError, match="output_name must be a non-empty str"):
+        draw(_worked_unlabelled(), output_name=" ")
+
+
+def test_top_to_bottom_wires_attach_where_the_divider_runs() -> None:
+    """The wire's end points lie on the vertical rule between value and gradient, not the table's middle."""
+    x = Value(-12345.678, label="x")  # a long value: the table's middle is far from the divider
+    out = x * Value(0.5, label="y")
+    out.backward()
+    svg = run_dot(draw(out, style="circuit", rankdir="TB", legend=False).source, "svg").decode()
+    group = re.search(r'<g id="n0" class="node">(.*?)</g>', svg, re.S)
+    assert group is not None
+    rule_xs = [float(p.split(",")[0]) for p in re.search(r'points="([^"]+)"', group.group(1)).group(1).split()]  # type: ignore[union-attr]
+    divider = (min(rule_xs) + max(rule_xs)) / 2
+    wire = re.search(r'<g id="g2_in0" class="edge">.*?<path[^>]* d="M([-\d.]+),', svg, re.S)
+    assert wire is not None and abs(float(wire.group(1)) - divider) < 1.5, (wire.group(1), divider)
