@@ -18,6 +18,7 @@ unit 3), as the course notes name them.
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Callable, Sequence
 from typing import Any, TypeVar
 
@@ -289,8 +290,8 @@ class MLP(Module):
         out = self.layers[0](xs)
         for number, layer in enumerate(self.layers[1:], start=1):
             if self.scoped:  # drawn: hidden activations named as in the course notes, h1[3] = layer 1's unit 3
-                for unit, value in enumerate(out):
-                    value.label = value.label or f"h{number}[{unit}]"
+                for value, label in zip(out, _hidden_labels(number, len(out)), strict=True):
+                    value.label = value.label or label
             out = layer(out)
         return out[0] if len(out) == 1 else out
 
@@ -298,6 +299,12 @@ class MLP(Module):
         hidden = self.layers[0].neurons[0].activation_name if len(self.layers) > 1 else "-"
         output = self.layers[-1].neurons[0].activation_name
         return f"MLP({self.nin}, {self.nouts}, activation={hidden!r}, output_activation={output!r})"
+
+
+@functools.cache
+def _hidden_labels(number: int, units: int) -> tuple[str, ...]:
+    """``h{number}[0]`` … ``h{number}[units-1]``, made once: an MLP labels its hidden values on every call."""
+    return tuple(f"h{number}[{unit}]" for unit in range(units))
 
 
 class Maxout(Module):
