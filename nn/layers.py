@@ -8,7 +8,7 @@ left to right and adds the bias last, and so does the gate-by-gate chain.
 By default (``scoped=True``) each neuron's and layer's nodes sit in an ``autograd.scope`` named
 after the module (``layers.1.neurons.3``), so renderers can draw them as clusters or collapse
 them, and ``viz.draw`` can shrink a big network automatically. ``scoped=False`` skips the
-scopes: micrograd's demo step is about 1.3x faster without them (``benchmarks/mlp_vs_micrograd.py``
+scopes: micrograd's demo step is about 1.1x faster without them (``benchmarks/mlp_vs_micrograd.py``
 prints both).
 
 Parameters are labelled with their dotted names (``layers.1.neurons.3.w.0``; a diagram shows
