@@ -100,6 +100,12 @@ def gate(
     if derivative is not None and not callable(derivative):
         raise TypeError(f"gate {gate_name!r}: derivative must be a function, got {type(derivative).__name__}")
     arity = _operand_count(signature_of, skip, len(parameters))
+    if arity is None and parameters:
+        # rule(*operands, *params) could not tell where the operands end
+        raise TypeError(
+            f"gate {gate_name!r}: a rule with any number of operands (*args) cannot take params; "
+            "give it a fixed number of operands, or fix the parameter with functools.partial"
+        )
     written = WrittenInOps(derivative) if derivative is not None else None
     rule_of_floats = _checked(function, gate_name, arity)
     op = Op(gate_name, rule_of_floats, arity, CALL, symbol, parameters, rule.__doc__ or "", derivative=written)

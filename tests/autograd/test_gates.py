@@ -130,3 +130,11 @@ def test_a_lambda_needs_a_name_and_a_different_lambda_cannot_take_it() -> None:
     with pytest.raises(ValueError, match="an op named 'twice_lambda' already exists"):
         gate(lambda x: (3 * x, (3.0,)), name="twice_lambda")
 
+
+def test_a_gate_of_any_arity_refuses_params_it_would_read_as_operands() -> None:
+    def scaled_sum(*xs: float, k: float = 2.0) -> tuple[float, tuple[float, ...]]:
+        return k * sum(xs), tuple(k for _ in xs)
+
+    with pytest.raises(TypeError, match=r"gate 'scaled_sum': a rule with any number of operands .* cannot take params"):
+        gate(scaled_sum, name="scaled_sum", params={"k": 2.0})
+    assert gate(scaled_sum)(Value(1.0), Value(2.0)).data == 6.0
