@@ -425,11 +425,17 @@ _ROWS = [
     # name, rule, arity, notation, symbol, params, doc (the formula), activation, derivative (written in ops)
     Op("+", _add, 2, INFIX, doc="a + b;  ∂/∂a = 1, ∂/∂b = 1.", derivative=CONSTANT),
     Op("-", _sub, 2, INFIX, doc="a - b;  ∂/∂a = 1, ∂/∂b = -1.", derivative=CONSTANT),
-    Op("*", _mul, 2, INFIX, doc="a * b;  ∂/∂a = b, ∂/∂b = a.", derivative=WrittenInOps(_mul_derivative)),
-    Op("/", _div, 2, INFIX, doc="a / b;  ∂/∂a = 1/b, ∂/∂b = -a/b².", derivative=WrittenInOps(_div_derivative)),
+    Op(
+        "*", _mul, 2, INFIX, doc="a * b;  ∂/∂a = b, ∂/∂b = a (the mul gate swaps its inputs).",
+        derivative=WrittenInOps(_mul_derivative),
+    ),
+    Op(
+        "/", _div, 2, INFIX, doc="a / b;  ∂/∂a = 1/b, ∂/∂b = -a/b² (computed as -(a/b)/b).",
+        derivative=WrittenInOps(_div_derivative),
+    ),
     Op(
         "**", _pow, 2, INFIX,
-        doc="a ** b;  ∂/∂a = b·a^(b−1) (0 when b = 0), ∂/∂b = a^b·ln a (0 when a = 0, b ≥ 0).",
+        doc="a ** b;  ∂/∂a = b·a^(b−1) (0 when b = 0), ∂/∂b = a^b·ln a (0 when a = 0 and b ≥ 0, nan where ln a is).",
         derivative=WrittenInOps(_pow_derivative),
     ),
     Op("abs", _abs, symbol="|x|", doc="|a|;  ∂/∂a = sign(a), with sign(0) = 0.", derivative=CONSTANT),
