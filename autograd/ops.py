@@ -403,8 +403,9 @@ def _pow_derivative(out: Any, a: Any, b: Any) -> tuple[Any, ...]:
     a_now = a.data if _varies(a) else a
     b_now = b.data if _varies(b) else b
     base: Any = 0.0
-    # the rule's conventions, at this point: d(a**0)/da = 0 (a written-out 0·a^(−1) would be nan at a = 0) …
-    if _varies(a) and (b_now != 0.0 or (_varies(b) and a_now != 0.0)):
+    # the rule's conventions, at this point: d(a**0)/da = 0 (a written-out 0·a^(−1) would be nan at a = 0
+    # and at a = nan; where b varies, 0·a^(−1) is kept elsewhere for its derivative in b, a^(−1)) …
+    if _varies(a) and (b_now != 0.0 or (_varies(b) and a_now != 0.0 and not math.isnan(a_now))):
         base = b * a ** (b - 1.0)
     exponent: Any = 0.0
     # … and d(a**b)/db = 0 at a = 0 for b ≥ 0
