@@ -69,7 +69,7 @@ def draw(
 
 
 def draw_model(model: GraphModel, options: DrawOptions, grad_texts: Mapping[str, str] | None = None) -> Diagram:
-    """The DOT diagram of a graph model in ``options.style``.
+    """The DOT diagram of a graph model, drawn by ``options.style``.
 
     ``grad_texts``: the text of each value's gradient slot by value id, instead of its gradient
     (a player lays out its widest frame text this way; see ``Style.emit``).
@@ -77,7 +77,7 @@ def draw_model(model: GraphModel, options: DrawOptions, grad_texts: Mapping[str,
     scale = options.gradient_scale
     if scale is None:
         scale = gradient_scale([node.grad for node in model.values])
-    style = options.drawing_style
+    style = options.style
     attributes = {
         "rankdir": options.rankdir,
         "bgcolor": "white",

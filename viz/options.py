@@ -53,8 +53,9 @@ class DrawKeywords(SharedKeywords, total=False):
 class DrawOptions:
     """How a ``GraphModel`` is drawn.
 
-    ``style``: ``"graph"`` (a record per value, a small node per op) or ``"circuit"`` (cs231n:
-    gates on wires that carry value above, gradient below). ``rankdir``: ``"LR"`` or ``"TB"``.
+    ``style``: the ``Style`` that draws (``viz.styles``): ``"graph"`` (a record per value, a small
+    node per op) or ``"circuit"`` (cs231n: gates on wires that carry value above, gradient below);
+    ``build`` looks it up by name once. ``rankdir``: ``"LR"`` or ``"TB"``.
     ``number_format``: how numbers are written (``viz.number_format``). ``show``: which of label, data, grad to write.
     ``clusters``: draw expanded groups as boxes. ``legend``: add the colour legend.
     ``group_symbols``: the text of a collapsed group's gate by group name (else its name).
@@ -63,7 +64,7 @@ class DrawOptions:
     name of an output that has no label (its wire always ends in an arrow and a name).
     """
 
-    style: str = "graph"
+    style: Style = STYLE_OBJECTS["graph"]
     rankdir: str = "LR"
     number_format: NumberFormat = STYLE_OBJECTS["graph"].default_number_format
     show: frozenset[str] = frozenset(FIELDS)
@@ -75,8 +76,8 @@ class DrawOptions:
     output_name: str = DEFAULT_OUTPUT_NAME
 
     def __post_init__(self) -> None:
-        if self.style not in STYLES:
-            raise ValueError(f"unknown style {self.style!r}; choose one of {', '.join(STYLES)}")
+        if not isinstance(self.style, Style):
+            raise TypeError(f"DrawOptions.style must be a Style (DrawOptions.build takes its name), not {self.style!r}")
         if self.rankdir not in RANKDIRS:
             raise ValueError(f"unknown rankdir {self.rankdir!r}; choose one of {', '.join(RANKDIRS)}")
         unknown = set(self.show) - set(FIELDS)
@@ -90,11 +91,6 @@ class DrawOptions:
     def name_of(self, node: ValueNode) -> str:
         """The name a value is drawn with: its label (local inside a box), else ``output_name`` for the output."""
         return node.shown_label(self.clusters) or (self.output_name if node.role == "output" else "")
-
-    @property
-    def drawing_style(self) -> Style:
-        """The style object that draws with these options."""
-        return STYLE_OBJECTS[self.style]
 
     @classmethod
     def build(cls, caller: str = "DrawOptions.build", /, **keywords: Unpack[DrawKeywords]) -> DrawOptions:
@@ -129,12 +125,14 @@ class DrawOptions:
         gradient_scale: float | None = None,
         output_name: str = DEFAULT_OUTPUT_NAME,
     ) -> DrawOptions:
-        default = STYLE_OBJECTS[style].default_number_format if style in STYLE_OBJECTS else NumberFormat()
-        number_format = NumberFormat.build(precision, decimals, default, caller)
+        if style not in STYLES:
+            raise ValueError(f"unknown style {style!r}; choose one of {', '.join(STYLES)}")
+        drawing_style = STYLE_OBJECTS[style]
+        number_format = NumberFormat.build(precision, decimals, drawing_style.default_number_format, caller)
         if isinstance(show, str):
             show = (show,)
         return cls(
-            style=style,
+            style=drawing_style,
             rankdir=rankdir,
             number_format=number_format,
             show=frozenset(show),

@@ -149,7 +149,7 @@ class Player:
 
     def __repr__(self) -> str:
         return (f"<Player: {self.kind} pass, {len(self.frames)} frames, {len(self.model.values)} values, "
-                f"style {self.options.style!r}>")
+                f"style {self.options.style.name!r}>")
 
     # ------------------------------------------------------------- drawing
     def _drawn(self) -> tuple[Stage, State, list[State]]:

@@ -96,7 +96,7 @@ class Stage:
 
     def _tag(self) -> None:
         groups = {group.get("id"): group for group in self._root.iter("g") if group.get("id")}
-        style = self.options.drawing_style
+        style = self.options.style
         for node in self.model.values:
             for part, element in style.value_elements(groups[node.id], self.options).items():
                 self._slot(f"{node.id}.{part}", element)
@@ -174,7 +174,7 @@ class Stage:
         return base, deltas
 
     def _value_state(self, node: ValueNode, moment: _Moment) -> State:
-        style, fmt, frame = self.options.drawing_style, self.options.number_format, moment.frame
+        style, fmt, frame = self.options.style, self.options.number_format, moment.frame
         working = node.id == frame.output
         grad = moment.grads[node.id]
         arrived = node.id in moment.arrived
@@ -198,7 +198,7 @@ class Stage:
             gate.id: {"class": "node gt-current" if current else "node"},
             f"{gate.id}.halo": {"visibility": "visible" if current else "hidden"},
         }
-        state.update(self.options.drawing_style.gate_state(gate, moment.grads[gate.outputs[0]], self))
+        state.update(self.options.style.gate_state(gate, moment.grads[gate.outputs[0]], self))
         return state
 
     def _edge_state(self, edge_id: str, moment: _Moment) -> State:
