@@ -25,17 +25,17 @@ from __future__ import annotations
 
 import html
 import os
-from collections.abc import Collection, Iterable, Mapping, Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 from autograd import BackwardStep, Value, backward_steps, topological_order
 from viz.dot_runner import DEFAULT_TIMEOUT, DotFailedError, DotNotFoundError, DotTimeoutError, check_timeout
-from viz.model.graph_model import DEFAULT_MAX_NODES, GraphModel, describe
+from viz.model.graph_model import GraphModel, describe
 from viz.model.groups import Group
 from viz.number_format import NumberFormat
-from viz.options import DrawKeywords, DrawOptions, check_keywords
+from viz.options import PLAYER_DRAWING, DrawOptions, GraphKeywords, ModelOptions
 from viz.palette import gradient_scale
 from viz.player.frames import Frame, Kind, backward_frames, forward_frames
 from viz.styles.style import State
@@ -136,7 +136,7 @@ class Player:
     def _regrouped(self, collapsed: set[str]) -> Player:
         if self.source is None:
             raise ValueError("this player was built from frames alone; use backprop_steps or forward_steps to regroup")
-        model = self.source.describe(sorted(collapsed))
+        model = self.source.describe(collapsed)
         frames = self.source.frames(model, self.options.number_format)
         return Player(self.kind, model, frames, self.options, timeout=self.timeout, source=self.source)
 
@@ -246,16 +246,14 @@ class Pass:
 
     kind: Kind
     root: Value
-    parameters: tuple[Value, ...] | None
+    model_options: ModelOptions
     order: tuple[Value, ...]
     steps: tuple[BackwardStep, ...] = ()
     prior: Mapping[Value, float] = field(default_factory=dict)
 
-    def describe(self, collapse: bool | Collection[str], max_nodes: int | None = None,
-                 on_overflow: str = "collapse") -> GraphModel:
-        """The graph model with these groups collapsed (as ``viz.describe``)."""
-        return describe(self.root, collapse=collapse, max_nodes=max_nodes, on_overflow=on_overflow,
-                        parameters=self.parameters)
+    def describe(self, collapsed: set[str]) -> GraphModel:
+        """The graph model with these groups (names or paths) collapsed and no others: no ``max_nodes`` limit."""
+        return describe(self.root, replace(self.model_options, collapse=tuple(sorted(collapsed)), max_nodes=None))
 
     def frames(self, model: GraphModel, number_format: NumberFormat) -> list[Frame]:
         """The frames of this pass drawn on ``model``."""
@@ -275,16 +273,6 @@ def _enclosing(model: GraphModel, gate_id: str) -> set[str]:
     return around
 
 
-def _options(caller: str, options: DrawKeywords) -> DrawOptions:
-    """A player's drawing options: ``viz.draw``'s, circuit by default.
-
-    Not ``show`` (a frame writes every field) nor ``gradient_scale`` (the player fixes it from every frame).
-    """
-    check_keywords(caller, options, set(DrawKeywords.__optional_keys__) - {"show", "gradient_scale"})
-    options.setdefault("style", "circuit")
-    return DrawOptions.build(caller, **options)
-
-
 def _checked_root(root: Value, caller: str) -> Value:
     if not isinstance(root, Value):
         raise TypeError(f"{caller} needs a Value, got {type(root).__name__}")
@@ -295,12 +283,8 @@ def backprop_steps(
     root: Value,
     *,
     grad: float = 1.0,
-    collapse: bool | Collection[str] = False,
-    max_nodes: int | None = DEFAULT_MAX_NODES,
-    on_overflow: str = "collapse",
-    parameters: Iterable[Value] | None = None,
     timeout: float = DEFAULT_TIMEOUT,
-    **options: Unpack[DrawKeywords],
+    **options: Unpack[GraphKeywords],
 ) -> Player:
     """Run ``root.backward(grad)`` and return a player with one frame per step the engine took.
 
@@ -315,19 +299,18 @@ def backprop_steps(
     leaf that already had one (``zero_grad`` forgotten) starts from it, visibly.
     ``collapse``, ``max_nodes``, ``on_overflow`` and ``parameters`` pick the groups drawn
     collapsed, as in ``viz.draw`` (past ``max_nodes``, groups collapse innermost first: a
-    network steps neuron by neuron). Drawing options as in ``viz.draw``, ``style="circuit"``
-    by default (the cs231n look); not ``show`` nor ``gradient_scale`` (a frame writes every
-    field on one colour scale for every frame).
+    network steps neuron by neuron). Drawing options as in ``viz.draw``, the circuit style by
+    default (``viz.options.PLAYER_STYLE``: the cs231n look); not ``show`` nor ``gradient_scale``
+    (a frame writes every field on one colour scale for every frame).
     """
-    drawing = _options("backprop_steps", options)
+    model_options, drawing = PLAYER_DRAWING.build("backprop_steps", options)
     order = tuple(topological_order(_checked_root(root, "backprop_steps")))
-    chosen = None if parameters is None else tuple(parameters)
     # as in draw: groups past max_nodes are collapsed, and a collapsed group is one step
-    model = describe(root, collapse=collapse, max_nodes=max_nodes, on_overflow=on_overflow, parameters=chosen)
+    model = describe(root, model_options)
     if not root.inputs:
         raise ValueError("backprop_steps: the root is a leaf Value, so backward has no steps to show")
     prior = {node: node.grad for node in order if not node.inputs}
-    source = Pass("backward", root, chosen, order, tuple(backward_steps(root, grad)), prior)
+    source = Pass("backward", root, model_options, order, tuple(backward_steps(root, grad)), prior)
     frames = source.frames(model, drawing.number_format)
     # one colour scale for every frame (running sums at forks can exceed the final gradients)
     scale = gradient_scale([g for frame in frames for g in frame.changed.values()])
@@ -337,12 +320,8 @@ def backprop_steps(
 def forward_steps(
     root: Value,
     *,
-    collapse: bool | Collection[str] = False,
-    max_nodes: int | None = DEFAULT_MAX_NODES,
-    on_overflow: str = "collapse",
-    parameters: Iterable[Value] | None = None,
     timeout: float = DEFAULT_TIMEOUT,
-    **options: Unpack[DrawKeywords],
+    **options: Unpack[GraphKeywords],
 ) -> Player:
     """A player of the forward pass: the leaves first, then one frame per op in ``autograd.topological_order``.
 
@@ -354,10 +333,9 @@ def forward_steps(
     >>> [frame.caption for frame in player.frames[1:]]
     ['Step 1 of 2 · + gate: -2.00, 5.00 → q = 3.00', 'Step 2 of 2 · * gate: 3.00, -4.00 → f = -12.00']
     """
-    drawing = _options("forward_steps", options)
+    model_options, drawing = PLAYER_DRAWING.build("forward_steps", options)
     order = tuple(topological_order(_checked_root(root, "forward_steps")))
-    chosen = None if parameters is None else tuple(parameters)
-    model = describe(root, collapse=collapse, max_nodes=max_nodes, on_overflow=on_overflow, parameters=chosen)
-    source = Pass("forward", root, chosen, order)
+    model = describe(root, model_options)
+    source = Pass("forward", root, model_options, order)
     return Player("forward", model, source.frames(model, drawing.number_format), drawing, timeout=timeout,
                   source=source)
