@@ -55,7 +55,7 @@ def render_expression(
                                 **draw_options)
         page = player.html()
     root.backward()
-    written = [render(root, output, format=output_format, timeout=timeout, dpi=dpi, parameters=(), style=style,
+    written = [render(root, output, output_format=output_format, timeout=timeout, dpi=dpi, parameters=(), style=style,
                       **draw_options)]
     if page is not None:
         written.append(targets[1])
