@@ -1,10 +1,12 @@
-"""The worked examples from cs231n's "Backpropagation, Intuitions", built as labelled graphs.
+"""Shared example graphs: cs231n's "Backpropagation, Intuitions" circuits, and a deeply nested chain.
 
 Tests check their published numbers, the demo prints and draws them, notebooks step
-through them: one construction, used everywhere.
+through them, benchmarks time them: one construction, used everywhere.
 """
 
 from __future__ import annotations
+
+import contextlib
 
 from autograd.modes import scope
 from autograd.value import Value
@@ -63,3 +65,21 @@ def sigmoid_circuit(gate_by_gate: bool = True, **inputs: float) -> dict[str, Val
         wires[name].label = name
     wires["f"].label = "f"
     return wires
+
+
+def nested(depth: int) -> Value:
+    """A chain of ``depth`` ops ``out * 1.0001 + 1``, each one scope deeper than the last, after ``backward``.
+
+    The worst case for anything that walks scopes (the collapse planner, drawing nested boxes).
+
+    >>> root = nested(3)
+    >>> root.op, root.scope, round(root.data, 4)
+    ('+', Scope('s0/s1/s2'), 4.0006)
+    """
+    out = Value(1.0, label="x")
+    with contextlib.ExitStack() as stack:
+        for level in range(depth):
+            stack.enter_context(scope(f"s{level}"))
+            out = out * 1.0001 + 1.0
+    out.backward()
+    return out

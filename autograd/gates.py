@@ -62,7 +62,9 @@ def gate(
     one local gradient ∂value/∂operand per operand (a bare number for a one-operand gate). A class
     with ``forward(*operands)`` and ``backward(dz)`` (cs231n's gate style) works too. The gate is named
     after the function or class unless ``name`` is given, and drawn with ``symbol`` (default: its name).
-    A name taken by another op is an error; redefining the same function (a re-run notebook cell) is not.
+    A name taken by another op is an error; redefining the same top-level function (a re-run notebook
+    cell) is not. Functions made in a factory or a loop share a name: give each gate its own ``name``
+    (a lambda always needs one); the same one made again (same code, closure and row) replaces itself.
     ``derivative(out, *operands, *params)``, optional, returns the same local gradients written with
     Value ops (``out`` is the gate's node); it lets ``autograd.grad(..., create_graph=True)``
     differentiate through the gate again. Without it the gate works for first derivatives.
@@ -88,7 +90,7 @@ def gate(
     else:
         raise TypeError(f"gate: rule must be a function or a class, got {type(rule).__name__}")
     gate_name = name if name is not None else getattr(rule, "__name__", "")
-    if not isinstance(gate_name, str) or not gate_name:
+    if not isinstance(gate_name, str) or not gate_name or gate_name == "<lambda>":
         raise ValueError("gate: give the gate a name (name=...)")
     if not isinstance(symbol, str):
         raise TypeError(f"gate {gate_name!r}: symbol must be a str, got {type(symbol).__name__}")
@@ -98,12 +100,17 @@ def gate(
     if derivative is not None and not callable(derivative):
         raise TypeError(f"gate {gate_name!r}: derivative must be a function, got {type(derivative).__name__}")
     arity = _operand_count(signature_of, skip, len(parameters))
+    if arity is None and parameters:
+        # rule(*operands, *params) could not tell where the operands end
+        raise TypeError(
+            f"gate {gate_name!r}: a rule with any number of operands (*args) cannot take params; "
+            "give it a fixed number of operands, or fix the parameter with functools.partial"
+        )
     written = WrittenInOps(derivative) if derivative is not None else None
     rule_of_floats = _checked(function, gate_name, arity)
     op = Op(gate_name, rule_of_floats, arity, CALL, symbol, parameters, rule.__doc__ or "", derivative=written)
-    # the checked rule is a new closure each time: compare the user's function to let a re-run replace itself
-    op.rule.__module__ = str(getattr(rule, "__module__", ""))
-    op.rule.__qualname__ = str(getattr(rule, "__qualname__", gate_name))
+    # the checked rule is a new closure each time: the table compares the user's function (a re-run cell)
+    op.rule.__wrapped__ = rule  # type: ignore[attr-defined]
     return Gate(define(op))
 
 

@@ -53,16 +53,27 @@ def numeric_gradient(fn: Callable[..., Value], point: Sequence[float], index: in
     plus[index] += eps
     minus[index] -= eps
     with no_grad():
-        f_plus = _evaluate(fn, plus)
-        f_minus = _evaluate(fn, minus)
+        f_plus = evaluated("gradcheck", fn, plus)[1].data
+        f_minus = evaluated("gradcheck", fn, minus)[1].data
     return (f_plus - f_minus) / (2.0 * eps)
 
 
-def _evaluate(fn: Callable[..., Value], point: Sequence[float]) -> float:
-    out = fn(*[Value(x) for x in point])
+def evaluated(
+    check: str, fn: Callable[..., Value], point: Sequence[float], labels: Sequence[str] = ()
+) -> tuple[list[Value], Value]:
+    """Fresh leaves at ``point`` (labelled when ``labels`` are given) and ``fn`` of them, checked to be a Value.
+
+    The one way both checks call ``fn``: the caller's Values are never touched, and anything but a
+    Value back is a TypeError naming the check.
+
+    >>> evaluated("gradcheck", lambda x: x * 2, [1.5])[1].data
+    3.0
+    """
+    leaves = [Value(x, label=label) for x, label in zip(point, labels or [""] * len(point), strict=True)]
+    out = fn(*leaves)
     if not isinstance(out, Value):
-        raise TypeError(f"gradcheck: fn must return a Value, got {type(out).__name__}")
-    return out.data
+        raise TypeError(f"{check}: fn must return a Value, got {type(out).__name__}")
+    return leaves, out
 
 
 def gradcheck(
@@ -83,10 +94,7 @@ def gradcheck(
     True
     """
     point, labels = checked_point("gradcheck", inputs, eps, atol, rtol)
-    leaves = [Value(x, label=label) for x, label in zip(point, labels, strict=True)]
-    out = fn(*leaves)
-    if not isinstance(out, Value):
-        raise TypeError(f"gradcheck: fn must return a Value, got {type(out).__name__}")
+    leaves, out = evaluated("gradcheck", fn, point, labels)
     out.backward()
     lines = []
     failed = False

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 
 from autograd.curvature import hessian
-from autograd.gradcheck import GradcheckError, checked_point, compared
+from autograd.gradcheck import GradcheckError, checked_point, compared, evaluated
 from autograd.higher_order import grad
 from autograd.value import Value
 
@@ -29,8 +29,8 @@ def gradgradcheck(
     True
     """
     point, labels = checked_point("gradgradcheck", inputs, eps, atol, rtol)
-    leaves = [Value(x, label=label) for x, label in zip(point, labels, strict=True)]
-    analytic = hessian(_called(fn, leaves), leaves)
+    leaves, out = evaluated("gradgradcheck", fn, point, labels)
+    analytic = hessian(out, leaves)
     steps = [(_first_derivatives(fn, point, j, eps), _first_derivatives(fn, point, j, -eps)) for j in range(len(point))]
     lines = []
     failed = False
@@ -45,14 +45,8 @@ def gradgradcheck(
     return True
 
 
-def _called(fn: Callable[..., Value], leaves: Sequence[Value]) -> Value:
-    out = fn(*leaves)
-    if not isinstance(out, Value):
-        raise TypeError(f"gradgradcheck: fn must return a Value, got {type(out).__name__}")
-    return out
-
-
 def _first_derivatives(fn: Callable[..., Value], point: Sequence[float], index: int, step: float) -> list[float]:
-    moved = [Value(x) for x in point]
-    moved[index] = Value(point[index] + step)
-    return [g.data for g in grad(_called(fn, moved), moved)]
+    moved = list(point)
+    moved[index] += step
+    leaves, out = evaluated("gradgradcheck", fn, moved)
+    return [g.data for g in grad(out, leaves)]

@@ -21,6 +21,7 @@ that would raise go through ``autograd.numerics``.
 
 from __future__ import annotations
 
+import inspect
 import math
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
@@ -137,19 +138,92 @@ def define(op: Op) -> Op:
         raise ValueError(f"an op needs a non-empty str name, got {op.name!r}")
     existing = OPS.get(op.name)
     if existing is not None and not _same_definition(existing, op):
-        raise ValueError(f"an op named {op.name!r} already exists; choose another name")
+        raise ValueError(
+            f"an op named {op.name!r} already exists ({_where(existing)}); a different rule "
+            f"({_where(op)}) cannot take its name: choose another name (gate(..., name=...))"
+        )
     OPS[op.name] = op
     return op
 
 
+def _source(rule: Callable[..., Any]) -> Callable[..., Any]:
+    # a gate's checked rule wraps the user's function (``__wrapped__``); compare what the user wrote
+    return getattr(rule, "__wrapped__", rule)
+
+
+def _where(op: Op) -> str:
+    source = _source(op.rule)
+    return f"{getattr(source, '__module__', '?')}.{getattr(source, '__qualname__', '?')}"
+
+
 def _same_definition(old: Op, new: Op) -> bool:
-    # re-running a notebook cell redefines the same function: let it replace itself, but never a built-in
-    old_rule, new_rule = old.rule, new.rule
+    """True when ``new`` may replace ``old``: a re-run notebook cell, never a built-in or another rule.
+
+    A top-level function is one function per name in its module: defining it again (a re-run cell,
+    edited or not) replaces its row. A function made inside another (a factory, a loop, a lambda)
+    shares its code and name with its siblings: it replaces a row only when it is the same function
+    with the same closure contents and defaults, and the row is the same (symbol, params, derivative).
+    """
+    if old.name in BUILT_IN or _where(old) != _where(new):
+        return False
+    if "<" not in _where(new):  # top level: no <locals>, no <lambda>
+        return True
     return (
-        old.name not in BUILT_IN
-        and getattr(old_rule, "__module__", None) == getattr(new_rule, "__module__", None)
-        and getattr(old_rule, "__qualname__", None) == getattr(new_rule, "__qualname__", None)
+        same_function(_source(old.rule), _source(new.rule))
+        and (old.arity, old.symbol, old.params) == (new.arity, new.symbol, new.params)
+        and same_function(getattr(old.derivative, "function", None), getattr(new.derivative, "function", None))
     )
+
+
+def same_function(a: object, b: object, depth: int = 0) -> bool:
+    """True when ``a`` and ``b`` compute the same thing: the same code, defaults and closure contents.
+
+    >>> def power(k):
+    ...     def rule(x):
+    ...         return x**k
+    ...     return rule
+    >>> same_function(power(2), power(2)), same_function(power(2), power(3))
+    (True, False)
+    """
+    if a is b:
+        return True
+    if depth > 4:  # functions that hold each other (recursion): deep enough, call them different
+        return False
+    if inspect.isclass(a) and inspect.isclass(b):
+        methods = ("forward", "backward")
+        return all(same_function(getattr(a, m, None), getattr(b, m, None), depth + 1) for m in methods)
+    code_a, code_b = getattr(a, "__code__", None), getattr(b, "__code__", None)
+    if code_a is None or code_a != code_b:
+        return False
+    cells_a, cells_b = _cells(a), _cells(b)
+    pairs = [
+        *zip(cells_a, cells_b, strict=True),
+        (getattr(a, "__defaults__", None), getattr(b, "__defaults__", None)),
+        (getattr(a, "__kwdefaults__", None), getattr(b, "__kwdefaults__", None)),
+    ]
+    return all(_same_object(x, y, depth + 1) for x, y in pairs)
+
+
+def _cells(function: object) -> list[object]:
+    contents = []
+    for cell in getattr(function, "__closure__", None) or ():
+        try:
+            contents.append(cell.cell_contents)
+        except ValueError:  # a cell not filled yet
+            contents.append(_EMPTY_CELL)
+    return contents
+
+
+_EMPTY_CELL = object()
+
+
+def _same_object(x: object, y: object, depth: int) -> bool:
+    if x is y or (callable(x) and same_function(x, y, depth)):
+        return True
+    try:
+        return bool(x == y)
+    except Exception:  # an object whose == is not a bool (a numpy array): different unless identical
+        return False
 
 
 def op_row(name: str) -> Op:
@@ -329,8 +403,9 @@ def _pow_derivative(out: Any, a: Any, b: Any) -> tuple[Any, ...]:
     a_now = a.data if _varies(a) else a
     b_now = b.data if _varies(b) else b
     base: Any = 0.0
-    # the rule's conventions, at this point: d(a**0)/da = 0 (a written-out 0·a^(−1) would be nan at a = 0) …
-    if _varies(a) and (b_now != 0.0 or (_varies(b) and a_now != 0.0)):
+    # the rule's conventions, at this point: d(a**0)/da = 0 (a written-out 0·a^(−1) would be nan at a = 0
+    # and at a = nan; where b varies, 0·a^(−1) is kept elsewhere for its derivative in b, a^(−1)) …
+    if _varies(a) and (b_now != 0.0 or (_varies(b) and a_now != 0.0 and not math.isnan(a_now))):
         base = b * a ** (b - 1.0)
     exponent: Any = 0.0
     # … and d(a**b)/db = 0 at a = 0 for b ≥ 0
@@ -351,11 +426,17 @@ _ROWS = [
     # name, rule, arity, notation, symbol, params, doc (the formula), activation, derivative (written in ops)
     Op("+", _add, 2, INFIX, doc="a + b;  ∂/∂a = 1, ∂/∂b = 1.", derivative=CONSTANT),
     Op("-", _sub, 2, INFIX, doc="a - b;  ∂/∂a = 1, ∂/∂b = -1.", derivative=CONSTANT),
-    Op("*", _mul, 2, INFIX, doc="a * b;  ∂/∂a = b, ∂/∂b = a.", derivative=WrittenInOps(_mul_derivative)),
-    Op("/", _div, 2, INFIX, doc="a / b;  ∂/∂a = 1/b, ∂/∂b = -a/b².", derivative=WrittenInOps(_div_derivative)),
+    Op(
+        "*", _mul, 2, INFIX, doc="a * b;  ∂/∂a = b, ∂/∂b = a (the mul gate swaps its inputs).",
+        derivative=WrittenInOps(_mul_derivative),
+    ),
+    Op(
+        "/", _div, 2, INFIX, doc="a / b;  ∂/∂a = 1/b, ∂/∂b = -a/b² (computed as -(a/b)/b).",
+        derivative=WrittenInOps(_div_derivative),
+    ),
     Op(
         "**", _pow, 2, INFIX,
-        doc="a ** b;  ∂/∂a = b·a^(b−1) (0 when b = 0), ∂/∂b = a^b·ln a (0 when a = 0, b ≥ 0).",
+        doc="a ** b;  ∂/∂a = b·a^(b−1) (0 when b = 0), ∂/∂b = a^b·ln a (0 when a = 0 and b ≥ 0, nan where ln a is).",
         derivative=WrittenInOps(_pow_derivative),
     ),
     Op("abs", _abs, symbol="|x|", doc="|a|;  ∂/∂a = sign(a), with sign(0) = 0.", derivative=CONSTANT),

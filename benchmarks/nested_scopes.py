@@ -13,26 +13,13 @@ Run: ``python benchmarks/nested_scopes.py``.
 from __future__ import annotations
 
 import argparse
-import contextlib
 import statistics
 import time
 
-from autograd import Value, scope
+from autograd.examples import nested
 from viz import draw
 
 DEPTHS = (1000, 2000)
-
-
-def nested(depth: int) -> Value:
-    """A chain of ``depth`` ops, each one scope deeper than the last, after ``backward``."""
-    x = Value(1.0, label="x")
-    out = x
-    with contextlib.ExitStack() as stack:
-        for level in range(depth):
-            stack.enter_context(scope(f"s{level}"))
-            out = out * 1.0001 + 1.0
-    out.backward()
-    return out
 
 
 def time_draw(depth: int, repeat: int) -> list[float]:

@@ -3,7 +3,8 @@
 The elementwise ones are the engine's single-node primitives (each records its own local
 derivative); ``softmax`` and ``log_softmax`` are compositions of primitives over a list.
 ``ACTIVATIONS`` maps the names accepted by ``activation=`` to the functions: ``identity`` and the
-engine's activation rows (``autograd.ops.ACTIVATIONS``).
+engine's activation rows (``autograd.ops.ACTIVATIONS``), applied by ``Value``'s method for each
+(``Value.tanh``); there is no second copy of them here.
 """
 
 from __future__ import annotations
@@ -18,46 +19,6 @@ Activation = Callable[[Value], Value]
 def identity(x: Value) -> Value:
     """x (no node is made: a linear unit's output is its pre-activation)."""
     return x
-
-
-def sigmoid(x: Value) -> Value:
-    """σ(x) = 1 / (1 + e^−x);  σ' = σ(1 − σ)."""
-    return x.sigmoid()
-
-
-def tanh(x: Value) -> Value:
-    """tanh x = 2σ(2x) − 1;  tanh' = 1 − tanh²."""
-    return x.tanh()
-
-
-def relu(x: Value) -> Value:
-    """max(0, x);  derivative 1 for x > 0, else 0."""
-    return x.relu()
-
-
-def leaky_relu(x: Value, slope: float = 0.01) -> Value:
-    """x if x > 0 else slope·x."""
-    return x.leaky_relu(slope)
-
-
-def elu(x: Value, alpha: float = 1.0) -> Value:
-    """x if x > 0 else α(e^x − 1)."""
-    return x.elu(alpha)
-
-
-def gelu(x: Value) -> Value:
-    """x·Φ(x), Φ the standard normal CDF."""
-    return x.gelu()
-
-
-def silu(x: Value) -> Value:
-    """x·σ(x) (swish)."""
-    return x.silu()
-
-
-def softplus(x: Value) -> Value:
-    """ln(1 + e^x), a smooth ReLU;  derivative σ(x)."""
-    return x.softplus()
 
 
 # The names come from the engine's table of op rules: every row marked as an activation, applied
@@ -82,6 +43,28 @@ def resolve_activation(activation: str | Activation | None) -> Activation:
         return ACTIVATIONS[activation]
     except (KeyError, TypeError):
         raise ValueError(f"unknown activation {activation!r}; choose one of {sorted(ACTIVATIONS)}") from None
+
+
+def activation_key(activation: str | Activation | None) -> str | None:
+    """The ``ACTIVATIONS`` name an ``activation=`` argument stands for; None for a custom function.
+
+    One lookup for every question about an activation's name (what a model saves, what it is called).
+
+    >>> activation_key("tanh"), activation_key(Value.tanh), activation_key(None), activation_key(lambda v: v.tanh())
+    ('tanh', 'tanh', 'identity', None)
+    """
+    function = resolve_activation(activation)
+    return next((name for name, known in ACTIVATIONS.items() if known is function), None)
+
+
+def activation_name(activation: str | Activation | None) -> str:
+    """What an activation is called: its ``ACTIVATIONS`` name, or ``custom`` and a custom function's name.
+
+    >>> activation_name(Value.tanh), activation_name(lambda v: v)
+    ('tanh', 'custom <lambda>')
+    """
+    key = activation_key(activation)
+    return key if key is not None else f"custom {getattr(activation, '__name__', type(activation).__name__)}"
 
 
 def _shifted(values: Sequence[Value], op: str) -> list[Value]:

@@ -25,7 +25,7 @@ import numpy as np
 
 from autograd import Value, dot, maximum, scope
 from autograd.value import Operand
-from nn.activations import ACTIVATIONS, Activation, resolve_activation
+from nn.activations import Activation, activation_key, activation_name, resolve_activation
 from nn.checks import check_count
 from nn.init import Initialiser, SeedLike, make_rng, resolve_initialiser
 from nn.module import Module, child_name, numbered
@@ -52,12 +52,6 @@ def _check_inputs(module: Module, xs: Sequence[Operand], nin: int) -> None:
         raise ValueError(f"{owner}: expected {nin} inputs, got {len(xs)}")
 
 
-def _activation_name(activation: str | Activation | None) -> str:
-    if activation is None:
-        return "identity"
-    return activation if isinstance(activation, str) else getattr(activation, "__name__", repr(activation))
-
-
 def checked_activation(activation: str | Activation | None, argument: str, owner: str) -> str | None:
     """Validate an ``activation=`` argument; return the ``ACTIVATIONS`` name that rebuilds it (None: a custom one).
 
@@ -72,8 +66,7 @@ def checked_activation(activation: str | Activation | None, argument: str, owner
         function = resolve_activation(activation)
     except ValueError as error:
         raise ValueError(f"{owner}: {argument}: {error}") from None
-    name = _activation_name(activation)
-    return name if ACTIVATIONS.get(name) is function else None
+    return activation_key(function)
 
 
 def _rebuildable(arguments: dict[str, Any], *activations: str | None) -> dict[str, Any] | None:
@@ -108,7 +101,7 @@ class Neuron(Module):
         self.nin = check_count(nin, "nin", "Neuron")
         self.activation_key = checked_activation(activation, "activation", "Neuron")
         self.activation = resolve_activation(activation)
-        self.activation_name = _activation_name(activation)
+        self.activation_name = activation_name(activation)
         self.fused = fused
         self.scoped = scoped
         weights = resolve_initialiser(init)(make_rng(seed), nin)

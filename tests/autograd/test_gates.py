@@ -6,7 +6,7 @@ import math
 
 import pytest
 
-from autograd import OPS, Value, gate, gradcheck, op_row
+from autograd import OPS, Gate, Value, gate, grad, gradcheck, op_row
 
 
 def logistic_gate(x: float) -> tuple[float, tuple[float]]:
@@ -103,3 +103,38 @@ def test_a_name_that_clashes_is_an_error_but_a_rerun_cell_is_not() -> None:
         gate(exp, name="logistic_gate")
     again = gate(logistic_gate, symbol="s")  # the same function, defined again
     assert again.op is OPS["logistic_gate"] and first.op is not again.op
+
+
+def _power_gate(k: int, name: str | None = None) -> Gate:
+    def rule(x: float) -> tuple[float, tuple[float]]:
+        return x**k, (k * x ** (k - 1),)
+
+    return gate(rule, name=name, symbol=f"^{k}", derivative=lambda out, x: (k * x ** (k - 1),))
+
+
+def test_gates_made_by_one_factory_never_share_a_row_silently() -> None:
+    square = _power_gate(2)
+    with pytest.raises(ValueError, match=r"an op named 'rule' already exists .*_power_gate.<locals>.rule.*name="):
+        _power_gate(3)
+    assert _power_gate(2).op is OPS["rule"] and square.op is not OPS["rule"]  # the same one again replaces itself
+    square, cube = _power_gate(2, name="square_k"), _power_gate(3, name="cube_k")
+    x = Value(3.0)
+    (dx,) = grad(square(x), [x], create_graph=True)
+    assert (dx.data, cube(x).data, op_row("square_k").label(None)) == (6.0, 27.0, "^2")
+
+
+def test_a_lambda_needs_a_name_and_a_different_lambda_cannot_take_it() -> None:
+    with pytest.raises(ValueError, match=r"name=\.\.\."):
+        gate(lambda x: (x, (1.0,)))
+    gate(lambda x: (2 * x, (2.0,)), name="twice_lambda")
+    with pytest.raises(ValueError, match="an op named 'twice_lambda' already exists"):
+        gate(lambda x: (3 * x, (3.0,)), name="twice_lambda")
+
+
+def test_a_gate_of_any_arity_refuses_params_it_would_read_as_operands() -> None:
+    def scaled_sum(*xs: float, k: float = 2.0) -> tuple[float, tuple[float, ...]]:
+        return k * sum(xs), tuple(k for _ in xs)
+
+    with pytest.raises(TypeError, match=r"gate 'scaled_sum': a rule with any number of operands .* cannot take params"):
+        gate(scaled_sum, name="scaled_sum", params={"k": 2.0})
+    assert gate(scaled_sum)(Value(1.0), Value(2.0)).data == 6.0

@@ -8,7 +8,7 @@ import math
 import pytest
 
 from autograd import OPS, Value, dot, maximum, minimum, op_row, sum_values
-from autograd.ops import BUILT_IN, FUNCTIONS, number_text
+from autograd.ops import BUILT_IN, FUNCTIONS, PARAMETER_FUNCTIONS, number_text
 from tests.autograd.op_table import ROWS
 
 SPECIALS = [0.0, -0.0, math.inf, -math.inf, math.nan, 1.5, -2.0]
@@ -49,6 +49,19 @@ def test_every_function_row_is_a_value_method_recording_its_row(name: str) -> No
     out = getattr(x, name)()
     assert out.op == name and (out.data, out.local_grads) == OPS[name].rule(0.7)
     assert getattr(Value, name).__doc__ == OPS[name].doc
+
+
+# Value's hand-written methods that apply a row: the operators, and the functions with a parameter
+# (the one-argument functions are made from their rows, checked above)
+_WRITTEN_METHODS = ["__add__", "__sub__", "__mul__", "__truediv__", "__pow__", "__abs__", *PARAMETER_FUNCTIONS]
+
+
+@pytest.mark.parametrize("method", _WRITTEN_METHODS)
+def test_every_hand_written_method_states_its_rows_doc(method: str) -> None:
+    bound = getattr(Value(0.7), method)
+    out = bound(Value(0.3)) if method.startswith("__") and method != "__abs__" else bound()
+    assert getattr(Value, method).__doc__ == OPS[out.op].doc, (method, out.op)
+
 
 
 @pytest.mark.parametrize("a, b", list(itertools.product(SPECIALS, repeat=2)))

@@ -11,7 +11,7 @@ from hypothesis import assume, given, settings
 from hypothesis import strategies as st
 
 from autograd import Value, gradients
-from nn.activations import ACTIVATIONS, log_softmax, resolve_activation, sigmoid, softmax, tanh
+from nn.activations import ACTIVATIONS, log_softmax, resolve_activation, softmax
 
 # plain-float definitions, written from the formulas, not from the engine
 REFERENCE: dict[str, Callable[[float], float]] = {
@@ -56,8 +56,8 @@ def test_activation_value_and_derivative_match_centered_differences(name: str) -
 def test_tanh_is_a_scaled_shifted_sigmoid(x: float) -> None:
     """tanh(x) = 2σ(2x) − 1, in value and in gradient."""
     a, b = Value(x), Value(x)
-    left = tanh(a)
-    right = 2 * sigmoid(2 * b) - 1
+    left = a.tanh()
+    right = 2 * (2 * b).sigmoid() - 1
     assert left.data == pytest.approx(right.data, abs=1e-15)
     left.backward()
     right.backward()

@@ -8,6 +8,7 @@ from pathlib import Path
 import pytest
 
 import nn
+from autograd import Value
 from nn import MLP, BatchNorm, Elementwise, Layer, Maxout, Neuron, Sequential, StateError
 from nn.module import Module
 
@@ -54,6 +55,22 @@ def test_an_old_file_without_architecture_loads_into_a_model_and_says_so_to_nn_l
     assert MLP(2, [3, 1], seed=9).load(path).state_dict() == model.state_dict()
     with pytest.raises(StateError, match=r"records no architecture .* call model.load\(path\)"):
         nn.load(path)
+
+
+def test_an_activation_given_as_its_function_saves_its_architecture(tmp_path: Path) -> None:
+    model = MLP(2, [3, 1], activation=Value.tanh, seed=0)
+    model.save(tmp_path / "tanh.json")
+    loaded = nn.load(tmp_path / "tanh.json")
+    assert isinstance(loaded, MLP) and loaded.state_dict() == model.state_dict()
+    assert [layer.neurons[0].activation_name for layer in loaded.layers] == ["tanh", "identity"]
+
+
+def test_a_custom_function_named_like_an_activation_is_called_custom() -> None:
+    def tanh(v: Value) -> Value:
+        return v.tanh()
+
+    model = MLP(2, [3, 1], activation=tanh, seed=0)
+    assert (model.architecture(), model.layers[0].neurons[0].activation_name) == (None, "custom tanh")
 
 
 def test_a_custom_activation_saves_weights_only(tmp_path: Path) -> None:

@@ -13,7 +13,7 @@ from collections.abc import Sequence
 
 from viz.cli.commands import render_expression
 from viz.cli.demo import DEFAULT_OUT_DIR, run_demo
-from viz.cli.expression import is_number
+from viz.cli.expression import FUNCTION_NAMES, is_number
 from viz.dot_runner import (
     DEFAULT_DPI,
     DEFAULT_TIMEOUT,
@@ -45,8 +45,9 @@ def build_parser() -> argparse.ArgumentParser:
         "render",
         help="draw the graph of an expression, with its gradients",
         description="Build the graph of EXPRESSION, run backward, and write its diagram. Expressions take numbers, "
-        "variables, + - * / **, unary minus, parentheses, the engine's functions (exp, log, sqrt, tanh, sigmoid, "
-        'relu, ...) and scope("name", expr) to name a group.',
+        "variables, + - * / **, unary minus, parentheses, the engine's functions "
+        f"({', '.join(name for name in FUNCTION_NAMES if name != 'scope')}) "
+        'and scope("name", expr) to name a group.',
         epilog=RENDER_EXAMPLE,
     )
     render.add_argument("expression", metavar="EXPRESSION", help="the expression, quoted")

@@ -13,6 +13,7 @@ import pytest
 from autograd import Value
 from viz import backprop_steps
 from viz.cli import commands, main
+from viz.cli.expression import FUNCTION_NAMES
 from viz.dot_runner import DotTimeoutError
 from viz.palette import PALETTES, gradient_fill
 
@@ -80,6 +81,13 @@ def test_the_installed_command_has_help_for_every_subcommand() -> None:
     render_help = subprocess.run([command, "render", "--help"], capture_output=True, text=True, check=True).stdout
     for option in ("--set", "--output", "--style", "--format", "--collapse", "--rankdir", "--timeout"):
         assert option in render_help
+
+
+def test_render_help_names_every_function_the_parser_takes(capsys: pytest.CaptureFixture[str]) -> None:
+    with pytest.raises(SystemExit):
+        main(["render", "--help"])
+    words = set(" ".join(capsys.readouterr().out.split()).replace(",", " ").replace("(", " ").replace(")", " ").split())
+    assert set(FUNCTION_NAMES) - words == set()
 
 
 def test_a_bad_expression_from_the_shell_exits_2_without_a_traceback() -> None:

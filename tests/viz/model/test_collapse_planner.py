@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
-import contextlib
 import random
 from collections.abc import Collection
 
 import pytest
 
 from autograd import Value, scope, topological_order
+from autograd.examples import nested
 from viz import TooManyNodesError, describe
 from viz.model.groups import GraphIndex, plan_collapse
 
@@ -81,17 +81,6 @@ def test_the_plan_is_the_level_by_level_plan(seed: int) -> None:
         planned = plan_collapse(index, requested, max(max_nodes, 1), "collapse")
         # the same drawing: the same outermost collapsed group for every scope
         assert index.outermost(planned) == index.outermost(expected)
-
-
-def nested(depth: int) -> Value:
-    x = Value(1.0, label="x")
-    out = x
-    with contextlib.ExitStack() as stack:
-        for level in range(depth):
-            stack.enter_context(scope(f"s{level}"))
-            out = out * 1.0001 + 1.0
-    out.backward()
-    return out
 
 
 class CountingList(list[int | None]):
