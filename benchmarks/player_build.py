@@ -58,7 +58,7 @@ def timed(run: Callable[[], object], repeat: int) -> list[float]:
 def measure(ops: int, repeat: int) -> dict[str, list[float]]:
     player = backprop_steps(random_graph(ops), max_nodes=None)
     start = time.perf_counter()
-    stage = Stage.lay_out(player.model, player.options, player.frames)
+    stage = Stage.lay_out(player.model, player.options, player.frames, player.recorded)
     dot_seconds = time.perf_counter() - start
 
     def frames() -> None:
@@ -67,13 +67,13 @@ def measure(ops: int, repeat: int) -> dict[str, list[float]]:
     def states() -> None:
         base, deltas = stage.play(player.frames)
         player_fragment("<svg/>", base, deltas, [f.caption for f in player.frames],
-                        [list(f.work) for f in player.frames], [f.step_label for f in player.frames])
+                        [list(f.work) for f in player.frames], player.step_labels)
 
     def python() -> None:
         built = backprop_steps(random_graph(ops), max_nodes=None)
         base, deltas = stage.play(built.frames)
         player_fragment("<svg/>", base, deltas, [f.caption for f in built.frames],
-                        [list(f.work) for f in built.frames], [f.step_label for f in built.frames])
+                        [list(f.work) for f in built.frames], built.step_labels)
 
     return {"frames": timed(frames, repeat), "states": timed(states, repeat), "python": timed(python, repeat),
             "dot": [dot_seconds]}

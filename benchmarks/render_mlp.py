@@ -30,7 +30,7 @@ from typing import Any
 import graphviz
 
 from autograd import Value, scope, topological_order
-from viz import describe, draw, render, run_dot
+from viz import ModelOptions, describe, draw, render, run_dot
 
 try:
     from micrograd import nn as micrograd_nn
@@ -116,7 +116,7 @@ def main() -> None:
     root = mlp_forward(sizes)
     root.backward()
     values = len(topological_order(root))
-    t_describe, model = best_time(lambda: describe(root, max_nodes=None), args.repeat)
+    t_describe, model = best_time(lambda: describe(root, ModelOptions.build(max_nodes=None)), args.repeat)
     t_draw, diagram = best_time(lambda: draw(root, max_nodes=None), args.repeat)
     print(f"MLP(2, [16, 16, 1]) forward graph: {values:,} values; drawn: {model.size:,} values and gates, "
           f"{diagram.size_text()} in DOT")

@@ -18,12 +18,12 @@ from viz.cli.expression import ExpressionError, parse_expression
 from viz.diagram import Diagram
 from viz.dot_runner import DotFailedError, DotNotFoundError, DotTimeoutError, run_dot
 from viz.draw import draw, draw_model
-from viz.model.graph_model import DEFAULT_MAX_NODES, Gate, GraphModel, InputEdge, ValueNode, describe
+from viz.model.graph_model import Gate, GraphModel, InputEdge, ValueNode, describe
 from viz.model.groups import Group, TooManyNodesError
 from viz.model.layout_cost import LayoutTooCostlyError
 from viz.network.draw import draw_network
 from viz.number_format import NO_GRADIENT, NumberFormat, format_number
-from viz.options import DrawOptions
+from viz.options import DEFAULT_MAX_NODES, DrawOptions, ModelOptions
 from viz.palette import PALETTES, Palette
 from viz.player.frames import Frame
 from viz.player.player import Player, backprop_steps, forward_steps
@@ -45,6 +45,7 @@ __all__ = [
     "Group",
     "InputEdge",
     "LayoutTooCostlyError",
+    "ModelOptions",
     "NumberFormat",
     "Palette",
     "Player",

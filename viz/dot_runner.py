@@ -65,7 +65,7 @@ class DotNotFoundError(graphviz.ExecutableNotFound):  # type: ignore[misc]
             self,
             "Graphviz's `dot` program was not found on PATH, so the diagram cannot be rendered. "
             f"{INSTALL_HINT}. The DOT source is still available: diagram.source, "
-            "or viz.render(..., format='dot') / gradtrace render --format dot.",
+            "or viz.render(..., output_format='dot') / gradtrace render --format dot.",
         )
 
 

@@ -6,13 +6,13 @@
 
 from __future__ import annotations
 
-from collections.abc import Collection, Iterable, Mapping
+from collections.abc import Mapping
 from typing import TYPE_CHECKING
 
 from autograd import Value
 from viz.diagram import Diagram
-from viz.model.graph_model import DEFAULT_MAX_NODES, GraphModel, describe
-from viz.options import DrawKeywords, DrawOptions
+from viz.model.graph_model import GraphModel, describe
+from viz.options import STATIC_DRAWING, DrawOptions, GraphKeywords
 from viz.palette import gradient_scale
 from viz.styles.canvas import FONT, Canvas
 from viz.styles.legend import graph_label
@@ -21,19 +21,11 @@ if TYPE_CHECKING:
     from typing_extensions import Unpack
 
 
-def draw(
-    root: Value,
-    *,
-    collapse: bool | Collection[str] = False,
-    max_nodes: int | None = DEFAULT_MAX_NODES,
-    on_overflow: str = "collapse",
-    parameters: Iterable[Value] | None = None,
-    **options: Unpack[DrawKeywords],
-) -> Diagram:
+def draw(root: Value, **options: Unpack[GraphKeywords]) -> Diagram:
     """Draw ``root``'s graph with its forward values and gradients; returns a ``graphviz.Digraph``.
 
-    - ``style``: ``"graph"`` (a record per value: label | data | grad, a node per op) or
-      ``"circuit"`` (cs231n: gates, wires carrying value above and gradient below).
+    - ``style``: ``"graph"`` (the default: a record per value, label | data | grad, a node per
+      op) or ``"circuit"`` (cs231n: gates, wires carrying value above and gradient below).
     - ``rankdir``: ``"LR"`` or ``"TB"``; ``precision`` (significant digits) or ``decimals``;
       default 4 significant digits (graph), 2 decimals (circuit, as the cs231n figure); very
       large and small magnitudes are scientific (see ``viz.number_format``).
@@ -49,8 +41,9 @@ def draw(
     - ``gradient_scale``: the |gradient| drawn with the strongest fill (default: the largest drawn);
       fix it so two drawings' colours compare.
 
-    The drawing options (all but ``collapse``, ``max_nodes``, ``on_overflow``, ``parameters``)
-    are ``viz.options.DrawKeywords``; an option ``draw`` does not take is a ``TypeError`` naming it.
+    ``collapse``, ``max_nodes``, ``on_overflow`` and ``parameters`` pick the graph model
+    (``viz.options.ModelOptions``), the others are the drawing's (``viz.options.DrawOptions``);
+    an option ``draw`` does not take is a ``TypeError`` naming it.
 
     Before ``backward()`` gradients show as "—". A leaf whose ``.grad`` holds more than this
     graph sends it (an earlier ``backward()``, another graph) is named in a note with the
@@ -63,13 +56,12 @@ def draw(
     >>> 'label="σ"' in diagram.source, diagram.size_text()
     (True, '21 nodes and 20 edges')
     """
-    drawing = DrawOptions.build("draw", **options)
-    model = describe(root, collapse=collapse, max_nodes=max_nodes, on_overflow=on_overflow, parameters=parameters)
-    return draw_model(model, drawing)
+    model_options, drawing = STATIC_DRAWING.build("draw", options)
+    return draw_model(describe(root, model_options), drawing)
 
 
 def draw_model(model: GraphModel, options: DrawOptions, grad_texts: Mapping[str, str] | None = None) -> Diagram:
-    """The DOT diagram of a graph model in ``options.style``.
+    """The DOT diagram of a graph model, drawn by ``options.style``.
 
     ``grad_texts``: the text of each value's gradient slot by value id, instead of its gradient
     (a player lays out its widest frame text this way; see ``Style.emit``).
@@ -77,7 +69,7 @@ def draw_model(model: GraphModel, options: DrawOptions, grad_texts: Mapping[str,
     scale = options.gradient_scale
     if scale is None:
         scale = gradient_scale([node.grad for node in model.values])
-    style = options.drawing_style
+    style = options.style
     attributes = {
         "rankdir": options.rankdir,
         "bgcolor": "white",

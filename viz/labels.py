@@ -6,11 +6,11 @@ with a number folded in, the op written with ``x`` for its wire (``x*(-1)``, ``1
 
 from __future__ import annotations
 
-import math
 from collections.abc import Mapping
 from typing import TYPE_CHECKING
 
 from autograd import OPS
+from autograd.ops import number_text
 
 if TYPE_CHECKING:
     from viz.model.groups import Group
@@ -20,14 +20,13 @@ DEFAULT_GROUP_SYMBOLS: Mapping[str, str] = {"sigmoid gate": "σ"}
 
 
 def constant_text(c: float) -> str:
-    """A folded constant, short: ``1`` not ``1.0``, ``0.5``, ``1e-05``.
+    """A constant drawn on its own, as the op table writes numbers (``autograd.ops.number_text``: ``1`` not
+    ``1.0``, ``0.5``, ``1e-05``), without the parentheses a negative one gets inside an expression.
 
-    >>> constant_text(1.0), constant_text(-1.0), constant_text(0.125)
-    ('1', '-1', '0.125')
+    >>> constant_text(1.0), constant_text(-1.0), constant_text(0.125), constant_text(float("-inf"))
+    ('1', '-1', '0.125', '-inf')
     """
-    if math.isfinite(c) and c == int(c) and abs(c) < 1e15:
-        return str(int(c))
-    return "nan" if math.isnan(c) else format(c, "g")
+    return number_text(c).removeprefix("(").removesuffix(")")
 
 
 def op_symbol(op: str) -> str:

@@ -10,14 +10,15 @@ import graphviz
 
 from autograd import Value
 from viz.diagram import Diagram
-from viz.dot_runner import DEFAULT_TIMEOUT, check_timeout, output_format, resolution_arguments, run_dot
+from viz.dot_runner import DEFAULT_TIMEOUT, check_timeout, resolution_arguments, run_dot
+from viz.dot_runner import output_format as file_format
 from viz.draw import draw
 
 
 def render(
     graph_or_value: graphviz.Digraph | graphviz.Graph | Value,
     path: str | os.PathLike[str],
-    format: str | None = None,  # noqa: A002 - the name graphviz users know (Digraph.render(format=...))
+    output_format: str | None = None,
     timeout: float = DEFAULT_TIMEOUT,
     dpi: float | None = None,
     **draw_options: Any,
@@ -26,12 +27,12 @@ def render(
 
     A ``Value`` is drawn first (``draw_options`` go to ``draw``). The format follows the
     path's suffix: ``.svg``, ``.png``, ``.jpg``/``.jpeg``, ``.pdf`` or ``.dot`` (the DOT source,
-    no Graphviz needed); any other suffix is a ``ValueError`` unless ``format`` names one of
-    those. ``dpi`` is a PNG's or JPEG's resolution (default ``DEFAULT_DPI``, 192: sharp on a
-    slide). ``dot`` runs with a ``timeout`` in seconds (``DotTimeoutError`` names the graph
-    size); a missing ``dot`` raises ``DotNotFoundError``, which says how to install Graphviz.
-    Options are checked before anything is drawn, and the file is written only when rendering
-    succeeded.
+    no Graphviz needed); any other suffix is a ``ValueError`` unless ``output_format`` names one
+    of those (graphviz's ``format=`` is a ``TypeError`` that says so). ``dpi`` is a PNG's or
+    JPEG's resolution (default ``DEFAULT_DPI``, 192: sharp on a slide). ``dot`` runs with a
+    ``timeout`` in seconds (``DotTimeoutError`` names the graph size); a missing ``dot`` raises
+    ``DotNotFoundError``, which says how to install Graphviz. Options are checked before
+    anything is drawn, and the file is written only when rendering succeeded.
 
     >>> import tempfile, pathlib
     >>> from autograd import Value
@@ -41,8 +42,10 @@ def render(
     ...     print(written.name, written.read_text().count("n0 -> g1"))  # x * x: one edge per use
     square.dot 2
     """
+    if "format" in draw_options:
+        raise TypeError("render takes the file format as output_format=, not format= (default: the path's suffix)")
     target = Path(path)
-    chosen_format = output_format(target, format)
+    chosen_format = file_format(target, output_format)
     check_timeout(timeout)
     resolution_arguments(chosen_format, dpi)  # checks dpi now, before anything is drawn
     if isinstance(graph_or_value, Value):

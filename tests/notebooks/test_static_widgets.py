@@ -16,12 +16,11 @@ import nbformat
 import pytest
 from nbconvert import HTMLExporter
 from nbformat.v4 import new_code_cell, new_notebook, new_output
-from playwright.sync_api import sync_playwright
 
 from scripts.offline_mathjax import URL, install
 from scripts.static_widgets import STATE, VIEW, StaticWidgets
 from tests.notebooks.test_notebooks import code_cells, executed, notebook_named, text_of
-from tests.viz.player.test_player_browser import ACTION_TIMEOUT_MS, CHROMIUM_ARGS, Page, chromium
+from tests.browser import Page
 
 COLUMN_PX = 1000  # the page's width when read
 
@@ -103,29 +102,29 @@ def test_notebook_5_shows_its_finished_progress_bar_in_the_offline_page(
     assert "html-manager" not in page_5 and "unpkg" not in page_5 and STATE not in page_5  # no widget script to load
 
 
-def test_notebook_5s_page_shows_its_bar_and_maths_offline_in_chromium(page_5: str, tmp_path: Path) -> None:
+def test_notebook_5s_page_shows_its_bar_and_maths_offline_in_chromium(
+    page_5: str, browser: object, tmp_path: Path
+) -> None:
     """The page as ``make notebooks-html`` writes it, MathJax beside it, opened in Chromium with every request
     that is not a local file refused: nothing is asked of the network, the bar is drawn full, the maths typeset."""
     page_file = tmp_path / "5.html"
     install(tmp_path)
     page_file.write_text(page_5, encoding="utf-8")
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=chromium(), args=CHROMIUM_ARGS, timeout=ACTION_TIMEOUT_MS)
-        try:
-            reader = Page(browser)
-            reader.page.set_viewport_size({"width": COLUMN_PX, "height": 800})
-            reader.page.goto(page_file.as_uri())
-            seen = reader.page.evaluate(r"""() => new Promise(done => MathJax.Hub.Queue(() => {
-                const [track, fill] = [document.querySelector("[role=progressbar]"), document.querySelector(
-                    "[role=progressbar] > div")].map(element => element.getBoundingClientRect());
-                const markdown = [...document.querySelectorAll(".jp-MarkdownOutput")].map(cell => cell.innerText);
-                done({track: [track.width, track.height], fill: fill.width,
-                      widest: document.documentElement.scrollWidth, maths: document.querySelectorAll(".MathJax").length,
-                      dollars: /\$[^$]+\$/.test(markdown.join("\n")),
-                      fonts: [...document.fonts].filter(font => font.status === "loaded").map(font => font.family)});
-            }))""")
-        finally:
-            browser.close()
+    reader = Page(browser)
+    try:
+        reader.page.set_viewport_size({"width": COLUMN_PX, "height": 800})
+        reader.page.goto(page_file.as_uri())
+        seen = reader.page.evaluate(r"""() => new Promise(done => MathJax.Hub.Queue(() => {
+            const [track, fill] = [document.querySelector("[role=progressbar]"), document.querySelector(
+                "[role=progressbar] > div")].map(element => element.getBoundingClientRect());
+            const markdown = [...document.querySelectorAll(".jp-MarkdownOutput")].map(cell => cell.innerText);
+            done({track: [track.width, track.height], fill: fill.width,
+                  widest: document.documentElement.scrollWidth, maths: document.querySelectorAll(".MathJax").length,
+                  dollars: /\$[^$]+\$/.test(markdown.join("\n")),
+                  fonts: [...document.fonts].filter(font => font.status === "loaded").map(font => font.family)});
+        }))""")
+    finally:
+        reader.page.close()
     assert reader.refused == []
     assert seen["track"][0] > 100 and seen["track"][1] > 10 and seen["fill"] == seen["track"][0], seen
     assert seen["widest"] <= COLUMN_PX, "the page runs off the side"

@@ -6,7 +6,7 @@ import pytest
 
 from autograd import Value, grad
 from autograd.examples import sigmoid_circuit
-from viz import draw, forward_steps
+from viz import ModelOptions, draw, forward_steps
 from viz.model.graph_model import describe
 
 
@@ -40,7 +40,7 @@ def test_a_piece_collapses_to_one_gate_named_after_it() -> None:
     _, df_dx0 = gradient_of_the_sigmoid_circuit()
     source = draw(df_dx0, collapse=["∂ of exp", "∂ of 1/x"]).source
     assert "∂ of exp" in source and "∂ of 1/x" in source
-    collapsed = describe(df_dx0, collapse=["∂ of exp"])
+    collapsed = describe(df_dx0, ModelOptions.build(collapse=["∂ of exp"]))
     assert [gate.collapsed for gate in collapsed.gates if gate.collapsed] != []
 
 

@@ -59,8 +59,8 @@ def test_any_other_suffix_is_an_error_before_anything_runs_or_is_written(
 
 def test_an_explicit_format_must_agree_with_a_known_suffix(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     with pytest.raises(ValueError, match=r"fig\.svg: the suffix says svg, but the format asked for is png"):
-        render(small(), tmp_path / "fig.svg", format="png")
-    assert render(small(), tmp_path / "fig.jpeg", format="jpg").read_bytes().startswith(MAGIC["jpg"])
+        render(small(), tmp_path / "fig.svg", output_format="png")
+    assert render(small(), tmp_path / "fig.jpeg", output_format="jpg").read_bytes().startswith(MAGIC["jpg"])
     assert main(["render", "x*x", "--set", "x=3", "-o", str(tmp_path / "f.pdf"), "--format", "svg"]) == 2
     assert "the suffix says pdf" in capsys.readouterr().err
     assert main(["render", "x*x", "--set", "x=3", "-o", str(tmp_path / "f.image"), "--format", "jpeg"]) == 0

@@ -33,9 +33,11 @@ def test_each_format_from_the_suffix(tmp_path: Path, suffix: str, magic: bytes) 
 
 
 def test_explicit_format_wins_over_an_unknown_suffix(tmp_path: Path) -> None:
-    assert render(small(), tmp_path / "a.txt", format="dot").read_text().startswith("digraph")
+    assert render(small(), tmp_path / "a.txt", output_format="dot").read_text().startswith("digraph")
     with pytest.raises(ValueError, match="unknown format 'gif'"):
-        render(small(), tmp_path / "c.gif", format="gif")
+        render(small(), tmp_path / "c.gif", output_format="gif")
+    with pytest.raises(TypeError, match="output_format=, not format="):  # graphviz's name is not a drawing option
+        render(small(), tmp_path / "a.txt", format="dot")
 
 
 def test_render_takes_drawing_options_for_a_value_and_any_graphviz_graph(tmp_path: Path) -> None:

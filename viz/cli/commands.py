@@ -30,7 +30,7 @@ def render_expression(
 
     ``steps``: also write the step-through backprop player (HTML) there. ``draw_options`` go to
     ``viz.draw`` and the player (collapse, rankdir, precision, decimals, palette, max_nodes,
-    output_name). ``style``: the diagram's (default graph) and the player's (default: its own).
+    output_name). ``style``: the diagram's and the player's (None: each its own default, ``viz.options``).
     ``output_format``, ``timeout`` and ``dpi`` go to ``viz.render``.
     Every variable is drawn as an input; a ``--set`` name the expression does not use is an
     error (it is usually a typo). An output folder that does not exist is an error naming it.
@@ -51,13 +51,11 @@ def render_expression(
     root = _build(expression, assignments)
     page = None
     if steps is not None:
-        # the player keeps its own default style unless one is asked for
-        player_options = draw_options if style is None else {**draw_options, "style": style}
-        player = backprop_steps(_build(expression, assignments), parameters=(), timeout=timeout, **player_options)
+        player = backprop_steps(_build(expression, assignments), parameters=(), timeout=timeout, style=style,
+                                **draw_options)
         page = player.html()
     root.backward()
-    written = [render(root, output, format=output_format, timeout=timeout, dpi=dpi, parameters=(),
-                      style=style or "graph",
+    written = [render(root, output, output_format=output_format, timeout=timeout, dpi=dpi, parameters=(), style=style,
                       **draw_options)]
     if page is not None:
         written.append(targets[1])

@@ -41,7 +41,7 @@ def write_sigmoid_diagrams(out_dir: str | os.PathLike[str]) -> list[tuple[str, P
         ("circuit style, sigmoid gate collapsed to σ", "sigmoid-circuit-collapsed.svg",
          draw(root, style="circuit", parameters=weights, collapse=["sigmoid gate"])),
     ]
-    return [(what, render(diagram, folder / name, format="svg")) for what, name, diagram in drawings]
+    return [(what, render(diagram, folder / name)) for what, name, diagram in drawings]
 
 
 def write_sigmoid_player(out_dir: str | os.PathLike[str]) -> Path:
@@ -67,5 +67,5 @@ def run_demo(echo: Callable[[str], None] = print, out_dir: str | os.PathLike[str
     model_path = Path(out_dir) / "moons-mlp.json"
     run.model.save(model_path)
     echo(f"wrote {model_path}  (the trained model, nn's JSON format)")
-    network_path = render(draw_network(run.model), Path(out_dir) / "moons-network.svg", format="svg")
+    network_path = render(draw_network(run.model), Path(out_dir) / "moons-network.svg")
     echo(f"wrote {network_path}  (the trained network: edge colour = weight sign, width = size)")

@@ -23,8 +23,7 @@ from viz.dot_runner import (
     DotNotFoundError,
     DotTimeoutError,
 )
-from viz.model.graph_model import DEFAULT_MAX_NODES
-from viz.options import DEFAULT_OUTPUT_NAME, RANKDIRS, STYLES
+from viz.options import DEFAULT_MAX_NODES, DEFAULT_OUTPUT_NAME, DEFAULT_STYLE, PLAYER_STYLE, RANKDIRS, STYLES
 from viz.palette import PALETTES
 
 RENDER_EXAMPLE = (
@@ -56,7 +55,8 @@ def build_parser() -> argparse.ArgumentParser:
                         help="the value of each variable")
     render.add_argument("-o", "--output", required=True, metavar="PATH", help="the file to write")
     render.add_argument("--style", choices=STYLES,
-                        help="diagram style (default: graph; the --steps player: circuit, readable in a browser)")
+                        help=f"diagram style (default: {DEFAULT_STYLE}; the --steps player: {PLAYER_STYLE}, "
+                        "readable in a browser)")
     render.add_argument("--format", dest="output_format", choices=FILE_FORMATS,
                         help="file format (default: the file's suffix, which must be one of these)")
     render.add_argument("--dpi", type=float, metavar="N",

@@ -28,11 +28,12 @@ group output with respect to each group input) are recorded on its input edges.
 
 >>> from autograd.examples import sigmoid_circuit
 >>> wires = sigmoid_circuit()
->>> model = describe(wires["f"], collapse=["sigmoid gate"])
+>>> from viz.options import ModelOptions
+>>> model = describe(wires["f"], ModelOptions(collapse=("sigmoid gate",)))
 >>> [gate.id for gate in model.gates], model.value("n12").grad is None
 (['g2', 'g5', 'g6', 'g8', 's0'], True)
 >>> wires["f"].backward()
->>> model = describe(wires["f"], collapse=["sigmoid gate"])
+>>> model = describe(wires["f"], ModelOptions(collapse=("sigmoid gate",)))
 >>> round(model.edge("s0_in0").local_grads[0], 4), round(model.value("n8").grad, 4)
 (0.1966, 0.1966)
 """
@@ -41,20 +42,19 @@ from __future__ import annotations
 
 import math
 import re
-from collections.abc import Collection, Iterable, Mapping
+from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
 from typing import Literal, TypeVar
 
 from autograd import Value, gradients, topological_order
 from viz.model.groups import GraphIndex, Group, plan_collapse, resolve_collapse
 from viz.model.layout_cost import check_layout_cost
+from viz.options import ModelOptions
 
 Role = Literal["input", "parameter", "output", "intermediate"]
 
 # a module's own parameter by its relative name (``w.0``, ``w.12``)
 _RELATIVE_PARAMETER = re.compile(r"[A-Za-z_]\w*(?:\.\d+)+")
-# Default for ``max_nodes``: past this many drawn nodes a diagram stops being readable.
-DEFAULT_MAX_NODES = 300
 
 
 @dataclass(frozen=True)
@@ -209,32 +209,21 @@ def _lookup(table: Mapping[str, Item], key: str, kind: str) -> Item:
         raise KeyError(f"no {kind} {key!r} in this graph") from None
 
 
-def describe(
-    root: Value,
-    *,
-    collapse: bool | Collection[str] = False,
-    max_nodes: int | None = DEFAULT_MAX_NODES,
-    on_overflow: str = "collapse",
-    parameters: Iterable[Value] | None = None,
-) -> GraphModel:
-    """Describe ``root``'s graph for drawing.
+def describe(root: Value, options: ModelOptions | None = None) -> GraphModel:
+    """Describe ``root``'s graph for drawing: the groups and parameters ``options`` pick (default ``ModelOptions()``).
 
-    ``collapse``: ``True`` collapses every top-level group, or give group names (or
-    ``/``-joined paths). ``max_nodes``: past this many drawn values and gates, groups are
-    collapsed innermost level first (``on_overflow="collapse"``) or ``TooManyNodesError`` is
-    raised (``on_overflow="raise"``); a drawing that would take ``dot`` minutes to lay out (one
+    Past ``options.max_nodes`` groups are collapsed (or ``TooManyNodesError`` raised, see
+    ``viz.options.ModelOptions``); a drawing that would take ``dot`` minutes to lay out (one
     value used all along a long chain, see ``viz.model.layout_cost``) raises
-    ``LayoutTooCostlyError``; ``None`` draws everything. ``parameters``: the leaves to mark as
-    parameters (default: each leaf whose uses are all in one group).
+    ``LayoutTooCostlyError``; ``max_nodes=None`` draws everything.
     """
     if not isinstance(root, Value):
         raise TypeError(f"describe/draw needs a Value, got {type(root).__name__}")
-    if max_nodes is not None and (not isinstance(max_nodes, int) or max_nodes < 1):
-        raise ValueError(f"max_nodes must be a positive int or None, not {max_nodes!r}")
-    index = GraphIndex(root, topological_order(root), parameters)
-    collapsed = plan_collapse(index, resolve_collapse(index, collapse), max_nodes, on_overflow)
+    chosen = ModelOptions() if options is None else options
+    index = GraphIndex(root, topological_order(root), chosen.parameters)
+    collapsed = plan_collapse(index, resolve_collapse(index, chosen.collapse), chosen.max_nodes, chosen.on_overflow)
     model = _build(index, collapsed)
-    if max_nodes is not None:  # None: draw everything, however long dot takes
+    if chosen.max_nodes is not None:  # None: draw everything, however long dot takes
         check_layout_cost(model)
     return model
 

@@ -290,12 +290,11 @@ def plan_collapse(
 ) -> set[int]:
     """The groups to collapse: ``requested``, plus whole levels (innermost first) while the drawing is too big.
 
-    ``on_overflow="raise"`` raises ``TooManyNodesError`` instead of collapsing automatically.
+    ``on_overflow="raise"`` raises ``TooManyNodesError`` instead of collapsing automatically
+    (``viz.options.ModelOptions`` checks it is one of the two).
     The drawn size at every level comes from one pass (``GraphIndex.sizes_by_level``), so the
     plan takes time linear in the graph whatever the nesting depth.
     """
-    if on_overflow not in ("collapse", "raise"):
-        raise ValueError(f"on_overflow must be 'collapse' or 'raise', not {on_overflow!r}")
     collapsed = set(requested)
     if max_nodes is None:
         return collapsed

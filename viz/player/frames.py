@@ -22,7 +22,8 @@ chain of frames back to frame 0 when asked. So building the frames is linear in 
 of the graph plus the number of steps.
 
 Steps are numbered once: frame k is step k of ``len(frames) - 1`` (frame 0 is step 0, the
-start); the caption and the player's counter both say so (``step_label``).
+start); the caption and the player's counter both say so (``step_label``). Which pass a frame
+belongs to is the player's business (``viz.player.passes``): a frame does not say.
 
 The arithmetic is honest: a learner who works out the displayed expression with the
 displayed numbers, and rounds to the result's displayed precision, gets the displayed result
@@ -48,14 +49,11 @@ import contextlib
 import math
 from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass, field, replace
-from typing import Literal
 
 from autograd import BackwardEdge, BackwardStep, Value
 from viz.labels import gate_text
 from viz.model.graph_model import Gate, GraphModel
 from viz.number_format import MAX_DIGITS, NumberFormat, format_gradient, format_number
-
-Kind = Literal["forward", "backward"]
 
 # How many leaves the first forward caption names before it says "and N more".
 _NAMED_INPUTS = 6
@@ -101,8 +99,6 @@ class Frame:
     """
 
     index: int
-    kind: Kind
-    steps: int
     gate: str | None
     output: str | None
     edges: tuple[str, ...]
@@ -134,10 +130,14 @@ class Frame:
         """The values whose forward value is known in this frame."""
         return frozenset().union(*(frame.revealed for frame in self.history()))
 
-    @property
-    def step_label(self) -> str:
-        """The step number, as the caption and the player's counter write it: ``step 3 of 8``."""
-        return f"step {self.index} of {self.steps}"
+
+def step_label(index: int, steps: int) -> str:
+    """Frame ``index``'s step number of ``steps``, as the caption and the player's counter write it.
+
+    >>> step_label(3, 8)
+    'step 3 of 8'
+    """
+    return f"step {index} of {steps}"
 
 
 def backward_frames(
@@ -159,8 +159,8 @@ def backward_frames(
     total = len(last_step)
     root = model.value(model.root)
     done = f"Forward pass done: {root.label or 'the output'} = {format_number(root.data, number_format)}."
-    frames = [Frame(0, "backward", total, None, None, (), (), dict(grads), frozenset(grads), "")]
-    frames[0] = _captioned(frames[0], f"{done} No gradients yet (— means not reached).")
+    frames = [Frame(0, None, None, (), (), dict(grads), frozenset(grads), "")]
+    frames[0] = _captioned(frames[0], total, f"{done} No gradients yet (— means not reached).")
     # a collapsed group's steps: the final gradients of its outputs, and the engine's last sum per input
     outputs_done: dict[str, float] = {}
     sums: dict[str, BackwardEdge] = {}
@@ -187,12 +187,12 @@ def backward_frames(
             changed[arrival.value] = arrival.after
         grads.update(changed)
         index = len(frames)
-        frame = Frame(index, "backward", total, gate.id, gate.outputs[0],
+        frame = Frame(index, gate.id, gate.outputs[0],
                       tuple(term.edge for arrival in arrivals for term in arrival.terms),
                       tuple(arrivals), changed, frozenset(), "",
                       tuple(f"{_receiver(model, gate, a)}: {arrival_text(a, number_format)}" for a in arrivals),
                       frames[-1])
-        frames.append(_captioned(frame, _backward_caption(model, gate, upstream, arrivals, number_format)))
+        frames.append(_captioned(frame, total, _backward_caption(model, gate, upstream, arrivals, number_format)))
     return frames
 
 
@@ -207,8 +207,8 @@ def forward_frames(model: GraphModel, order: Sequence[Value], number_format: Num
     gates = [_drawn_gate(model, ids[node]) for node in ops]
     last_op = {gate.id: k for k, gate in enumerate(gates)}
     total = len(last_op)
-    frames = [Frame(0, "forward", total, None, None, (), (), no_grads, frozenset(leaves), "")]
-    frames[0] = _captioned(frames[0], f"Inputs: {', '.join(named[:_NAMED_INPUTS])}{more}. "
+    frames = [Frame(0, None, None, (), (), no_grads, frozenset(leaves), "")]
+    frames[0] = _captioned(frames[0], total, f"Inputs: {', '.join(named[:_NAMED_INPUTS])}{more}. "
                                       "Forward: each gate computes its value in turn.")
     for k, gate in enumerate(gates):
         if last_op[gate.id] != k:
@@ -218,9 +218,10 @@ def forward_frames(model: GraphModel, order: Sequence[Value], number_format: Num
         if len(gate.inputs) > _NAMED_INPUTS:
             inputs += f", … ({len(gate.inputs)} inputs)"
         results = ", ".join(_given(_label(model, v), model.value(v).data, number_format) for v in gate.outputs)
-        frame = Frame(len(frames), "forward", total, gate.id, gate.outputs[0], gate.inputs, (), {},
-                      frozenset(gate.outputs), "", (), frames[-1])
-        frames.append(_captioned(frame, f"{_group_of(model, gate)}{_gate_name(model, gate)}: {inputs} → {results}"))
+        frame = Frame(len(frames), gate.id, gate.outputs[0], gate.inputs, (), {}, frozenset(gate.outputs), "", (),
+                      frames[-1])
+        caption = f"{_group_of(model, gate)}{_gate_name(model, gate)}: {inputs} → {results}"
+        frames.append(_captioned(frame, total, caption))
     return frames
 
 
@@ -370,9 +371,9 @@ def _group_arrivals(
     return arrivals
 
 
-def _captioned(frame: Frame, text: str) -> Frame:
-    """``frame`` with its caption: the one step number, then ``text``."""
-    step = frame.step_label
+def _captioned(frame: Frame, steps: int, text: str) -> Frame:
+    """``frame`` with its caption: the one step number (of ``steps``), then ``text``."""
+    step = step_label(frame.index, steps)
     return replace(frame, caption=f"{step[0].upper()}{step[1:]} · {text}")
 
 

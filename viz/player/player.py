@@ -5,7 +5,8 @@ them on one layout (``viz.player.stage``: ``dot`` runs once, lazily, the first t
 so nodes never move from frame to frame. It shows itself in Jupyter, writes a standalone
 HTML page (``to_html``) and numbered SVG frames for slides (``save_frames``). A collapsed group
 is one step; ``expand`` steps into it and ``collapse`` back out (a new player over the same
-pass: backward does not run again).
+pass: backward does not run again). What differs between the two passes is the pass object's
+(``viz.player.passes``); ``backprop_steps`` and ``forward_steps`` differ only in the pass they record.
 
 >>> from autograd.examples import sigmoid_circuit
 >>> wires = sigmoid_circuit()
@@ -25,44 +26,43 @@ from __future__ import annotations
 
 import html
 import os
-from collections.abc import Collection, Iterable, Mapping, Sequence
-from dataclasses import dataclass, field, replace
+from collections.abc import Callable, Sequence
+from dataclasses import replace
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from autograd import BackwardStep, Value, backward_steps, topological_order
+from autograd import Value, topological_order
 from viz.dot_runner import DEFAULT_TIMEOUT, DotFailedError, DotNotFoundError, DotTimeoutError, check_timeout
-from viz.model.graph_model import DEFAULT_MAX_NODES, GraphModel, describe
+from viz.model.graph_model import GraphModel, describe
 from viz.model.groups import Group
-from viz.number_format import NumberFormat
-from viz.options import DrawKeywords, DrawOptions, check_keywords
+from viz.options import PLAYER_DRAWING, DrawOptions, GraphKeywords, ModelOptions
 from viz.palette import gradient_scale
-from viz.player.frames import Frame, Kind, backward_frames, forward_frames
+from viz.player.frames import Frame, step_label
+from viz.player.page import player_document, player_fragment
+from viz.player.passes import BackwardPass, ForwardPass, Pass
+from viz.player.stage import Stage
 from viz.styles.style import State
 
 if TYPE_CHECKING:
     from typing_extensions import Unpack
-from viz.player.page import player_document, player_fragment
-from viz.player.stage import Stage
-
-_TITLES = {"backward": "backprop, step by step", "forward": "the forward pass, step by step"}
 
 
 class Player:
     """Frames of one pass over one graph, drawn on a single layout (see the module docstring).
 
-    ``frames`` are ``viz.player.frames.Frame`` records; ``model`` is the ``GraphModel`` they refer to
-    (``model.value_ids[v]`` is the id of engine node ``v``); ``options`` the drawing options.
+    ``recorded`` is the pass (``viz.player.passes``: backward or forward, as the engine recorded
+    it); ``frames`` are its ``viz.player.frames.Frame`` records on ``model``, the ``GraphModel``
+    they refer to (``model.value_ids[v]`` is the id of engine node ``v``); ``options`` the
+    drawing options.
     """
 
-    def __init__(self, kind: Kind, model: GraphModel, frames: Sequence[Frame], options: DrawOptions,
-                 *, timeout: float = DEFAULT_TIMEOUT, source: Pass | None = None, start: int = 0) -> None:
-        self.kind = kind
+    def __init__(self, recorded: Pass, model: GraphModel, frames: Sequence[Frame], options: DrawOptions,
+                 *, timeout: float = DEFAULT_TIMEOUT, start: int = 0) -> None:
+        self.recorded = recorded
         self.model = model
         self.frames = tuple(frames)
         self.options = options
         self.timeout = check_timeout(timeout)  # now, not when the first frame is drawn
-        self.source = source
         self.start = self.frame(start).index  # the frame the page opens on
         self._stage: Stage | None = None
         self._play: tuple[State, list[State]] | None = None
@@ -134,11 +134,9 @@ class Player:
         return chain[::-1]
 
     def _regrouped(self, collapsed: set[str]) -> Player:
-        if self.source is None:
-            raise ValueError("this player was built from frames alone; use backprop_steps or forward_steps to regroup")
-        model = self.source.describe(sorted(collapsed))
-        frames = self.source.frames(model, self.options.number_format)
-        return Player(self.kind, model, frames, self.options, timeout=self.timeout, source=self.source)
+        model = self.recorded.describe(collapsed)
+        frames = self.recorded.frames(model, self.options.number_format)
+        return Player(self.recorded, model, frames, self.options, timeout=self.timeout)
 
     def _starting_at(self, start: int) -> Player:
         self.start = start
@@ -148,13 +146,13 @@ class Player:
         return len(self.frames)
 
     def __repr__(self) -> str:
-        return (f"<Player: {self.kind} pass, {len(self.frames)} frames, {len(self.model.values)} values, "
-                f"style {self.options.style!r}>")
+        return (f"<Player: {self.recorded.name} pass, {len(self.frames)} frames, {len(self.model.values)} values, "
+                f"style {self.options.style.name!r}>")
 
     # ------------------------------------------------------------- drawing
     def _drawn(self) -> tuple[Stage, State, list[State]]:
         if self._stage is None or self._play is None:
-            stage = Stage.lay_out(self.model, self.options, self.frames, timeout=self.timeout)
+            stage = Stage.lay_out(self.model, self.options, self.frames, self.recorded, timeout=self.timeout)
             self._play = stage.play(self.frames)
             self._stage = stage
             self._shown = -1
@@ -170,6 +168,11 @@ class Player:
             stage.apply(delta)
         self._shown = index
         return stage
+
+    @property
+    def step_labels(self) -> list[str]:
+        """Each frame's step number, as its caption and the page's counter write it: ``step 3 of 8``."""
+        return [step_label(frame.index, len(self.frames) - 1) for frame in self.frames]
 
     def frame(self, index: int) -> Frame:
         """Frame ``index`` (0 to ``len(player) - 1``; negative counts from the end, as for a list)."""
@@ -211,15 +214,15 @@ class Player:
         stage = self._show(0)
         _, base, deltas = self._drawn()
         return player_fragment(stage.svg(standalone=False), base, deltas, [f.caption for f in self.frames],
-                               [list(f.work) for f in self.frames], [f.step_label for f in self.frames],
-                               interval_ms=interval_ms, standalone=standalone, label=_TITLES[self.kind],
+                               [list(f.work) for f in self.frames], self.step_labels,
+                               interval_ms=interval_ms, standalone=standalone, label=self.recorded.title,
                                start=self.start)
 
     def html(self, *, interval_ms: int = 1200) -> str:
         """The player as a standalone HTML page (inline CSS, script and SVG: works offline)."""
         if not isinstance(interval_ms, int) or interval_ms < 50:
             raise ValueError(f"interval_ms must be an int of at least 50 (milliseconds), not {interval_ms!r}")
-        return player_document(self._fragment(True, interval_ms), f"gradtrace · {_TITLES[self.kind]}")
+        return player_document(self._fragment(True, interval_ms), f"gradtrace · {self.recorded.title}")
 
     def to_html(self, path: str | os.PathLike[str], *, interval_ms: int = 1200) -> Path:
         """Write the standalone HTML player to ``path`` (``interval_ms``: the pace of play); returns the path."""
@@ -236,34 +239,6 @@ class Player:
             return f"<pre>{html.escape(str(error))}</pre>"
 
 
-@dataclass(frozen=True)
-class Pass:
-    """The engine's record of one pass over a graph: enough to build its frames for any grouping of the graph.
-
-    ``steps`` are the engine's ``BackwardStep`` records (a backward pass) and ``prior`` the
-    leaves' gradients from before it; a forward pass has no steps and uses ``order``.
-    """
-
-    kind: Kind
-    root: Value
-    parameters: tuple[Value, ...] | None
-    order: tuple[Value, ...]
-    steps: tuple[BackwardStep, ...] = ()
-    prior: Mapping[Value, float] = field(default_factory=dict)
-
-    def describe(self, collapse: bool | Collection[str], max_nodes: int | None = None,
-                 on_overflow: str = "collapse") -> GraphModel:
-        """The graph model with these groups collapsed (as ``viz.describe``)."""
-        return describe(self.root, collapse=collapse, max_nodes=max_nodes, on_overflow=on_overflow,
-                        parameters=self.parameters)
-
-    def frames(self, model: GraphModel, number_format: NumberFormat) -> list[Frame]:
-        """The frames of this pass drawn on ``model``."""
-        if self.kind == "backward":
-            return backward_frames(model, self.steps, self.prior, number_format)
-        return forward_frames(model, self.order, number_format)
-
-
 def _enclosing(model: GraphModel, gate_id: str) -> set[str]:
     """The ids of the groups a drawn gate sits in (a collapsed group's gate: itself and its parents)."""
     gate = model.gate(gate_id)
@@ -275,32 +250,28 @@ def _enclosing(model: GraphModel, gate_id: str) -> set[str]:
     return around
 
 
-def _options(caller: str, options: DrawKeywords) -> DrawOptions:
-    """A player's drawing options: ``viz.draw``'s, circuit by default.
-
-    Not ``show`` (a frame writes every field) nor ``gradient_scale`` (the player fixes it from every frame).
-    """
-    check_keywords(caller, options, set(DrawKeywords.__optional_keys__) - {"show", "gradient_scale"})
-    options.setdefault("style", "circuit")
-    return DrawOptions.build(caller, **options)
-
-
-def _checked_root(root: Value, caller: str) -> Value:
+def _player(caller: str, root: Value, keywords: GraphKeywords, timeout: float,
+            record: Callable[[Value, tuple[Value, ...], ModelOptions], Pass]) -> Player:
+    """A player of the pass ``record`` takes down (after the options and the root are checked, the model described)."""
+    model_options, drawing = PLAYER_DRAWING.build(caller, keywords)
     if not isinstance(root, Value):
         raise TypeError(f"{caller} needs a Value, got {type(root).__name__}")
-    return root
+    order = tuple(topological_order(root))
+    # as in draw: groups past max_nodes are collapsed, and a collapsed group is one step
+    model = describe(root, model_options)
+    recorded = record(root, order, model_options)
+    frames = recorded.frames(model, drawing.number_format)
+    # one colour scale for every frame (running sums at forks can exceed the final gradients)
+    scale = gradient_scale([g for frame in frames for g in frame.changed.values()])
+    return Player(recorded, model, frames, replace(drawing, gradient_scale=scale), timeout=timeout)
 
 
 def backprop_steps(
     root: Value,
     *,
     grad: float = 1.0,
-    collapse: bool | Collection[str] = False,
-    max_nodes: int | None = DEFAULT_MAX_NODES,
-    on_overflow: str = "collapse",
-    parameters: Iterable[Value] | None = None,
     timeout: float = DEFAULT_TIMEOUT,
-    **options: Unpack[DrawKeywords],
+    **options: Unpack[GraphKeywords],
 ) -> Player:
     """Run ``root.backward(grad)`` and return a player with one frame per step the engine took.
 
@@ -315,34 +286,19 @@ def backprop_steps(
     leaf that already had one (``zero_grad`` forgotten) starts from it, visibly.
     ``collapse``, ``max_nodes``, ``on_overflow`` and ``parameters`` pick the groups drawn
     collapsed, as in ``viz.draw`` (past ``max_nodes``, groups collapse innermost first: a
-    network steps neuron by neuron). Drawing options as in ``viz.draw``, ``style="circuit"``
-    by default (the cs231n look); not ``show`` nor ``gradient_scale`` (a frame writes every
-    field on one colour scale for every frame).
+    network steps neuron by neuron). Drawing options as in ``viz.draw``, the circuit style by
+    default (``viz.options.PLAYER_STYLE``: the cs231n look); not ``show`` nor ``gradient_scale``
+    (a frame writes every field on one colour scale for every frame).
     """
-    drawing = _options("backprop_steps", options)
-    order = tuple(topological_order(_checked_root(root, "backprop_steps")))
-    chosen = None if parameters is None else tuple(parameters)
-    # as in draw: groups past max_nodes are collapsed, and a collapsed group is one step
-    model = describe(root, collapse=collapse, max_nodes=max_nodes, on_overflow=on_overflow, parameters=chosen)
-    if not root.inputs:
-        raise ValueError("backprop_steps: the root is a leaf Value, so backward has no steps to show")
-    prior = {node: node.grad for node in order if not node.inputs}
-    source = Pass("backward", root, chosen, order, tuple(backward_steps(root, grad)), prior)
-    frames = source.frames(model, drawing.number_format)
-    # one colour scale for every frame (running sums at forks can exceed the final gradients)
-    scale = gradient_scale([g for frame in frames for g in frame.changed.values()])
-    return Player("backward", model, frames, replace(drawing, gradient_scale=scale), timeout=timeout, source=source)
+    return _player("backprop_steps", root, options, timeout,
+                   lambda root, order, chosen: BackwardPass.record(root, order, chosen, grad=grad))
 
 
 def forward_steps(
     root: Value,
     *,
-    collapse: bool | Collection[str] = False,
-    max_nodes: int | None = DEFAULT_MAX_NODES,
-    on_overflow: str = "collapse",
-    parameters: Iterable[Value] | None = None,
     timeout: float = DEFAULT_TIMEOUT,
-    **options: Unpack[DrawKeywords],
+    **options: Unpack[GraphKeywords],
 ) -> Player:
     """A player of the forward pass: the leaves first, then one frame per op in ``autograd.topological_order``.
 
@@ -354,10 +310,4 @@ def forward_steps(
     >>> [frame.caption for frame in player.frames[1:]]
     ['Step 1 of 2 · + gate: -2.00, 5.00 → q = 3.00', 'Step 2 of 2 · * gate: 3.00, -4.00 → f = -12.00']
     """
-    drawing = _options("forward_steps", options)
-    order = tuple(topological_order(_checked_root(root, "forward_steps")))
-    chosen = None if parameters is None else tuple(parameters)
-    model = describe(root, collapse=collapse, max_nodes=max_nodes, on_overflow=on_overflow, parameters=chosen)
-    source = Pass("forward", root, chosen, order)
-    return Player("forward", model, source.frames(model, drawing.number_format), drawing, timeout=timeout,
-                  source=source)
+    return _player("forward_steps", root, options, timeout, ForwardPass.record)

@@ -40,6 +40,7 @@ from viz.number_format import format_gradient, format_number
 from viz.options import DrawOptions
 from viz.palette import gradient_fill
 from viz.player.frames import Frame
+from viz.player.passes import Pass
 from viz.styles.style import State, svg_shape
 
 SVG_NS = "http://www.w3.org/2000/svg"
@@ -56,10 +57,11 @@ _CAPTION_MIN_CHARACTERS = 48  # a narrow drawing is widened so a caption line ho
 class Stage:
     """The laid-out SVG of one player and the state of each of its frames (see the module docstring)."""
 
-    def __init__(self, root: ET.Element, model: GraphModel, options: DrawOptions) -> None:
+    def __init__(self, root: ET.Element, model: GraphModel, options: DrawOptions, recorded: Pass) -> None:
         self._root = root
         self.model = model
         self.options = options
+        self.recorded = recorded  # the pass: which field of the value being computed is in bold
         self.slots: dict[str, ET.Element] = {}
         self._tag()
         # what Graphviz drew, to restore an element once it is no longer highlighted
@@ -75,6 +77,7 @@ class Stage:
         model: GraphModel,
         options: DrawOptions,
         frames: Sequence[Frame],
+        recorded: Pass,
         *,
         timeout: float = DEFAULT_TIMEOUT,
     ) -> Stage:
@@ -92,11 +95,11 @@ class Stage:
         drawn = model.with_gradients(final)
         diagram = draw_model(drawn, options, grad_texts=widest)
         svg = run_dot(diagram.source, "svg", timeout=timeout, size=diagram.size_text())
-        return cls(_strip_namespaces(ET.fromstring(svg)), model, options)
+        return cls(_strip_namespaces(ET.fromstring(svg)), model, options, recorded)
 
     def _tag(self) -> None:
         groups = {group.get("id"): group for group in self._root.iter("g") if group.get("id")}
-        style = self.options.drawing_style
+        style = self.options.style
         for node in self.model.values:
             for part, element in style.value_elements(groups[node.id], self.options).items():
                 self._slot(f"{node.id}.{part}", element)
@@ -174,19 +177,21 @@ class Stage:
         return base, deltas
 
     def _value_state(self, node: ValueNode, moment: _Moment) -> State:
-        style, fmt, frame = self.options.drawing_style, self.options.number_format, moment.frame
-        working = node.id == frame.output
+        style, fmt, frame = self.options.style, self.options.number_format, moment.frame
         grad = moment.grads[node.id]
-        arrived = node.id in moment.arrived
         feeding = node.id in moment.feeding
+        # the value being computed shows the pass's field in bold; a gradient that just arrived is bold too
+        bold = {self.recorded.working_field} if node.id == frame.output else set()
+        if node.id in moment.arrived:
+            bold.add("grad")
         state: State = {
             f"{node.id}.data": {
                 "text": style.field_text("data", format_number(node.data, fmt) if node.id in moment.computed else ""),
-                "font-weight": "bold" if working and frame.kind == "forward" else "normal",
+                "font-weight": "bold" if "data" in bold else "normal",
             },
             f"{node.id}.grad": {
                 "text": style.field_text("grad", format_gradient(grad, fmt)),
-                "font-weight": "bold" if arrived or (working and frame.kind == "backward") else "normal",
+                "font-weight": "bold" if "grad" in bold else "normal",
             },
         }
         state.update(style.value_state(node.id, grad, feeding, self))
@@ -198,7 +203,7 @@ class Stage:
             gate.id: {"class": "node gt-current" if current else "node"},
             f"{gate.id}.halo": {"visibility": "visible" if current else "hidden"},
         }
-        state.update(self.options.drawing_style.gate_state(gate, moment.grads[gate.outputs[0]], self))
+        state.update(self.options.style.gate_state(gate, moment.grads[gate.outputs[0]], self))
         return state
 
     def _edge_state(self, edge_id: str, moment: _Moment) -> State:

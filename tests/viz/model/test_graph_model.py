@@ -9,7 +9,7 @@ import pytest
 from autograd import Value, backward_steps, dot, gradients, scope, topological_order
 from autograd.examples import sigmoid_circuit
 from nn import MLP, Neuron
-from viz import GraphModel, describe
+from viz import GraphModel, ModelOptions, describe
 
 
 def test_ids_follow_topological_positions_and_every_engine_node_has_one() -> None:
@@ -51,7 +51,7 @@ def test_gradients_are_none_before_backward_and_the_engine_values_after() -> Non
 def test_roles() -> None:
     w, x = Value(2.0, label="w"), Value(3.0, label="x")
     out = w * x
-    roles = {node.label or node.id: node.role for node in describe(out, parameters=[w]).values}
+    roles = {node.label or node.id: node.role for node in describe(out, ModelOptions.build(parameters=[w])).values}
     assert roles == {"w": "parameter", "x": "input", "n2": "output"}
     assert describe(x).values[0].role == "output"  # a lone leaf is the output
 
@@ -72,7 +72,7 @@ def test_a_leaf_used_only_inside_one_group_is_its_parameter_and_drawn_in_it() ->
     assert (by_label["w0"].role, by_label["w0"].group) == ("parameter", "s0")
     assert (by_label["v1"].role, by_label["v1"].group) == ("parameter", "s1")
     assert (by_label["x0"].role, by_label["x0"].group) == ("input", None)  # used by both neurons
-    collapsed = describe(out, collapse=True)
+    collapsed = describe(out, ModelOptions.build(collapse=True))
     assert {node.label for node in collapsed.values} == {"x0", "x1", ""}  # weights hidden in their neurons
     assert [collapsed.edge(e).source for e in collapsed.gate("s0").inputs] == [collapsed.value_ids[x] for x in inputs]
 
@@ -85,7 +85,7 @@ def test_explicit_parameters_override_the_one_group_rule() -> None:
         out = dot(weights, inputs).tanh()
     roles = {n.label: n.role for n in describe(out).values if n.label}
     assert roles == dict.fromkeys(["w0", "x0", "w1", "x1"], "parameter")
-    model = describe(out, parameters=weights, collapse=True)
+    model = describe(out, ModelOptions.build(parameters=weights, collapse=True))
     assert {n.label: n.role for n in model.values if n.label} == {"x0": "input", "x1": "input"}
     assert [model.value(model.edge(e).source).label for e in model.gate("s0").inputs] == ["x0", "x1"]
 
@@ -98,7 +98,8 @@ def test_collapsing_a_group_keeps_its_outputs_and_records_its_jacobian() -> None
         both = product.exp()
     out = both * total
     out.backward()
-    model = describe(out, collapse=["pair"], parameters=())  # a and b are inputs, not the pair's parameters
+    # a and b are inputs, not the pair's parameters
+    model = describe(out, ModelOptions.build(collapse=["pair"], parameters=()))
     gate = model.gate("s0")
     outputs = sorted((total, both), key=lambda v: int(model.value_ids[v][1:]))  # in topological order
     assert list(gate.outputs) == [model.value_ids[v] for v in outputs]
@@ -130,13 +131,13 @@ def test_nested_groups_collapse_by_name_or_path() -> None:
         with scope("neuron"):
             b = x * 3
         out = a + b
-    model = describe(out, collapse=["layer/neuron"])
+    model = describe(out, ModelOptions.build(collapse=["layer/neuron"]))
     assert [g.id for g in model.gates if g.collapsed] == ["s1", "s2"]
     assert {g.id: (g.collapsed, g.hidden) for g in model.groups} == {
         "s0": (False, False), "s1": (True, False), "s2": (True, False),
     }
     assert model.gate("s1").group == "s0"  # the collapsed neuron sits in the layer's box
-    outer = describe(out, collapse=True)
+    outer = describe(out, ModelOptions.build(collapse=True))
     assert [g.id for g in outer.gates] == ["s0"]
     assert {g.id: (g.collapsed, g.hidden) for g in outer.groups} == {
         "s0": (True, False), "s1": (False, True), "s2": (False, True),
@@ -148,7 +149,7 @@ def test_unknown_group_name_is_an_error_naming_the_groups() -> None:
     with scope("gate"):
         y = x.exp()
     with pytest.raises(ValueError, match=r"no group named 'gates'.*\['gate'\]"):
-        describe(y, collapse=["gates"])
+        describe(y, ModelOptions.build(collapse=["gates"]))
 
 
 def test_with_gradients_relabels_without_changing_ids() -> None:
@@ -176,12 +177,12 @@ def test_describe_rejects_what_is_not_a_graph() -> None:
     with pytest.raises(TypeError, match="needs a Value, got float"):
         describe(1.0)  # type: ignore[arg-type]
     with pytest.raises(ValueError, match="max_nodes"):
-        describe(Value(1.0), max_nodes=0)
+        describe(Value(1.0), ModelOptions.build(max_nodes=0))
 
 
 def test_each_value_names_its_gate_and_each_gate_its_edges_by_position() -> None:
     circuit = sigmoid_circuit()
-    model = describe(circuit["f"], collapse=["sigmoid gate"])
+    model = describe(circuit["f"], ModelOptions.build(collapse=["sigmoid gate"]))
     for node in model.values:
         if node.role in ("input", "parameter"):
             assert node.gate is None
@@ -197,7 +198,7 @@ def test_each_value_names_its_gate_and_each_gate_its_edges_by_position() -> None
 def test_groups_read_like_the_course_notes_and_keep_their_names_as_handles() -> None:
     out = MLP(2, [4, 1], seed=0)([Value(0.5, label="x0"), Value(-1.0, label="x1")])
     assert isinstance(out, Value)
-    model = describe(out, collapse=["layers.1.neurons.0"])  # collapse still takes the name
+    model = describe(out, ModelOptions.build(collapse=["layers.1.neurons.0"]))  # collapse still takes the name
     by_name = {group.name: group for group in model.groups}
     neuron = by_name["layers.1.neurons.0"]
     assert (neuron.title, neuron.full_title, neuron.collapsed) == ("neuron 0", "neuron 0 of layer 2", True)

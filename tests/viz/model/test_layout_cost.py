@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 from autograd import Value
-from viz import LayoutTooCostlyError, backprop_steps, describe, draw
+from viz import LayoutTooCostlyError, ModelOptions, backprop_steps, describe, draw
 from viz.cli import main
 from viz.model.layout_cost import MAX_LONG_EDGE_COST, long_edge_cost
 
@@ -26,7 +26,7 @@ def power_chain(uses: int) -> Value:
 @pytest.mark.parametrize("uses", [1, 2, 3, 10, 45])
 def test_the_estimate_counts_the_ranks_each_wire_of_y_skips(uses: int) -> None:
     # use k of y is the gate at rank 2k-1 and y sits at rank 0 (just before its first use): 2k-2 skipped ranks
-    total, by_value = long_edge_cost(describe(power_chain(uses), max_nodes=None))
+    total, by_value = long_edge_cost(describe(power_chain(uses), ModelOptions.build(max_nodes=None)))
     assert by_value["n1"] == sum(2 * k - 2 for k in range(1, uses + 1)) == total
 
 
@@ -37,7 +37,7 @@ def test_up_to_45_uses_draw_and_70_stop_at_once_with_the_remedy() -> None:
             build()
         message = str(caught.value)
         assert "value 'y' (n1) feeds" in message and "y**n" in message and "max_nodes=None" in message
-    assert len(describe(power_chain(70), max_nodes=None).gates) == 70  # asked for everything: drawn
+    assert len(describe(power_chain(70), ModelOptions.build(max_nodes=None)).gates) == 70  # asked for everything: drawn
 
 
 def test_many_short_detours_are_not_flagged() -> None:
@@ -52,9 +52,9 @@ def test_many_short_detours_are_not_flagged() -> None:
                 total = total + Value(0.01 * (i - j)) * x
             outputs.append(total.relu())
         activations = outputs
-    total_cost, by_value = long_edge_cost(describe(activations[0], max_nodes=None))
+    total_cost, by_value = long_edge_cost(describe(activations[0], ModelOptions.build(max_nodes=None)))
     assert total_cost > MAX_LONG_EDGE_COST > 10 * max(by_value.values())
-    describe(activations[0], max_nodes=5000)  # no error
+    describe(activations[0], ModelOptions.build(max_nodes=5000))  # no error
 
 
 def test_the_command_line_stops_before_dot_with_status_2(

@@ -9,7 +9,7 @@ import random
 import pytest
 
 from autograd import Value, dot, scope, topological_order
-from viz import DEFAULT_MAX_NODES, TooManyNodesError, describe, draw
+from viz import DEFAULT_MAX_NODES, ModelOptions, TooManyNodesError, describe, draw
 
 WIDTHS = [2, 70, 70, 1]  # about 5,500 values
 
@@ -52,7 +52,7 @@ def test_past_max_nodes_neurons_are_collapsed_first(big: Value) -> None:
 
 
 def test_a_smaller_limit_collapses_whole_layers(big: Value) -> None:
-    model = describe(big, max_nodes=150)
+    model = describe(big, ModelOptions.build(max_nodes=150))
     assert [group.path for group in model.groups if group.collapsed] == ["layers.0", "layers.1", "layers.2"]
     assert model.size <= 150  # 2 inputs, 3 layer gates, 70 + 70 + 1 layer outputs
     layer = model.gate("s0")
@@ -62,7 +62,7 @@ def test_a_smaller_limit_collapses_whole_layers(big: Value) -> None:
 
 def test_raise_instead_of_collapsing_names_the_size_and_the_options(big: Value) -> None:
     with pytest.raises(TooManyNodesError) as caught:
-        describe(big, on_overflow="raise")
+        describe(big, ModelOptions.build(on_overflow="raise"))
     message = str(caught.value)
     assert f"max_nodes={DEFAULT_MAX_NODES}" in message
     assert "collapse=True" in message and "max_nodes=None" in message
@@ -71,7 +71,7 @@ def test_raise_instead_of_collapsing_names_the_size_and_the_options(big: Value) 
 
 def test_even_collapsed_too_big_raises(big: Value) -> None:
     with pytest.raises(TooManyNodesError, match="even with every group collapsed"):
-        describe(big, max_nodes=3)
+        describe(big, ModelOptions.build(max_nodes=3))
 
 
 def test_a_graph_without_groups_says_how_to_make_them() -> None:
@@ -81,6 +81,6 @@ def test_a_graph_without_groups_says_how_to_make_them() -> None:
 
 
 def test_no_limit_draws_everything(big: Value) -> None:
-    model = describe(big, max_nodes=None)
+    model = describe(big, ModelOptions.build(max_nodes=None))
     assert not any(group.collapsed for group in model.groups)
     assert len(model.values) == len(topological_order(big))

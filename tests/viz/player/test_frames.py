@@ -120,7 +120,7 @@ def test_cs231n_walkthrough_texts(reference: list[dict[str, object]]) -> None:
     assert gradient_text(last, ids[wires["x0"]], TWO_DECIMALS) == "0.39"  # the slot holds the gradient only
     for wire in reference:  # every wire ends with the figure's gradient
         assert round(last.grads[ids[wires[str(wire["wire"])]]] or 0.0, 2) == wire["grad_2dp"]
-    assert [frame.step_label for frame in player.frames] == [f"step {k} of 8" for k in range(9)]
+    assert player.step_labels == [f"step {k} of 8" for k in range(9)]
 
 
 

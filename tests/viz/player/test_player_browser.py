@@ -1,84 +1,19 @@
-"""The HTML player in a real browser: headless Chromium (Debian's ``chromium``; ``make test`` installs it).
+"""The HTML player in a real browser: headless Chromium (the ``browser`` fixture, ``tests/conftest.py``).
 
-No browser is ever downloaded: the test uses the system's Chromium through Playwright's
-``executable_path`` and fails, saying how to install it, when there is none. Every browser
-action has a 30 s timeout, so the test cannot hang; any request that is not a local file is
-refused and reported (the page must work offline).
+Pages refuse any request that is not a local file and report it (the page must work offline).
 """
 
 from __future__ import annotations
 
-import os
-import shutil
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from playwright.sync_api import sync_playwright  # the dev extra installs it
 
 from autograd import Value
 from autograd.examples import sigmoid_circuit
+from tests.browser import ACTION_TIMEOUT_MS, Page
 from viz import Player, backprop_steps, forward_steps
 from viz.cli import main
-
-ACTION_TIMEOUT_MS = 30_000
-CHROMIUM_ARGS = [
-    "--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-    "--disable-background-networking", "--disable-component-update", "--disable-sync",
-]
-
-
-def chromium() -> str:
-    path = shutil.which("chromium") or os.environ.get("GRADTRACE_CHROMIUM")
-    if not path:
-        pytest.fail(
-            "Chromium was not found (no `chromium` on PATH and GRADTRACE_CHROMIUM unset). `make test` installs it "
-            "(scripts/ensure-system-deps chromium); or: sudo apt-get install chromium, or set GRADTRACE_CHROMIUM "
-            "to a Chromium/Chrome binary."
-        )
-    return path
-
-
-@pytest.fixture(scope="module")
-def browser() -> Iterator[object]:
-    with sync_playwright() as playwright:
-        launched = playwright.chromium.launch(executable_path=chromium(), args=CHROMIUM_ARGS,
-                                              timeout=ACTION_TIMEOUT_MS)
-        try:
-            yield launched
-        finally:
-            launched.close()
-
-
-class Page:
-    """A fresh page that refuses anything but local files and records script errors."""
-
-    def __init__(self, browser: object, width: int = 1400) -> None:
-        self.page = browser.new_page(viewport={"width": width, "height": 700})  # type: ignore[attr-defined]
-        self.page.set_default_timeout(ACTION_TIMEOUT_MS)
-        self.errors: list[str] = []
-        self.refused: list[str] = []
-        self.page.on("pageerror", lambda error: self.errors.append(str(error)))
-        self.page.on("console", lambda message: self.errors.append(message.text) if message.type == "error" else None)
-        self.page.route("**/*", self._route)
-
-    def _route(self, route: object) -> None:
-        url = route.request.url  # type: ignore[attr-defined]
-        if url.startswith(("file:", "data:", "about:")):
-            route.continue_()  # type: ignore[attr-defined]
-        else:
-            self.refused.append(url)
-            route.abort()  # type: ignore[attr-defined]
-
-    def counter(self, scope: str = "") -> str:
-        return str(self.page.text_content(f"{scope} .gt-counter".strip()))
-
-    def current(self, scope: str = "") -> str | None:
-        element = self.page.query_selector(f"{scope} .gt-current".strip())
-        return None if element is None else str(element.get_attribute("id"))
-
-    def slot(self, key: str) -> str:
-        return str(self.page.text_content(f'[data-gt="{key}"]'))
 
 
 def cs231n() -> Player:

@@ -1,4 +1,4 @@
-"""The legend in a real browser (headless Chromium: the player test's ``browser`` fixture).
+"""The legend in a real browser (headless Chromium: the ``browser`` fixture of ``tests/conftest.py``).
 
 Graphviz places each SVG text with its own font metrics; a browser's fonts differ. Every piece
 of legend text is one SVG element, so the browser can only widen it, and each must still sit

@@ -9,7 +9,7 @@ import pytest
 from autograd import Value
 from autograd.examples import sigmoid_circuit
 from nn import MLP
-from viz import backprop_steps, describe, draw, draw_model, draw_network, forward_steps
+from viz import ModelOptions, backprop_steps, describe, draw, draw_model, draw_network, forward_steps
 from viz.options import DrawOptions
 from viz.styles import STYLES
 from viz.styles.graph import CONSTANT_BORDER, ROLE_BORDERS, GraphStyle
@@ -36,7 +36,7 @@ def test_a_gradient_slot_holds_the_text_it_is_given(style: str, rankdir: str) ->
 def test_the_graph_legend_draws_each_role_with_the_border_its_nodes_have() -> None:
     out = Value(2.0, label="x") * 3.0 + Value(1.0, label="b")
     out.backward()
-    model = describe(out, parameters=[])
+    model = describe(out, ModelOptions.build(parameters=[]))
     rows = GraphStyle().legend_rows(model, DrawOptions())
     fill, roles = rows
     assert "filled by its gradient" in fill.cells[0]
