@@ -12,7 +12,10 @@ import contextlib
 import inspect
 from collections.abc import Callable, Iterator
 from contextvars import ContextVar, Token
-from typing import Any, NamedTuple
+from typing import TYPE_CHECKING, Any, NamedTuple
+
+if TYPE_CHECKING:
+    from autograd.value import Value
 
 
 class Scope:
@@ -217,6 +220,34 @@ def enter_scope(name: str, title: str | None = None) -> Token[Mode]:
 
 leave_scope: Callable[[Token[Mode]], None] = CURRENT_MODE.reset
 """Close the scope opened by ``enter_scope`` (the ``ContextVar``'s own ``reset``)."""
+
+
+def place_in_new_scope(nodes: tuple[Value, ...], name: str, title: str | None = None) -> None:
+    """Move ``nodes``, just made in the current scope, into a new ``Scope`` called ``name`` inside it.
+
+    The result is what making them inside ``with scope(name, title=title):`` gives: the same
+    scope tree, names and titles. Why a second way: entering a scope sets and resets the
+    ``ContextVar`` (most of a microsecond), while a neuron makes a fixed pair of nodes per example
+    (its ``dot`` and its activation), which can be placed afterwards for a third of the cost.
+    Only nodes that are recorded ops of the current scope move: outside recording (``no_grad``)
+    results are leaves, which belong to no scope, and a node made elsewhere stays where it is.
+
+    >>> from autograd import Value
+    >>> x = Value(1.0)
+    >>> y = x * 2.0
+    >>> z = y.exp()
+    >>> place_in_new_scope((y, z), "gate")
+    >>> z.scope is y.scope, z.scope, x.scope
+    (True, Scope('gate'), None)
+    """
+    recording, _, parent, _ = _get_mode()
+    if not recording:
+        return
+    group: Scope = _new_object(Scope)  # as in enter_scope
+    group.name, group.parent, group.title = name, parent, name if title is None else title
+    for node in nodes:
+        if node._scope is parent and node._in is not None:
+            node._scope = group
 
 
 def current_scope() -> Scope | None:

@@ -28,6 +28,9 @@ ACTIVATIONS: dict[str, Activation] = {
     **{name: getattr(Value, name) for name in ops.ACTIVATIONS},
 }
 
+SINGLE_NODE: frozenset[Activation] = frozenset(ACTIVATIONS.values())
+"""The activations that make at most one node (a row of the table, or none for identity)."""
+
 
 def resolve_activation(activation: str | Activation | None) -> Activation:
     """The function for an ``activation=`` argument: a name in ``ACTIVATIONS``, a function, or None (identity).

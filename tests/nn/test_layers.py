@@ -7,7 +7,8 @@ import random
 import numpy as np
 import pytest
 
-from autograd import Value, current_scope, gradcheck, topological_order
+from autograd import Value, current_scope, gradcheck, no_grad, topological_order
+from nn.activations import resolve_activation
 from nn.init import INITIALISERS
 from nn.layers import MLP, Layer, Maxout, Neuron
 from nn.losses import mse
@@ -187,6 +188,35 @@ def test_modules_put_each_neuron_and_layer_in_a_named_scope_by_default() -> None
     unscoped = MLP(2, [3, 1], seed=0, scoped=False)([0.5, -1.0])
     assert isinstance(unscoped, Value) and unscoped.scope is None
     assert unscoped.data == out.data
+
+
+def _scope_paths(root: Value) -> list[tuple[str, list[tuple[str, str]]]]:
+    """Each node's op and its scopes, outermost first, as (name, title) pairs."""
+    return [
+        (node.op, [(s.name, s.title) for s in node.scope.path()] if node.scope else [])
+        for node in topological_order(root)
+    ]
+
+
+@pytest.mark.parametrize("activation", ["relu", "tanh", None, "leaky_relu"])
+def test_placed_neuron_scopes_are_the_scopes_a_with_block_gives(activation: str | None) -> None:
+    """A fused neuron places its two nodes in its scope afterwards; a custom activation runs inside it."""
+    placed = MLP(2, [3, 2, 1], activation=activation, seed=0)
+    function = resolve_activation(activation)
+    entered = MLP(2, [3, 2, 1], activation=lambda v: function(v), seed=0)  # custom: the scope is entered
+    out_placed, out_entered = placed([0.5, -1.0]), entered([0.5, -1.0])
+    assert isinstance(out_placed, Value) and isinstance(out_entered, Value)
+    assert _scope_paths(out_placed) == _scope_paths(out_entered)
+    assert out_placed.data == out_entered.data
+    neuron = placed.layers[0].neurons[1]
+    alone = neuron([0.5, -1.0])
+    assert alone.scope is not None and (alone.scope.name, alone.scope.title, alone.scope.parent) == (
+        "layers.0.neurons.1",
+        "neuron 1",
+        None,
+    )
+    with no_grad():
+        assert placed([0.5, -1.0]).scope is None  # type: ignore[union-attr]
 
 
 def test_a_neuron_that_fails_leaves_no_scope_open() -> None:
