@@ -129,12 +129,21 @@ def _fast_backward(root: Value, seed: float) -> None:
     pop, push = stack.pop, stack.append
     while stack:
         inputs = pop()._in
-        for child in (inputs,) if type(inputs) is value else inputs:  # type: ignore[union-attr]
+        if type(inputs) is value:  # one input (most nodes): no loop, as in pass 2
+            if inputs._in is not None:  # type: ignore[union-attr]
+                uses = inputs._uses  # type: ignore[union-attr]
+                if not uses:
+                    inputs.grad = 0.0  # type: ignore[union-attr]
+                    push(inputs)  # type: ignore[arg-type]
+                inputs._uses = uses + 1  # type: ignore[union-attr]
+            continue
+        for child in inputs:  # type: ignore[union-attr]
             if child._in is not None:
-                if not child._uses:
+                uses = child._uses
+                if not uses:
                     child.grad = 0.0
                     push(child)
-                child._uses += 1
+                child._uses = uses + 1
     root.grad += seed
     # pass 2: release each node once all of its consumers have sent their share (Kahn's algorithm)
     push(root)
@@ -147,16 +156,18 @@ def _fast_backward(root: Value, seed: float) -> None:
             if local:  # a zero local gradient sends zero, even when g is inf or nan
                 inputs.grad += local * g  # type: ignore[operator]
             if inputs._in is not None:
-                inputs._uses -= 1
-                if not inputs._uses:
+                uses = inputs._uses - 1
+                inputs._uses = uses
+                if not uses:
                     push(inputs)
             continue
         for child, local in zip(inputs, node._local):  # type: ignore[arg-type] # noqa: B905 - recorded together
             if local:
                 child.grad += local * g
             if child._in is not None:
-                child._uses -= 1
-                if not child._uses:
+                uses = child._uses - 1
+                child._uses = uses
+                if not uses:
                     push(child)
 
 
