@@ -74,31 +74,31 @@ def sum_values(values: Iterable[Operand]) -> Value:
     return _make(total, "sum", tuple(inputs), (1.0,) * len(inputs), constant)
 
 
-def _plain_dot(ws: Sequence[Operand], xs: Sequence[Operand]) -> tuple[list[Value], list[float], float] | None:
-    """w·x for the two shapes networks make, else None: Values times floats (a first layer's neuron,
-    whose inputs are data) or Values times Values (a hidden layer's neuron).
+def _neuron_dot(ws: Sequence[Operand], xs: Sequence[Operand], bias: Value) -> Value | None:
+    """w·x + b for the two shapes a neuron makes, else None: Values times floats (a first layer's
+    neuron, whose inputs are data) or Values times Values (a hidden layer's neuron), plus a Value bias.
 
     Why it is written this way: a neuron is one ``dot`` per example, and in CPython a loop body
-    costs far more than its arithmetic. For Values times Values the pairs are interleaved by
-    slice assignment and their data read by one comprehension (which also checks the types); the
-    only loop left is the sum, which runs left to right, one ``+`` at a time, to round as the row
-    does. A first layer has few inputs, where one plain loop costs less.
+    or a call costs far more than the arithmetic. The node is made here, from tuples built in one
+    go; for Values times Values the pairs are interleaved by slice assignment and their data read
+    by one comprehension (which also checks the types). The only loop left is the sum, which runs
+    left to right, one ``+`` at a time, and adds the bias last, to round as the row does.
     """
     value = Value
     total = 0.0
-    if xs and type(xs[0]) is float:  # numbers are not inputs: each weight's local gradient is its number
-        weights = []
-        for w, x in zip(ws, xs):  # noqa: B905 - the caller checked the lengths
+    if type(xs[0]) is float:  # numbers are not inputs: each weight's local gradient is its number
+        for w, x in zip(ws, xs):  # noqa: B905 - dot checked the lengths
             if type(w) is not value or type(x) is not float:
                 return None
-            weights.append(w)
             total += w.data * x  # type: ignore[union-attr,operator]
-        return weights, list(xs), total  # type: ignore[arg-type]
-    # inputs w0, x0, w1, x1, … with local gradients x0, w0, x1, w1, …: the data of x0, w0, x1, w1, …
+        count = len(ws) + 1
+        layout = _NUMBERS_ONLY.get(count) or _numbers_only(count, None)
+        return _make(total + bias.data, "dot", (*ws, bias), (*xs, 1.0), layout)  # type: ignore[arg-type]
+    # inputs w0, x0, w1, x1, …, b with local gradients x0, w0, x1, w1, …, 1: the data of x0, w0, x1, w1, …
     size = 2 * len(ws)
-    inputs: list[Value] = [value] * size  # type: ignore[list-item] # every slot is overwritten next
-    inputs[::2], inputs[1::2] = ws, xs  # type: ignore[assignment]
-    swapped: list[Value] = [value] * size  # type: ignore[list-item]
+    inputs = [bias] * (size + 1)  # the pairs overwrite every slot but the last
+    inputs[:size:2], inputs[1:size:2] = ws, xs  # type: ignore[assignment]
+    swapped: list[Value] = [bias] * size  # every slot is overwritten next
     swapped[::2], swapped[1::2] = xs, ws  # type: ignore[assignment]
     local_grads = [v.data for v in swapped if type(v) is value]
     if len(local_grads) != size:  # a number or another type among them
@@ -106,7 +106,8 @@ def _plain_dot(ws: Sequence[Operand], xs: Sequence[Operand]) -> tuple[list[Value
     pairs = iter(local_grads)
     for x_value, w_value in zip(pairs, pairs):  # noqa: B905 - an even count
         total += w_value * x_value
-    return inputs, local_grads, total
+    local_grads.append(1.0)
+    return _make(total + bias.data, "dot", tuple(inputs), tuple(local_grads))
 
 
 def dot(ws: Sequence[Operand], xs: Sequence[Operand], bias: Operand | None = None) -> Value:
@@ -121,23 +122,25 @@ def dot(ws: Sequence[Operand], xs: Sequence[Operand], bias: Operand | None = Non
     """
     if len(ws) != len(xs):
         raise ValueError(f"dot: ws has {len(ws)} items but xs has {len(xs)}")
-    plain = _plain_dot(ws, xs)
-    if plain is not None:
-        inputs, local_grads, total = plain
-    else:
-        inputs, local_grads, total = [], [], 0.0
-        for index, (w_item, x_item) in enumerate(zip(ws, xs, strict=True)):
-            w = _operand(w_item, "dot", f"ws[{index}]")
-            x = _operand(x_item, "dot", f"xs[{index}]")
-            w_data = w.data if isinstance(w, Value) else w
-            x_data = x.data if isinstance(x, Value) else x
-            total += w_data * x_data
-            if isinstance(w, Value):
-                inputs.append(w)
-                local_grads.append(x_data)
-            if isinstance(x, Value):
-                inputs.append(x)
-                local_grads.append(w_data)
+    if ws and type(bias) is Value:
+        node = _neuron_dot(ws, xs, bias)
+        if node is not None:
+            return node
+    inputs: list[Value] = []
+    local_grads: list[float] = []
+    total = 0.0
+    for index, (w_item, x_item) in enumerate(zip(ws, xs, strict=True)):
+        w = _operand(w_item, "dot", f"ws[{index}]")
+        x = _operand(x_item, "dot", f"xs[{index}]")
+        w_data = w.data if isinstance(w, Value) else w
+        x_data = x.data if isinstance(x, Value) else x
+        total += w_data * x_data
+        if isinstance(w, Value):
+            inputs.append(w)
+            local_grads.append(x_data)
+        if isinstance(x, Value):
+            inputs.append(x)
+            local_grads.append(w_data)
     paired = len(inputs)
     constant: float | None = None
     if bias is not None:
@@ -152,10 +155,7 @@ def dot(ws: Sequence[Operand], xs: Sequence[Operand], bias: Operand | None = Non
     if not inputs:
         return Value(total)
     if paired != 2 * len(ws):  # a number stood in a pair: keep who multiplies whom, for gradients of gradients
-        if plain is not None and paired == len(ws):  # a neuron's w·x with x numbers: one shared layout per size
-            layout = _numbers_only(len(inputs), constant)
-        else:
-            layout = DotLayout(constant, _partners(ws, xs, bias))
+        layout = DotLayout(constant, _partners(ws, xs, bias))
         return _make(total, "dot", tuple(inputs), tuple(local_grads), layout)
     return _make(total, "dot", tuple(inputs), tuple(local_grads), constant)
 
@@ -164,7 +164,7 @@ _NUMBERS_ONLY: dict[int, DotLayout] = {}
 
 
 def _numbers_only(count: int, constant: float | None) -> DotLayout:
-    """The layout of a dot whose every input is multiplied by a number (or is the bias)."""
+    """The layout of a dot whose every input is multiplied by a number (or is the bias): one shared per count."""
     if constant is not None:
         return DotLayout(constant, (-1,) * count)
     layout = _NUMBERS_ONLY.get(count)
