@@ -7,9 +7,10 @@ left to right and adds the bias last, and so does the gate-by-gate chain.
 
 By default (``scoped=True``) each neuron's and layer's nodes sit in an ``autograd.scope`` named
 after the module (``layers.1.neurons.3``), so renderers can draw them as clusters or collapse
-them, and ``viz.draw`` can shrink a big network automatically. ``scoped=False`` skips the
-scopes: micrograd's demo step is about 1.1x faster without them (``benchmarks/mlp_vs_micrograd.py``
-prints both).
+them, and ``viz.draw`` can shrink a big network automatically. A fused neuron places its two
+nodes in its scope after making them (``autograd.modes.place_in_new_scope``) rather than entering
+the scope around them. ``scoped=False`` skips the scopes: micrograd's demo step is about 1.2x
+faster without them (``benchmarks/mlp_vs_micrograd.py`` prints both).
 
 Parameters are labelled with their dotted names (``layers.1.neurons.3.w.0``; a diagram shows
 ``w0`` inside the neuron's box); a scoped MLP labels its hidden activations ``h1[3]`` (layer 1,
