@@ -74,40 +74,91 @@ def sum_values(values: Iterable[Operand]) -> Value:
     return _make(total, "sum", tuple(inputs), (1.0,) * len(inputs), constant)
 
 
-def _neuron_dot(ws: Sequence[Operand], xs: Sequence[Operand], bias: Value) -> Value | None:
-    """w·x + b for the two shapes a neuron makes, else None: Values times floats (a first layer's
-    neuron, whose inputs are data) or Values times Values (a hidden layer's neuron), plus a Value bias.
+class InputVector(list):  # type: ignore[type-arg] # a list of Values or of floats
+    """An input vector read once for several ``dot`` nodes: its items are all Values or all floats.
 
-    Why it is written this way: a neuron is one ``dot`` per example, and in CPython a loop body
-    or a call costs far more than the arithmetic. The node is made here, from tuples built in one
-    go; for Values times Values the pairs are interleaved by slice assignment and their data read
-    by one comprehension (which also checks the types). The only loop left is the sum, which runs
-    left to right, one ``+`` at a time, and adds the bias last, to round as the row does.
+    A layer's neurons all take the same inputs, so ``nn.Layer`` makes one ``InputVector`` per call
+    and every neuron's ``dot`` reuses its data and the inputs' half of its lists of inputs and
+    local gradients (x0, x1, … among w0, x0, w1, x1, …, b). Its items and their data are read
+    when it is made: make it right before the dot products and leave it unchanged, as ``Layer``
+    and ``dot`` itself (for a single product) do. ``input_vector`` makes one (a vector of other
+    items is left as it is, and ``dot`` takes its general path).
+
+    >>> xs = input_vector([Value(1.0), Value(2.0)])
+    >>> ws = [Value(3.0), Value(4.0)]
+    >>> dot(ws, xs, Value(0.5)).data, dot(ws, xs, Value(0.5)).local_grads
+    (11.5, (1.0, 3.0, 2.0, 4.0, 1.0))
     """
+
+    __slots__ = ("_data", "_inputs", "_local")  # a list subclass with slots: as fast to make and read as a list
+
+    _data: list[float]
+    _inputs: list[Value] | None  # None for floats, which are not inputs
+    _local: list[float] | tuple[float, ...]
+
+    def neuron_dot(self, ws: Sequence[Operand], bias: Value) -> Value | None:
+        """w·x + b as one ``dot`` node when every weight is a Value (the caller checked the lengths), else None.
+
+        Why it is written this way: a neuron is one ``dot`` per example, and in CPython a loop body
+        or a call costs far more than the arithmetic. The weights' data is read by one comprehension
+        (which also checks their types), the pairs are written into copies of the vector's lists by
+        slice assignment, and the only loop left is the sum, which runs left to right, one ``+`` at
+        a time, and adds the bias last, to round as the row does.
+        """
+        value = Value
+        total = 0.0
+        inputs = self._inputs
+        if inputs is None:  # numbers are not inputs: each weight's local gradient is its number
+            for w, x in zip(ws, self._data):  # noqa: B905 - equal lengths; a first layer has few inputs: one loop
+                if type(w) is not value:
+                    return None
+                total += w.data * x  # type: ignore[union-attr]
+            count = len(ws) + 1
+            layout = _NUMBERS_ONLY.get(count) or _numbers_only(count, None)
+            return _make(total + bias.data, "dot", (*ws, bias), self._local, layout)  # type: ignore[arg-type]
+        w_data = [w.data for w in ws if type(w) is value]  # type: ignore[union-attr]
+        if len(w_data) != len(ws):  # a number or another type among the weights
+            return None
+        for w_value, x_value in zip(w_data, self._data):  # noqa: B905 - equal lengths
+            total += w_value * x_value
+        size = 2 * len(ws)
+        inputs = inputs[:]
+        inputs[:size:2] = ws  # type: ignore[assignment]
+        inputs[size] = bias
+        local = self._local[:]
+        local[1:size:2] = w_data  # type: ignore[index]
+        return _make(total + bias.data, "dot", tuple(inputs), tuple(local))
+
+
+def input_vector(xs: Sequence[Operand]) -> Sequence[Operand]:
+    """``xs`` read once for several ``dot`` nodes: an ``InputVector`` when its items are all Values or all
+    floats, else ``xs`` itself (each ``dot`` then reads it on its own).
+
+    >>> type(input_vector([1.0, 2.0])).__name__, type(input_vector([Value(1.0), 2.0])).__name__
+    ('InputVector', 'list')
+    """
+    if not xs or type(xs) is InputVector:
+        return xs
+    vector = InputVector(xs)
+    if type(xs[0]) is float:
+        for x in xs:
+            if type(x) is not float:
+                return xs
+        vector._data = vector
+        vector._inputs = None
+        vector._local = (*xs, 1.0)  # type: ignore[arg-type]
+        return vector
     value = Value
-    total = 0.0
-    if type(xs[0]) is float:  # numbers are not inputs: each weight's local gradient is its number
-        for w, x in zip(ws, xs):  # noqa: B905 - dot checked the lengths
-            if type(w) is not value or type(x) is not float:
-                return None
-            total += w.data * x  # type: ignore[union-attr,operator]
-        count = len(ws) + 1
-        layout = _NUMBERS_ONLY.get(count) or _numbers_only(count, None)
-        return _make(total + bias.data, "dot", (*ws, bias), (*xs, 1.0), layout)  # type: ignore[arg-type]
-    # inputs w0, x0, w1, x1, …, b with local gradients x0, w0, x1, w1, …, 1: the data of x0, w0, x1, w1, …
-    size = 2 * len(ws)
-    inputs = [bias] * (size + 1)  # the pairs overwrite every slot but the last
-    inputs[:size:2], inputs[1:size:2] = ws, xs  # type: ignore[assignment]
-    swapped: list[Value] = [bias] * size  # every slot is overwritten next
-    swapped[::2], swapped[1::2] = xs, ws  # type: ignore[assignment]
-    local_grads = [v.data for v in swapped if type(v) is value]
-    if len(local_grads) != size:  # a number or another type among them
-        return None
-    pairs = iter(local_grads)
-    for x_value, w_value in zip(pairs, pairs):  # noqa: B905 - an even count
-        total += w_value * x_value
-    local_grads.append(1.0)
-    return _make(total + bias.data, "dot", tuple(inputs), tuple(local_grads))
+    data = [x.data for x in xs if type(x) is value]  # type: ignore[union-attr]
+    if len(data) != len(xs):
+        return xs
+    size = 2 * len(xs)
+    inputs: list[Value] = [value] * (size + 1)  # type: ignore[list-item] # every even slot is written per dot
+    inputs[1:size:2] = xs  # type: ignore[assignment]
+    local = [1.0] * (size + 1)  # the last slot is the bias's
+    local[:size:2] = data
+    vector._data, vector._inputs, vector._local = data, inputs, local
+    return vector
 
 
 def dot(ws: Sequence[Operand], xs: Sequence[Operand], bias: Operand | None = None) -> Value:
@@ -122,10 +173,12 @@ def dot(ws: Sequence[Operand], xs: Sequence[Operand], bias: Operand | None = Non
     """
     if len(ws) != len(xs):
         raise ValueError(f"dot: ws has {len(ws)} items but xs has {len(xs)}")
-    if ws and type(bias) is Value:
-        node = _neuron_dot(ws, xs, bias)
-        if node is not None:
-            return node
+    if ws and type(bias) is Value:  # a neuron's shape: several dots over one vector share its reading
+        vector = xs if type(xs) is InputVector else input_vector(xs)
+        if type(vector) is InputVector:
+            node = vector.neuron_dot(ws, bias)
+            if node is not None:
+                return node
     inputs: list[Value] = []
     local_grads: list[float] = []
     total = 0.0

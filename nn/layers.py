@@ -26,6 +26,7 @@ from typing import Any, TypeVar
 import numpy as np
 
 from autograd import Value, dot, maximum
+from autograd.functions import input_vector
 from autograd.modes import enter_scope, leave_scope, place_in_new_scope
 from autograd.value import Operand
 from nn.activations import SINGLE_NODE, Activation, activation_key, activation_name, resolve_activation
@@ -230,7 +231,8 @@ class Layer(Module):
         return run_in_scope(self, self.scoped, self._outputs, xs)
 
     def _outputs(self, xs: Sequence[Operand]) -> list[Value]:
-        return [neuron.scoped_output(xs) if neuron.scoped else neuron.output(xs) for neuron in self.neurons]
+        inputs = input_vector(xs)  # read once for every neuron's dot
+        return [neuron.scoped_output(inputs) if neuron.scoped else neuron.output(inputs) for neuron in self.neurons]
 
     def __repr__(self) -> str:
         return f"Layer({self.nin}, {self.nout}, activation={self.neurons[0].activation_name!r})"
@@ -379,7 +381,8 @@ class Maxout(Module):
         return run_in_scope(self, self.scoped, self._units, xs)
 
     def _units(self, xs: Sequence[Operand]) -> list[Value]:
-        return [self._unit(unit, xs) for unit in self.units]
+        inputs = input_vector(xs)  # read once for every piece's dot
+        return [self._unit(unit, inputs) for unit in self.units]
 
     @staticmethod
     def _unit(pieces: list[Neuron], xs: Sequence[Operand]) -> Value:

@@ -8,6 +8,7 @@ import math
 import pytest
 
 from autograd import OPS, Value, dot, maximum, minimum, op_row, sum_values
+from autograd.functions import InputVector, dot_partners, input_vector
 from autograd.ops import BUILT_IN, FUNCTIONS, PARAMETER_FUNCTIONS, number_text
 from tests.autograd.op_table import ROWS
 
@@ -99,6 +100,29 @@ def test_sum_and_dot_match_their_rows_bit_for_bit(point: tuple[float, float, flo
     on_data = dot([Value(a), Value(b)], [c, a], bias=Value(b))
     assert _same(on_data.data, value) and len(on_data.inputs) == 3
     assert all(map(_same, on_data.local_grads, (c, a, 1.0)))
+
+
+@pytest.mark.parametrize("size", [1, 2, 5])
+def test_dots_over_one_input_vector_match_the_general_path_bit_for_bit(size: int) -> None:
+    """A layer reads its inputs once (``input_vector``); every dot over it is the node the general path makes."""
+    rows = [[SPECIALS[(3 * i + j) % len(SPECIALS)] for j in range(size)] for i in range(4)]
+    data = [SPECIALS[(5 * j + 1) % len(SPECIALS)] for j in range(size)]
+    for xs in ([Value(x) for x in data], list(data)):
+        vector = input_vector(xs)
+        assert type(vector) is InputVector and list(vector) == xs
+        for row in rows:
+            ws, bias = [Value(w) for w in row], Value(row[0])
+            shared = dot(ws, vector, bias)
+            general = dot(ws, xs, bias.data)  # a number bias takes the general path
+            assert _same(shared.data, general.data) and shared.inputs[: len(general.inputs)] == general.inputs
+            assert all(map(_same, shared.local_grads, general.local_grads)) and shared.inputs[-1] is bias
+            assert len(shared.inputs) == len(general.inputs) + 1 and shared.local_grads[-1] == 1.0
+            assert dot_partners(shared)[:-1] == dot_partners(general) and dot_partners(shared)[-1] == -1
+    mixed = [Value(1.0), 2.0]
+    assert input_vector(mixed) is mixed and input_vector([]) == []
+    weights_with_a_number = [Value(1.0), 3.0]
+    node = dot(weights_with_a_number, input_vector([Value(2.0), Value(4.0)]), Value(0.5))
+    assert node.data == 14.5 and len(node.inputs) == 4  # the general path: the number is not an input
 
 
 def test_labels_follow_one_rule_for_every_op_and_side() -> None:
