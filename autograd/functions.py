@@ -92,7 +92,7 @@ class InputVector(list):  # type: ignore[type-arg] # a list of Values or of floa
 
     __slots__ = ("_data", "_inputs", "_local")  # a list subclass with slots: as fast to make and read as a list
 
-    _data: list[float]
+    _data: list[float] | None  # the Values' data; None for floats, which are their own data
     _inputs: list[Value] | None  # None for floats, which are not inputs
     _local: list[float] | tuple[float, ...]
 
@@ -109,7 +109,7 @@ class InputVector(list):  # type: ignore[type-arg] # a list of Values or of floa
         total = 0.0
         inputs = self._inputs
         if inputs is None:  # numbers are not inputs: each weight's local gradient is its number
-            for w, x in zip(ws, self._data):  # noqa: B905 - equal lengths; a first layer has few inputs: one loop
+            for w, x in zip(ws, self):  # noqa: B905 - equal lengths; a first layer has few inputs: one loop
                 if type(w) is not value:
                     return None
                 total += w.data * x  # type: ignore[union-attr]
@@ -119,7 +119,7 @@ class InputVector(list):  # type: ignore[type-arg] # a list of Values or of floa
         w_data = [w.data for w in ws if type(w) is value]  # type: ignore[union-attr]
         if len(w_data) != len(ws):  # a number or another type among the weights
             return None
-        for w_value, x_value in zip(w_data, self._data):  # noqa: B905 - equal lengths
+        for w_value, x_value in zip(w_data, self._data):  # type: ignore[arg-type] # noqa: B905 - equal lengths
             total += w_value * x_value
         size = 2 * len(ws)
         inputs = inputs[:]
@@ -144,8 +144,7 @@ def input_vector(xs: Sequence[Operand]) -> Sequence[Operand]:
         for x in xs:
             if type(x) is not float:
                 return xs
-        vector._data = vector
-        vector._inputs = None
+        vector._data = vector._inputs = None  # not the vector itself: a cycle would wait for the garbage collector
         vector._local = (*xs, 1.0)  # type: ignore[arg-type]
         return vector
     value = Value

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gc
 import random
 
 import numpy as np
@@ -284,3 +285,21 @@ def test_reprs_describe_the_architecture() -> None:
     assert repr(Layer(3, 4, "tanh", seed=0)) == "Layer(3, 4, activation='tanh')"
     assert repr(Neuron(2, seed=0)) == "Neuron(2, activation='relu')"
     assert repr(Maxout(2, 3, seed=0)) == "Maxout(2, 3, pieces=2)"
+
+
+@pytest.mark.parametrize("scoped", [True, False])
+def test_a_training_step_leaves_no_cyclic_garbage(scoped: bool) -> None:
+    """Graphs, scopes and a layer's input vectors are freed by reference counting, never by the cyclic collector."""
+    model = MLP(2, [4, 4, 1], seed=0, scoped=scoped)
+    maxout = Maxout(2, 2, seed=0, scoped=scoped)
+    gc.collect()
+    gc.disable()
+    try:
+        for row in ([0.5, -1.0], [Value(0.5), Value(-1.0)]):
+            out = model(row)
+            assert isinstance(out, Value)
+            (out + maxout(row)[0]).backward()
+        del out
+        assert gc.collect() == 0
+    finally:
+        gc.enable()
