@@ -113,8 +113,7 @@ class InputVector(list):  # type: ignore[type-arg] # a list of Values or of floa
                 if type(w) is not value:
                     return None
                 total += w.data * x  # type: ignore[union-attr]
-            count = len(ws) + 1
-            layout = _NUMBERS_ONLY.get(count) or _numbers_only(count, None)
+            layout = _numbers_only(len(ws) + 1)
             return _make(total + bias.data, "dot", (*ws, bias), self._local, layout)  # type: ignore[arg-type]
         w_data = [w.data for w in ws if type(w) is value]  # type: ignore[union-attr]
         if len(w_data) != len(ws):  # a number or another type among the weights
@@ -173,7 +172,7 @@ def dot(ws: Sequence[Operand], xs: Sequence[Operand], bias: Operand | None = Non
     if len(ws) != len(xs):
         raise ValueError(f"dot: ws has {len(ws)} items but xs has {len(xs)}")
     if ws and type(bias) is Value:  # a neuron's shape: several dots over one vector share its reading
-        vector = xs if type(xs) is InputVector else input_vector(xs)
+        vector = xs if type(xs) is InputVector else input_vector(xs)  # a layer's vector: no call
         if type(vector) is InputVector:
             node = vector.neuron_dot(ws, bias)
             if node is not None:
@@ -215,10 +214,8 @@ def dot(ws: Sequence[Operand], xs: Sequence[Operand], bias: Operand | None = Non
 _NUMBERS_ONLY: dict[int, DotLayout] = {}
 
 
-def _numbers_only(count: int, constant: float | None) -> DotLayout:
-    """The layout of a dot whose every input is multiplied by a number (or is the bias): one shared per count."""
-    if constant is not None:
-        return DotLayout(constant, (-1,) * count)
+def _numbers_only(count: int) -> DotLayout:
+    """The layout of a neuron's dot whose every input is a weight times a number, or the bias: one shared per count."""
     layout = _NUMBERS_ONLY.get(count)
     if layout is None:
         layout = _NUMBERS_ONLY[count] = DotLayout(None, (-1,) * count)

@@ -201,8 +201,9 @@ def enter_scope(name: str, title: str | None = None) -> Token[Mode]:
     ``leave_scope(token)`` closes it.
 
     ``with scope(name):`` is the readable form. This pair is for code that opens a scope per
-    neuron per forward pass (``nn.layers``): without the context manager's object and its two
-    Python-level ``__enter__``/``__exit__`` calls, entering costs about a third as much.
+    module per forward pass (``nn.layers``: a layer, or a neuron that cannot place its nodes with
+    ``place_in_new_scope``): without the context manager's object and its two Python-level
+    ``__enter__``/``__exit__`` calls, entering costs about a third as much.
     ``name`` and ``title`` are not checked here (callers pass module names and titles).
 
     >>> token = enter_scope("neuron")
@@ -211,11 +212,17 @@ def enter_scope(name: str, title: str | None = None) -> Token[Mode]:
     >>> leave_scope(token); current_scope() is None
     True
     """
-    # built without calling __init__/__new__ in Python: that would cost more than the rest of the entry
     recording, check_anomaly, parent, plain = _get_mode()
+    group = _child_scope(name, parent, title)
+    return _set_mode(_new_tuple(Mode, (recording, check_anomaly, group, plain)))
+
+
+def _child_scope(name: str, parent: Scope | None, title: str | None) -> Scope:
+    """A new ``Scope`` inside ``parent``, built without calling ``__init__`` in Python (that would cost more
+    than the rest of entering or placing)."""
     group: Scope = _new_object(Scope)
     group.name, group.parent, group.title = name, parent, name if title is None else title
-    return _set_mode(_new_tuple(Mode, (recording, check_anomaly, group, plain)))
+    return group
 
 
 leave_scope: Callable[[Token[Mode]], None] = CURRENT_MODE.reset
@@ -243,8 +250,7 @@ def place_in_new_scope(nodes: tuple[Value, ...], name: str, title: str | None = 
     recording, _, parent, _ = _get_mode()
     if not recording:
         return
-    group: Scope = _new_object(Scope)  # as in enter_scope
-    group.name, group.parent, group.title = name, parent, name if title is None else title
+    group = _child_scope(name, parent, title)
     for node in nodes:
         if node._scope is parent and node._in is not None:
             node._scope = group

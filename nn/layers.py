@@ -43,8 +43,9 @@ def run_in_scope(module: Module, scoped: bool, forward: Callable[[Input], Output
     """``forward(xs)``, inside ``autograd.scope(module.name or its class name, title=module.title)`` when ``scoped``.
 
     Written with ``enter_scope``/``leave_scope`` rather than ``with scope(...)``, and given the
-    forward function and its argument rather than a closure: networks call it for every neuron
-    and every example, and this way the scope costs a third of what it did.
+    forward function and its argument rather than a closure: networks call it for every layer
+    (and every neuron that cannot place its nodes, see ``Neuron.scoped_output``) and every example,
+    and this way the scope costs a third of what it did.
     """
     if not scoped:
         return forward(xs)
