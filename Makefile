@@ -43,6 +43,7 @@ bench: $(DEV_STAMP)
 	$(BIN)/python benchmarks/engine_vs_micrograd.py
 	$(BIN)/python benchmarks/mlp_vs_micrograd.py
 	$(BIN)/python benchmarks/instructions.py
+	$(BIN)/python benchmarks/machine_floor.py
 	$(BIN)/python benchmarks/render_mlp.py
 	$(BIN)/python benchmarks/nested_scopes.py
 	$(BIN)/python benchmarks/shared_leaf_layout.py
