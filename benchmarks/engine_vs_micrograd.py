@@ -6,6 +6,8 @@ Workloads (issue: the scalar autograd engine):
 - memory per node while the graph is alive (tracemalloc);
 - the deepest chain that backpropagates.
 
+The speed-up moves with the machine: ``machine_floor.py`` measures the most this design reaches on it.
+
 Run: ``python benchmarks/engine_vs_micrograd.py`` (micrograd comes with the ``bench`` extra).
 """
 
