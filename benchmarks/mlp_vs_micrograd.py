@@ -20,6 +20,8 @@ a training loop (micrograd's nodes hold closures that refer back to them, so onl
 garbage collector frees them); then collects what micrograd left, untimed, so that gradtrace's
 steps do not pay for it; then times ``--repeat / --rounds`` steps of each gradtrace model.
 
+The ratios move with the machine: ``machine_floor.py`` measures the most this design reaches on it.
+
 Run: ``python benchmarks/mlp_vs_micrograd.py`` (micrograd comes with the ``bench`` extra).
 """
 
