@@ -114,15 +114,17 @@ def _propagate(order: Sequence[Value], on_step: Callable[[BackwardStep], None] |
             on_step(BackwardStep(node, g, tuple(edges)))
 
 
-def _fast_backward(root: Value, seed: float) -> None:
+def _fast_backward(root: Value, seed: float, node_type: type[Value] = Value) -> None:
     """``backward`` without observers: the reference algorithm, fused into two passes over the slots.
 
     Why not the plain version: the topological sort was three quarters of backward, a third of
     that the dict of use counts. Here the counts live on the nodes (``_uses``), leaves are never
     queued (they send nothing), and each node sends its gradient as it is released. Nodes are
     released in exactly the reference order, so every sum is added up in the same order.
+    ``node_type`` is the class of one-input nodes' ``_in`` (``benchmarks/machine_floor.py`` runs this
+    same loop over its own bare nodes, which have the same slots).
     """
-    value = Value
+    value = node_type
     # pass 1: count each non-leaf node's consumers, and reset its gradient
     root.grad = 0.0
     stack = [root]

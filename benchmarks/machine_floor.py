@@ -5,11 +5,11 @@ against targets (>= 12x on the wide graph, >= 60x median on the demo step) that 
 machine. This script measures what the design itself reaches here. ``FloorValue`` is the engine
 cut down to what the two workloads need: nodes with six slots, a one-input node's input and local
 gradient kept directly in its slots, ``*`` and ``+`` recorded inline, use counts on the nodes and
-backward by Kahn's algorithm in two passes; ``FloorMLP`` builds each neuron as one ``dot`` node and
-one ReLU node, as gradtrace does. Neither has modes (``no_grad``, ``detect_anomaly``), scopes,
-labels or constants for diagrams, argument checks, or IEEE care (a zero local gradient times inf
-gives nan). gradtrace needs all of those, so the floor's speed-up is a ceiling for gradtrace's on
-this machine, not a figure it can match. The floor is a measuring stick, never imported by the package;
+the engine's own backward loop; ``FloorMLP`` builds each neuron as one ``dot`` node and one ReLU
+node, as gradtrace does. Neither has modes (``no_grad``, ``detect_anomaly``), scopes, labels or
+constants for diagrams, argument checks, or IEEE care in its rules (ReLU of nan is 0). gradtrace
+needs all of those, so the floor's speed-up is a ceiling for gradtrace's on this machine, not a
+figure it can match. The floor is a measuring stick, never imported by the package;
 it checks that it does the same work (the same results as micrograd) before it is timed.
 
 Printed, each workload timed in interleaved rounds (the machine is shared and its load comes and
@@ -38,6 +38,7 @@ from engine_vs_micrograd import build_wide
 from mlp_vs_micrograd import AGREEMENT, ALPHA, MicrogradTrainer, OurTrainer, alternating_times, moons
 
 from autograd import Value
+from autograd.backprop import _fast_backward
 
 try:
     from micrograd.engine import Value as MicrogradValue
@@ -92,49 +93,8 @@ class FloorValue:
         return out
 
     def backward(self) -> None:
-        """``autograd.backprop._fast_backward`` copied for this node type, less its zero-local-gradient rule.
-
-        A copy on purpose: the stick must run the engine's own algorithm, and the engine's reads its own class.
-        """
-        stack = [self]
-        pop, push = stack.pop, stack.append
-        while stack:  # count each non-leaf node's consumers
-            inputs = pop()._in
-            if type(inputs) is FloorValue:
-                if inputs._in is not None:
-                    uses = inputs._uses
-                    if not uses:
-                        inputs.grad = 0.0
-                        push(inputs)
-                    inputs._uses = uses + 1
-                continue
-            for child in inputs:
-                if child._in is not None:
-                    uses = child._uses
-                    if not uses:
-                        child.grad = 0.0
-                        push(child)
-                    child._uses = uses + 1
-        self.grad = 1.0
-        push(self)
-        while stack:  # release each node once all of its consumers have sent their share
-            node = pop()
-            g, inputs = node.grad, node._in
-            if type(inputs) is FloorValue:
-                inputs.grad += node._local * g
-                if inputs._in is not None:
-                    uses = inputs._uses - 1
-                    inputs._uses = uses
-                    if not uses:
-                        push(inputs)
-                continue
-            for child, local in zip(inputs, node._local):  # noqa: B905 - recorded together
-                child.grad += local * g
-                if child._in is not None:
-                    uses = child._uses - 1
-                    child._uses = uses
-                    if not uses:
-                        push(child)
+        """The engine's own backward loop (``autograd.backprop._fast_backward``), over these nodes."""
+        _fast_backward(self, 1.0, FloorValue)  # type: ignore[arg-type] # the same slots, not a Value
 
 
 def _node(data: float, op: str, inputs: Any, local: Any) -> FloorValue:
@@ -224,7 +184,8 @@ def one_run(make: Callable[[float], Any], chains: int, steps: int, pause_collect
     try:
         root = build_wide(make, chains, steps)
     finally:
-        gc.enable()
+        if pause_collector:
+            gc.enable()
     root.backward()
     return time.perf_counter() - start
 
