@@ -37,7 +37,7 @@ def sigmoid_circuit(gate_by_gate: bool = True, **inputs: float) -> dict[str, Val
     ``gate_by_gate=True`` builds the notes' figure (``*-1``, ``exp``, ``+1``, ``1/x`` gates, grouped
     in an ``autograd.scope("sigmoid gate")`` so renderers can collapse them); ``False`` uses the
     single ``sigmoid`` node (local gradient σ(1−σ)). Returns the wires by the names used in
-    ``shared/reference/cs231n-sigmoid.json``; ``f`` is the output.
+    ``tests/autograd/data/cs231n-sigmoid.json`` (the figure's published numbers); ``f`` is the output.
 
     >>> wires = sigmoid_circuit()
     >>> wires["f"].backward()
