@@ -23,6 +23,7 @@ from nn.init import SeedLike, make_rng
 from nn.losses import l2_regularization, numeric_targets
 from nn.optim import Optimizer
 from nn.schedules import LRSchedule
+from nn.theatre import Recording, Theatre
 
 Output = Value | list[Value]
 LossFunction = Callable[[list[Output], np.ndarray], Value]
@@ -48,7 +49,9 @@ class History:
     measured on the same forward passes. ``val_loss`` / ``val_accuracy`` are empty without
     validation data; accuracies are empty with ``classify=False``. ``learning_rate`` is the rate
     used during the epoch. Per iteration (indexed by iteration − 1): ``batch_loss`` and
-    ``batch_accuracy``, the same measures on each minibatch.
+    ``batch_accuracy``, the same measures on each minibatch. ``interrupted``: training was stopped
+    by Ctrl-C while watched or recorded (the model holds its last completed update);
+    ``recording``: with ``record``, the snapshots ``viz.training_replay`` replays (``nn.theatre``).
     """
 
     examples: int
@@ -63,10 +66,14 @@ class History:
     val_accuracy: list[float] = dataclasses.field(default_factory=list)
     batch_loss: list[float] = dataclasses.field(default_factory=list)
     batch_accuracy: list[float] = dataclasses.field(default_factory=list)
+    interrupted: bool = False
+    recording: Recording | None = dataclasses.field(default=None, repr=False, compare=False)
 
     def as_dict(self) -> dict[str, Any]:
-        """Every field as plain Python data (for JSON or plotting)."""
-        return dataclasses.asdict(self)
+        """Every field as plain Python data (for JSON or plotting); not the recording (it holds the model)."""
+        fields = [field.name for field in dataclasses.fields(self) if field.name != "recording"]
+        return {name: list(value) if isinstance(value, list) else value
+                for name, value in ((name, getattr(self, name)) for name in fields)}
 
     def describe_epoch(self, index: int = -1) -> str:
         """One line for the epoch at ``index``, e.g. ``epoch   3  loss 0.2513  acc  88.3%  val acc  90.0%``."""
@@ -242,6 +249,9 @@ def fit(
     decide: Decide | None = None,
     quiet: bool = False,
     on_epoch: Callable[[History], None] | None = None,
+    watch: bool = False,
+    record: bool | int = False,
+    watch_sample: int | None = None,
 ) -> History:
     """Train ``model`` for ``epochs`` epochs of minibatches and return the ``History``.
 
@@ -252,6 +262,14 @@ def fit(
     Shuffling draws from ``seed``, so the same seed and initial weights give a bit-identical history.
     A progress bar (tqdm, if installed) shows the running loss unless ``quiet``. Accuracy uses
     ``decide`` (default ``label_decider``); ``classify=False`` skips it (regression).
+
+    The training theatre (``nn.theatre``, drawn by ``viz.training``): ``watch=True`` shows a live
+    panel in a notebook (the curves, the decision boundary of 2-D inputs, the network, and the graph
+    of training example ``watch_sample``, default 0, with its values and gradients), the progress bar
+    elsewhere; ``record=True`` (or a number of snapshots) keeps ~50 evenly spaced snapshots of the
+    parameters in ``history.recording`` for ``viz.training_replay(history)``. Watched or recorded,
+    Ctrl-C stops training after the update in progress and ``fit`` returns the history so far
+    (``history.interrupted``).
 
     Everything is checked before the first update: the arguments, and the loss itself on all the
     training and validation data once (without a graph), so a label or an output the loss refuses
@@ -283,6 +301,9 @@ def fit(
         raise ValueError(f"fit: drop_last with batch_size {size} > {len(inputs)} examples leaves no batch")
     strength = check_real(l2, "l2", "fit")
     _check_training_parts(model, loss, optimizer, schedule)
+    theatre = Theatre.build(watch=watch, record=record, watch_sample=watch_sample, model=model, loss=loss,
+                            data=Dataset(inputs, y), validation=validation, decide=decide or label_decider(y),
+                            classify=classify, total_iterations=epochs * per_epoch)
     history = History(examples=len(inputs), batch_size=size, iterations_per_epoch=per_epoch)
     chooser = decide or label_decider(y)
     _preflight(model, loss, Dataset(inputs, y), "training data", chooser)
@@ -290,12 +311,14 @@ def fit(
         _preflight(model, loss, validation, "validation data", chooser)
     parameters = model.parameters()
     rng = make_rng(seed)
-    bar = _progress_bar(epochs * per_epoch, quiet)
+    bar = _progress_bar(epochs * per_epoch, quiet or theatre.replaces_progress_bar)
+    interrupted = False
     try:
         with cyclic_gc_paused():
+            theatre.starting(history)
             for epoch in range(1, epochs + 1):
                 _train_epoch(model, loss, optimizer, Dataset(inputs, y), history, epoch, bar, _EpochPlan(
-                    size, shuffle, rng, drop_last, strength, parameters, chooser if classify else None
+                    size, shuffle, rng, drop_last, strength, parameters, chooser if classify else None, theatre
                 ))  # fmt: skip
                 if schedule is not None:
                     schedule.step()
@@ -306,9 +329,14 @@ def fit(
                         history.val_accuracy.append(val_accuracy)
                 if on_epoch is not None:
                     on_epoch(history)
+    except KeyboardInterrupt:
+        if not theatre.catches_interrupt:
+            raise
+        interrupted = True
     finally:
         if bar is not None:
             bar.close()
+    theatre.finished(history, interrupted)
     return history
 
 
@@ -323,6 +351,7 @@ class _EpochPlan:
     l2: float
     parameters: list[Value]
     decide: Decide | None
+    theatre: Theatre
 
 
 def _train_epoch(
@@ -351,7 +380,8 @@ def _train_epoch(
         objective = data_loss + l2_regularization(plan.parameters, plan.l2, len(outputs)) if plan.l2 else data_loss
         optimizer.zero_grad()
         objective.backward()
-        optimizer.step()
+        with plan.theatre.updating():
+            optimizer.step()
         history.iterations += 1
         seen += len(outputs)
         loss_sum += data_loss.data * len(outputs)
@@ -363,6 +393,7 @@ def _train_epoch(
         if bar is not None:
             bar.update(1)
             bar.set_postfix(epoch=epoch, loss=f"{loss_sum / seen:.4f}", refresh=False)
+        plan.theatre.updated(history)
     history.epochs.append(epoch)
     history.train_loss.append(loss_sum / seen)
     if plan.decide is not None:

@@ -2,7 +2,7 @@
 
 ``draw`` and ``render`` draw a graph; ``backprop_steps`` / ``forward_steps`` step through a
 pass, one frame per engine step, on one layout; ``draw_network`` draws an ``nn`` model's
-layers as columns of units.
+layers as columns of units; ``training_replay`` replays a run recorded by ``fit(..., record=True)``.
 
 >>> from autograd import Value
 >>> import viz
@@ -28,6 +28,7 @@ from viz.palette import PALETTES, Palette
 from viz.player.frames import Frame
 from viz.player.player import Player, backprop_steps, forward_steps
 from viz.render import render
+from viz.training import TrainingReplay, training_replay
 
 __all__ = [
     "DEFAULT_MAX_NODES",
@@ -50,6 +51,7 @@ __all__ = [
     "Palette",
     "Player",
     "TooManyNodesError",
+    "TrainingReplay",
     "ValueNode",
     "backprop_steps",
     "describe",
@@ -61,4 +63,5 @@ __all__ = [
     "parse_expression",
     "render",
     "run_dot",
+    "training_replay",
 ]

@@ -13,6 +13,12 @@ a player displayed twice is wired twice, each copy to itself).
 Controls: first / previous / play-pause / next / last buttons, a slider, and the keys
 ← → (also ↑ ↓), Home, End and space while the player has focus (in a standalone page, also
 when nothing else on the page has it).
+
+A page may have a second axis, ``Choices`` (the training replay's examples): some elements'
+attributes depend on a choice as well as on the frame. Clicking an element marked
+``data-gt-choice="k"`` chooses k; the chosen one gets the class ``gt-chosen`` and the element
+``.gt-choice-label`` its label. A choice's values are given in full per frame (one row of
+tab-separated values per frame and choice), compact enough for a hundred choices of fifty frames.
 """
 
 from __future__ import annotations
@@ -21,6 +27,7 @@ import hashlib
 import html
 import json
 from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
 
 from viz.escaping import visible_text
 
@@ -60,20 +67,35 @@ _SCRIPT = """
     var buttons = {};
     ['first', 'prev', 'play', 'next', 'last'].forEach(function (name) { buttons[name] = part(name); });
     var count = data.captions.length, current = 0, timer = null;
+    var choices = data.choices || null, chosen = choices ? choices.start : 0;
 
+    function set(element, name, value) {
+      if (name === 'text') { element.textContent = value; } else { element.setAttribute(name, value); }
+    }
     function apply(state) {
       Object.keys(state).forEach(function (key) {
         var element = slots[key], attributes = state[key];
-        Object.keys(attributes).forEach(function (name) {
-          if (name === 'text') { element.textContent = attributes[name]; }
-          else { element.setAttribute(name, attributes[name]); }
-        });
+        Object.keys(attributes).forEach(function (name) { set(element, name, attributes[name]); });
       });
+    }
+    function applyChoice(frame) {
+      if (choices === null) { return; }
+      var row = choices.rows[frame][chosen].split('\\t');
+      choices.keys.forEach(function (key, i) { set(slots[key[0]], key[1], row[i]); });
+      root.querySelectorAll('[data-gt-choice]').forEach(function (element) {
+        var classes = (element.getAttribute('class') || '').replace(/\\s*gt-chosen/g, '');
+        if (element.getAttribute('data-gt-choice') === String(chosen)) { classes += ' gt-chosen'; }
+        element.setAttribute('class', classes.trim());
+      });
+      var label = part('choice-label');
+      if (label) { label.textContent = choices.labels[chosen]; }
+      root.setAttribute('data-choice', String(chosen));
     }
     function show(frame) {
       frame = Math.max(0, Math.min(count - 1, frame));
       if (frame < current) { apply(data.base); current = 0; }
       while (current < frame) { current += 1; apply(data.deltas[current - 1]); }
+      applyChoice(frame);
       slider.value = String(frame);
       counter.textContent = data.steps[frame];
       caption.textContent = data.captions[frame];
@@ -101,6 +123,12 @@ _SCRIPT = """
     buttons.next.addEventListener('click', function () { step(1); });
     buttons.last.addEventListener('click', function () { stop(); show(count - 1); });
     buttons.play.addEventListener('click', play);
+    root.addEventListener('click', function (event) {
+      var target = event.target.closest ? event.target.closest('[data-gt-choice]') : null;
+      if (choices === null || target === null || !root.contains(target)) { return; }
+      chosen = parseInt(target.getAttribute('data-gt-choice'), 10);
+      applyChoice(current);
+    });
     slider.addEventListener('input', function () { stop(); show(parseInt(slider.value, 10)); });
 
     var keys = {ArrowRight: 1, ArrowDown: 1, ArrowLeft: -1, ArrowUp: -1};
@@ -128,6 +156,36 @@ _SCRIPT = """
 """
 
 
+@dataclass(frozen=True)
+class Choices:
+    """A page's second axis (see the module docstring): ``keys`` are the (element key, attribute) pairs a
+    choice sets; ``rows[frame][choice]`` their values in that frame, in ``keys`` order; ``labels[choice]``
+    the text of ``.gt-choice-label``; ``start`` the choice shown first.
+
+    >>> Choices(keys=(("n1.data", "text"),), rows=[[["0.5"], ["1.5"]]], labels=["a", "b"]).encoded()["rows"]
+    [['0.5', '1.5']]
+    """
+
+    keys: Sequence[tuple[str, str]]
+    rows: Sequence[Sequence[Sequence[str]]]
+    labels: Sequence[str]
+    start: int = 0
+
+    def encoded(self) -> dict[str, object]:
+        """The page's data for the choices (each row's values joined by tabs), checked."""
+        width = len(self.keys)
+        if not 0 <= self.start < len(self.labels):
+            raise ValueError(f"choices: start {self.start} is out of range: {len(self.labels)} choices")
+        for frame, row in enumerate(self.rows):
+            if len(row) != len(self.labels) or any(len(values) != width for values in row):
+                raise ValueError(f"choices: frame {frame} needs {len(self.labels)} rows of {width} values")
+            if any("\t" in value for values in row for value in values):
+                raise ValueError(f"choices: a value in frame {frame} holds a tab, which separates values")
+        return {"keys": [list(key) for key in self.keys], "rows": [["\t".join(values) for values in row]
+                                                                     for row in self.rows],
+                "labels": [visible_text(label) for label in self.labels], "start": self.start}
+
+
 def player_id(svg: str, data_json: str) -> str:
     """A deterministic id for a player: a hash of what it shows.
 
@@ -149,12 +207,14 @@ def player_fragment(
     standalone: bool = False,
     label: str = "backprop, step by step",
     start: int = 0,
+    choices: Choices | None = None,
 ) -> str:
     """The player as an HTML fragment (for Jupyter, or the body of ``player_document``).
 
     ``svg`` is drawn in the state of frame 0 (``base``); ``deltas[i]`` turns frame i into i + 1.
     Per frame: ``captions`` (one short line), ``work`` (its arithmetic, one line per input,
-    shown under the caption) and ``steps`` (the counter: ``step 3 of 8``).
+    shown under the caption) and ``steps`` (the counter: ``step 3 of 8``). ``choices``: a second
+    axis, chosen by clicking (see ``Choices``); it must have a row per frame.
     """
     if len(deltas) != len(captions) - 1:
         raise ValueError(f"player: {len(captions)} frames need {len(captions) - 1} deltas, got {len(deltas)}")
@@ -166,10 +226,14 @@ def player_fragment(
         raise ValueError(f"player: start frame {start} is out of range: {len(captions)} frames")
     if not len(work) == len(steps) == len(captions):
         raise ValueError(f"player: {len(captions)} captions, {len(work)} work lists and {len(steps)} step labels")
-    data = json.dumps({"base": base, "deltas": list(deltas), "captions": list(captions),
-                       "work": [list(lines) for lines in work], "steps": list(steps), "interval": interval_ms,
-                       "start": start},
-                      ensure_ascii=False, separators=(",", ":"), sort_keys=True)
+    content: dict[str, object] = {"base": base, "deltas": list(deltas), "captions": list(captions),
+                                  "work": [list(lines) for lines in work], "steps": list(steps),
+                                  "interval": interval_ms, "start": start}
+    if choices is not None:
+        if len(choices.rows) != len(captions):
+            raise ValueError(f"player: {len(captions)} frames need as many rows of choices, got {len(choices.rows)}")
+        content["choices"] = choices.encoded()
+    data = json.dumps(content, ensure_ascii=False, separators=(",", ":"), sort_keys=True)
     # the data sits in a <script> element: no "<", ">" or "&" may end it early or start a comment there
     data = data.replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026")
     identity = player_id(svg, data)

@@ -1,0 +1,460 @@
+"""The four panels of the training theatre, each laid out once and changed per moment by setting attributes.
+
+A panel is an SVG whose changing elements are tagged ``data-gt`` (as a player's stage is: the
+page's script and ``Panel.apply`` set their attributes), and a ``state`` method that reads the
+moment from the model itself: the model holds that moment's parameters when it is called
+(``nn.theatre.Recording.parameters_of``, or the live model during training).
+
+- ``CurvesPanel``: the loss and accuracy curves so far (each batch's loss, the epoch means of
+  training and validation), with a cursor at the moment's iteration.
+- ``BoundaryPanel``: for 2-D inputs, the model's decision over the input plane as a heatmap (the
+  class the model decides, stronger where it is surer), with the training points (filled, each
+  clickable to choose the example shown in the graph) and the validation points (rings); for
+  other inputs, or without classification, a note saying why it is absent.
+- ``NetworkPanel``: the network as ``viz.draw_network`` draws it (``dot`` once; each moment
+  copies the connections' and units' colours and widths from ``draw_network``'s own drawing).
+- ``GraphPanel``: one training example's loss graph in the circuit style, collapsed to neurons,
+  with the engine's forward values and gradients (its own ``backward()``) at the moment.
+
+Keys are prefixed with the panel's name (``curves.``, ``boundary.``, ``network.``, ``graph.``).
+"""
+
+from __future__ import annotations
+
+import math
+import xml.etree.ElementTree as ET
+from collections.abc import Mapping
+from typing import TYPE_CHECKING, Any
+
+import numpy as np
+
+from autograd import Value, topological_order
+from nn.layers import Neuron
+from nn.module import Module
+from nn.train import forward_batch
+from viz.draw import draw
+from viz.escaping import visible_text
+from viz.model.graph_model import describe
+from viz.network.draw import draw_network
+from viz.number_format import format_gradient, format_number
+from viz.options import DrawOptions, ModelOptions
+from viz.palette import PALETTES, blend
+from viz.player.stage import KEY, _strip_namespaces
+from viz.styles import STYLES
+from viz.styles.style import State, svg_shape
+from viz.training.png import png_data_uri
+
+if TYPE_CHECKING:
+    from nn.theatre import Recording
+    from nn.train import History
+
+PALETTE = PALETTES["default"]
+PT_PER_PX = 0.75
+FONT = "Helvetica, Arial, sans-serif"
+# class colours: the palette's two ends for two classes, then distinct hues (ColorBrewer Set1-like)
+CLASS_COLOURS = (PALETTE.negative, PALETTE.positive, "#4daf4a", "#984ea3", "#ff7f00", "#a65628", "#f781bf", "#999999")
+TRAIN_COLOUR, VALIDATION_COLOUR, BATCH_COLOUR = "#1f5f99", "#e08214", "#b9c7d6"
+
+
+class Panel:
+    """An SVG with tagged elements (see the module docstring): ``root``, ``slots`` by key, ``apply``, ``svg``."""
+
+    name = "panel"
+
+    def __init__(self, root: ET.Element, title: str) -> None:
+        self.root = root
+        self.title = title
+        self.slots: dict[str, ET.Element] = {}
+
+    def tag(self, key: str, element: ET.Element) -> ET.Element:
+        """Mark ``element`` as changing per moment, under ``<panel name>.<key>``; returns it."""
+        full = f"{self.name}.{key}"
+        element.set(KEY, full)
+        self.slots[full] = element
+        return element
+
+    def apply(self, state: Mapping[str, Mapping[str, str]]) -> None:
+        """Set the attributes ``state`` gives for this panel's keys (``"text"``: the element's text)."""
+        for key, attributes in state.items():
+            element = self.slots.get(key)
+            if element is None:
+                continue
+            for attribute, value in attributes.items():
+                if attribute == "text":
+                    element.text = value
+                else:
+                    element.set(attribute, value)
+
+    def svg(self) -> str:
+        """The SVG as currently applied, for inline HTML."""
+        return ET.tostring(self.root, encoding="unicode")
+
+
+def _canvas(width: float, height: float) -> ET.Element:
+    """An empty SVG of ``width`` × ``height`` px, its size written in points (as Graphviz writes it)."""
+    return ET.Element("svg", {
+        "width": f"{width * PT_PER_PX:.0f}pt", "height": f"{height * PT_PER_PX:.0f}pt",
+        "viewBox": f"0 0 {width:.0f} {height:.0f}", "font-family": FONT, "role": "img",
+    })
+
+
+def _text(parent: ET.Element, x: float, y: float, text: str, size: float = 12, **attributes: str) -> ET.Element:
+    element = ET.SubElement(parent, "text", {"x": f"{x:.1f}", "y": f"{y:.1f}", "font-size": f"{size:g}",
+                                             "fill": attributes.pop("fill", PALETTE.ink), **attributes})
+    element.text = text
+    return element
+
+
+def fitted_width(root: ET.Element, width_pt: float) -> ET.Element:
+    """``root`` (an SVG from ``dot``) drawn at most ``width_pt`` points wide, its proportions kept."""
+    width, height = (float(part) for part in root.get("viewBox", "0 0 1 1").split()[2:])
+    scale = min(1.0, width_pt / width) if width > 0 else 1.0
+    root.set("width", f"{width * scale:.0f}pt")
+    root.set("height", f"{height * scale:.0f}pt")
+    return root
+
+
+# --------------------------------------------------------------------------------------- curves
+class CurvesPanel(Panel):
+    """Loss (each batch's, and the epoch means) and accuracy, training and validation, up to the moment."""
+
+    name = "curves"
+    WIDTH, HEIGHT = 430.0, 300.0
+    LEFT, RIGHT = 46.0, 12.0
+    CHARTS = (("loss", 34.0, 100.0), ("accuracy", 180.0, 80.0))  # (name, top, height) in px
+
+    def __init__(self, total_iterations: int, iterations_per_epoch: int, loss_top: float | None) -> None:
+        super().__init__(_canvas(self.WIDTH, self.HEIGHT), "Loss and accuracy")
+        self.total = max(1, total_iterations)
+        self.per_epoch = iterations_per_epoch
+        self.loss_top = loss_top  # None: the largest loss so far, read at each moment
+        root = self.root
+        right = self.WIDTH - self.RIGHT
+        for chart, top, height in self.CHARTS:
+            bottom = top + height
+            ET.SubElement(root, "rect", {"x": f"{self.LEFT}", "y": f"{top}", "width": f"{right - self.LEFT}",
+                                         "height": f"{height}", "fill": "#fafafa", "stroke": "#d0d0d0"})
+            _text(root, self.LEFT, top - 8, chart, 13, **{"font-weight": "bold"})
+            top_label = _text(root, self.LEFT - 5, top + 10, "100%" if chart == "accuracy" else "",
+                              11, **{"text-anchor": "end"})
+            if chart == "loss":
+                self.tag("loss_top", top_label)
+            _text(root, self.LEFT - 5, bottom, "0%" if chart == "accuracy" else "0", 11, **{"text-anchor": "end"})
+            lines = [("train", TRAIN_COLOUR, "2"), ("val", VALIDATION_COLOUR, "2")]
+            if chart == "loss":
+                lines.insert(0, ("batch", BATCH_COLOUR, "1"))
+            for line, colour, width in lines:
+                attributes = {"points": "", "fill": "none", "stroke": colour, "stroke-width": width,
+                              "stroke-linejoin": "round"}
+                if line == "val":
+                    attributes["stroke-dasharray"] = "5 3"
+                self.tag(f"{chart}.{line}", ET.SubElement(root, "polyline", attributes))
+            self.tag(f"{chart}.cursor", ET.SubElement(root, "line", {
+                "x1": f"{self.LEFT}", "x2": f"{self.LEFT}", "y1": f"{top}", "y2": f"{bottom}",
+                "stroke": "#f2a900", "stroke-width": "2"}))
+        axis = self.CHARTS[-1][1] + self.CHARTS[-1][2]
+        _text(root, self.LEFT, axis + 15, "0", 11)
+        _text(root, right, axis + 15, f"{self.total} iterations", 11, **{"text-anchor": "end"})
+        key = _text(root, self.LEFT, self.HEIGHT - 4, "", 11)
+        for label, colour in (("batch loss", "#8a9bb0"), ("training", TRAIN_COLOUR), ("validation", VALIDATION_COLOUR)):
+            span = ET.SubElement(key, "tspan", {"fill": colour, "dx": "0" if label == "batch loss" else "14"})
+            span.text = f"━ {label}"
+        self.tag("cursor_label", _text(root, right, 22, "", 11, **{"text-anchor": "end", "fill": "#555555"}))
+
+    def _x(self, iteration: float) -> float:
+        return self.LEFT + (self.WIDTH - self.RIGHT - self.LEFT) * iteration / self.total
+
+    def state(self, history: History, iteration: int) -> State:
+        """The curves up to ``iteration`` (``history`` may run further: a replay's holds the whole run)."""
+        epochs = min(len(history.epochs), iteration // max(1, self.per_epoch))
+        ends = [(e + 1) * self.per_epoch for e in range(epochs)]
+        batch = history.batch_loss[:iteration]
+        seen = [*batch, *history.train_loss[:epochs], *history.val_loss[:epochs]]
+        finite = [v for v in seen if math.isfinite(v)]
+        top = self.loss_top if self.loss_top is not None else _nice_top(max(finite, default=1.0))
+        series = {
+            "loss.batch": (range(1, len(batch) + 1), batch, top),
+            "loss.train": (ends, history.train_loss[:epochs], top),
+            "loss.val": (ends, history.val_loss[:epochs], top),
+            "accuracy.train": (ends, history.train_accuracy[:epochs], 1.0),
+            "accuracy.val": (ends, history.val_accuracy[:epochs], 1.0),
+        }
+        state: State = {}
+        charts = {chart: (top_px, height) for chart, top_px, height in self.CHARTS}
+        for key, (xs, ys, scale) in series.items():
+            top_px, height = charts[key.split(".")[0]]
+            points = [
+                f"{self._x(x):.1f},{top_px + height * (1.0 - min(1.0, max(0.0, y / scale))):.1f}"
+                for x, y in zip(xs, ys, strict=False) if math.isfinite(y)
+            ]
+            state[f"curves.{key}"] = {"points": " ".join(points)}
+        cursor = f"{self._x(iteration):.1f}"
+        for chart, _, _ in self.CHARTS:
+            state[f"curves.{chart}.cursor"] = {"x1": cursor, "x2": cursor}
+        state["curves.loss_top"] = {"text": format_number(top, _TICKS)}
+        epoch = iteration / self.per_epoch if self.per_epoch else 0.0
+        state["curves.cursor_label"] = {"text": f"iteration {iteration} · epoch {epoch:.1f}"}
+        return state
+
+
+def _nice_top(largest: float) -> float:
+    """The top of a loss axis: ``largest`` rounded up to 1, 2 or 5 times a power of ten.
+
+    >>> _nice_top(0.83), _nice_top(1.7), _nice_top(0.0)
+    (1.0, 2.0, 1.0)
+    """
+    if not largest > 0.0 or not math.isfinite(largest):
+        return 1.0
+    power = 10.0 ** math.floor(math.log10(largest))
+    return next(step * power for step in (1.0, 2.0, 5.0, 10.0) if step * power >= largest)
+
+
+def loss_top(history: History) -> float:
+    """The loss axis's top for a whole run (a replay's axis stays put from frame to frame)."""
+    values = [v for v in (*history.batch_loss, *history.train_loss, *history.val_loss) if math.isfinite(v)]
+    return _nice_top(max(values, default=1.0))
+
+
+# --------------------------------------------------------------------------------------- boundary
+class BoundaryPanel(Panel):
+    """The decision over the input plane, with the data (see the module docstring)."""
+
+    name = "boundary"
+    SIZE = 430.0
+    PLOT = (40.0, 30.0, 380.0, 340.0)  # left, top, width, height (px)
+
+    def __init__(self, recording: Recording, resolution: int) -> None:
+        super().__init__(_canvas(self.SIZE, self.SIZE), "Decision boundary")
+        self.recording = recording
+        self.resolution = resolution
+        inputs = recording.data.X
+        reason = _why_no_boundary(inputs, recording.decide is not None)
+        self.drawn = reason is None
+        if reason is not None:
+            ET.SubElement(self.root, "rect", {"x": "0", "y": "0", "width": f"{self.SIZE:.0f}", "height": "60",
+                                              "fill": "#f6f6f6"})
+            _text(self.root, 12, 26, "No decision boundary", 13, **{"font-weight": "bold"})
+            _text(self.root, 12, 46, reason, 12)
+            self.root.set("viewBox", f"0 0 {self.SIZE:.0f} 60")
+            self.root.set("height", f"{60 * PT_PER_PX:.0f}pt")
+            return
+        everything = inputs if recording.validation is None else np.vstack([inputs, recording.validation.X])
+        low, high = everything.min(axis=0), everything.max(axis=0)
+        pad = 0.08 * np.maximum(high - low, 1e-9)
+        self.low, self.high = low - pad, high + pad
+        labels = _class_labels(recording.data.y)
+        self.classes = {label: k for k, label in enumerate(sorted(set(labels.tolist())))}
+        left, top, width, height = self.PLOT
+        self.tag("heat", ET.SubElement(self.root, "image", {
+            "x": f"{left}", "y": f"{top}", "width": f"{width}", "height": f"{height}", "href": "",
+            "preserveAspectRatio": "none"}))
+        ET.SubElement(self.root, "rect", {"x": f"{left}", "y": f"{top}", "width": f"{width}", "height": f"{height}",
+                                          "fill": "none", "stroke": "#9a9a9a"})
+        _text(self.root, left, top - 10, "the model's decision over the input plane", 13, **{"font-weight": "bold"})
+        for k, (point, label) in enumerate(zip(inputs, labels, strict=True)):
+            x, y = self._at(point)
+            circle = ET.SubElement(self.root, "circle", {
+                "cx": f"{x:.1f}", "cy": f"{y:.1f}", "r": "4", "fill": self._colour(label), "stroke": "white",
+                "stroke-width": "0.8", "class": "gt-choice", "data-gt-choice": str(k)})
+            ET.SubElement(circle, "title").text = _example_text(recording, k)
+        if recording.validation is not None:
+            for point, label in zip(recording.validation.X, _class_labels(recording.validation.y), strict=True):
+                x, y = self._at(point)
+                ET.SubElement(self.root, "circle", {
+                    "cx": f"{x:.1f}", "cy": f"{y:.1f}", "r": "3.6", "fill": "white", "fill-opacity": "0.6",
+                    "stroke": self._colour(label), "stroke-width": "1.8", "pointer-events": "none"})
+        key = _text(self.root, left, top + height + 22, "", 12)
+        for text, dx in (("● training (click one to see its graph)", "0"), ("○ validation", "14")):
+            ET.SubElement(key, "tspan", {"dx": dx}).text = text
+
+    def _at(self, point: np.ndarray) -> tuple[float, float]:
+        left, top, width, height = self.PLOT
+        fx = (point[0] - self.low[0]) / (self.high[0] - self.low[0])
+        fy = (point[1] - self.low[1]) / (self.high[1] - self.low[1])
+        return left + width * float(fx), top + height * (1.0 - float(fy))
+
+    def _colour(self, label: float) -> str:
+        index = self.classes.get(float(label))
+        return PALETTE.invalid if index is None else CLASS_COLOURS[index % len(CLASS_COLOURS)]
+
+    def state(self) -> State:
+        """The heatmap of the model's decision now (the model holds the moment's parameters)."""
+        if not self.drawn:
+            return {}
+        n = self.resolution
+        xs = self.low[0] + (np.arange(n) + 0.5) / n * (self.high[0] - self.low[0])
+        ys = self.high[1] - (np.arange(n) + 0.5) / n * (self.high[1] - self.low[1])
+        rows = [[float(x), float(y)] for y in ys for x in xs]
+        outputs = forward_batch(self.recording.model, rows)
+        decide = self.recording.decide
+        assert decide is not None  # drawn only when classifying
+        colours = [blend("#ffffff", self._colour(decide(output)), 0.12 + 0.5 * _sureness(output))
+                   for output in outputs]
+        pixels = [colours[r * n:(r + 1) * n] for r in range(n)]
+        return {"boundary.heat": {"href": png_data_uri(pixels)}}
+
+
+def _why_no_boundary(inputs: np.ndarray, classifying: bool) -> str | None:
+    if inputs.shape[1] != 2:
+        return f"it is drawn for 2-D inputs; these have {inputs.shape[1]} features"
+    if not classifying:
+        return "it is drawn for classification; this run has classify=False"
+    return None
+
+
+def _class_labels(targets: np.ndarray) -> np.ndarray:
+    """Class labels: one-hot rows as their index, labels as they are (floats, as ``decide`` returns them)."""
+    labels = np.argmax(targets, axis=1) if targets.ndim == 2 else targets
+    return np.asarray(labels, dtype=np.float64)
+
+
+def _sureness(output: Value | list[Value]) -> float:
+    """How sure a decision is, 0..1: tanh|s| for one score, the top softmax share above chance for several."""
+    if isinstance(output, Value):
+        return math.tanh(abs(output.data)) if math.isfinite(output.data) else 0.0
+    scores = np.array([v.data for v in output], dtype=np.float64)
+    if not np.all(np.isfinite(scores)) or len(scores) < 2:
+        return 0.0
+    shares = np.exp(scores - scores.max())
+    top = float(shares.max() / shares.sum())
+    chance = 1.0 / len(scores)
+    return (top - chance) / (1.0 - chance)
+
+
+def _example_text(recording: Recording, k: int) -> str:
+    point = ", ".join(format_number(float(v), _TICKS) for v in recording.data.X[k][:4])
+    more = ", …" if recording.data.X.shape[1] > 4 else ""
+    target = recording.data.y[k]
+    label = format_number(float(target), _TICKS) if np.ndim(target) == 0 else str(int(np.argmax(target)))
+    return f"training example {k}: x = ({point}{more}), label {label}"
+
+
+# --------------------------------------------------------------------------------------- network
+class NetworkPanel(Panel):
+    """The network as ``viz.draw_network`` draws it; each moment copies its drawing's colours and widths."""
+
+    name = "network"
+    WIDTH_PT = 645.0
+    COPIED = ("stroke", "stroke-width", "stroke-dasharray", "fill")
+
+    def __init__(self, model: Any, scale: float | None) -> None:
+        self.model = model
+        self.scale = scale  # the weight drawn at full width (None: the largest at each moment)
+        self.drawable = isinstance(model, Module) and _draws_as_network(model)
+        if not self.drawable:
+            root = _canvas(430, 40)
+            _text(root, 10, 24, f"draw_network draws an MLP, Layer or Neuron, not a {type(model).__name__}", 12)
+            super().__init__(root, "The network")
+            return
+        root = fitted_width(self._drawing(), self.WIDTH_PT)
+        super().__init__(root, "The network: weights (colour = sign, width = size), units filled by their bias")
+        for group in root.iter("g"):
+            kind, ident, shape = group.get("class"), group.get("id"), svg_shape_or_none(group)
+            if kind in ("node", "edge") and ident and shape is not None:
+                self.tag(ident, shape)
+        for link in root.iter("a"):  # a tooltip names one moment's value: it would be wrong in the others
+            link.attrib.pop("xlink:title", None)
+
+    def _drawing(self) -> ET.Element:
+        svg = draw_network(self.model, legend=False, scale=self.scale).svg()
+        return _strip_namespaces(ET.fromstring(svg))
+
+    def state(self) -> State:
+        """The colours and widths ``draw_network`` gives the connections and units now."""
+        if not self.drawable:
+            return {}
+        state: State = {}
+        for group in self._drawing().iter("g"):
+            key = f"{self.name}.{group.get('id')}"
+            shape = svg_shape_or_none(group) if key in self.slots else None
+            if shape is not None:
+                state[key] = {name: shape.get(name, "none") for name in self.COPIED}
+        return state
+
+
+def _draws_as_network(model: Module) -> bool:
+    from nn.layers import MLP, Layer
+
+    return isinstance(model, (MLP, Layer, Neuron))
+
+
+def svg_shape_or_none(group: ET.Element) -> ET.Element | None:
+    """A node's or an edge's drawn shape (its first ellipse, path or polygon), or None (a plaintext node)."""
+    return next((element for element in group.iter() if element.tag in ("ellipse", "path", "polygon")), None)
+
+
+# --------------------------------------------------------------------------------------- graph
+class GraphPanel(Panel):
+    """One training example's loss graph, collapsed to neurons, with the engine's values and gradients."""
+
+    name = "graph"
+    WIDTH_PT = 645.0
+
+    def __init__(self, recording: Recording) -> None:
+        self.recording = recording
+        model = recording.model
+        neurons = [m for m in model.modules() if isinstance(m, Neuron)] if isinstance(model, Module) else []
+        self.model_options = ModelOptions(collapse=tuple(n.name for n in neurons if n.name))
+        symbols = {n.name: f"{n.activation_name} {n.name.rpartition('.')[2]}" for n in neurons if n.name}
+        self.drawing = DrawOptions.build("training theatre", style="circuit")
+        root_value = self.example_root(recording.sample)
+        layout = describe(root_value, self.model_options)
+        order = topological_order(root_value)
+        self.size = len(order)
+        self.ops = [node.op for node in order]
+        index = {id(node): i for i, node in enumerate(order)}
+        positions = {name: index[id(node)] for node, name in layout.value_ids.items()}
+        # without the wires' names (a gate says which neuron it is), the graph fits a 900 px page with
+        # its numbers at 10 px or more
+        drawn = draw(root_value, style="circuit", collapse=self.model_options.collapse, group_symbols=symbols,
+                     legend=False, output_name="loss", parameters=model.parameters(), show=("data", "grad"))
+        root = fitted_width(_strip_namespaces(ET.fromstring(drawn.svg())), self.WIDTH_PT)
+        super().__init__(root, "")
+        groups = {group.get("id"): group for group in root.iter("g") if group.get("id")}
+        style = self.drawing.style
+        self.keys: list[tuple[str, str]] = []
+        self.positions: list[tuple[int, str]] = []  # (topological position, field) of each key
+        for node in layout.values:
+            for part, element in style.value_elements(groups[node.id], self.drawing).items():
+                if part in ("data", "grad"):
+                    self.keys.append((self.tag(f"{node.id}.{part}", element).get(KEY, ""), "text"))
+                    self.positions.append((positions[node.id], part))
+        for gate in layout.gates:  # a gate's fill would show one moment's gradient in every moment: none
+            svg_shape(groups[gate.id]).set("fill", PALETTE.neutral)
+
+    def example_root(self, k: int) -> Value:
+        """The loss of training example ``k`` alone, through the model as it is now, after ``backward()``."""
+        data = self.recording.data
+        output = self.recording.model(data.X[k].tolist())
+        loss = self.recording.loss([output], data.y[k:k + 1])
+        loss.backward()
+        return loss
+
+    def texts(self, k: int) -> list[str]:
+        """The text of every key (``keys``) for example ``k`` now: the engine's values and gradients.
+
+        The model must be in a ``model_moment`` (its gradients are restored afterwards)."""
+        for parameter in self.recording.model.parameters():
+            parameter.grad = 0.0
+        order = topological_order(self.example_root(k))
+        if len(order) != self.size or any(node.op != op for node, op in zip(order, self.ops, strict=True)):
+            raise ValueError(f"training theatre: example {k}'s graph has another shape than example "
+                             f"{self.recording.sample}'s; the graph panel needs the same graph for every example")
+        style, fmt = self.drawing.style, self.drawing.number_format
+        return [
+            style.field_text(part, format_number(order[p].data, fmt) if part == "data"
+                             else format_gradient(order[p].grad, fmt))
+            for p, part in self.positions
+        ]
+
+    def state(self, k: int) -> State:
+        """Example ``k``'s values and gradients now, as a state."""
+        return {key: {attribute: text} for (key, attribute), text in zip(self.keys, self.texts(k), strict=True)}
+
+    def caption(self, k: int) -> str:
+        """What the panel shows, naming the example."""
+        return visible_text(f"The graph of {_example_text(self.recording, k)}: its loss, values above "
+                            "the wires, gradients below")
+
+
+_TICKS = STYLES["graph"].default_number_format

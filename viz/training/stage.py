@@ -1,0 +1,119 @@
+"""The theatre's stage: the four panels side by side in one fixed HTML layout, and the state of a moment.
+
+The live view (``viz.training.live``) applies each moment's state to the panels and shows the
+HTML; the replay (``viz.training.replay``) hands the HTML, the first moment's state and each
+later moment's changes to the step-through player's page (``viz.player.page``). Both read the
+moments from the model itself, holding the recorded (or current) parameters.
+"""
+
+from __future__ import annotations
+
+import html
+import math
+from typing import TYPE_CHECKING
+
+from nn.theatre import model_moment
+from viz.escaping import visible_text
+from viz.styles.style import State
+from viz.training.panels import BoundaryPanel, CurvesPanel, GraphPanel, NetworkPanel, Panel
+
+if TYPE_CHECKING:
+    from nn.theatre import Recording
+    from nn.train import History
+
+_CSS = """
+.gt-theatre { font-family: Helvetica, Arial, sans-serif; color: #262626; max-width: 100%; }
+.gt-theatre .gt-row { display: flex; flex-wrap: wrap; gap: 10px; }
+.gt-theatre figure { margin: 0 0 10px; flex: 1 1 320px; min-width: 0; }
+.gt-theatre figcaption { font-size: 14px; font-weight: bold; margin: 0 0 4px; }
+.gt-theatre svg { max-width: 100%; height: auto; display: block; }
+.gt-theatre .gt-choice { cursor: pointer; }
+.gt-theatre .gt-chosen { stroke: #f2a900; stroke-width: 3px; }
+.gt-theatre .gt-status { font-size: 14px; margin: 0 0 8px; font-variant-numeric: tabular-nums; }
+"""
+
+
+_CHOICE_LABEL = ' class="gt-choice-label"'  # the page writes the chosen example's caption there
+
+
+class TheatreStage:
+    """The four panels of one run, laid out once (``dot`` runs once for the network, once for the graph).
+
+    ``resolution``: the heatmap's grid (points per side); ``loss_top`` and ``weight_scale`` fix the
+    loss axis and the network's full line width (a replay fixes both; live, they follow the run).
+    """
+
+    def __init__(self, recording: Recording, total_iterations: int, iterations_per_epoch: int, *,
+                 resolution: int, loss_top: float | None = None, weight_scale: float | None = None) -> None:
+        self.recording = recording
+        with model_moment(recording.model):
+            self.curves = CurvesPanel(total_iterations, iterations_per_epoch, loss_top)
+            self.boundary = BoundaryPanel(recording, resolution)
+            self.network = NetworkPanel(recording.model, weight_scale)
+            self.graph = GraphPanel(recording)
+        self.panels: tuple[Panel, ...] = (self.curves, self.boundary, self.network, self.graph)
+
+    def state(self, history: History, iteration: int) -> State:
+        """The curves, the boundary and the network at a moment (the model holds its parameters)."""
+        with model_moment(self.recording.model):
+            return {**self.curves.state(history, iteration), **self.boundary.state(), **self.network.state()}
+
+    def example_state(self, k: int) -> State:
+        """Example ``k``'s graph at a moment (the model holds its parameters)."""
+        with model_moment(self.recording.model):
+            return self.graph.state(k)
+
+    def example_texts(self, k: int) -> list[str]:
+        """The graph panel's texts (its ``keys``) for example ``k`` at a moment."""
+        with model_moment(self.recording.model):
+            return self.graph.texts(k)
+
+    def apply(self, state: State) -> None:
+        """Set ``state`` on the panels (the live view's way of drawing a moment)."""
+        for panel in self.panels:
+            panel.apply(state)
+
+    def choose(self, k: int) -> None:
+        """Mark training point ``k`` as the one whose graph is shown (the live view's only choice)."""
+        for circle in self.boundary.root.iter("circle"):
+            if circle.get("data-gt-choice") is not None:
+                chosen = circle.get("data-gt-choice") == str(k)
+                circle.set("class", "gt-choice gt-chosen" if chosen else "gt-choice")
+
+    def html(self, status: str = "") -> str:
+        """The stage as HTML: the curves and the boundary in a row, then the network and the graph."""
+        def figure(panel: Panel, caption: str, extra: str = "") -> str:
+            return f'<figure><figcaption{extra}>{html.escape(caption)}</figcaption>{panel.svg()}</figure>'
+
+        status_line = f'<div class="gt-status">{html.escape(visible_text(status))}</div>' if status else ""
+        return (
+            f'<div class="gt-theatre"><style>{_CSS}</style>{status_line}'
+            f'<div class="gt-row">{figure(self.curves, self.curves.title)}'
+            f"{figure(self.boundary, self.boundary.title)}</div>"
+            f"{figure(self.network, self.network.title)}"
+            f"{figure(self.graph, self.graph.caption(self.recording.sample), _CHOICE_LABEL)}"
+            "</div>"
+        )
+
+
+def largest_parameter(recording: Recording) -> float | None:
+    """The largest |parameter| in any snapshot (the network's full line width in a replay), None if all are 0."""
+    largest = max((abs(v) for s in recording.snapshots for v in s.parameters if math.isfinite(v)), default=0.0)
+    return largest if largest > 0.0 else None
+
+
+def moment_text(history: History, iteration: int, total: int) -> tuple[str, list[str]]:
+    """A moment's one-line summary and its figures (the last batch's loss, the last epoch means so far)."""
+    per_epoch = max(1, history.iterations_per_epoch)
+    heading = (f"before training (0 of {total} updates)" if iteration == 0 else
+               f"after {iteration} of {total} updates (epoch {iteration / per_epoch:.1f})")
+    lines = []
+    if iteration > 0 and iteration <= len(history.batch_loss):
+        line = f"batch {iteration}: loss {history.batch_loss[iteration - 1]:.4f}"
+        if len(history.batch_accuracy) >= iteration:
+            line += f", accuracy {100 * history.batch_accuracy[iteration - 1]:.1f}%"
+        lines.append(line)
+    epochs = min(len(history.epochs), iteration // per_epoch)
+    if epochs:
+        lines.append(f"after epoch {epochs}: " + history.describe_epoch(epochs - 1).split("  ", 1)[1].strip())
+    return heading, lines
