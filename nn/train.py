@@ -380,16 +380,16 @@ def _train_epoch(
         objective = data_loss + l2_regularization(plan.parameters, plan.l2, len(outputs)) if plan.l2 else data_loss
         optimizer.zero_grad()
         objective.backward()
-        with plan.theatre.updating():
+        with plan.theatre.updating():  # Ctrl-C waits for the update and its record
             optimizer.step()
-        history.iterations += 1
-        seen += len(outputs)
-        loss_sum += data_loss.data * len(outputs)
-        history.batch_loss.append(data_loss.data)
-        if plan.decide is not None:
-            right = _correct(outputs, batch.y, plan.decide)
-            correct += right
-            history.batch_accuracy.append(right / len(outputs))
+            history.iterations += 1
+            seen += len(outputs)
+            loss_sum += data_loss.data * len(outputs)
+            history.batch_loss.append(data_loss.data)
+            if plan.decide is not None:
+                right = _correct(outputs, batch.y, plan.decide)
+                correct += right
+                history.batch_accuracy.append(right / len(outputs))
         if bar is not None:
             bar.update(1)
             bar.set_postfix(epoch=epoch, loss=f"{loss_sum / seen:.4f}", refresh=False)
