@@ -49,6 +49,7 @@ bench: $(DEV_STAMP)
 	$(BIN)/python benchmarks/shared_leaf_layout.py
 	$(BIN)/python benchmarks/player_build.py
 	$(BIN)/python benchmarks/fit_gc.py
+	$(BIN)/python benchmarks/training_theatre.py
 
 # Open the notebooks in JupyterLab (installs the notebooks extra).
 notebooks: $(DEV_STAMP)

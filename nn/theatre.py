@@ -9,7 +9,7 @@ differs between recording, watching, both and neither; ``fit`` never asks which.
   evenly spaced over the run's updates, the first before any update and the last after the final
   one: ``history.recording`` (a ``Recording``), which ``viz.training_replay`` replays.
 - Watching shows ``viz.training``'s live panel in a notebook, redrawn at most a few times a second
-  and only as often as keeps its cost near ``WATCH_BUDGET`` of the training time; outside a
+  and only as often as keeps its cost near ``WATCH_BUDGET`` (10%) of the training time; outside a
   notebook it falls back to the progress bar.
 - Ctrl-C (a notebook's stop button) never lands inside an optimizer step: the step finishes
   first (``atomic_step``), so the model holds its last completed update. With ``watch`` or
@@ -42,7 +42,7 @@ if TYPE_CHECKING:
 
 DEFAULT_SNAPSHOTS = 50
 # Watching may cost about this share of the time spent training (benchmarks/training_theatre.py measures it).
-WATCH_BUDGET = 0.12
+WATCH_BUDGET = 0.1
 # and never redraws more often than this (seconds between redraws)
 MIN_REDRAW_INTERVAL = 0.3
 
@@ -280,7 +280,9 @@ class RedrawClock:
         """Whether a redraw may start now."""
         return bool(self._now() >= self._next)
 
-    def drew(self, started: float, ended: float) -> None:
-        """Record a drawing that ran from ``started`` to ``ended`` (``time.perf_counter`` seconds)."""
-        took = max(0.0, ended - started)
+    def drew(self, started: float, ended: float, elsewhere: float = 0.0) -> None:
+        """Record a drawing that ran from ``started`` to ``ended`` (``time.perf_counter`` seconds), plus
+        ``elsewhere`` seconds of work done beside training (``dot`` in a background thread: on a busy
+        machine it takes its time from training too)."""
+        took = max(0.0, ended - started) + max(0.0, elsewhere)
         self._next = ended + max(MIN_REDRAW_INTERVAL - took, took * (1.0 - self.budget) / self.budget)

@@ -28,10 +28,11 @@ from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
-from autograd import Value, topological_order
-from nn.layers import Neuron
+from autograd import Value, no_grad, topological_order
+from nn.layers import MLP, Layer, Neuron
 from nn.module import Module
 from nn.train import forward_batch
+from viz.diagram import Diagram
 from viz.draw import draw
 from viz.escaping import visible_text
 from viz.model.graph_model import describe
@@ -285,7 +286,8 @@ class BoundaryPanel(Panel):
         xs = self.low[0] + (np.arange(n) + 0.5) / n * (self.high[0] - self.low[0])
         ys = self.high[1] - (np.arange(n) + 0.5) / n * (self.high[1] - self.low[1])
         rows = [[float(x), float(y)] for y in ys for x in xs]
-        outputs = forward_batch(self.recording.model, rows)
+        with no_grad():  # the decision only: no graph to record
+            outputs = forward_batch(self.recording.model, rows)
         decide = self.recording.decide
         assert decide is not None  # drawn only when classifying
         colours = [blend("#ffffff", self._colour(decide(output)), 0.12 + 0.5 * _sureness(output))
@@ -331,22 +333,23 @@ def _example_text(recording: Recording, k: int) -> str:
 
 # --------------------------------------------------------------------------------------- network
 class NetworkPanel(Panel):
-    """The network as ``viz.draw_network`` draws it; each moment copies its drawing's colours and widths."""
+    """The network as ``viz.draw_network`` draws it; each moment copies its drawing's colours and widths.
+
+    ``diagram`` describes a moment's drawing (it reads the model); ``dot`` turns it into the SVG text
+    that the panel is laid out from (``svg``) and that ``state_of`` reads a moment's attributes from.
+    """
 
     name = "network"
     WIDTH_PT = 645.0
     COPIED = ("stroke", "stroke-width", "stroke-dasharray", "fill")
 
-    def __init__(self, model: Any, scale: float | None) -> None:
-        self.model = model
-        self.scale = scale  # the weight drawn at full width (None: the largest at each moment)
-        self.drawable = isinstance(model, Module) and _draws_as_network(model)
-        if not self.drawable:
+    def __init__(self, model: Any, svg: str | None) -> None:
+        if svg is None:
             root = _canvas(430, 40)
             _text(root, 10, 24, f"draw_network draws an MLP, Layer or Neuron, not a {type(model).__name__}", 12)
             super().__init__(root, "The network")
             return
-        root = fitted_width(self._drawing(), self.WIDTH_PT)
+        root = fitted_width(_strip_namespaces(ET.fromstring(svg)), self.WIDTH_PT)
         super().__init__(root, "The network: weights (colour = sign, width = size), units filled by their bias")
         for group in root.iter("g"):
             kind, ident, shape = group.get("class"), group.get("id"), svg_shape_or_none(group)
@@ -355,27 +358,25 @@ class NetworkPanel(Panel):
         for link in root.iter("a"):  # a tooltip names one moment's value: it would be wrong in the others
             link.attrib.pop("xlink:title", None)
 
-    def _drawing(self) -> ET.Element:
-        svg = draw_network(self.model, legend=False, scale=self.scale).svg()
-        return _strip_namespaces(ET.fromstring(svg))
+    @staticmethod
+    def diagram(model: Any, scale: float | None) -> Diagram | None:
+        """``draw_network``'s drawing of the model now (``scale``: the weight at full width; None: the largest),
+        or None when it draws no such model."""
+        if not isinstance(model, (MLP, Layer, Neuron)):
+            return None
+        return draw_network(model, legend=False, scale=scale)
 
-    def state(self) -> State:
-        """The colours and widths ``draw_network`` gives the connections and units now."""
-        if not self.drawable:
+    def state_of(self, svg: str | None) -> State:
+        """The colours and widths ``draw_network`` gave the connections and units in ``svg`` (a moment's drawing)."""
+        if svg is None:
             return {}
         state: State = {}
-        for group in self._drawing().iter("g"):
+        for group in _strip_namespaces(ET.fromstring(svg)).iter("g"):
             key = f"{self.name}.{group.get('id')}"
             shape = svg_shape_or_none(group) if key in self.slots else None
             if shape is not None:
                 state[key] = {name: shape.get(name, "none") for name in self.COPIED}
         return state
-
-
-def _draws_as_network(model: Module) -> bool:
-    from nn.layers import MLP, Layer
-
-    return isinstance(model, (MLP, Layer, Neuron))
 
 
 def svg_shape_or_none(group: ET.Element) -> ET.Element | None:
@@ -384,43 +385,34 @@ def svg_shape_or_none(group: ET.Element) -> ET.Element | None:
 
 
 # --------------------------------------------------------------------------------------- graph
-class GraphPanel(Panel):
-    """One training example's loss graph, collapsed to neurons, with the engine's values and gradients."""
+class GraphPlan:
+    """One example's graph as the graph panel draws it, described from the model (``diagram``: ``dot`` not run yet).
 
-    name = "graph"
-    WIDTH_PT = 645.0
+    The drawn values are found again in any example's graph by their topological position (the
+    graph model's ids are those positions), so ``texts`` reads the engine's values and gradients
+    straight from the nodes, without describing each graph again.
+    """
+
+    FIELDS = ("data", "grad")
 
     def __init__(self, recording: Recording) -> None:
         self.recording = recording
         model = recording.model
         neurons = [m for m in model.modules() if isinstance(m, Neuron)] if isinstance(model, Module) else []
-        self.model_options = ModelOptions(collapse=tuple(n.name for n in neurons if n.name))
+        collapse = tuple(n.name for n in neurons if n.name)
         symbols = {n.name: f"{n.activation_name} {n.name.rpartition('.')[2]}" for n in neurons if n.name}
         self.drawing = DrawOptions.build("training theatre", style="circuit")
         root_value = self.example_root(recording.sample)
-        layout = describe(root_value, self.model_options)
+        self.layout = describe(root_value, ModelOptions(collapse=collapse))
         order = topological_order(root_value)
-        self.size = len(order)
         self.ops = [node.op for node in order]
         index = {id(node): i for i, node in enumerate(order)}
-        positions = {name: index[id(node)] for node, name in layout.value_ids.items()}
+        positions = {name: index[id(node)] for node, name in self.layout.value_ids.items()}
+        self.positions = [(positions[node.id], part) for node in self.layout.values for part in self.FIELDS]
         # without the wires' names (a gate says which neuron it is), the graph fits a 900 px page with
         # its numbers at 10 px or more
-        drawn = draw(root_value, style="circuit", collapse=self.model_options.collapse, group_symbols=symbols,
-                     legend=False, output_name="loss", parameters=model.parameters(), show=("data", "grad"))
-        root = fitted_width(_strip_namespaces(ET.fromstring(drawn.svg())), self.WIDTH_PT)
-        super().__init__(root, "")
-        groups = {group.get("id"): group for group in root.iter("g") if group.get("id")}
-        style = self.drawing.style
-        self.keys: list[tuple[str, str]] = []
-        self.positions: list[tuple[int, str]] = []  # (topological position, field) of each key
-        for node in layout.values:
-            for part, element in style.value_elements(groups[node.id], self.drawing).items():
-                if part in ("data", "grad"):
-                    self.keys.append((self.tag(f"{node.id}.{part}", element).get(KEY, ""), "text"))
-                    self.positions.append((positions[node.id], part))
-        for gate in layout.gates:  # a gate's fill would show one moment's gradient in every moment: none
-            svg_shape(groups[gate.id]).set("fill", PALETTE.neutral)
+        self.diagram = draw(root_value, style="circuit", collapse=collapse, group_symbols=symbols, legend=False,
+                            output_name="loss", parameters=model.parameters(), show=self.FIELDS)
 
     def example_root(self, k: int) -> Value:
         """The loss of training example ``k`` alone, through the model as it is now, after ``backward()``."""
@@ -431,13 +423,13 @@ class GraphPanel(Panel):
         return loss
 
     def texts(self, k: int) -> list[str]:
-        """The text of every key (``keys``) for example ``k`` now: the engine's values and gradients.
+        """Example ``k``'s drawn values and gradients now, as the panel writes them (in ``positions`` order).
 
-        The model must be in a ``model_moment`` (its gradients are restored afterwards)."""
+        The model must be in a ``nn.theatre.model_moment`` (its gradients are restored afterwards)."""
         for parameter in self.recording.model.parameters():
             parameter.grad = 0.0
         order = topological_order(self.example_root(k))
-        if len(order) != self.size or any(node.op != op for node, op in zip(order, self.ops, strict=True)):
+        if len(order) != len(self.ops) or any(node.op != op for node, op in zip(order, self.ops, strict=True)):
             raise ValueError(f"training theatre: example {k}'s graph has another shape than example "
                              f"{self.recording.sample}'s; the graph panel needs the same graph for every example")
         style, fmt = self.drawing.style, self.drawing.number_format
@@ -447,14 +439,35 @@ class GraphPanel(Panel):
             for p, part in self.positions
         ]
 
-    def state(self, k: int) -> State:
-        """Example ``k``'s values and gradients now, as a state."""
-        return {key: {attribute: text} for (key, attribute), text in zip(self.keys, self.texts(k), strict=True)}
-
     def caption(self, k: int) -> str:
         """What the panel shows, naming the example."""
         return visible_text(f"The graph of {_example_text(self.recording, k)}: its loss, values above "
                             "the wires, gradients below")
+
+
+class GraphPanel(Panel):
+    """One training example's loss graph, collapsed to neurons, with the engine's values and gradients."""
+
+    name = "graph"
+    WIDTH_PT = 645.0
+
+    def __init__(self, plan: GraphPlan, svg: str) -> None:
+        root = fitted_width(_strip_namespaces(ET.fromstring(svg)), self.WIDTH_PT)
+        super().__init__(root, "")
+        self.plan = plan
+        groups = {group.get("id"): group for group in root.iter("g") if group.get("id")}
+        style = plan.drawing.style
+        self.keys: list[tuple[str, str]] = []  # (key, "text") of each of plan.texts' texts
+        for node in plan.layout.values:
+            elements = style.value_elements(groups[node.id], plan.drawing)
+            for part in plan.FIELDS:
+                self.keys.append((self.tag(f"{node.id}.{part}", elements[part]).get(KEY, ""), "text"))
+        for gate in plan.layout.gates:  # a gate's fill would show one moment's gradient in every moment: none
+            svg_shape(groups[gate.id]).set("fill", PALETTE.neutral)
+
+    def state_of(self, texts: list[str]) -> State:
+        """A state writing ``texts`` (``GraphPlan.texts``) into the graph."""
+        return {key: {attribute: text} for (key, attribute), text in zip(self.keys, texts, strict=True)}
 
 
 _TICKS = STYLES["graph"].default_number_format

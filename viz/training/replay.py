@@ -64,8 +64,8 @@ class TrainingReplay:
             return self._fragment[standalone]
         recording, history = self.recording, self.history
         total = recording.total_iterations
-        stage = TheatreStage(recording, total, history.iterations_per_epoch, resolution=self.resolution,
-                             loss_top=loss_top(history), weight_scale=largest_parameter(recording))
+        stage = TheatreStage.laid_out(recording, total, history.iterations_per_epoch, resolution=self.resolution,
+                                      loss_top=loss_top(history), weight_scale=largest_parameter(recording))
         examples = range(len(recording.data.X))
         states: list[State] = []
         rows: list[list[list[str]]] = []
@@ -73,8 +73,9 @@ class TrainingReplay:
         last = len(recording.snapshots) - 1
         for index, snapshot in enumerate(recording.snapshots):
             with recording.parameters_of(snapshot):
-                states.append(stage.state(history, snapshot.iteration))
+                shown, network = stage.moment()
                 rows.append([stage.example_texts(k) for k in examples])
+            states.append(stage.state(history, snapshot.iteration, shown, network.svg() if network else None))
             heading, lines = moment_text(history, snapshot.iteration, total)
             if index == last and history.interrupted:
                 heading += " · stopped by Ctrl-C: the model keeps this last completed update"
@@ -82,7 +83,8 @@ class TrainingReplay:
             work.append(lines)
             steps.append(f"snapshot {index} of {last}")
         deltas = [_changes(before, after) for before, after in itertools.pairwise(states)]
-        choices = Choices(keys=stage.graph.keys, rows=rows, labels=[stage.graph.caption(k) for k in examples],
+        assert stage.graph is not None  # laid out
+        choices = Choices(keys=stage.graph.keys, rows=rows, labels=[stage.graph_plan.caption(k) for k in examples],
                           start=recording.sample)
         stage.apply(states[0])
         fragment = player_fragment(stage.html(), states[0], deltas, captions, work, steps, interval_ms=400,

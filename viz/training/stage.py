@@ -13,9 +13,10 @@ import math
 from typing import TYPE_CHECKING
 
 from nn.theatre import model_moment
+from viz.diagram import Diagram
 from viz.escaping import visible_text
 from viz.styles.style import State
-from viz.training.panels import BoundaryPanel, CurvesPanel, GraphPanel, NetworkPanel, Panel
+from viz.training.panels import BoundaryPanel, CurvesPanel, GraphPanel, GraphPlan, NetworkPanel, Panel
 
 if TYPE_CHECKING:
     from nn.theatre import Recording
@@ -37,8 +38,12 @@ _CHOICE_LABEL = ' class="gt-choice-label"'  # the page writes the chosen example
 
 
 class TheatreStage:
-    """The four panels of one run, laid out once (``dot`` runs once for the network, once for the graph).
+    """The four panels of one run (see the module docstring).
 
+    Made in two steps, because ``dot`` may run elsewhere (the live view runs it in a background
+    thread while training goes on): the constructor reads the model (the curves and boundary
+    panels, and the two Graphviz drawings described: ``graph_plan.diagram``, ``network_diagram``);
+    ``lay_out`` takes their SVG text. ``laid_out()`` does both here.
     ``resolution``: the heatmap's grid (points per side); ``loss_top`` and ``weight_scale`` fix the
     loss axis and the network's full line width (a replay fixes both; live, they follow the run).
     """
@@ -46,27 +51,48 @@ class TheatreStage:
     def __init__(self, recording: Recording, total_iterations: int, iterations_per_epoch: int, *,
                  resolution: int, loss_top: float | None = None, weight_scale: float | None = None) -> None:
         self.recording = recording
+        self.weight_scale = weight_scale
         with model_moment(recording.model):
             self.curves = CurvesPanel(total_iterations, iterations_per_epoch, loss_top)
             self.boundary = BoundaryPanel(recording, resolution)
-            self.network = NetworkPanel(recording.model, weight_scale)
-            self.graph = GraphPanel(recording)
-        self.panels: tuple[Panel, ...] = (self.curves, self.boundary, self.network, self.graph)
+            self.graph_plan = GraphPlan(recording)
+            self.network_diagram = NetworkPanel.diagram(recording.model, weight_scale)
+        self.network: NetworkPanel | None = None
+        self.graph: GraphPanel | None = None
 
-    def state(self, history: History, iteration: int) -> State:
-        """The curves, the boundary and the network at a moment (the model holds its parameters)."""
-        with model_moment(self.recording.model):
-            return {**self.curves.state(history, iteration), **self.boundary.state(), **self.network.state()}
+    @classmethod
+    def laid_out(cls, recording: Recording, total_iterations: int, iterations_per_epoch: int, *,
+                 resolution: int, loss_top: float | None = None, weight_scale: float | None = None) -> TheatreStage:
+        """A stage laid out now (``dot`` runs here, twice)."""
+        stage = cls(recording, total_iterations, iterations_per_epoch, resolution=resolution, loss_top=loss_top,
+                    weight_scale=weight_scale)
+        network = stage.network_diagram.svg() if stage.network_diagram is not None else None
+        stage.lay_out(stage.graph_plan.diagram.svg(), network)
+        return stage
 
-    def example_state(self, k: int) -> State:
-        """Example ``k``'s graph at a moment (the model holds its parameters)."""
+    def lay_out(self, graph_svg: str, network_svg: str | None) -> None:
+        """Lay the graph and network panels out from ``dot``'s SVG of ``graph_plan.diagram`` and ``network_diagram``."""
+        self.graph = GraphPanel(self.graph_plan, graph_svg)
+        self.network = NetworkPanel(self.recording.model, network_svg)
+
+    @property
+    def panels(self) -> tuple[Panel, ...]:
+        return tuple(p for p in (self.curves, self.boundary, self.network, self.graph) if p is not None)
+
+    def moment(self) -> tuple[State, Diagram | None]:
+        """What the model shows now, in a ``model_moment``: the heatmap, and the network's drawing (``dot`` to run)."""
         with model_moment(self.recording.model):
-            return self.graph.state(k)
+            return self.boundary.state(), NetworkPanel.diagram(self.recording.model, self.weight_scale)
+
+    def state(self, history: History, iteration: int, shown: State, network_svg: str | None) -> State:
+        """A moment's state: the curves up to ``iteration``, ``shown`` (from ``moment``), the network from its SVG."""
+        network = self.network.state_of(network_svg) if self.network is not None else {}
+        return {**self.curves.state(history, iteration), **shown, **network}
 
     def example_texts(self, k: int) -> list[str]:
-        """The graph panel's texts (its ``keys``) for example ``k`` at a moment."""
+        """The graph panel's texts for example ``k`` now (the model holds the moment's parameters)."""
         with model_moment(self.recording.model):
-            return self.graph.texts(k)
+            return self.graph_plan.texts(k)
 
     def apply(self, state: State) -> None:
         """Set ``state`` on the panels (the live view's way of drawing a moment)."""
@@ -82,6 +108,9 @@ class TheatreStage:
 
     def html(self, status: str = "") -> str:
         """The stage as HTML: the curves and the boundary in a row, then the network and the graph."""
+        if self.network is None or self.graph is None:
+            raise RuntimeError("TheatreStage.html: lay_out the graph and the network first")
+
         def figure(panel: Panel, caption: str, extra: str = "") -> str:
             return f'<figure><figcaption{extra}>{html.escape(caption)}</figcaption>{panel.svg()}</figure>'
 
@@ -91,7 +120,7 @@ class TheatreStage:
             f'<div class="gt-row">{figure(self.curves, self.curves.title)}'
             f"{figure(self.boundary, self.boundary.title)}</div>"
             f"{figure(self.network, self.network.title)}"
-            f"{figure(self.graph, self.graph.caption(self.recording.sample), _CHOICE_LABEL)}"
+            f"{figure(self.graph, self.graph_plan.caption(self.recording.sample), _CHOICE_LABEL)}"
             "</div>"
         )
 

@@ -1,0 +1,120 @@
+"""What the training theatre costs: ``fit(..., watch=True)`` and ``record=True`` beside ``quiet=True``; the replay.
+
+The run is the README's: notebook 5's moons (200 points, 60/20/20 split, standardised), micrograd's
+``MLP(2, [16, 16, 1])``, hinge loss, SGD with momentum, 30 epochs in batches of 20 (180 updates),
+and the same for 150 epochs: watching has a fixed cost (the panels described, the first and the last
+drawing) that a run of a second or so feels, and a running cost that the budget holds.
+Watching is timed as in a notebook: the live view is switched on (``viz.training.live.in_notebook``
+answers yes) and each drawing's HTML is built in full and handed to a sink instead of Jupyter. The
+runs alternate (quiet, watched, recorded) to share the machine's noise; the figures are medians and
+minimums. The live view's own time is measured too (in the training thread, and ``dot``'s in its
+background thread), which the machine's noise blurs less.
+The issue's target: watching costs at most ~20% more than ``quiet=True`` (``nn.theatre.WATCH_BUDGET``
+keeps the drawing near 10% of the training time). Then the replay of the recorded run: the time to
+build it and the size of its offline page (target: under 5 MB).
+
+Run: ``python benchmarks/training_theatre.py [--repeats N]``.
+"""
+
+from __future__ import annotations
+
+import argparse
+import statistics
+import tempfile
+import time
+from collections.abc import Callable
+from pathlib import Path
+
+import viz
+import viz.training.live
+from nn import MLP, SGD, Dataset, History, Standardiser, binary_hinge, fit, make_moons, train_val_test_split
+
+EPOCHS, BATCH = (30, 150), 20
+
+
+def moons() -> tuple[Dataset, Dataset]:
+    data = make_moons(200, noise=0.1, seed=0)
+    splits = train_val_test_split(Dataset(data.X, 2 * data.y - 1), seed=0)
+    standardiser = Standardiser().fit(splits.train.X)
+    return standardiser.transform_dataset(splits.train), standardiser.transform_dataset(splits.val)
+
+
+def timed(train: Dataset, val: Dataset, mode: str, epochs: int, drawings: list[int]) -> tuple[float, History]:
+    model = MLP(2, [16, 16, 1], seed=0)
+    optimizer = SGD(model.parameters(), lr=0.05, momentum=0.9)
+    keywords = {"quiet": {"quiet": True}, "watch": {"watch": True}, "record": {"quiet": True, "record": True}}[mode]
+    start = time.perf_counter()
+    history = fit(model, binary_hinge, optimizer, train, epochs, BATCH, validation=val, **keywords)  # type: ignore[arg-type]
+    elapsed = time.perf_counter() - start
+    if mode == "watch":
+        drawings.append(len(_SINK))
+        _SINK.clear()
+    return elapsed, history
+
+
+_SINK: list[str] = []
+_SPENT = {"main": 0.0, "dot": 0.0}  # seconds the live view spent in the training thread, and dot beside it
+
+
+def _timing(method: Callable[..., None], where: str) -> Callable[..., None]:
+    def timed_method(self: object, *arguments: object) -> None:
+        start = time.perf_counter()
+        try:
+            method(self, *arguments)
+        finally:
+            _SPENT[where] += time.perf_counter() - start
+
+    return timed_method
+
+
+def measure_the_live_view() -> None:
+    """Switch the live view on outside a notebook, its drawings going to a sink, and time where it spends."""
+    live = viz.training.live
+    live.in_notebook = lambda: True  # type: ignore[assignment]
+    live._notebook_display = lambda: _SINK.append  # type: ignore[assignment]
+    for name in ("start", "maybe_redraw", "finish"):
+        setattr(live.LiveView, name, _timing(getattr(live.LiveView, name), "main"))
+    live.Rendering._run = _timing(live.Rendering._run, "dot")  # type: ignore[method-assign]
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("--repeats", type=int, default=3)
+    repeats = parser.parse_args().repeats
+    train, val = moons()
+    measure_the_live_view()
+    recorded: History | None = None
+    for epochs in EPOCHS:
+        times: dict[str, list[float]] = {"quiet": [], "watch": [], "record": []}
+        drawings: list[int] = []
+        spent = {"main": 0.0, "dot": 0.0}
+        for _ in range(repeats):
+            for mode in times:
+                _SPENT.update(main=0.0, dot=0.0)
+                elapsed, history = timed(train, val, mode, epochs, drawings)
+                times[mode].append(elapsed)
+                for where in spent:
+                    spent[where] += _SPENT[where] / repeats
+                if mode == "record" and epochs == EPOCHS[0]:
+                    recorded = history
+        quiet = statistics.median(times["quiet"])
+        print(f"fit, MLP(2, [16, 16, 1]) on the moons, {epochs} epochs of batches of {BATCH} "
+              f"({epochs * 6} updates), {repeats} repeats, median seconds")
+        for mode, label in (("quiet", "quiet=True"), ("watch", "watch=True (live view)"), ("record", "record=True")):
+            median = statistics.median(times[mode])
+            print(f"  {label:<26} median {median:6.2f} s {100 * (median / quiet - 1):+6.1f}%   "
+                  f"min {min(times[mode]):6.2f} s {100 * (min(times[mode]) / min(times['quiet']) - 1):+6.1f}% vs quiet")
+        print(f"  live view: {statistics.median(drawings):.0f} drawings per run; it spent {spent['main']:.2f} s in the "
+              f"training thread ({100 * spent['main'] / quiet:.1f}% of quiet's time) and dot {spent['dot']:.2f} s "
+              f"beside it ({100 * spent['dot'] / quiet:.1f}%), per run")
+    assert recorded is not None
+    start = time.perf_counter()
+    with tempfile.TemporaryDirectory() as folder:
+        page = viz.training_replay(recorded).to_html(Path(folder) / "moons-training.html")
+        size = page.stat().st_size
+    print(f"training_replay: {len(recorded.recording.snapshots)} snapshots x {len(train.X)} examples built and "  # type: ignore[union-attr]
+          f"written in {time.perf_counter() - start:.1f} s; page {size / 1e6:.2f} MB (target < 5 MB)")
+
+
+if __name__ == "__main__":
+    main()
