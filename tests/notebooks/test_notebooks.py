@@ -124,12 +124,23 @@ def test_notebook_4_computes_the_lectures_vectorised_example_exactly(tmp_path_fa
     assert circuits and "image/svg+xml" in circuits[0].outputs[0].data
 
 
-def test_notebook_5_trains_with_a_notebook_progress_bar(tmp_path_factory: pytest.TempPathFactory) -> None:
+def test_notebook_5_watches_its_moons_run_live_and_replays_its_spiral_run(
+    tmp_path_factory: pytest.TempPathFactory,
+) -> None:
     notebook = executed(notebook_named("5-"), tmp_path_factory)
-    training = next(cell for cell in code_cells(notebook) if "history = fit(" in cell.source)
-    kinds = [kind for output in training.outputs for kind in output.get("data", {})]
-    assert "application/vnd.jupyter.widget-view+json" in kinds  # tqdm.auto's widget, not a stderr block
-    assert not [output for output in training.outputs if output.get("name") == "stderr"]
+    moons = next(cell for cell in code_cells(notebook) if "history = fit(" in cell.source)
+    assert "watch=True" in moons.source
+    panels = [o.data["text/html"] for o in moons.outputs if "text/html" in o.get("data", {})]
+    assert len(panels) == 1 and 'class="gt-theatre"' in panels[0]  # one panel, redrawn in place
+    assert "done: after 90 of 90 updates" in panels[0] and 'data-gt="boundary.heat"' in panels[0]
+    assert not [output for output in moons.outputs if output.get("name") == "stderr"]  # no bar beside it
+    spiral = next(cell for cell in code_cells(notebook) if "record=" in cell.source)
+    kinds = [kind for output in spiral.outputs for kind in output.get("data", {})]
+    assert "application/vnd.jupyter.widget-view+json" in kinds  # recording alone keeps tqdm.auto's widget bar
+    assert not [output for output in spiral.outputs if output.get("name") == "stderr"]
+    replay = next(cell for cell in code_cells(notebook) if "training_replay(" in cell.source)
+    [page] = [o.data["text/html"] for o in replay.outputs if "text/html" in o.get("data", {})]
+    assert "data-gt-player" in page and '"choices":' in page and "snapshot 0 of 19" in page
 
 
 def test_notebook_8_catches_its_planted_bug_by_its_own_threshold(tmp_path_factory: pytest.TempPathFactory) -> None:

@@ -446,13 +446,20 @@ class GraphPlan:
 
 
 class GraphPanel(Panel):
-    """One training example's loss graph, collapsed to neurons, with the engine's values and gradients."""
+    """One training example's loss graph, collapsed to neurons, with the engine's values and gradients.
+
+    Drawn as wide as the page's column (``WIDTH_PT``), unless that would shrink it below
+    ``READABLE`` of its size (its numbers under 10 px): then wider, up to ``WIDEST_PT`` (a notebook
+    column), and the panel scrolls sideways on its own (the page does not).
+    """
 
     name = "graph"
-    WIDTH_PT = 645.0
+    WIDTH_PT, WIDEST_PT, READABLE = 645.0, 800.0, 0.7
 
     def __init__(self, plan: GraphPlan, svg: str) -> None:
-        root = fitted_width(_strip_namespaces(ET.fromstring(svg)), self.WIDTH_PT)
+        root = _strip_namespaces(ET.fromstring(svg))
+        natural = float(root.get("viewBox", "0 0 1 1").split()[2])
+        fitted_width(root, max(self.WIDTH_PT, min(self.READABLE * natural, self.WIDEST_PT)))
         super().__init__(root, "")
         self.plan = plan
         groups = {group.get("id"): group for group in root.iter("g") if group.get("id")}

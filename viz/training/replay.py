@@ -37,7 +37,7 @@ if TYPE_CHECKING:
     from nn.theatre import Recording
     from nn.train import History
 
-DEFAULT_RESOLUTION = 28  # heatmap points per side in a replay
+DEFAULT_RESOLUTION = 24  # heatmap points per side in a replay
 
 
 class TrainingReplay:

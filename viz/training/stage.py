@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import html
 import math
+import re
 from typing import TYPE_CHECKING
 
 from nn.theatre import model_moment
@@ -28,6 +29,8 @@ _CSS = """
 .gt-theatre figure { margin: 0 0 10px; flex: 1 1 320px; min-width: 0; }
 .gt-theatre figcaption { font-size: 14px; font-weight: bold; margin: 0 0 4px; }
 .gt-theatre svg { max-width: 100%; height: auto; display: block; }
+.gt-theatre .gt-scroll { overflow-x: auto; }
+.gt-theatre .gt-scroll svg { max-width: none; }
 .gt-theatre .gt-choice { cursor: pointer; }
 .gt-theatre .gt-chosen { stroke: #f2a900; stroke-width: 3px; }
 .gt-theatre .gt-status { font-size: 14px; margin: 0 0 8px; font-variant-numeric: tabular-nums; }
@@ -111,8 +114,9 @@ class TheatreStage:
         if self.network is None or self.graph is None:
             raise RuntimeError("TheatreStage.html: lay_out the graph and the network first")
 
-        def figure(panel: Panel, caption: str, extra: str = "") -> str:
-            return f'<figure><figcaption{extra}>{html.escape(caption)}</figcaption>{panel.svg()}</figure>'
+        def figure(panel: Panel, caption: str, extra: str = "", scroll: bool = False) -> str:
+            inside = f'<div class="gt-scroll">{panel.svg()}</div>' if scroll else panel.svg()
+            return f"<figure><figcaption{extra}>{html.escape(caption)}</figcaption>{inside}</figure>"
 
         status_line = f'<div class="gt-status">{html.escape(visible_text(status))}</div>' if status else ""
         return (
@@ -120,7 +124,7 @@ class TheatreStage:
             f'<div class="gt-row">{figure(self.curves, self.curves.title)}'
             f"{figure(self.boundary, self.boundary.title)}</div>"
             f"{figure(self.network, self.network.title)}"
-            f"{figure(self.graph, self.graph_plan.caption(self.recording.sample), _CHOICE_LABEL)}"
+            f"{figure(self.graph, self.graph_plan.caption(self.recording.sample), _CHOICE_LABEL, scroll=True)}"
             "</div>"
         )
 
@@ -144,5 +148,6 @@ def moment_text(history: History, iteration: int, total: int) -> tuple[str, list
         lines.append(line)
     epochs = min(len(history.epochs), iteration // per_epoch)
     if epochs:
-        lines.append(f"after epoch {epochs}: " + history.describe_epoch(epochs - 1).split("  ", 1)[1].strip())
+        summary = re.sub(r"^epoch\s+\d+\s+", "", history.describe_epoch(epochs - 1))  # the epoch is named here
+        lines.append(f"after epoch {epochs}: {summary}")
     return heading, lines
