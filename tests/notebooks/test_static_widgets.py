@@ -135,6 +135,29 @@ def test_notebook_5s_page_shows_its_bar_and_maths_offline_in_chromium(
     assert any(font.startswith("STIXMathJax") for font in seen["fonts"]), seen["fonts"]  # MathJax's fonts, not serif
 
 
+def test_notebook_5s_page_plays_its_training_replay_offline(page_5: str, browser: object, tmp_path: Path) -> None:
+    """The spiral replay in the exported page (``make notebooks-html``): its script runs, the keys and a click work."""
+    page_file = tmp_path / "5.html"
+    install(tmp_path)
+    page_file.write_text(page_5, encoding="utf-8")
+    reader = Page(browser, 900)
+    try:
+        reader.page.goto(page_file.as_uri())
+        player = "[data-gt-player]:has(.gt-choice-label)"
+        assert reader.counter(player) == "snapshot 0 of 19"
+        reader.page.click(f"{player} .gt-next")
+        assert reader.counter(player) == "snapshot 1 of 19"
+        reader.page.focus(player)
+        reader.page.keyboard.press("End")
+        assert reader.counter(player) == "snapshot 19 of 19"
+        reader.page.click(f'{player} [data-gt-choice="5"]')
+        assert "training example 5:" in str(reader.page.text_content(f"{player} .gt-choice-label"))
+        assert reader.page.evaluate("document.documentElement.scrollWidth") <= 900
+    finally:
+        reader.page.close()
+    assert reader.refused == []  # (the console's errors are MathJax's fonts, which file: pages refuse)
+
+
 def test_every_view_drawn_drops_the_saved_state_and_the_stale_text() -> None:
     state = {
         "box": model("HBoxModel", children=["IPY_MODEL_label", "IPY_MODEL_bar"], layout="IPY_MODEL_wide"),

@@ -217,6 +217,21 @@ def loss_top(history: History) -> float:
 
 
 # --------------------------------------------------------------------------------------- boundary
+MAX_CHOICES = 150  # the examples a replay keeps a graph of (each: its values and gradients at every snapshot)
+
+
+def choosable_examples(count: int, sample: int, most: int = MAX_CHOICES) -> list[int]:
+    """The training examples whose graph can be chosen: every one up to ``most``, else ``most`` evenly spaced
+    ones and ``sample``; so a replay's page stays small whatever the size of the training set.
+
+    >>> choosable_examples(4, 2), choosable_examples(100, 7, most=4)
+    ([0, 1, 2, 3], [0, 7, 33, 66, 99])
+    """
+    if count <= most:
+        return list(range(count))
+    return sorted({round(k * (count - 1) / (most - 1)) for k in range(most)} | {sample})
+
+
 class BoundaryPanel(Panel):
     """The decision over the input plane, with the data (see the module docstring)."""
 
@@ -224,7 +239,7 @@ class BoundaryPanel(Panel):
     SIZE = 430.0
     PLOT = (40.0, 30.0, 380.0, 340.0)  # left, top, width, height (px)
 
-    def __init__(self, recording: Recording, resolution: int) -> None:
+    def __init__(self, recording: Recording, resolution: int, choosable: list[int]) -> None:
         super().__init__(_canvas(self.SIZE, self.SIZE), "Decision boundary")
         self.recording = recording
         self.resolution = resolution
@@ -252,11 +267,14 @@ class BoundaryPanel(Panel):
         ET.SubElement(self.root, "rect", {"x": f"{left}", "y": f"{top}", "width": f"{width}", "height": f"{height}",
                                           "fill": "none", "stroke": "#9a9a9a"})
         _text(self.root, left, top - 10, "the model's decision over the input plane", 13, **{"font-weight": "bold"})
+        choice = {example: index for index, example in enumerate(choosable)}
         for k, (point, label) in enumerate(zip(inputs, labels, strict=True)):
             x, y = self._at(point)
             circle = ET.SubElement(self.root, "circle", {
                 "cx": f"{x:.1f}", "cy": f"{y:.1f}", "r": "4", "fill": self._colour(label), "stroke": "white",
-                "stroke-width": "0.8", "class": "gt-choice", "data-gt-choice": str(k)})
+                "stroke-width": "0.8"})
+            if k in choice:  # the page's choice k is the k-th choosable example
+                circle.attrib.update({"class": "gt-choice", "data-gt-choice": str(choice[k])})
             ET.SubElement(circle, "title").text = _example_text(recording, k)
         if recording.validation is not None:
             for point, label in zip(recording.validation.X, _class_labels(recording.validation.y), strict=True):

@@ -3,7 +3,8 @@
 One frame per snapshot, on the step-through player's page (``viz.player.page``: a fixed layout,
 the first frame's state and each later frame's changes, the slider, play/pause, previous/next
 and the arrow keys). The examples are the page's second axis (``viz.player.page.Choices``):
-clicking a training point in the boundary panel shows that example's graph, at every frame.
+clicking a training point in the boundary panel shows that example's graph, at every frame (every
+training example up to 150, else 150 evenly spaced ones: ``viz.training.panels.choosable_examples``).
 
 Every figure is computed by the model holding the snapshot's parameters (its forward pass for
 the heatmap, its loss and ``backward()`` for an example's graph): the engine's own numbers.
@@ -66,7 +67,7 @@ class TrainingReplay:
         total = recording.total_iterations
         stage = TheatreStage.laid_out(recording, total, history.iterations_per_epoch, resolution=self.resolution,
                                       loss_top=loss_top(history), weight_scale=largest_parameter(recording))
-        examples = range(len(recording.data.X))
+        examples = stage.choosable
         states: list[State] = []
         rows: list[list[list[str]]] = []
         captions, work, steps = [], [], []
@@ -85,7 +86,7 @@ class TrainingReplay:
         deltas = [_changes(before, after) for before, after in itertools.pairwise(states)]
         assert stage.graph is not None  # laid out
         choices = Choices(keys=stage.graph.keys, rows=rows, labels=[stage.graph_plan.caption(k) for k in examples],
-                          start=recording.sample)
+                          start=examples.index(recording.sample))
         stage.apply(states[0])
         fragment = player_fragment(stage.html(), states[0], deltas, captions, work, steps, interval_ms=400,
                                    standalone=standalone, label="training replay", choices=choices)
@@ -131,8 +132,11 @@ def training_replay(history: History, *, resolution: int = DEFAULT_RESOLUTION) -
 
     if not isinstance(history, History):
         raise TypeError(f"training_replay needs the History fit returns, got {type(history).__name__}")
-    if history.recording is None or len(history.recording.snapshots) < 2:
+    if history.recording is None:
         raise ValueError("training_replay: this history was not recorded: train with fit(..., record=True)")
+    if len(history.recording.snapshots) < 2:
+        raise ValueError(f"training_replay: a replay needs two snapshots or more; this run made "
+                         f"{history.iterations} updates, so it recorded {len(history.recording.snapshots)}")
     if isinstance(resolution, bool) or not isinstance(resolution, int) or not 2 <= resolution <= 200:
         raise ValueError(f"training_replay: resolution must be an int from 2 to 200, got {resolution!r}")
     return TrainingReplay(history, history.recording, resolution)

@@ -17,7 +17,15 @@ from nn.theatre import model_moment
 from viz.diagram import Diagram
 from viz.escaping import visible_text
 from viz.styles.style import State
-from viz.training.panels import BoundaryPanel, CurvesPanel, GraphPanel, GraphPlan, NetworkPanel, Panel
+from viz.training.panels import (
+    BoundaryPanel,
+    CurvesPanel,
+    GraphPanel,
+    GraphPlan,
+    NetworkPanel,
+    Panel,
+    choosable_examples,
+)
 
 if TYPE_CHECKING:
     from nn.theatre import Recording
@@ -57,7 +65,8 @@ class TheatreStage:
         self.weight_scale = weight_scale
         with model_moment(recording.model):
             self.curves = CurvesPanel(total_iterations, iterations_per_epoch, loss_top)
-            self.boundary = BoundaryPanel(recording, resolution)
+            self.choosable = choosable_examples(len(recording.data.X), recording.sample)
+            self.boundary = BoundaryPanel(recording, resolution, self.choosable)
             self.graph_plan = GraphPlan(recording)
             self.network_diagram = NetworkPanel.diagram(recording.model, weight_scale)
         self.network: NetworkPanel | None = None
@@ -104,9 +113,10 @@ class TheatreStage:
 
     def choose(self, k: int) -> None:
         """Mark training point ``k`` as the one whose graph is shown (the live view's only choice)."""
+        index = str(self.choosable.index(k))
         for circle in self.boundary.root.iter("circle"):
             if circle.get("data-gt-choice") is not None:
-                chosen = circle.get("data-gt-choice") == str(k)
+                chosen = circle.get("data-gt-choice") == index
                 circle.set("class", "gt-choice gt-chosen" if chosen else "gt-choice")
 
     def html(self, status: str = "") -> str:

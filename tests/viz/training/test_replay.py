@@ -196,3 +196,21 @@ def test_the_live_view_shows_a_moment_once_dot_has_drawn_it_and_counts_its_time(
     view.maybe_redraw(fresh)
     assert len(shown) == 1 and "training: before the first update" in shown[0]
     assert not view.clock.due()  # the clock counts the drawing's time: no new reading at once
+
+
+def test_a_large_training_set_keeps_the_graphs_of_150_evenly_spaced_examples_and_the_chosen_one() -> None:
+    data = make_moons(400, noise=0.1, seed=0)
+    model = MLP(2, [2, 1], seed=0)
+    history = fit(model, binary_hinge, SGD(model.parameters(), lr=0.1), Dataset(data.X, 2 * data.y - 1), epochs=1,
+                  batch_size=100, quiet=True, record=2, watch_sample=7)
+    page = viz.training_replay(history, resolution=2).html()
+    choices = page_data(page)["choices"]
+    assert len(choices["labels"]) == 151 and len(re.findall(r'data-gt-choice="\d+"', page)) == 151
+    assert choices["labels"][choices["start"]].startswith("The graph of training example 7:")
+    assert choices["labels"][-1].startswith("The graph of training example 399:")
+
+
+def test_a_run_without_updates_has_nothing_to_replay() -> None:
+    _, history = recorded(record=True, epochs=0)
+    with pytest.raises(ValueError, match="a replay needs two snapshots or more; this run made 0 updates"):
+        viz.training_replay(history)
