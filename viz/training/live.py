@@ -155,7 +155,7 @@ class LiveView:
         if stage is None:
             return
         shown, network = stage.moment()
-        texts = stage.example_texts(self.recording.sample)
+        [texts] = stage.example_texts([self.recording.sample])
         self._pending = _Moment(history.iterations, status, shown, texts, Rendering((network,)))
 
     def _complete(self, history: History) -> None:

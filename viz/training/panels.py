@@ -420,6 +420,7 @@ class GraphPlan:
         collapse = tuple(n.name for n in neurons if n.name)
         symbols = {n.name: f"{n.activation_name} {n.name.rpartition('.')[2]}" for n in neurons if n.name}
         self.drawing = DrawOptions.build("training theatre", style="circuit")
+        self.parameters = model.parameters()
         root_value = self.example_root(recording.sample)
         self.layout = describe(root_value, ModelOptions(collapse=collapse))
         order = topological_order(root_value)
@@ -444,7 +445,7 @@ class GraphPlan:
         """Example ``k``'s drawn values and gradients now, as the panel writes them (in ``positions`` order).
 
         The model must be in a ``nn.theatre.model_moment`` (its gradients are restored afterwards)."""
-        for parameter in self.recording.model.parameters():
+        for parameter in self.parameters:  # each example's backward starts from zero, as after zero_grad()
             parameter.grad = 0.0
         order = topological_order(self.example_root(k))
         if len(order) != len(self.ops) or any(node.op != op for node, op in zip(order, self.ops, strict=True)):

@@ -75,7 +75,7 @@ class TrainingReplay:
         for index, snapshot in enumerate(recording.snapshots):
             with recording.parameters_of(snapshot):
                 shown, network = stage.moment()
-                rows.append([stage.example_texts(k) for k in examples])
+                rows.append(stage.example_texts(examples))
             states.append(stage.state(history, snapshot.iteration, shown, network.svg() if network else None))
             heading, lines = moment_text(history, snapshot.iteration, total)
             if index == last and history.interrupted:

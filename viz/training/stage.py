@@ -101,10 +101,10 @@ class TheatreStage:
         network = self.network.state_of(network_svg) if self.network is not None else {}
         return {**self.curves.state(history, iteration), **shown, **network}
 
-    def example_texts(self, k: int) -> list[str]:
-        """The graph panel's texts for example ``k`` now (the model holds the moment's parameters)."""
+    def example_texts(self, examples: list[int]) -> list[list[str]]:
+        """The graph panel's texts for each of ``examples`` now (the model holds the moment's parameters)."""
         with model_moment(self.recording.model):
-            return self.graph_plan.texts(k)
+            return [self.graph_plan.texts(k) for k in examples]
 
     def apply(self, state: State) -> None:
         """Set ``state`` on the panels (the live view's way of drawing a moment)."""
