@@ -146,18 +146,24 @@ def largest_parameter(recording: Recording) -> float | None:
 
 
 def moment_text(history: History, iteration: int, total: int) -> tuple[str, list[str]]:
-    """A moment's one-line summary and its figures (the last batch's loss, the last epoch means so far)."""
+    """A moment's one-line summary and its two lines of figures: the last batch's, the last epoch's means so far
+    (always two lines, so a page's layout does not move from frame to frame).
+
+    >>> from nn.train import History
+    >>> moment_text(History(examples=4, batch_size=2, iterations_per_epoch=2), 0, 6)
+    ('before training (0 of 6 updates)', ['no batch trained yet', 'no epoch finished yet'])
+    """
     per_epoch = max(1, history.iterations_per_epoch)
     heading = (f"before training (0 of {total} updates)" if iteration == 0 else
                f"after {iteration} of {total} updates (epoch {iteration / per_epoch:.1f})")
-    lines = []
-    if iteration > 0 and iteration <= len(history.batch_loss):
-        line = f"batch {iteration}: loss {history.batch_loss[iteration - 1]:.4f}"
+    batch = "no batch trained yet"
+    if 0 < iteration <= len(history.batch_loss):
+        batch = f"batch {iteration}: loss {history.batch_loss[iteration - 1]:.4f}"
         if len(history.batch_accuracy) >= iteration:
-            line += f", accuracy {100 * history.batch_accuracy[iteration - 1]:.1f}%"
-        lines.append(line)
+            batch += f", accuracy {100 * history.batch_accuracy[iteration - 1]:.1f}%"
     epochs = min(len(history.epochs), iteration // per_epoch)
+    epoch = "no epoch finished yet"
     if epochs:
         summary = re.sub(r"^epoch\s+\d+\s+", "", history.describe_epoch(epochs - 1))  # the epoch is named here
-        lines.append(f"after epoch {epochs}: {summary}")
-    return heading, lines
+        epoch = f"after epoch {epochs}: {summary}"
+    return heading, [batch, epoch]

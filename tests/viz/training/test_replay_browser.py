@@ -58,10 +58,12 @@ def test_first_and_last_snapshots_differ_and_the_slider_and_keys_move_between_th
     boundary = page.locator("figure").nth(1)
     heat = '[data-gt="boundary.heat"]'
     first = (boundary.screenshot(), page.get_attribute(heat, "href"), view.slot("curves.cursor_label"))
+    top = boundary.bounding_box()
     page.keyboard.press("End")
     assert view.counter() == "snapshot 5 of 5"
     last = (boundary.screenshot(), page.get_attribute(heat, "href"), view.slot("curves.cursor_label"))
     assert first[0] != last[0] and first[1] != last[1]
+    assert boundary.bounding_box() == top  # a fixed layout: the panels stay where they are
     assert first[2] == "iteration 0 · epoch 0.0" and last[2] == "iteration 90 · epoch 15.0"
     assert page.get_attribute('[data-gt="curves.loss.train"]', "points").count(",") == 15  # an epoch mean each
     page.keyboard.press("ArrowLeft")
