@@ -11,6 +11,7 @@ measures the cost. Each drawing replaces the same notebook output (a display han
 
 from __future__ import annotations
 
+import html
 import threading
 import time
 from collections.abc import Callable
@@ -19,6 +20,7 @@ from typing import TYPE_CHECKING, Any
 
 from nn.theatre import RedrawClock
 from viz.diagram import Diagram
+from viz.dot_runner import DotFailedError, DotNotFoundError, DotTimeoutError
 from viz.styles.style import State
 from viz.training.stage import TheatreStage, moment_text
 
@@ -164,12 +166,18 @@ class LiveView:
         if stage is None or moment is None or layout is None or self._show is None:
             return
         self._pending = None
-        if stage.graph is None:
-            graph_svg, network_layout = layout.svgs()
-            assert graph_svg is not None  # the graph is always drawn
-            stage.lay_out(graph_svg, network_layout)
+        try:
+            if stage.graph is None:
+                graph_svg, network_layout = layout.svgs()
+                assert graph_svg is not None  # the graph is always drawn
+                stage.lay_out(graph_svg, network_layout)
+            (network_svg,) = moment.network.svgs()
+        except (DotNotFoundError, DotTimeoutError, DotFailedError) as error:
+            # watching must not stop training: say why there is no panel, and draw no more
+            self.stage = None
+            self._show(f"<pre>{html.escape(f'the live panel stopped: {error}')}</pre>")
+            return
         assert stage.graph is not None
-        (network_svg,) = moment.network.svgs()
         stage.apply(stage.state(history, moment.iteration, moment.shown, network_svg))
         stage.apply(stage.graph.state_of(moment.texts))
         _, lines = moment_text(history, moment.iteration, self.recording.total_iterations)

@@ -214,3 +214,20 @@ def test_a_run_without_updates_has_nothing_to_replay() -> None:
     _, history = recorded(record=True, epochs=0)
     with pytest.raises(ValueError, match="a replay needs two snapshots or more; this run made 0 updates"):
         viz.training_replay(history)
+
+
+def test_without_dot_the_live_view_says_so_and_training_goes_on(monkeypatch: pytest.MonkeyPatch) -> None:
+    shown: list[str] = []
+    monkeypatch.setattr(live, "in_notebook", lambda: True)
+    monkeypatch.setattr(live, "_notebook_display", lambda: shown.append)
+
+    def no_dot(self: object, timeout: float | None = None) -> str:
+        raise viz.DotNotFoundError
+
+    monkeypatch.setattr(viz.Diagram, "svg", no_dot)
+    data = make_moons(40, noise=0.1, seed=0)
+    model = MLP(2, [4, 1], seed=0)
+    history = fit(model, binary_hinge, SGD(model.parameters(), lr=0.2), Dataset(data.X, 2 * data.y - 1), epochs=3,
+                  batch_size=10, watch=True)
+    assert history.iterations == 12 and not history.interrupted
+    assert len(shown) == 1 and shown[0].startswith("<pre>the live panel stopped: Graphviz&#x27;s `dot` program was not")
