@@ -25,6 +25,7 @@ from __future__ import annotations
 import html
 import itertools
 import os
+from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -41,6 +42,19 @@ if TYPE_CHECKING:
 DEFAULT_RESOLUTION = 24  # heatmap points per side in a replay
 
 
+@dataclass(frozen=True)
+class _Frames:
+    """What the player's page needs: the stage's HTML in the first frame, the frames' changes, their texts."""
+
+    stage: str
+    base: State
+    deltas: list[State]
+    captions: list[str]
+    work: list[list[str]]
+    steps: list[str]
+    choices: Choices
+
+
 class TrainingReplay:
     """The frames of a recorded run, ready for a notebook (``_repr_html_``) or a page (``to_html``).
 
@@ -51,7 +65,7 @@ class TrainingReplay:
         self.history = history
         self.recording = recording
         self.resolution = resolution
-        self._fragment: dict[bool, str] = {}
+        self._drawn: _Frames | None = None
 
     def __len__(self) -> int:
         return len(self.recording.snapshots)
@@ -60,9 +74,10 @@ class TrainingReplay:
         return (f"<TrainingReplay: {len(self)} snapshots of {self.recording.total_iterations} updates, "
                 f"{len(self.recording.data.X)} examples>")
 
-    def _build(self, standalone: bool) -> str:
-        if standalone in self._fragment:
-            return self._fragment[standalone]
+    def _frames(self) -> _Frames:
+        """Every snapshot drawn (once; a notebook's display and ``to_html`` share them)."""
+        if self._drawn is not None:
+            return self._drawn
         recording, history = self.recording, self.history
         total = recording.total_iterations
         stage = TheatreStage.laid_out(recording, total, history.iterations_per_epoch, resolution=self.resolution,
@@ -83,15 +98,18 @@ class TrainingReplay:
             captions.append(f"Snapshot {index} of {last} · {heading}")
             work.append(lines)
             steps.append(f"snapshot {index} of {last}")
-        deltas = [_changes(before, after) for before, after in itertools.pairwise(states)]
         assert stage.graph is not None  # laid out
         choices = Choices(keys=stage.graph.keys, rows=rows, labels=[stage.graph_plan.caption(k) for k in examples],
                           start=examples.index(recording.sample))
         stage.apply(states[0])
-        fragment = player_fragment(stage.html(), states[0], deltas, captions, work, steps, interval_ms=400,
-                                   standalone=standalone, label="training replay", choices=choices)
-        self._fragment[standalone] = fragment
-        return fragment
+        self._drawn = _Frames(stage.html(), states[0], [_changes(a, b) for a, b in itertools.pairwise(states)],
+                              captions, work, steps, choices)
+        return self._drawn
+
+    def _build(self, standalone: bool) -> str:
+        drawn = self._frames()
+        return player_fragment(drawn.stage, drawn.base, drawn.deltas, drawn.captions, drawn.work, drawn.steps,
+                               interval_ms=400, standalone=standalone, label="training replay", choices=drawn.choices)
 
     def html(self) -> str:
         """The replay as a standalone HTML page (inline CSS, script, SVG and images: works offline)."""
