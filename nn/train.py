@@ -301,11 +301,11 @@ def fit(
         raise ValueError(f"fit: drop_last with batch_size {size} > {len(inputs)} examples leaves no batch")
     strength = check_real(l2, "l2", "fit")
     _check_training_parts(model, loss, optimizer, schedule)
-    theatre = Theatre.build(watch=watch, record=record, watch_sample=watch_sample, model=model, loss=loss,
-                            data=Dataset(inputs, y), validation=validation, decide=decide or label_decider(y),
-                            classify=classify, total_iterations=epochs * per_epoch)
     history = History(examples=len(inputs), batch_size=size, iterations_per_epoch=per_epoch)
     chooser = decide or label_decider(y)
+    theatre = Theatre.build(watch=watch, record=record, watch_sample=watch_sample, model=model, loss=loss,
+                            data=Dataset(inputs, y), validation=validation, decide=chooser, classify=classify,
+                            total_iterations=epochs * per_epoch)
     _preflight(model, loss, Dataset(inputs, y), "training data", chooser)
     if validation is not None:
         _preflight(model, loss, validation, "validation data", chooser)
