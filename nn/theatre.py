@@ -101,9 +101,10 @@ def model_moment(model: Model) -> Iterator[list[Value]]:
     try:
         yield parameters
     finally:
-        for parameter, (data, grad) in zip(parameters, saved, strict=True):
-            parameter.data, parameter.grad = data, grad
-        model.train(was_training)
+        with atomic_step():  # a Ctrl-C during a drawing still finds the model whole
+            for parameter, (data, grad) in zip(parameters, saved, strict=True):
+                parameter.data, parameter.grad = data, grad
+            model.train(was_training)
 
 
 def snapshot_iterations(total: int, count: int) -> list[int]:

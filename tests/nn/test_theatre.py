@@ -158,3 +158,13 @@ def test_redraw_clock_keeps_drawing_within_its_budget_and_a_few_per_second() -> 
     assert not clock.due()
     with pytest.raises(ValueError, match="budget must be between 0 and 1"):
         RedrawClock(budget=1.5)
+
+
+def test_a_moment_read_from_the_model_leaves_it_as_it_was_even_after_ctrl_c() -> None:
+    model, history = run(record=3)
+    before = [(p.data, p.grad) for p in model.parameters()]
+    with pytest.raises(KeyboardInterrupt), history.recording.parameters_of(history.recording.snapshots[0]):
+        assert [p.data for p in model.parameters()] == list(history.recording.snapshots[0].parameters)
+        model([0.5, 0.5]).backward()  # a drawing's backward changes gradients ...
+        raise KeyboardInterrupt  # ... and Ctrl-C arrives during it
+    assert [(p.data, p.grad) for p in model.parameters()] == before
