@@ -112,9 +112,12 @@ def snapshot_iterations(total: int, count: int) -> list[int]:
 
     The first is 0 (before any update), the last ``total``; fewer when the run has fewer updates.
 
-    >>> snapshot_iterations(180, 4), snapshot_iterations(2, 50)
-    ([0, 60, 120, 180], [0, 1, 2])
+    >>> snapshot_iterations(180, 4), snapshot_iterations(2, 50), snapshot_iterations(3, 10**12)
+    ([0, 60, 120, 180], [0, 1, 2], [0, 1, 2, 3])
     """
+    count = min(count, total + 1)  # never more than one per update: a huge count costs nothing
+    if count < 2:
+        return [0]
     return sorted({round(k * total / (count - 1)) for k in range(count)})
 
 
