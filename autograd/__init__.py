@@ -17,6 +17,7 @@ from autograd.gradgradcheck import gradgradcheck
 from autograd.higher_order import grad
 from autograd.modes import Scope, current_scope, detect_anomaly, is_recording, no_grad, scope
 from autograd.ops import OPS, Op, op_row
+from autograd.tensor import Tensor
 from autograd.value import Value
 
 __all__ = [
@@ -27,6 +28,7 @@ __all__ = [
     "GradcheckError",
     "Op",
     "Scope",
+    "Tensor",
     "Value",
     "backward",
     "backward_steps",

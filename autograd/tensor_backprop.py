@@ -1,0 +1,122 @@
+"""Reverse-mode backprop over a ``Tensor`` graph: the scalar engine's algorithm with arrays.
+
+Count each node's consumers, then release nodes consumer-first (Kahn's algorithm) on explicit
+stacks, so depth is limited only by memory. Each released node sends ``row.vjp`` of its gradient to
+each operand that is not a constant, summed back to the operand's shape. Gradients of non-leaf
+nodes are recomputed on every call; leaves accumulate. A leaf that views ``Value``s passes each of
+them its share: a leaf Value adds it to ``.grad``, a computed Value backpropagates it through its graph.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import numpy as np
+
+from autograd.backprop import backward as value_backward
+from autograd.tensor import Tensor, checked_array, context
+
+Array = np.ndarray
+
+
+def sum_to_shape(g: Array, shape: tuple[int, ...]) -> Array:
+    """``g`` summed over the axes broadcasting added or stretched, down to ``shape``.
+
+    >>> sum_to_shape(np.ones((3, 2)), (2,)).tolist(), sum_to_shape(np.ones((3, 2)), (3, 1)).tolist()
+    ([3.0, 3.0], [[2.0], [2.0], [2.0]])
+    """
+    if g.shape == shape:
+        return g
+    extra = g.ndim - len(shape)
+    if extra:
+        g = g.sum(axis=tuple(range(extra)))
+    stretched = tuple(i for i, n in enumerate(shape) if n == 1 and g.shape[i] != 1)
+    if stretched:
+        g = g.sum(axis=stretched, keepdims=True)
+    return np.broadcast_to(g, shape) if g.shape != shape else g
+
+
+def _seed(root: Tensor, grad: Any) -> Array:
+    if grad is None:
+        if root.data.size != 1:
+            raise ValueError(
+                f"backward: the output has shape {root.shape}; give a seed of that shape (backward(grad)) "
+                "or reduce it first (.sum(), .mean())"
+            )
+        return np.ones(root.data.shape)
+    seed = checked_array(grad, "backward: grad")
+    if seed.shape != root.data.shape:
+        raise ValueError(f"backward: a seed of shape {seed.shape} for an output of shape {root.shape}")
+    return seed
+
+
+def consumers_first(root: Tensor) -> list[Tensor]:
+    """Every node reachable from ``root`` through non-constant operands, each after all nodes that use it."""
+    uses: dict[Tensor, int] = {}
+    stack = [root]
+    while stack:
+        node = stack.pop()
+        for child in node._in or ():
+            if child._constant:
+                continue
+            count = uses.get(child)
+            if count is None:
+                stack.append(child)
+            uses[child] = (count or 0) + 1
+    order: list[Tensor] = []
+    ready = [root]
+    while ready:
+        node = ready.pop()
+        order.append(node)
+        for child in node._in or ():
+            if child._constant:
+                continue
+            remaining = uses[child] - 1
+            uses[child] = remaining
+            if remaining == 0:
+                ready.append(child)
+    return order
+
+
+def topological_order(root: Tensor) -> list[Tensor]:
+    """The nodes of ``root``'s graph (constants left out), each after its inputs, the root last."""
+    order = consumers_first(root)
+    order.reverse()
+    return order
+
+
+def backward(root: Tensor, grad: Any = None) -> None:
+    """Fill ``.grad`` of every node under ``root`` with ∂root/∂node (``Tensor.backward``)."""
+    if not isinstance(root, Tensor):
+        raise TypeError(f"backward: the output must be a Tensor, got {type(root).__name__}")
+    seed = _seed(root, grad)
+    received: dict[Tensor, Array] = {root: seed}  # what each node has been sent in this call
+    for node in consumers_first(root):
+        g = received.pop(node, None)
+        if g is None:
+            g = np.zeros(node.data.shape)
+        if node._in is None:  # a leaf: accumulate, and pass the share on to the Values it views
+            node._grad = g.copy() if node._grad is None else node._grad + g
+            if node._values is not None:
+                _to_values(node._values, g)
+            continue
+        node._grad = g if g.flags.writeable else g.copy()
+        row, where = node._row, context(node)
+        assert row is not None  # recorded with its row
+        for position, child in enumerate(node._in):
+            if child._constant:
+                continue
+            sent = sum_to_shape(row.vjp(g, where, position), child.data.shape)
+            before = received.get(child)
+            received[child] = sent if before is None else before + sent
+
+
+def _to_values(values: Array, g: Array) -> None:
+    computed = []
+    for value, share in zip(values.flat, np.broadcast_to(g, values.shape).ravel().tolist(), strict=True):
+        if value._in is None:
+            value.grad += share
+        else:
+            computed.append((value, share))
+    for value, share in computed:
+        value_backward(value, share)
