@@ -31,7 +31,7 @@ import numpy as np
 from autograd.modes import CURRENT_MODE, Scope
 from autograd.ops import OPS, Op
 from autograd.tensor_ops import INDEX, MATMUL, MAX, MEAN, RESHAPE, SUM, TRANSPOSE, Context, TensorOp, elementwise_op
-from autograd.value import Value
+from autograd.value import CombinesWithValue, Value
 
 Array = np.ndarray
 TensorLike = Union["Tensor", Value, float, int, Array, Sequence[Any]]
@@ -57,7 +57,7 @@ def unary_rows() -> list[Op]:
     return [row for row in BUILT_IN.values() if row.arity == 1]
 
 
-class Tensor:
+class Tensor(CombinesWithValue):
     """A float64 array that remembers the op that made it; ``backward()`` fills ``.grad`` (same shape).
 
     Attributes: ``data``, ``grad`` (zeros before backward), ``shape``, ``label``, ``op`` (``""`` for

@@ -85,6 +85,13 @@ def _unary_method(row: ops.Op) -> Callable[[Value], Value]:
     return method
 
 
+class CombinesWithValue:
+    """A type whose objects combine with a ``Value`` themselves (``autograd.Tensor``): ``value + tensor`` is the
+    Tensor's ``__radd__``, since a Value's operators return NotImplemented for it."""
+
+    __slots__ = ()
+
+
 class LeftNumber(NamedTuple):
     """A number operand that stood on the left (``1 / x``, ``2 - x``); kept in a node's ``_const``."""
 
@@ -197,6 +204,8 @@ class Value:
             return _make(self.data + other, "+", self, 1.0, other)
         if isinstance(other, Value):
             return _make(self.data + other.data, "+", (self, other), _ONE_ONE)
+        if isinstance(other, CombinesWithValue):
+            return NotImplemented
         c = _operand(other, "+", self, other)
         return _make(self.data + c, "+", self, 1.0, c)
 
@@ -208,6 +217,8 @@ class Value:
         """a - b;  ∂/∂a = 1, ∂/∂b = -1."""
         if isinstance(other, Value):
             return _make(self.data - other.data, "-", (self, other), _ONE_MINUS_ONE)
+        if isinstance(other, CombinesWithValue):
+            return NotImplemented
         c = _operand(other, "-", self, other)
         return _make(self.data - c, "-", self, 1.0, c)
 
@@ -221,6 +232,8 @@ class Value:
             return _make(self.data * other, "*", self, other, other)
         if isinstance(other, Value):
             return _make(self.data * other.data, "*", (self, other), (other.data, self.data))
+        if isinstance(other, CombinesWithValue):
+            return NotImplemented
         c = _operand(other, "*", self, other)
         return _make(self.data * c, "*", self, c, c)
 
@@ -234,6 +247,8 @@ class Value:
 
     def __truediv__(self, other: Operand) -> Value:
         """a / b;  ∂/∂a = 1/b, ∂/∂b = -a/b² (computed as -(a/b)/b)."""
+        if isinstance(other, CombinesWithValue):
+            return NotImplemented
         return apply(_DIV, (self, other))
 
     def __rtruediv__(self, other: Operand) -> Value:
@@ -242,6 +257,8 @@ class Value:
 
     def __pow__(self, other: Operand) -> Value:
         """a ** b;  ∂/∂a = b·a^(b−1) (0 when b = 0), ∂/∂b = a^b·ln a (0 when a = 0 and b ≥ 0, nan where ln a is)."""
+        if isinstance(other, CombinesWithValue):
+            return NotImplemented
         return apply(_POW, (self, other))
 
     def __rpow__(self, other: Operand) -> Value:

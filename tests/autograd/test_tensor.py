@@ -12,7 +12,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from hypothesis.extra import numpy as hnp
 
-from autograd import GradcheckError, Tensor, detect_anomaly, gradcheck, no_grad, scope
+from autograd import GradcheckError, Tensor, Value, detect_anomaly, gradcheck, no_grad, scope
 
 REFERENCE = json.loads((Path(__file__).parent / "data" / "cs231n-vectorized.json").read_text())
 
@@ -231,3 +231,28 @@ def test_arrays_on_the_left_give_tensors() -> None:
     y = np.array([3.0, 4.0]) * x + np.float64(1.0)
     assert isinstance(y, Tensor) and y.data.tolist() == [4.0, 9.0]
     assert isinstance(np.eye(2) @ x, Tensor)
+
+
+def test_a_value_combines_with_a_tensor_as_a_0d_tensor() -> None:
+    v, t = Value(2.0, label="v"), Tensor([1.0, 2.0])
+    y = (v * t + v - t / v + v**t).sum()
+    assert isinstance(y, Tensor)
+    y.backward()
+    assert v.grad == pytest.approx(3 + 2 + 3 / 4 + 1 + 2 * 2)  # d/dv of 3v + 2v − 3/v + v + v²
+    assert t.grad.tolist() == pytest.approx([2 + 0 - 0.5 + np.log(2) * 2, 2 - 0.5 + np.log(2) * 4])
+
+
+def test_a_computed_value_passes_its_share_on_through_its_own_graph() -> None:
+    # micrograd's data_loss + reg_loss with a matrix data loss and a scalar penalty
+    w = Value(3.0, label="w")
+    penalty = w * w * 0.5
+    loss = (Tensor([1.0, 2.0]) * w).sum() + penalty
+    loss.backward()
+    assert w.grad == 3.0 + 3.0
+
+
+def test_from_values_checks_its_elements() -> None:
+    with pytest.raises(TypeError, match=r"element \(1,\) must be a Value, got float"):
+        Tensor.from_values([Value(1.0), 2.0])
+    with pytest.raises(TypeError, match=r"element \(0,\) is a Value; link Values with Tensor.from_values"):
+        Tensor([Value(1.0)])
