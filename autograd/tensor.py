@@ -30,7 +30,19 @@ import numpy as np
 
 from autograd.modes import CURRENT_MODE, Scope
 from autograd.ops import OPS, Op
-from autograd.tensor_ops import INDEX, MATMUL, MAX, MEAN, RESHAPE, SUM, TRANSPOSE, Context, TensorOp, elementwise_op
+from autograd.tensor_ops import (
+    INDEX,
+    LOG_SOFTMAX,
+    MATMUL,
+    MAX,
+    MEAN,
+    RESHAPE,
+    SUM,
+    TRANSPOSE,
+    Context,
+    TensorOp,
+    elementwise_op,
+)
 from autograd.value import CombinesWithValue, Value
 
 Array = np.ndarray
@@ -102,16 +114,12 @@ class Tensor(CombinesWithValue):
         >>> a.grad, b.grad
         (2.0, 4.0)
         """
-        linked = np.empty(np.shape(values), dtype=object)
-        linked[...] = values if isinstance(values, Value) else np.asarray(values, dtype=object)
-        for index, item in np.ndenumerate(linked):
+        array = np.empty(np.shape(values), dtype=object)
+        array[...] = values if isinstance(values, Value) else np.asarray(values, dtype=object)
+        for index, item in np.ndenumerate(array):
             if not isinstance(item, Value):
                 raise TypeError(f"Tensor.from_values: element {index} must be a Value, got {type(item).__name__}")
-        data = np.array([v.data for v in linked.flat], dtype=np.float64).reshape(linked.shape)
-        out: Tensor = _new_object(cls)
-        _leaf(out, data, label)
-        out._values = linked
-        return out
+        return linked(array, label)
 
     # ------------------------------------------------------------------ reading
     @property
@@ -290,6 +298,16 @@ class Tensor(CombinesWithValue):
         key = _checked_key(self, key)
         return record(INDEX, (self,), (key,))
 
+    def log_softmax(self) -> Tensor:
+        """log σ(z) over the last axis (each row of logits), stable: the row's max is taken off as a constant.
+
+        >>> Tensor([[1000.0, 1000.0]]).log_softmax().data.round(4).tolist()
+        [[-0.6931, -0.6931]]
+        """
+        if self.ndim == 0:
+            raise ValueError("log_softmax: a 0-d Tensor has no axis to normalise over")
+        return record(LOG_SOFTMAX, (self,))
+
     # ------------------------------------------------------------------ functions
     def apply(self, row: Op, *params: float) -> Tensor:
         """Apply a one-operand row of ``autograd.OPS`` (a built-in or a ``gate``) element by element."""
@@ -343,6 +361,16 @@ def _leaf(out: Tensor, data: Array, label: str) -> None:
     out._in = out._row = out._saved = out._scope = out._values = None
     out._params = ()
     out._constant = False
+
+
+def linked(values: Array, label: str = "") -> Tensor:
+    """A leaf viewing ``values`` (an object array holding only Values, not checked): ``from_values`` without the
+    checks, for callers that built the array themselves (``nn.matrix``: a layer's weights on every call)."""
+    data = np.fromiter((v.data for v in values.flat), dtype=np.float64, count=values.size).reshape(values.shape)
+    out: Tensor = _new_object(Tensor)
+    _leaf(out, data, label)
+    out._values = values
+    return out
 
 
 def checked_array(data: Any, what: str) -> Array:

@@ -316,4 +316,40 @@ def _index_scalar(arrays: Sequence[Array], params: tuple[Any, ...]) -> Array:
 
 INDEX = TensorOp("[]", "[]", _index_forward, _index_vjp, _index_scalar, "a[key];  ∂ goes back to the picked elements.")
 
-STRUCTURAL: tuple[TensorOp, ...] = (MATMUL, SUM, MEAN, MAX, RESHAPE, TRANSPOSE, INDEX)
+def _log_softmax_forward(a: Array) -> tuple[Array, Any]:
+    # the max taken off as a constant: exact, since log-softmax doesn't change when a row shifts (no overflow)
+    with np.errstate(all="ignore"):
+        shifted = a - np.max(a, axis=-1, keepdims=True)
+        out = shifted - np.log(np.sum(np.exp(shifted), axis=-1, keepdims=True))
+    return out, None
+
+
+def _log_softmax_vjp(g: Array, context: Context, i: int) -> Array:
+    # ∂ log σ_i/∂z_j = δ_ij − σ_j, so the vjp is g − σ·Σg
+    with np.errstate(all="ignore"):
+        shifted = context.operands[0] - np.max(context.operands[0], axis=-1, keepdims=True)
+        softmax = np.exp(shifted) / np.sum(np.exp(shifted), axis=-1, keepdims=True)
+    sent: Array = g - softmax * np.sum(g, axis=-1, keepdims=True)
+    return sent
+
+
+def _log_softmax_scalar(arrays: Sequence[Array], params: tuple[Any, ...]) -> Array:
+    a = arrays[0]
+    out = np.empty(a.shape, dtype=object)
+    for index in np.ndindex(*a.shape[:-1]):
+        row = list(a[index])
+        shift = max(v.data if hasattr(v, "data") else v for v in row)
+        shifted = [v - shift for v in row]
+        from autograd.functions import sum_values
+
+        log_total = sum_values([s.exp() for s in shifted]).log()
+        out[index] = [s - log_total for s in shifted]
+    return out
+
+
+LOG_SOFTMAX = TensorOp(
+    "log_softmax", "log σ", _log_softmax_forward, _log_softmax_vjp, _log_softmax_scalar,
+    "log σ(z)_i = (z_i − m) − log Σ_j e^(z_j − m), m = max z, over the last axis;  vjp g − σ·Σg.",
+)
+
+STRUCTURAL: tuple[TensorOp, ...] = (MATMUL, SUM, MEAN, MAX, RESHAPE, TRANSPOSE, INDEX, LOG_SOFTMAX)

@@ -25,10 +25,11 @@ from typing import Any, TypeVar
 
 import numpy as np
 
-from autograd import Value, dot, maximum
+from autograd import Tensor, Value, dot, maximum
 from autograd.functions import input_vector
 from autograd.modes import enter_scope, leave_scope, place_in_new_scope
 from autograd.value import Operand
+from nn import matrix
 from nn.activations import SINGLE_NODE, Activation, activation_key, activation_name, resolve_activation
 from nn.checks import check_count
 from nn.init import Initialiser, SeedLike, make_rng, resolve_initialiser
@@ -135,9 +136,21 @@ class Neuron(Module):
         return _rebuildable(spec, self.activation_key)
 
     def __call__(self, xs: Sequence[Operand]) -> Value:
-        """act(Σ_i w_i·x_i + b) for one input vector (Values or plain numbers)."""
+        """act(Σ_i w_i·x_i + b) for one input vector (Values or plain numbers); a Tensor of rows: ``forward_matrix``."""
+        if isinstance(xs, Tensor):
+            return self.forward_matrix(xs)  # type: ignore[return-value]
         _check_inputs(self, xs, self.nin)
         return self.scoped_output(xs) if self.scoped else self.output(xs)
+
+    def forward_matrix(self, xs: Tensor) -> Tensor:
+        """act(X·w + b) for a Tensor of examples (rows × nin): one output per row (``nn.matrix``)."""
+        matrix.checked_batch(self, xs, self.nin)
+        return matrix.scoped(self, self.scoped, self._matrix_output, xs)
+
+    def _matrix_output(self, xs: Tensor) -> Tensor:
+        owner = self.name or "Neuron"
+        pre = matrix.affine(xs, [self.w], [self.b], self.name)
+        return matrix.activate(self.activation_key, self.activation, pre.reshape(pre.shape[:-1]), owner)
 
     def scoped_output(self, xs: Sequence[Operand]) -> Value:
         """``output(xs)`` with its nodes in the neuron's own scope (named after it), for inputs already checked.
@@ -227,9 +240,21 @@ class Layer(Module):
         return _rebuildable({**spec, "fused": first.fused, "scoped": self.scoped}, first.activation_key)
 
     def __call__(self, xs: Sequence[Operand]) -> list[Value]:
-        """Each neuron's output for the input vector ``xs``."""
+        """Each neuron's output for the input vector ``xs``; a Tensor of rows: ``forward_matrix``."""
+        if isinstance(xs, Tensor):
+            return self.forward_matrix(xs)  # type: ignore[return-value]
         _check_inputs(self, xs, self.nin)  # once for all the neurons, which read the same inputs
         return run_in_scope(self, self.scoped, self._outputs, xs)
+
+    def forward_matrix(self, xs: Tensor) -> Tensor:
+        """act(X·W + b) for a Tensor of examples (rows × nin): rows × nout, column j neuron j's (``nn.matrix``)."""
+        matrix.checked_batch(self, xs, self.nin)
+        return matrix.scoped(self, self.scoped, self._matrix_outputs, xs)
+
+    def _matrix_outputs(self, xs: Tensor) -> Tensor:
+        first = self.neurons[0]
+        pre = matrix.affine(xs, [n.w for n in self.neurons], [n.b for n in self.neurons], self.name)
+        return matrix.activate(first.activation_key, first.activation, pre, self.name or "Layer")
 
     def _outputs(self, xs: Sequence[Operand]) -> list[Value]:
         inputs = input_vector(xs)  # read once for every neuron's dot
@@ -303,7 +328,11 @@ class MLP(Module):
         return _rebuildable({**spec, "fused": self.fused, "scoped": self.scoped}, hidden, output)
 
     def __call__(self, xs: Sequence[Operand]) -> Value | list[Value]:
-        """The network's output for one input vector: a Value if the last layer has one unit, else a list."""
+        """The network's output for one input vector: a Value if the last layer has one unit, else a list.
+
+        A Tensor of rows runs on the matrix path (``forward_matrix``)."""
+        if isinstance(xs, Tensor):
+            return self.forward_matrix(xs)  # type: ignore[return-value]
         _check_inputs(self, xs, self.nin)
         out = self.layers[0](xs)
         for number, layer in enumerate(self.layers[1:], start=1):
@@ -312,6 +341,19 @@ class MLP(Module):
                     value.label = value.label or label
             out = layer(out)
         return out[0] if len(out) == 1 else out
+
+    def forward_matrix(self, xs: Tensor) -> Tensor:
+        """The outputs for a Tensor of examples (rows × nin): rows × outputs, or one per row for one output.
+
+        Hidden activations are labelled ``h1``, ``h2``… (as the course notes name them) when scoped.
+        """
+        matrix.checked_batch(self, xs, self.nin)
+        out = self.layers[0].forward_matrix(xs)
+        for number, layer in enumerate(self.layers[1:], start=1):
+            if self.scoped:
+                out.label = out.label or f"h{number}"
+            out = layer.forward_matrix(out)
+        return out.reshape(out.shape[:-1]) if out.shape[-1] == 1 else out
 
     def __repr__(self) -> str:
         hidden = self.layers[0].neurons[0].activation_name if len(self.layers) > 1 else "-"
@@ -377,9 +419,21 @@ class Maxout(Module):
         return {"nin": self.nin, "nout": self.nout, "pieces": self.pieces, "fused": self.fused, "scoped": self.scoped}
 
     def __call__(self, xs: Sequence[Operand]) -> list[Value]:
-        """max over each unit's pieces, for one input vector."""
+        """max over each unit's pieces, for one input vector; a Tensor of rows: ``forward_matrix``."""
+        if isinstance(xs, Tensor):
+            return self.forward_matrix(xs)  # type: ignore[return-value]
         _check_inputs(self, xs, self.nin)
         return run_in_scope(self, self.scoped, self._units, xs)
+
+    def forward_matrix(self, xs: Tensor) -> Tensor:
+        """max over each unit's pieces for a Tensor of examples (rows × nin): rows × nout (``nn.matrix``)."""
+        matrix.checked_batch(self, xs, self.nin)
+        return matrix.scoped(self, self.scoped, self._matrix_units, xs)
+
+    def _matrix_units(self, xs: Tensor) -> Tensor:
+        pieces = [piece for unit in self.units for piece in unit]  # unit by unit: columns j·pieces … j·pieces + k
+        pre = matrix.affine(xs, [p.w for p in pieces], [p.b for p in pieces], self.name)
+        return pre.reshape(*xs.shape[:-1], self.nout, self.pieces).max(axis=-1)
 
     def _units(self, xs: Sequence[Operand]) -> list[Value]:
         inputs = input_vector(xs)  # read once for every piece's dot

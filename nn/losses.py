@@ -13,7 +13,8 @@ from typing import Literal
 
 import numpy as np
 
-from autograd import Value, sum_values
+from autograd import Tensor, Value, sum_values
+from nn import matrix_losses
 from nn.activations import log_softmax
 
 Reduction = Literal["mean", "sum"]
@@ -99,6 +100,8 @@ def mse(outputs: Outputs, targets: object, reduction: Reduction = "mean", *, hal
     >>> mse([Value(1.0), Value(3.0)], [0.0, 1.0], "sum", half=True).data
     2.5
     """
+    if isinstance(outputs, Tensor):  # the matrix path (nn.matrix_losses)
+        return matrix_losses.mse(outputs, targets, reduction, half=half)  # type: ignore[return-value]
     terms = []
     for y, t in _pairs(outputs, targets, "mse"):
         d = y - t
@@ -116,6 +119,8 @@ def binary_cross_entropy(probabilities: Outputs, targets: object, reduction: Red
     >>> round(binary_cross_entropy(Value(0.8), 1.0).data, 6)
     0.223144
     """
+    if isinstance(probabilities, Tensor):  # the matrix path (nn.matrix_losses)
+        return matrix_losses.binary_cross_entropy(probabilities, targets, reduction)  # type: ignore[return-value]
     pairs = _pairs(probabilities, targets, "binary_cross_entropy")
     _check_probability_targets(pairs, "binary_cross_entropy")
     for index, (p, _) in enumerate(pairs):
@@ -145,6 +150,8 @@ def binary_cross_entropy_with_logits(logits: Outputs, targets: object, reduction
     >>> round(binary_cross_entropy_with_logits(Value(1000.0), 0.0).data, 6)
     1000.0
     """
+    if isinstance(logits, Tensor):  # the matrix path (nn.matrix_losses)
+        return matrix_losses.binary_cross_entropy_with_logits(logits, targets, reduction)  # type: ignore[return-value]
     pairs = _pairs(logits, targets, "binary_cross_entropy_with_logits")
     _check_probability_targets(pairs, "binary_cross_entropy_with_logits")
     terms = [z.softplus() - t * z for z, t in pairs]
@@ -164,6 +171,8 @@ def binary_hinge(scores: Outputs, targets: object, reduction: Reduction = "mean"
     ...
     ValueError: binary_hinge: labels must be -1 or +1, got 0 (target 1); for 0/1 labels pass 2*y - 1
     """
+    if isinstance(scores, Tensor):  # the matrix path (nn.matrix_losses)
+        return matrix_losses.binary_hinge(scores, targets, reduction, margin=margin)  # type: ignore[return-value]
     pairs = _pairs(scores, targets, "binary_hinge")
     for index, (_, y) in enumerate(pairs):
         if y not in (-1.0, 1.0):
@@ -246,6 +255,8 @@ def softmax_cross_entropy(logits: ClassScores, targets: object, reduction: Reduc
     >>> round(softmax_cross_entropy([Value(-0.21), Value(0.47), Value(1.72)], 2).data, 6)
     0.35883
     """
+    if isinstance(logits, Tensor):  # the matrix path (nn.matrix_losses)
+        return matrix_losses.softmax_cross_entropy(logits, targets, reduction)  # type: ignore[return-value]
     pairs = _per_example(logits, targets, "softmax_cross_entropy")
     terms = [-log_softmax(row)[label] for row, label in pairs]
     return apply_reduction(terms, reduction, "softmax_cross_entropy")
@@ -259,6 +270,8 @@ def multiclass_hinge(
     >>> round(multiclass_hinge([Value(3.2), Value(5.1), Value(-1.7)], 0).data, 10)  # the notes' cat example
     2.9
     """
+    if isinstance(scores, Tensor):  # the matrix path (nn.matrix_losses)
+        return matrix_losses.multiclass_hinge(scores, targets, reduction, margin=margin)  # type: ignore[return-value]
     terms = []
     for row, label in _per_example(scores, targets, "multiclass_hinge"):
         correct = row[label]

@@ -1,0 +1,90 @@
+"""The matrix path: ``nn`` models and losses on a 2-D ``Tensor`` (one row per example) as matrix operations.
+
+A model called on a Tensor runs its layers as ``X @ W + b`` and its activation on the whole matrix,
+instead of one ``dot`` node per neuron per example. The parameters stay the ``Value``s they are:
+each call views them as Tensors (``Tensor.from_values``), so after ``loss.backward()`` each
+parameter's ``.grad`` holds what the scalar path would have put there (the sums only run in
+another order), and optimizers, ``save``/``load`` and ``p.data -= lr * p.grad`` work unchanged.
+Each model class hands off here from its ``__call__`` in one line; the layout of a layer's
+parameters as a matrix is in ``weights``.
+
+>>> from autograd import Tensor
+>>> from nn.layers import MLP
+>>> model = MLP(2, [3, 1], seed=0)
+>>> out = model(Tensor([[0.5, -1.0], [1.0, 2.0]]))
+>>> out.shape, round(float(out.data[0]) - model([0.5, -1.0]).data, 12)
+((2,), 0.0)
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from typing import Any
+
+import numpy as np
+
+from autograd import OPS, Tensor, Value
+from autograd.modes import enter_scope, leave_scope
+from autograd.tensor import linked
+
+Array = np.ndarray
+
+
+def checked_batch(module: Any, xs: Tensor, nin: int) -> None:
+    """A ValueError naming the module unless ``xs`` is one example (``nin`` numbers) or a batch (rows × ``nin``)."""
+    owner = module.name or type(module).__name__
+    if xs.ndim not in (1, 2) or xs.shape[-1] != nin:
+        raise ValueError(
+            f"{owner}: expected a Tensor of shape (examples, {nin}) (or ({nin},) for one example), got {xs.shape}"
+        )
+
+
+def scoped(module: Any, on: bool, forward: Callable[[Tensor], Tensor], xs: Tensor) -> Tensor:
+    """``forward(xs)`` inside the module's scope (its name, its title) when ``on``: drawn as one box."""
+    if not on:
+        return forward(xs)
+    token = enter_scope(module.name or type(module).__name__, module.title)
+    try:
+        return forward(xs)
+    finally:
+        leave_scope(token)
+
+
+def weights(columns: Sequence[Sequence[Value]], label: str) -> Tensor:
+    """A matrix whose column j views the Values ``columns[j]`` (a neuron's weights): nin × nout, for ``X @ W``."""
+    values = np.empty((len(columns[0]), len(columns)), dtype=object)
+    for j, column in enumerate(columns):
+        values[:, j] = column
+    return linked(values, label)
+
+
+def vector(items: Sequence[Value], label: str) -> Tensor:
+    """A vector viewing the Values ``items`` (the biases of a layer's neurons)."""
+    values = np.empty(len(items), dtype=object)
+    values[:] = items
+    return linked(values, label)
+
+
+def activate(activation_key: str | None, activation: Callable[[Any], Any], z: Tensor, owner: str) -> Tensor:
+    """The activation on a whole matrix: its row of ``autograd.OPS`` by name, or a custom function given the Tensor.
+
+    A custom function must work on Tensors (``lambda v: v.tanh()`` does) and keep the shape.
+    """
+    if activation_key == "identity":
+        return z
+    if activation_key is not None:
+        return z.apply(OPS[activation_key])
+    out = activation(z)
+    if not isinstance(out, Tensor) or out.shape != z.shape:
+        got = out.shape if isinstance(out, Tensor) else type(out).__name__
+        raise TypeError(
+            f"{owner}: the custom activation must map a Tensor to a Tensor of the same shape on the matrix path "
+            f"(write it with Value/Tensor methods, e.g. lambda v: v.tanh()), got {got}"
+        )
+    return out
+
+
+def affine(xs: Tensor, columns: Sequence[Sequence[Value]], biases: Sequence[Value], name: str) -> Tensor:
+    """X @ W + b for the neurons whose weights are ``columns`` and biases ``biases``."""
+    prefix = f"{name}." if name else ""
+    return xs @ weights(columns, f"{prefix}W") + vector(biases, f"{prefix}b")

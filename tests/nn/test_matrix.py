@@ -1,0 +1,153 @@
+"""The matrix path: every model and loss on a Tensor gives the scalar path's outputs and parameter gradients."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+import numpy as np
+import pytest
+
+from autograd import Tensor, Value
+from nn.layers import MLP, Layer, Maxout, Neuron
+from nn.losses import (
+    binary_cross_entropy,
+    binary_cross_entropy_with_logits,
+    binary_hinge,
+    l2_regularization,
+    mse,
+    multiclass_hinge,
+    softmax_cross_entropy,
+)
+from nn.module import Module
+from nn.normalization import BatchNorm
+from nn.sequential import Elementwise, Sequential
+
+RNG = np.random.default_rng(7)
+X = RNG.normal(size=(6, 3))
+
+
+def _scalar_outputs(model: Module, rows: np.ndarray) -> list[Any]:
+    batch = getattr(model, "forward_batch", None)
+    return batch(rows.tolist()) if isinstance(model, Sequential | BatchNorm) else [model(list(r)) for r in rows]
+
+
+def _numbers(outputs: list[Any]) -> np.ndarray:
+    return np.array([[v.data for v in o] if isinstance(o, list) else o.data for o in outputs])
+
+
+def _gradients(model: Module) -> np.ndarray:
+    return np.array([p.grad for p in model.parameters()])
+
+
+def _both_paths(model: Module, loss: Callable[..., Any], targets: Any, rows: np.ndarray = X) -> None:
+    model.zero_grad()
+    scalar_out = _scalar_outputs(model, rows)
+    scalar_loss = loss(scalar_out, targets)
+    scalar_loss.backward()
+    scalar_grads = _gradients(model)
+    model.zero_grad()
+    matrix_out = model(Tensor(rows))
+    assert isinstance(matrix_out, Tensor)
+    np.testing.assert_allclose(matrix_out.data, _numbers(scalar_out).reshape(matrix_out.shape), rtol=1e-12, atol=1e-14)
+    matrix_loss = loss(matrix_out, targets)
+    assert isinstance(matrix_loss, Tensor)
+    matrix_loss.backward()
+    assert matrix_loss.item() == pytest.approx(scalar_loss.data, rel=1e-12)
+    np.testing.assert_allclose(_gradients(model), scalar_grads, rtol=1e-10, atol=1e-13)
+
+
+SIGNS = np.array([1, -1, 1, 1, -1, -1])
+CLASSES = np.array([0, 2, 1, 1, 0, 2])
+
+
+@pytest.mark.parametrize(
+    "activation", ["relu", "tanh", "sigmoid", "identity", "leaky_relu", "elu", "gelu", "silu", "softplus"]
+)
+def test_mlp_with_every_activation(activation: str) -> None:
+    _both_paths(MLP(3, [5, 4, 1], activation=activation, seed=1), binary_hinge, SIGNS)
+
+
+@pytest.mark.parametrize(
+    ("loss", "targets", "outputs"),
+    [
+        (mse, RNG.normal(size=6), 1),
+        (lambda o, t: mse(o, t, "sum", half=True), RNG.normal(size=6), 1),
+        (binary_hinge, SIGNS, 1),
+        (binary_cross_entropy_with_logits, (SIGNS + 1) / 2, 1),
+        (binary_cross_entropy_with_logits, np.array([0.2, 0.9, 0.5, 1.0, 0.0, 0.3]), 1),
+        (softmax_cross_entropy, CLASSES, 3),
+        (lambda o, t: softmax_cross_entropy(o, t, "sum"), np.eye(3)[CLASSES], 3),
+        (multiclass_hinge, CLASSES, 3),
+        (mse, RNG.normal(size=(6, 3)), 3),
+    ],
+)
+def test_every_loss(loss: Callable[..., Any], targets: Any, outputs: int) -> None:
+    _both_paths(MLP(3, [4, outputs], seed=2), loss, targets)
+
+
+def test_binary_cross_entropy_on_probabilities() -> None:
+    model = MLP(3, [4, 1], output_activation="sigmoid", seed=3)
+    _both_paths(model, binary_cross_entropy, np.array([1.0, 0.0, 0.5, 1.0, 0.0, 0.25]))
+
+
+@pytest.mark.parametrize(
+    "model",
+    [
+        Neuron(3, activation="tanh", seed=0),
+        Layer(3, 4, activation="sigmoid", seed=0),
+        Maxout(3, 2, pieces=3, seed=0),
+        Sequential(Layer(3, 4, activation=None, seed=0), BatchNorm(4), Elementwise("relu"), Layer(4, 1, seed=1)),
+        Sequential(Maxout(3, 3, seed=0), Elementwise("tanh"), Layer(3, 2, activation=None, seed=1)),
+    ],
+    ids=["neuron", "layer", "maxout", "batchnorm", "maxout-sequential"],
+)
+def test_every_model(model: Module) -> None:
+    _both_paths(model, lambda o, t: mse(o, t), np.zeros(np.size(_numbers(_scalar_outputs(model, X)))))
+
+
+def test_batchnorm_in_eval_mode_and_its_running_statistics() -> None:
+    scalar, matrix = BatchNorm(3), BatchNorm(3)
+    scalar.forward_batch(X.tolist())
+    matrix(Tensor(X))
+    for (_, a), (_, b) in zip(scalar.named_buffers(), matrix.named_buffers(), strict=True):
+        assert b.data == pytest.approx(a.data, rel=1e-12)
+    scalar.eval()
+    matrix.eval()
+    _both_paths(matrix, lambda o, t: mse(o, t), np.ones((6, 3)))
+
+
+def test_micrograds_data_loss_plus_a_scalar_penalty() -> None:
+    model = MLP(3, [4, 1], seed=4)
+    scalar = binary_hinge([model(list(r)) for r in X], SIGNS) + l2_regularization(model.parameters(), 1e-2)
+    scalar.backward()
+    want = _gradients(model)
+    model.zero_grad()
+    total = binary_hinge(model(Tensor(X)), SIGNS) + l2_regularization(model.parameters(), 1e-2)
+    assert isinstance(total, Tensor)
+    total.backward()
+    np.testing.assert_allclose(_gradients(model), want, rtol=1e-10)
+
+
+def test_a_custom_activation_runs_on_the_tensor() -> None:
+    _both_paths(MLP(3, [4, 1], activation=lambda v: v.tanh() * 2.0, seed=5), binary_hinge, SIGNS)
+    broken = MLP(3, [4, 1], activation=lambda v: v.data, seed=5)
+    with pytest.raises(TypeError, match=r"layers.0: the custom activation must map a Tensor to a Tensor"):
+        broken(Tensor(X))
+
+
+def test_a_wrong_batch_shape_names_the_model() -> None:
+    with pytest.raises(ValueError, match=r"MLP: expected a Tensor of shape \(examples, 3\).*got \(6, 2\)"):
+        MLP(3, [2], seed=0)(Tensor(np.ones((6, 2))))
+    with pytest.raises(ValueError, match=r"softmax_cross_entropy: target 1 must be a class index in \[0, 3\)"):
+        softmax_cross_entropy(MLP(3, [3], seed=0)(Tensor(X)), [0, 5, 0, 0, 0, 0])
+    with pytest.raises(ValueError, match=r"mse: 6 output value\(s\) but 5 target value\(s\)"):
+        mse(MLP(3, [1], seed=0)(Tensor(X)), np.zeros(5))
+
+
+def test_one_example_as_a_1d_tensor() -> None:
+    model = MLP(3, [4, 2], seed=6)
+    out = model(Tensor(X[0]))
+    assert out.shape == (2,)
+    np.testing.assert_allclose(out.data, [v.data for v in model(list(X[0]))], rtol=1e-13)
+    assert isinstance(Value(1.0) + out, Tensor)
