@@ -16,7 +16,7 @@ from typing import Any, Protocol
 
 import numpy as np
 
-from autograd import Value, no_grad
+from autograd import Tensor, Value, no_grad
 from nn.checks import check_real
 from nn.data import Dataset, batches_per_epoch, minibatches
 from nn.init import SeedLike, make_rng
@@ -26,6 +26,8 @@ from nn.schedules import LRSchedule
 
 Output = Value | list[Value]
 LossFunction = Callable[[list[Output], np.ndarray], Value]
+Outputs = list[Output] | Tensor
+"""A batch's outputs: one per example on the scalar path, a Tensor (one row per example) on the matrix path."""
 Decide = Callable[[Output], float]
 
 
@@ -91,23 +93,42 @@ class History:
         return plot_history(self, per)
 
 
-def label_decider(targets: np.ndarray) -> Decide:
+class LabelDecider:
     """The default rule turning one model output into a predicted label, chosen from the target convention.
 
     A list of outputs → the index of the largest (class scores or logits). A single output s →
     +1 / −1 by the sign of s when the targets use −1 / +1 (hinge losses), else 1 if s > 0 else 0
     (a logit). For probability outputs (a sigmoid last layer) pass your own, e.g. ``lambda p: p.data > 0.5``.
-    """
-    signed = targets.size > 0 and float(np.min(targets)) < 0.0
-    negative = -1.0 if signed else 0.0
+    ``on_array`` applies the same rule to a matrix path's outputs (one row, or one number, per example).
 
-    def decide(output: Output) -> float:
+    >>> decide = LabelDecider(np.array([-1.0, 1.0]))
+    >>> decide(Value(0.3)), decide.on_array(np.array([0.3, -2.0])).tolist()
+    (1.0, [1.0, -1.0])
+    """
+
+    def __init__(self, targets: np.ndarray) -> None:
+        signed = targets.size > 0 and float(np.min(targets)) < 0.0
+        self.negative = -1.0 if signed else 0.0
+
+    def __call__(self, output: Output) -> float:
         if isinstance(output, Value):
-            return 1.0 if output.data > 0.0 else negative
+            return 1.0 if output.data > 0.0 else self.negative
         scores = [v.data for v in output]
         return float(max(range(len(scores)), key=scores.__getitem__))
 
-    return decide
+    def on_array(self, outputs: np.ndarray) -> np.ndarray:
+        """The labels of a batch of outputs: the first largest score per row, or the sign rule per number."""
+        labels: np.ndarray
+        if outputs.ndim == 2:
+            labels = np.argmax(outputs, axis=1).astype(np.float64)
+            return labels
+        labels = np.where(outputs > 0.0, 1.0, self.negative)
+        return labels
+
+
+def label_decider(targets: np.ndarray) -> Decide:
+    """The default ``decide`` for ``targets`` (a ``LabelDecider``)."""
+    return LabelDecider(targets)
 
 
 def _true_labels(targets: np.ndarray) -> np.ndarray:
@@ -115,25 +136,55 @@ def _true_labels(targets: np.ndarray) -> np.ndarray:
     return np.argmax(targets, axis=1) if targets.ndim == 2 else targets
 
 
-def _correct(outputs: list[Output], targets: np.ndarray, decide: Decide) -> int:
-    predicted = np.array([decide(output) for output in outputs], dtype=np.float64)
+def _correct(outputs: Outputs, targets: np.ndarray, decide: Decide) -> int:
+    if isinstance(outputs, Tensor):
+        predicted = _decided_rows(outputs.data, decide)
+    else:
+        predicted = np.array([decide(output) for output in outputs], dtype=np.float64)
     return int(np.sum(predicted == _true_labels(targets)))
 
 
-def evaluate(model: Model, loss: LossFunction, data: Dataset, decide: Decide | None = None) -> tuple[float, float]:
-    """(mean loss, accuracy) of ``model`` on ``data``, in evaluation mode and without recording a graph."""
+def _decided_rows(outputs: np.ndarray, decide: Decide) -> np.ndarray:
+    """A matrix path's outputs decided: by the rule on the array, or (a custom ``decide``) row by row as Values."""
+    if isinstance(decide, LabelDecider):
+        return decide.on_array(outputs)
+    rows: list[Output] = [
+        [Value(float(x)) for x in row] if outputs.ndim == 2 else Value(float(row)) for row in outputs
+    ]
+    return np.array([decide(row) for row in rows], dtype=np.float64)
+
+
+def evaluate(
+    model: Model, loss: LossFunction, data: Dataset, decide: Decide | None = None, *, matrix: bool = False
+) -> tuple[float, float]:
+    """(mean loss, accuracy) of ``model`` on ``data``, in evaluation mode and without recording a graph.
+
+    ``matrix=True`` runs the model and the loss on the matrix path (``model(Tensor(X))``)."""
     inputs, targets = checked_dataset(data, "evaluate", "data")
-    rows = inputs.tolist()
     chooser = decide or label_decider(targets)
     was_training = getattr(model, "training", True)
     model.train(False)
     try:
         with no_grad():
-            outputs = forward_batch(model, rows)
-            value = loss(outputs, targets).data
+            outputs = run_batch(model, inputs, matrix)
+            value = float(loss(outputs, targets).data)  # type: ignore[arg-type]
     finally:
         model.train(was_training)
-    return value, _correct(outputs, targets, chooser) / len(rows)
+    return value, _correct(outputs, targets, chooser) / len(inputs)
+
+
+def run_batch(model: Model, inputs: np.ndarray, matrix: bool) -> Outputs:
+    """The model's outputs for the rows of ``inputs``: one Tensor on the matrix path, else one output per row."""
+    if matrix:
+        return model(Tensor(inputs))  # type: ignore[arg-type,return-value]
+    return forward_batch(model, inputs.tolist())
+
+
+def matrix_capable(model: object, loss: object) -> bool:
+    """True when ``fit`` can train on the matrix path: an ``nn`` model (it has ``forward_matrix``) and a loss of
+    ``nn.losses`` (which all take Tensors). A loss of your own runs on the scalar path unless ``matrix=True``."""
+    inner = getattr(loss, "func", loss)  # a functools.partial of a loss
+    return hasattr(model, "forward_matrix") and getattr(inner, "__module__", None) in ("nn.losses", "nn.matrix_losses")
 
 
 def forward_batch(model: Model, rows: list[list[float]]) -> list[Output]:
@@ -242,6 +293,7 @@ def fit(
     decide: Decide | None = None,
     quiet: bool = False,
     on_epoch: Callable[[History], None] | None = None,
+    matrix: bool | None = None,
 ) -> History:
     """Train ``model`` for ``epochs`` epochs of minibatches and return the ``History``.
 
@@ -252,6 +304,10 @@ def fit(
     Shuffling draws from ``seed``, so the same seed and initial weights give a bit-identical history.
     A progress bar (tqdm, if installed) shows the running loss unless ``quiet``. Accuracy uses
     ``decide`` (default ``label_decider``); ``classify=False`` skips it (regression).
+
+    ``matrix``: each batch as one matrix computation (``model(Tensor(X))``, ``nn.matrix``), many times faster
+    with the same numbers (the History agrees with the scalar run's to rounding); by default whenever
+    ``matrix_capable(model, loss)``; ``matrix=False`` forces the scalar path, ``matrix=True`` the matrix path.
 
     Everything is checked before the first update: the arguments, and the loss itself on all the
     training and validation data once (without a graph), so a label or an output the loss refuses
@@ -283,11 +339,16 @@ def fit(
         raise ValueError(f"fit: drop_last with batch_size {size} > {len(inputs)} examples leaves no batch")
     strength = check_real(l2, "l2", "fit")
     _check_training_parts(model, loss, optimizer, schedule)
+    if matrix is not None and not isinstance(matrix, bool):
+        raise TypeError(f"fit: matrix must be True, False or None, got {matrix!r}")
+    if matrix and not hasattr(model, "forward_matrix"):
+        raise ValueError(f"fit: matrix=True needs an nn model (one with forward_matrix), got {type(model).__name__}")
+    on_matrix = matrix_capable(model, loss) if matrix is None else matrix
     history = History(examples=len(inputs), batch_size=size, iterations_per_epoch=per_epoch)
     chooser = decide or label_decider(y)
-    _preflight(model, loss, Dataset(inputs, y), "training data", chooser)
+    _preflight(model, loss, Dataset(inputs, y), "training data", chooser, on_matrix)
     if validation is not None:
-        _preflight(model, loss, validation, "validation data", chooser)
+        _preflight(model, loss, validation, "validation data", chooser, on_matrix)
     parameters = model.parameters()
     rng = make_rng(seed)
     bar = _progress_bar(epochs * per_epoch, quiet)
@@ -295,12 +356,12 @@ def fit(
         with cyclic_gc_paused():
             for epoch in range(1, epochs + 1):
                 _train_epoch(model, loss, optimizer, Dataset(inputs, y), history, epoch, bar, _EpochPlan(
-                    size, shuffle, rng, drop_last, strength, parameters, chooser if classify else None
+                    size, shuffle, rng, drop_last, strength, parameters, chooser if classify else None, on_matrix
                 ))  # fmt: skip
                 if schedule is not None:
                     schedule.step()
                 if validation is not None:
-                    val_loss, val_accuracy = evaluate(model, loss, validation, chooser)
+                    val_loss, val_accuracy = evaluate(model, loss, validation, chooser, matrix=on_matrix)
                     history.val_loss.append(val_loss)
                     if classify:
                         history.val_accuracy.append(val_accuracy)
@@ -323,6 +384,7 @@ class _EpochPlan:
     l2: float
     parameters: list[Value]
     decide: Decide | None
+    matrix: bool
 
 
 def _train_epoch(
@@ -341,11 +403,12 @@ def _train_epoch(
     correct = seen = 0
     batches = minibatches(data, plan.batch_size, shuffle=plan.shuffle, seed=plan.rng, drop_last=plan.drop_last)
     for batch in batches:
-        outputs = forward_batch(model, batch.X.tolist())
-        data_loss = loss(outputs, batch.y)
-        if not math.isfinite(data_loss.data):
+        outputs = run_batch(model, batch.X, plan.matrix)
+        data_loss = loss(outputs, batch.y)  # type: ignore[arg-type]
+        loss_value = float(data_loss.data)
+        if not math.isfinite(loss_value):
             raise FloatingPointError(
-                f"fit: the loss is {data_loss.data} at epoch {epoch}, iteration {history.iterations + 1}"
+                f"fit: the loss is {loss_value} at epoch {epoch}, iteration {history.iterations + 1}"
                 f"{_nan_hint(history)}"
             )
         objective = data_loss + l2_regularization(plan.parameters, plan.l2, len(outputs)) if plan.l2 else data_loss
@@ -354,8 +417,8 @@ def _train_epoch(
         optimizer.step()
         history.iterations += 1
         seen += len(outputs)
-        loss_sum += data_loss.data * len(outputs)
-        history.batch_loss.append(data_loss.data)
+        loss_sum += loss_value * len(outputs)
+        history.batch_loss.append(loss_value)
         if plan.decide is not None:
             right = _correct(outputs, batch.y, plan.decide)
             correct += right
@@ -369,10 +432,10 @@ def _train_epoch(
         history.train_accuracy.append(correct / seen)
 
 
-def _preflight(model: Model, loss: LossFunction, data: Dataset, what: str, decide: Decide) -> None:
+def _preflight(model: Model, loss: LossFunction, data: Dataset, what: str, decide: Decide, matrix: bool) -> None:
     """Evaluate the loss on all of ``data`` once (no graph, evaluation mode), so that a label the loss refuses or
     an output it cannot take raises before the first update, whichever batch it sits in."""
-    value, _ = evaluate(model, loss, data, decide)
+    value, _ = evaluate(model, loss, data, decide, matrix=matrix)
     if not math.isfinite(value):
         raise FloatingPointError(
             f"fit: the loss on the {what} is {value} before any update: the initial model's outputs or the "

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Callable
 from typing import Any
 
@@ -9,6 +10,7 @@ import numpy as np
 import pytest
 
 from autograd import Tensor, Value
+from nn.data import Dataset, make_blobs, make_moons
 from nn.layers import MLP, Layer, Maxout, Neuron
 from nn.losses import (
     binary_cross_entropy,
@@ -21,7 +23,9 @@ from nn.losses import (
 )
 from nn.module import Module
 from nn.normalization import BatchNorm
+from nn.optim import SGD, Adam
 from nn.sequential import Elementwise, Sequential
+from nn.train import fit, matrix_capable
 
 RNG = np.random.default_rng(7)
 X = RNG.normal(size=(6, 3))
@@ -151,3 +155,51 @@ def test_one_example_as_a_1d_tensor() -> None:
     assert out.shape == (2,)
     np.testing.assert_allclose(out.data, [v.data for v in model(list(X[0]))], rtol=1e-13)
     assert isinstance(Value(1.0) + out, Tensor)
+
+
+def _history(make: Callable[[], tuple[Module, Any, Any]], data: Any, matrix: bool, **options: Any) -> dict[str, Any]:
+    model, loss, optimizer = make()
+    history = fit(model, loss, optimizer(model.parameters()), data, quiet=True, matrix=matrix, **options)
+    return {**history.as_dict(), "parameters": [p.data for p in model.parameters()]}
+
+
+def _same_history(scalar: dict[str, Any], matrix: dict[str, Any]) -> None:
+    assert scalar.keys() == matrix.keys()
+    for key, want in scalar.items():
+        if isinstance(want, list) and want and isinstance(want[0], float):
+            # the biases before a BatchNorm have a true gradient of 0, so theirs is rounding noise on both paths
+            atol = 1e-9 if key == "parameters" else 1e-12
+            np.testing.assert_allclose(matrix[key], want, rtol=1e-9, atol=atol, err_msg=key)
+        else:
+            assert matrix[key] == want, key
+
+
+def test_fit_on_the_matrix_path_gives_the_scalar_history() -> None:
+    moons = make_moons(60, noise=0.1, seed=0)
+    signed = Dataset(moons.X, 2 * moons.y - 1)
+
+    def demo() -> tuple[Module, Any, Any]:
+        return MLP(2, [8, 8, 1], seed=0), binary_hinge, lambda ps: SGD(ps, lr=0.05)
+
+    runs = [_history(demo, signed, m, epochs=3, batch_size=16, l2=1e-3, validation=signed) for m in (False, True)]
+    _same_history(*runs)
+
+
+def test_fit_with_softmax_adam_and_batchnorm_on_both_paths() -> None:
+    blobs = make_blobs(48, centers=3, seed=1)
+
+    def bn() -> tuple[Module, Any, Any]:
+        model = Sequential(Layer(2, 6, activation=None, seed=0), BatchNorm(6), Elementwise("tanh"), Layer(6, 3, seed=1))
+        return model, softmax_cross_entropy, lambda ps: Adam(ps, lr=0.01)
+
+    runs = [_history(bn, blobs, m, epochs=2, batch_size=12, decide=lambda o: float(np.argmax([v.data for v in o])))
+            for m in (False, True)]
+    _same_history(*runs)
+
+
+def test_fit_picks_the_matrix_path_for_nn_losses_only() -> None:
+    model = MLP(2, [3, 1], seed=0)
+    assert matrix_capable(model, binary_hinge) and matrix_capable(model, functools.partial(mse, half=True))
+    assert not matrix_capable(model, lambda o, t: mse(o, t)) and not matrix_capable(lambda xs: xs, mse)
+    with pytest.raises(TypeError, match="fit: matrix must be True, False or None, got 'yes'"):
+        fit(model, mse, SGD(model.parameters(), lr=0.1), make_moons(10, seed=0), 1, matrix="yes")  # type: ignore[arg-type]
