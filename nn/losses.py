@@ -194,11 +194,7 @@ def _per_example(scores: ClassScores, targets: object, loss: str) -> list[tuple[
     labels = np.asarray(targets)
     single = bool(scores) and isinstance(scores[0], Value)
     if single and labels.ndim >= 1 and labels.shape[0] == len(scores) > 1:
-        raise ValueError(
-            f"{loss}: got {len(scores)} single scores and {len(scores)} targets: each example has 1 score (the "
-            "model has 1 output) but this loss needs one score per class. Give the last layer one output per "
-            f"class, e.g. MLP(nin, [..., {_classes_needed(labels)}])"
-        )
+        raise single_scores_error(len(scores), labels, loss)
     rows = [scores] if single else scores
     labels = _class_indices(labels.reshape(1, -1) if single and labels.ndim == 1 else labels, len(rows), loss)
     pairs = []
@@ -217,6 +213,15 @@ def _per_example(scores: ClassScores, targets: object, loss: str) -> list[tuple[
             raise ValueError(f"{loss}: target {index} must be a class index in [0, {len(values)}), got {shown!r}{more}")
         pairs.append((values, int(label)))
     return pairs
+
+
+def single_scores_error(count: int, labels: np.ndarray, loss: str) -> ValueError:
+    """The error for one score per example given to a loss that needs one score per class."""
+    return ValueError(
+        f"{loss}: got {count} single scores and {count} targets: each example has 1 score (the "
+        "model has 1 output) but this loss needs one score per class. Give the last layer one output per "
+        f"class, e.g. MLP(nin, [..., {_classes_needed(labels)}])"
+    )
 
 
 def _classes_needed(labels: np.ndarray) -> str:

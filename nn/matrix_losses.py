@@ -100,14 +100,14 @@ def binary_hinge(scores: Tensor, targets: object, reduction: Reduction = "mean",
 
 
 def _class_rows(logits: Tensor, targets: object, loss: str) -> tuple[Tensor, np.ndarray]:
-    from nn.losses import _class_indices
+    from nn.losses import _class_indices, single_scores_error
 
     rows = logits.reshape(1, -1) if logits.ndim == 1 else logits
     if rows.ndim != 2:
         raise ValueError(f"{loss}: class scores must be a Tensor of shape (examples, classes), got {logits.shape}")
     labels = np.asarray(targets)
-    if logits.ndim == 1 and labels.ndim == 1 and labels.size == rows.shape[1] > 1:
-        labels = labels.reshape(1, -1)  # one example's one-hot row
+    if logits.ndim == 1 and labels.ndim >= 1 and labels.shape[0] == logits.shape[0] > 1:
+        raise single_scores_error(logits.shape[0], labels, loss)  # as the scalar path reads a list of Values
     indices = _class_indices(labels, rows.shape[0], loss)
     classes = rows.shape[1]
     for index, label in enumerate(indices.tolist()):
