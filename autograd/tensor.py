@@ -24,7 +24,8 @@ Value that is itself computed passes it on through its own graph.
 from __future__ import annotations
 
 from collections.abc import Callable, Iterator, Sequence
-from typing import Any, Union
+from operator import attrgetter
+from typing import Any, Literal, Union
 
 import numpy as np
 
@@ -49,6 +50,8 @@ Array = np.ndarray
 TensorLike = Union["Tensor", Value, float, int, Array, Sequence[Any]]
 
 _new_object = object.__new__
+_current_mode = CURRENT_MODE.get
+_DATA = attrgetter("data")
 
 
 def _unary_method(row: Op) -> Callable[[Tensor], Tensor]:
@@ -365,12 +368,22 @@ def _leaf(out: Tensor, data: Array, label: str) -> None:
 
 def linked(values: Array, label: str = "") -> Tensor:
     """A leaf viewing ``values`` (an object array holding only Values, not checked): ``from_values`` without the
-    checks, for callers that built the array themselves (``nn.matrix``: a layer's weights on every call)."""
-    data = np.fromiter((v.data for v in values.flat), dtype=np.float64, count=values.size).reshape(values.shape)
+    checks, for callers that built the array themselves (``nn.matrix``: a layer's weights on every call).
+
+    ``values`` may be a transposed view (a layer's weights, gathered neuron by neuron): read in memory order.
+    """
+    order = _memory_order(values)
+    data = np.fromiter(map(_DATA, values.ravel(order)), dtype=np.float64, count=values.size)
+    data = data.reshape(tuple(values.shape), order=order)
     out: Tensor = _new_object(Tensor)
     _leaf(out, data, label)
     out._values = values
     return out
+
+
+def _memory_order(array: Array) -> Literal["C", "F"]:
+    """``"F"`` for an array laid out column by column (a transposed view), else ``"C"``: ravel without a copy."""
+    return "F" if array.flags.f_contiguous and not array.flags.c_contiguous else "C"
 
 
 def checked_array(data: Any, what: str) -> Array:
@@ -447,15 +460,20 @@ def _checked_key(t: Tensor, key: Any) -> Any:
 
 
 def _binary(row: Op, a: TensorLike, b: TensorLike) -> Tensor:
-    left, right = as_tensor(a, f"{row.name}: left operand"), as_tensor(b, f"{row.name}: right operand")
+    left = a if type(a) is Tensor else as_tensor(a, f"{row.name}: left operand")
+    right = b if type(b) is Tensor else as_tensor(b, f"{row.name}: right operand")
     try:
-        np.broadcast_shapes(left.data.shape, right.data.shape)
+        return record(elementwise_op(row), (left, right))  # type: ignore[arg-type]
     except ValueError:
-        raise ValueError(
-            f"{row.name}: shapes {left.shape} and {right.shape} do not broadcast (numpy's rule: trailing "
-            "dimensions must be equal or 1)"
-        ) from None
-    return record(elementwise_op(row), (left, right))
+        shapes = (left.shape, right.shape)  # type: ignore[union-attr]
+        try:
+            np.broadcast_shapes(*shapes)
+        except ValueError:
+            raise ValueError(
+                f"{row.name}: shapes {shapes[0]} and {shapes[1]} do not broadcast (numpy's rule: trailing "
+                "dimensions must be equal or 1)"
+            ) from None
+        raise
 
 
 def matmul(a: TensorLike, b: TensorLike) -> Tensor:
@@ -477,28 +495,49 @@ def matmul(a: TensorLike, b: TensorLike) -> Tensor:
 
 
 def record(op: TensorOp, inputs: tuple[Tensor, ...], params: tuple[Any, ...] = ()) -> Tensor:
-    """Run ``op``'s forward on the inputs' arrays and record one node; the single place a Tensor node is made."""
-    out, saved = op.forward(*(t.data for t in inputs), *params)
-    node: Tensor = _new_object(Tensor)
-    _leaf(node, out, "")
-    mode = CURRENT_MODE.get()
-    if mode.check_anomaly:
-        _check_anomaly(op, inputs, out, saved)
-    if not mode.recording or all(t._constant for t in inputs):
-        node._constant = all(t._constant for t in inputs)
+    """Run ``op``'s forward on the inputs' arrays and record one node; the single place a Tensor node is made.
+
+    Written for speed (a network step records a few dozen nodes, and each costs more here than numpy's own
+    work on small arrays): the node is filled in directly, and what its vjp reads is kept as one ``Context``.
+    """
+    arrays = tuple([t.data for t in inputs])
+    out, saved = op.forward(*arrays, *params)
+    mode = _current_mode()
+    if not mode[3]:  # not Mode.plain: an anomaly check, or no recording
+        if mode.check_anomaly:
+            _check_anomaly(op, inputs, out, saved)
+        if not mode.recording:
+            node = _new_object(Tensor)
+            _leaf(node, out, "")
+            return node
+    node = _new_object(Tensor)
+    node.data = out
+    node._grad = None
+    node.label = ""
+    node._values = None
+    if len(inputs) == 1:
+        constant = inputs[0]._constant
+    else:
+        constant = inputs[0]._constant and inputs[1]._constant and all([t._constant for t in inputs])
+    node._constant = constant
+    if constant:  # numbers only: a constant too, with nothing to record
+        node.op = ""
+        node._in = node._row = node._saved = node._scope = None
+        node._params = ()
         return node
     node.op = op.name
     node._in = inputs
     node._row = op
     node._params = params
-    node._saved = saved
-    node._scope = mode.scope
+    node._saved = Context(arrays, params, saved)
+    node._scope = mode[2]
     return node
 
 
 def context(node: Tensor) -> Context:
     """What ``node``'s row needs for its vjp: the operands' arrays, the parameters, what forward saved."""
-    return Context(tuple(t.data for t in node.inputs), node._params, node._saved)
+    saved: Context = node._saved
+    return saved
 
 
 def _check_anomaly(op: TensorOp, inputs: tuple[Tensor, ...], out: Array, saved: Any) -> None:

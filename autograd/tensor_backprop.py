@@ -14,7 +14,7 @@ from typing import Any
 import numpy as np
 
 from autograd.backprop import backward as value_backward
-from autograd.tensor import Tensor, checked_array, context
+from autograd.tensor import Tensor, _memory_order, checked_array
 
 Array = np.ndarray
 
@@ -101,7 +101,7 @@ def backward(root: Tensor, grad: Any = None) -> None:
                 _to_values(node._values, g)
             continue
         node._grad = g if g.flags.writeable else g.copy()
-        row, where = node._row, context(node)
+        row, where = node._row, node._saved
         assert row is not None  # recorded with its row
         for position, child in enumerate(node._in):
             if child._constant:
@@ -113,7 +113,9 @@ def backward(root: Tensor, grad: Any = None) -> None:
 
 def _to_values(values: Array, g: Array) -> None:
     computed = []
-    for value, share in zip(values.flat, np.broadcast_to(g, values.shape).ravel().tolist(), strict=True):
+    order = _memory_order(values)  # a layer's weights are a transposed view: walk both in its memory order
+    shares = np.broadcast_to(g, values.shape).ravel(order).tolist()
+    for value, share in zip(values.ravel(order), shares, strict=True):
         if value._in is None:
             value.grad += share
         else:

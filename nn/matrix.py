@@ -52,17 +52,14 @@ def scoped(module: Any, on: bool, forward: Callable[[Tensor], Tensor], xs: Tenso
 
 def weights(columns: Sequence[Sequence[Value]], label: str) -> Tensor:
     """A matrix whose column j views the Values ``columns[j]`` (a neuron's weights): nin × nout, for ``X @ W``."""
-    values = np.empty((len(columns[0]), len(columns)), dtype=object)
-    for j, column in enumerate(columns):
-        values[:, j] = column
+    flat = [value for column in columns for value in column]  # neuron by neuron: Wᵀ, row-major
+    values = np.fromiter(flat, dtype=object, count=len(flat)).reshape(len(columns), len(columns[0])).T
     return linked(values, label)
 
 
 def vector(items: Sequence[Value], label: str) -> Tensor:
     """A vector viewing the Values ``items`` (the biases of a layer's neurons)."""
-    values = np.empty(len(items), dtype=object)
-    values[:] = items
-    return linked(values, label)
+    return linked(np.fromiter(items, dtype=object, count=len(items)), label)
 
 
 def activate(activation_key: str | None, activation: Callable[[Any], Any], z: Tensor, owner: str) -> Tensor:
@@ -88,3 +85,20 @@ def affine(xs: Tensor, columns: Sequence[Sequence[Value]], biases: Sequence[Valu
     """X @ W + b for the neurons whose weights are ``columns`` and biases ``biases``."""
     prefix = f"{name}." if name else ""
     return xs @ weights(columns, f"{prefix}W") + vector(biases, f"{prefix}b")
+
+
+def l2_penalty(parameters: Sequence[Value], strength: float, examples: int = 1) -> Tensor:
+    """λ/(2m) · Σ θ² as one Tensor sum over the parameters viewed as a vector (``l2_regularization``'s formula).
+
+    The scalar ``l2_regularization`` makes a ``*`` node per parameter and backpropagates through each;
+    here it is three array ops, which is what keeps the matrix path's L2 step cheap.
+
+    >>> l2_penalty([Value(1.0), Value(-2.0)], strength=0.5, examples=5).item()
+    0.25
+    """
+    if examples < 1:
+        raise ValueError(f"l2_penalty: examples must be at least 1, got {examples}")
+    if not parameters:
+        raise ValueError("l2_penalty: no parameters")
+    theta = vector(list(parameters), "θ")
+    return (theta * theta).sum() * (strength / (2.0 * examples))

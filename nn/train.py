@@ -21,6 +21,7 @@ from nn.checks import check_real
 from nn.data import Dataset, batches_per_epoch, minibatches
 from nn.init import SeedLike, make_rng
 from nn.losses import l2_regularization, numeric_targets
+from nn.matrix import l2_penalty
 from nn.optim import Optimizer
 from nn.schedules import LRSchedule
 
@@ -411,7 +412,8 @@ def _train_epoch(
                 f"fit: the loss is {loss_value} at epoch {epoch}, iteration {history.iterations + 1}"
                 f"{_nan_hint(history)}"
             )
-        objective = data_loss + l2_regularization(plan.parameters, plan.l2, len(outputs)) if plan.l2 else data_loss
+        penalty = l2_penalty if plan.matrix else l2_regularization
+        objective = data_loss + penalty(plan.parameters, plan.l2, len(outputs)) if plan.l2 else data_loss
         optimizer.zero_grad()
         objective.backward()
         optimizer.step()
