@@ -15,6 +15,9 @@ Timing alternates round by round between the contestants, so that each is sample
 shared machine. Printed: the median and min step time of each, and the matrix path's ratio to each.
 The goals (issue 21): the matrix path no slower than PyTorch (median), within 3x of numpy by hand.
 
+Then digits (the ``datasets`` extra): ``MLP(64, [32], 10)``, softmax cross-entropy, Adam, batch 32, through
+``fit`` on the matrix path beside PyTorch's same loop: seconds and test accuracy (goal: >= 95%, no slower).
+
 torch and micrograd are optional (skipped, saying so, when missing): ``pip install torch`` and the ``bench``
 extra. Run: ``python benchmarks/matrix_vs_torch.py [--rounds 30]``.
 """
@@ -30,11 +33,13 @@ from typing import Any
 import numpy as np
 
 from autograd import Tensor
-from nn.data import make_moons
+from nn.data import make_moons, minibatches, train_val_test_split
+from nn.datasets import MissingExtraError, load_digits
 from nn.layers import MLP
-from nn.losses import binary_hinge, l2_regularization
+from nn.losses import binary_hinge, l2_regularization, softmax_cross_entropy
 from nn.matrix import l2_penalty
-from nn.optim import SGD
+from nn.optim import SGD, Adam
+from nn.train import fit
 
 SIZES = [16, 16, 1]
 LAMBDA = 1e-4
@@ -179,10 +184,58 @@ def check_agreement(steps: dict[str, Step], count: int = 5) -> None:
             raise SystemExit(f"{name} disagrees with the matrix path: {losses} vs {reference}")
 
 
+def digits_runs(epochs: int) -> None:
+    """Digits: MLP(64, [32], 10), softmax cross-entropy, Adam (0.01), batch 32, in gradtrace's ``fit`` (matrix path)
+    and PyTorch's same loop (same starting weights, same batches); the time and test accuracy of each."""
+    try:
+        digits = load_digits()
+    except MissingExtraError as error:
+        print(f"digits: skipped ({error})")
+        return
+    train, _, test = train_val_test_split(digits, (0.8, 0.0, 0.2), seed=0)
+    model = MLP(64, [32, 10], seed=0)
+    start_weights = [
+        (np.array([[w.data for w in n.w] for n in layer.neurons]), np.array([n.b.data for n in layer.neurons]))
+        for layer in model.layers
+    ]
+    start = time.perf_counter()
+    fit(model, softmax_cross_entropy, Adam(model.parameters(), lr=0.01), train, epochs, batch_size=32, quiet=True)
+    seconds = time.perf_counter() - start
+    accuracy = float(np.mean(np.argmax(model(Tensor(test.X)).data, axis=1) == test.y))
+    print(f"digits, gradtrace fit (matrix path): {seconds:.2f} s for {epochs} epochs, test accuracy {accuracy:.1%}")
+    try:
+        import torch
+    except ImportError:
+        print("digits, PyTorch: not installed, skipped")
+        return
+    torch.set_num_threads(1)
+    first, second = (torch.nn.Linear(w.shape[1], w.shape[0], dtype=torch.float64) for w, _ in start_weights)
+    with torch.no_grad():
+        for linear, (w, b) in zip((first, second), start_weights, strict=True):
+            linear.weight.copy_(torch.from_numpy(w))
+            linear.bias.copy_(torch.from_numpy(b))
+    net = torch.nn.Sequential(first, torch.nn.ReLU(), second)
+    optimizer = torch.optim.Adam(net.parameters(), lr=0.01)
+    rng = np.random.default_rng(0)
+    start = time.perf_counter()
+    for _ in range(epochs):
+        for batch in minibatches(train, 32, shuffle=True, seed=rng):
+            loss = torch.nn.functional.cross_entropy(net(torch.from_numpy(batch.X)), torch.from_numpy(batch.y))
+            optimizer.zero_grad()
+            loss.backward()
+            optimizer.step()
+    seconds = time.perf_counter() - start
+    with torch.no_grad():
+        predicted = net(torch.from_numpy(test.X)).argmax(dim=1).numpy()
+    print(f"digits, PyTorch same loop:          {seconds:.2f} s for {epochs} epochs, "
+          f"test accuracy {float(np.mean(predicted == test.y)):.1%}")
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--rounds", type=int, default=30, help="alternating rounds (default 30)")
     parser.add_argument("--steps", type=int, default=20, help="fast contestants' steps per round (default 20)")
+    parser.add_argument("--epochs", type=int, default=10, help="digits: epochs (default 10; 0 skips digits)")
     arguments = parser.parse_args()
     steps: dict[str, Step] = {"gradtrace matrix": gradtrace_step(True), "numpy by hand": numpy_step()}
     optional = {"PyTorch": torch_step(), "micrograd": micrograd_step(), "gradtrace scalar": gradtrace_step(False)}
@@ -210,6 +263,8 @@ def main() -> None:
         median = statistics.median(samples)
         print(f"{name:<20} {1e3 * median:>10.3f} {1e3 * min(samples):>9.3f} {median / matrix:>21.2f}x")
     print("goals: matrix path <= PyTorch (median), and <= 3x numpy by hand")
+    if arguments.epochs:
+        digits_runs(arguments.epochs)
 
 
 if __name__ == "__main__":

@@ -20,9 +20,14 @@ from __future__ import annotations
 
 import math
 from collections.abc import Iterable, Sequence
+from operator import attrgetter
+
+import numpy as np
 
 from autograd import Value
 from nn.checks import check_real
+
+_DATA, _GRAD = attrgetter("data"), attrgetter("grad")
 
 
 class Optimizer:
@@ -185,17 +190,24 @@ class Adam(Optimizer):
         if 1.0 in (self.beta1, self.beta2):
             raise ValueError(f"Adam: betas must be below 1 (the bias correction divides by 1 − βᵗ), got {betas!r}")
         self.eps = check_real(eps, "eps", "Adam", low_open=True)  # eps = 0 divides by zero on a zero gradient
-        self.first_moment = [0.0] * len(self.parameters)
-        self.second_moment = [0.0] * len(self.parameters)
+        self.first_moment = np.zeros(len(self.parameters))
+        self.second_moment = np.zeros(len(self.parameters))
 
     def _update(self) -> None:
+        # The formulas on arrays, element by element in the same order (bit for bit the per-parameter loop's
+        # results): four passes of numpy instead of a dozen float operations per parameter, which made Adam
+        # most of a step on the matrix path (60% of digits' training time, measured with cProfile).
         lr, beta1, beta2, eps = self.lr, self.beta1, self.beta2, self.eps
         correction1 = 1.0 - beta1**self.steps
         correction2 = 1.0 - beta2**self.steps
-        for i, p in enumerate(self.parameters):
-            g = self.gradient(p)
-            m = beta1 * self.first_moment[i] + (1.0 - beta1) * g
-            v = beta2 * self.second_moment[i] + (1.0 - beta2) * (g * g)
-            self.first_moment[i] = m
-            self.second_moment[i] = v
-            p.data = p.data - lr * (m / correction1) / (math.sqrt(v / correction2) + eps)
+        parameters = self.parameters
+        theta = np.fromiter(map(_DATA, parameters), dtype=np.float64, count=len(parameters))
+        g = np.fromiter(map(_GRAD, parameters), dtype=np.float64, count=len(parameters))
+        if self.weight_decay != 0.0:
+            g = g + self.weight_decay * theta
+        m = beta1 * self.first_moment + (1.0 - beta1) * g
+        v = beta2 * self.second_moment + (1.0 - beta2) * (g * g)
+        self.first_moment, self.second_moment = m, v
+        updated = theta - lr * (m / correction1) / (np.sqrt(v / correction2) + eps)
+        for p, new in zip(parameters, updated.tolist(), strict=True):
+            p.data = new
