@@ -378,6 +378,7 @@ def linked(values: Array, label: str = "") -> Tensor:
     out: Tensor = _new_object(Tensor)
     _leaf(out, data, label)
     out._values = values
+    out._scope = _current_mode()[2]  # a layer's weights, viewed inside its scope, are drawn in its box
     return out
 
 

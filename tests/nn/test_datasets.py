@@ -22,7 +22,7 @@ def test_digits_train_to_95_percent_on_the_matrix_path() -> None:
     pytest.importorskip("sklearn")
     digits = load_digits()
     assert digits.X.shape == (1797, 64) and set(digits.y.tolist()) == set(range(10))
-    assert 0.0 <= digits.X.min() and digits.X.max() == 1.0
+    assert digits.X.min() >= 0.0 and digits.X.max() == 1.0
     train, _, test = train_val_test_split(digits, (0.8, 0.0, 0.2), seed=0)
     model = MLP(64, [32, 10], seed=0)
     history = fit(model, softmax_cross_entropy, Adam(model.parameters(), lr=0.01), train, epochs=10, batch_size=32,

@@ -1,0 +1,255 @@
+"""``draw_tensor``: a ``Tensor`` graph drawn as the course notes draw matrices.
+
+Each Tensor is a box headed by its name and shape (``W 2×2``). A small one (at most ``max_cells``
+rows and columns) shows its numbers: the values in a grid, and below them, after ``backward()``,
+the gradients in a grid of the same shape, each cell filled by its gradient on the diverging
+scale (``viz.palette``). A larger one shows a compact picture instead: up to ``picture_cells``
+rows and columns of small squares, sampled evenly, coloured by value (and below, by gradient),
+with the range of its numbers written under it. Each op is a gate between its operands and its
+result, drawn with the op's symbol (``@``, ``+``, ``Σ``, ``relu``, ``x*(-1)`` with a number folded
+in, as the scalar drawings do); a Tensor made inside an ``autograd.scope`` (an ``nn`` layer on the
+matrix path) sits in that scope's box. ``viz.draw`` hands a Tensor to this function.
+
+>>> from autograd import Tensor
+>>> W = Tensor([[0.1, 0.5], [-0.3, 0.8]], label="W")
+>>> x = Tensor([0.2, 0.4], label="x")
+>>> f = ((W @ x) ** 2).sum()
+>>> f.backward()
+>>> diagram = draw_tensor(f)
+>>> "<B>W</B>" in diagram.source, ">0.0880<" in diagram.source, diagram.size_text()
+(True, True, '8 nodes and 7 edges')
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import graphviz
+import numpy as np
+
+from autograd.modes import Scope
+from autograd.tensor import Tensor
+from autograd.tensor_backprop import topological_order
+from viz.diagram import Diagram
+from viz.escaping import html_text
+from viz.number_format import NumberFormat, format_number
+from viz.palette import Palette, blend, get_palette, gradient_fill
+from viz.styles.canvas import FONT
+
+Array = np.ndarray
+_OPTIONS = ("rankdir", "precision", "palette", "max_cells", "picture_cells", "output_name")
+
+
+def draw_tensor(
+    root: Tensor,
+    *,
+    rankdir: str = "auto",
+    precision: int = 3,
+    palette: str = "default",
+    max_cells: int = 5,
+    picture_cells: int = 12,
+    output_name: str = "f",
+) -> Diagram:
+    """Draw ``root``'s Tensor graph (see the module docstring); returns a ``Diagram`` (a ``graphviz.Digraph``).
+
+    ``rankdir``: ``"LR"``, ``"TB"`` or ``"auto"`` (left to right up to 5 gates in a row, else top to bottom);
+    ``precision``: significant digits of the numbers; ``max_cells``: the largest row or column count drawn with
+    numbers; ``picture_cells``: the most squares per side of a larger Tensor's picture; ``output_name``: what an
+    unlabelled output is called.
+    """
+    if not isinstance(root, Tensor):
+        raise TypeError(f"draw_tensor: root must be a Tensor, got {type(root).__name__}")
+    if rankdir not in ("auto", "LR", "TB"):
+        raise ValueError(f"draw_tensor: rankdir must be 'auto', 'LR' or 'TB', got {rankdir!r}")
+    order = topological_order(root)
+    if rankdir == "auto":  # a long chain of matrices is too wide for a page left to right: top to bottom then
+        rankdir = "LR" if _longest_chain(order) <= _LONGEST_ACROSS else "TB"
+    for name, count in (("precision", precision), ("max_cells", max_cells), ("picture_cells", picture_cells)):
+        if isinstance(count, bool) or not isinstance(count, int) or count < 1:
+            raise ValueError(f"draw_tensor: {name} must be a positive int, got {count!r}")
+    drawing = _Drawing(get_palette(palette), NumberFormat(digits=precision), max_cells, picture_cells)
+    diagram = Diagram(
+        name="tensor_graph",
+        graph_attr={"rankdir": rankdir, "bgcolor": "white", "pad": "0.2", "fontname": FONT, "fontsize": "10",
+                    "nodesep": "0.25", "ranksep": "0.35"},
+        node_attr={"fontname": FONT, "fontsize": "10"},
+        edge_attr={"color": drawing.palette.faint, "arrowsize": "0.6"},
+    )
+    ids = {node: f"t{i}" for i, node in enumerate(order)}
+    boxes: dict[Scope | None, list[tuple[str, str, dict[str, str]]]] = {}
+    edges: list[tuple[str, str]] = []
+    for node in order:
+        name = node.label or (output_name if node is root else "")
+        _place(boxes, node.scope, ids[node], drawing.tensor_label(node, name), {"shape": "plain"})
+        if node.row is None:
+            continue
+        gate = f"g{ids[node][1:]}"
+        _place(boxes, node.scope, gate, _gate_text(node), {"shape": "circle", "width": "0.42", "fixedsize": "false",
+                                                           "margin": "0.02", "color": drawing.palette.ink})
+        for position, child in enumerate(node.inputs):
+            if child.constant and child.data.size == 1:
+                continue  # folded into the gate's text
+            if child not in ids:
+                ids[child] = f"c{ids[node][1:]}_{position}"
+                _place(boxes, node.scope, ids[child], drawing.tensor_label(child, ""), {"shape": "plain"})
+            edges.append((ids[child], gate))
+        edges.append((gate, ids[node]))
+    _emit(diagram, boxes, drawing.palette)
+    for tail, head in edges:
+        diagram.edge(tail, head)
+    diagram.node_count = sum(len(items) for items in boxes.values())
+    diagram.edge_count = len(edges)
+    return diagram
+
+
+def _place(boxes: dict[Scope | None, list[tuple[str, str, dict[str, str]]]], where: Scope | None, node_id: str,
+           label: str, attributes: dict[str, str]) -> None:
+    boxes.setdefault(where, []).append((node_id, label, attributes))
+
+
+def _emit(diagram: graphviz.Digraph, boxes: dict[Scope | None, list[tuple[str, str, dict[str, str]]]],
+          palette: Palette) -> None:
+    """Every node, each inside its scope's box (boxes nest as the scopes do), in a fixed order."""
+    children: dict[Scope | None, list[Scope]] = {}
+    for where in boxes:
+        chain = where.path() if where is not None else ()
+        parent: Scope | None = None
+        for scope in chain:
+            siblings = children.setdefault(parent, [])
+            if scope not in siblings:
+                siblings.append(scope)
+            parent = scope
+    numbers = {scope: i for i, scope in enumerate(s for group in children.values() for s in group)}
+
+    def fill(graph: graphviz.Digraph, where: Scope | None) -> None:
+        for node_id, label, attributes in boxes.get(where, []):
+            graph.node(node_id, label=label, **attributes)
+        for scope in children.get(where, []):
+            with graph.subgraph(name=f"cluster_s{numbers[scope]}") as box:
+                box.attr(label=html_text(scope.title), style="rounded,filled", fillcolor=palette.cluster_fill,
+                         color=palette.faint, fontcolor=palette.faint, fontsize="9", labeljust="l")
+                fill(box, scope)
+
+    fill(diagram, None)
+
+
+def _gate_text(node: Tensor) -> str:
+    row = node.row
+    assert row is not None
+    scalar_row = row.row
+    numbers = [child for child in node.inputs if child.constant and child.data.size == 1]
+    if scalar_row is not None and numbers:
+        left = node.inputs[0].constant and node.inputs[0].data.size == 1
+        return html_text(scalar_row.label(float(numbers[0].data), const_left=left))
+    return html_text(row.label(node.params))
+
+
+def _shape_text(shape: tuple[int, ...]) -> str:
+    return "×".join(str(n) for n in shape) if shape else "scalar"
+
+
+class _Drawing:
+    """The palette, number format and size limits of one drawing, and the tables it draws with them."""
+
+    def __init__(self, palette: Palette, numbers: NumberFormat, max_cells: int, picture_cells: int) -> None:
+        self.palette, self.numbers = palette, numbers
+        self.max_cells, self.picture_cells = max_cells, picture_cells
+
+    def tensor_label(self, node: Tensor, name: str) -> str:
+        """The HTML-like table of one Tensor: its name and shape, then its numbers or its picture."""
+        data = node.data
+        grid = data.reshape(-1, 1) if data.ndim == 1 else data.reshape(1, 1) if data.ndim == 0 else data
+        small = data.ndim <= 2 and max(grid.shape) <= self.max_cells
+        grads = node.grad if node._grad is not None else None  # None: before backward (no zeros drawn)
+        grad_grid = None if grads is None else grads.reshape(grid.shape) if small or data.ndim <= 2 else None
+        columns = grid.shape[1] if small else min(grid.shape[1], self.picture_cells)
+        shape = f'<FONT COLOR="{self.palette.faint}">{_shape_text(data.shape)}</FONT>'
+        title = f"<B>{html_text(name)}</B> {shape}" if name else shape
+        if node.constant:
+            title = f"<I>{title}</I>"
+        rows = [f'<TR><TD COLSPAN="{columns}" BORDER="0">{title}</TD></TR>']
+        if small:
+            rows += self._numbers(grid, None)
+            if grad_grid is not None:
+                rows += self._numbers(grad_grid, np.abs(grad_grid).max(initial=0.0))
+        else:
+            rows += self._picture(grid if data.ndim <= 2 else data.reshape(data.shape[0], -1), "values")
+            if grads is not None:
+                rows += self._picture(grads.reshape(-1, 1) if grads.ndim == 1 else grads.reshape(grads.shape[0], -1),
+                                      "gradients")
+        border = self.palette.ink if node.row is not None or node.values is not None or not node.constant else "#bdbdbd"
+        return (f'<<TABLE BORDER="1" COLOR="{border}" CELLBORDER="0" CELLSPACING="0" CELLPADDING="3" '
+                f'BGCOLOR="white">{"".join(rows)}</TABLE>>')
+
+    def _numbers(self, grid: Array, scale: float | None) -> list[str]:
+        """One row of cells per matrix row: values in the value colour, or gradients filled by size and sign."""
+        colour = self.palette.value_text if scale is None else self.palette.ink  # ink reads on every fill
+        rows = []
+        for r in range(grid.shape[0]):
+            cells = []
+            for c in range(grid.shape[1]):
+                x = float(grid[r, c])
+                fill = "white" if scale is None else gradient_fill(x, scale, self.palette)
+                text = html_text(format_number(x, self.numbers))
+                side = ' SIDES="T"' if r == 0 and scale is not None else ""
+                cells.append(f'<TD BGCOLOR="{fill}" BORDER="{1 if side else 0}"{side} ALIGN="RIGHT">'
+                             f'<FONT COLOR="{colour}">{text}</FONT></TD>')
+            rows.append(f"<TR>{''.join(cells)}</TR>")
+        return rows
+
+    def _picture(self, matrix: Array, what: str) -> list[str]:
+        """Up to ``picture_cells`` squares per side, sampled evenly, coloured by value; then the range in words."""
+        picked_rows = _evenly(matrix.shape[0], self.picture_cells)
+        picked_columns = _evenly(matrix.shape[1], self.picture_cells)
+        sample = matrix[np.ix_(picked_rows, picked_columns)]
+        finite = np.abs(sample[np.isfinite(sample)])
+        scale = float(finite.max()) if finite.size else 0.0
+        rows = []
+        for r in range(sample.shape[0]):
+            cells = "".join(
+                f'<TD BGCOLOR="{self._shade(float(x), scale, what)}" WIDTH="7" HEIGHT="7" FIXEDSIZE="TRUE"></TD>'
+                for x in sample[r]
+            )
+            rows.append(f"<TR>{cells}</TR>")
+        low, high = (format_number(float(x), self.numbers) for x in (np.nanmin(matrix), np.nanmax(matrix)))
+        colour = self.palette.value_text if what == "values" else self.palette.grad_text
+        rows.append(f'<TR><TD COLSPAN="{sample.shape[1]}" BORDER="0"><FONT POINT-SIZE="8" COLOR="{colour}">'
+                    f"{what} {html_text(low)} … {html_text(high)}</FONT></TD></TR>")
+        return rows
+
+    def _shade(self, x: float, scale: float, what: str) -> str:
+        if what == "gradients":
+            return gradient_fill(x, scale, self.palette)
+        if not np.isfinite(x) or scale == 0.0:
+            return self.palette.missing if np.isfinite(x) else self.palette.invalid
+        return blend("#ffffff", self.palette.value_text, 0.1 + 0.8 * abs(x) / scale) if x >= 0 else blend(
+            "#ffffff", self.palette.ink, 0.1 + 0.6 * abs(x) / scale
+        )
+
+
+_LONGEST_ACROSS = 5
+
+
+def _longest_chain(order: list[Tensor]) -> int:
+    """The most gates on one path from a leaf to the root (``order``: inputs before the nodes that use them)."""
+    depth: dict[Tensor, int] = {}
+    for node in order:
+        depth[node] = max((depth.get(child, 0) for child in node.inputs), default=-1) + 1
+    return max(depth.values(), default=0)
+
+
+def _evenly(count: int, most: int) -> list[int]:
+    if count <= most:
+        return list(range(count))
+    return sorted({round(float(i)) for i in np.linspace(0, count - 1, most)})
+
+
+def tensor_options(options: dict[str, Any]) -> dict[str, Any]:
+    """The keyword arguments ``draw`` passes on for a Tensor; an option only Value graphs take is a TypeError."""
+    unknown = sorted(set(options) - set(_OPTIONS))
+    if unknown:
+        raise TypeError(
+            f"draw: a Tensor graph takes the options {', '.join(_OPTIONS)}; not {', '.join(map(repr, unknown))} "
+            "(draw autograd.scalar_view(root) for the scalar drawing's options)"
+        )
+    return options
