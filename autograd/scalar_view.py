@@ -47,17 +47,45 @@ def scalar_view(root: Tensor, nodes: dict[Tensor, Array] | None = None) -> Value
     if not isinstance(root, Tensor):
         raise TypeError(f"scalar_view: root must be a Tensor, got {type(root).__name__}")
     built: dict[Tensor, Array] = {} if nodes is None else nodes
-    names: dict[Tensor, str] = {}
-    for node in topological_order(root):
+    order = topological_order(root)
+    names = formula_names(order)
+    for node in order:
         _build(node, built, names)
     out = built[root]
     return out.reshape(-1)[0] if out.size == 1 else out  # type: ignore[no-any-return]
 
 
-def _operand(node: Tensor, built: dict[Tensor, Array], names: dict[Tensor, str]) -> Array:
+def formula_names(order: list[Tensor]) -> dict[Tensor, str]:
+    """A name for each Tensor of ``order`` (inputs first): its label, else the formula that made it (``W@x``,
+    ``(W@x)**2``), or past 32 characters the op's own text; constants by their number (or ``c``).
+
+    The scopes of ``scalar_view`` and the player's captions use these names.
+
+    >>> from autograd import Tensor
+    >>> from autograd.tensor_backprop import topological_order
+    >>> W, x = Tensor([[1.0]], label="W"), Tensor([2.0], label="x")
+    >>> order = topological_order(((W @ x) * 3.0).sum())
+    >>> names = formula_names(order)
+    >>> [names[node] for node in order]
+    ['W', 'x', 'W@x', '(W@x)*3', 'Σ((W@x)*3)']
+    """
+    names: dict[Tensor, str] = {}
+    for node in order:
+        row = node.row
+        if row is None:
+            names[node] = node.label or "t"
+            continue
+        for child in node.inputs:
+            if child not in names:  # a constant (left out of the order: it has no gradient)
+                names[child] = number_text(float(child.data)) if child.data.size == 1 else "c"
+        name = node.label or _formula(node, [names[child] for child in node.inputs])
+        names[node] = name if len(name) <= _LONGEST else row.label(node.params)
+    return names
+
+
+def _operand(node: Tensor, built: dict[Tensor, Array]) -> Array:
     if node not in built:  # a constant (left out of the order: it has no gradient)
         built[node] = np.asarray(node.data, dtype=object)
-        names[node] = number_text(float(node.data)) if node.data.size == 1 else "c"
     return built[node]
 
 
@@ -65,11 +93,8 @@ def _build(node: Tensor, built: dict[Tensor, Array], names: dict[Tensor, str]) -
     row = node.row
     if row is None:  # a leaf
         built[node] = node.values if node.values is not None else _leaves(node)
-        names[node] = node.label or "t"
         return
-    operands = [_operand(child, built, names) for child in node.inputs]
-    name = node.label or _formula(node, [names[child] for child in node.inputs])
-    names[node] = name if len(name) <= _LONGEST else row.label(node.params)
+    operands = [_operand(child, built) for child in node.inputs]
     with scope(names[node], title=names[node]):
         out = np.asarray(row.scalar(operands, node.params), dtype=object)
     if node.label:
@@ -97,14 +122,14 @@ def _formula(node: Tensor, operands: list[str]) -> str:
     assert row is not None
     if row.row is not None and row.row.arity == 2:  # an elementwise infix or two-operand function
         if isinstance(row.row.notation, Infix):
-            return f"{_wrapped(operands[0])}{row.symbol}{_wrapped(operands[1])}"
+            return f"{wrapped(operands[0])}{row.symbol}{wrapped(operands[1])}"
         return f"{row.symbol}({operands[0]},{operands[1]})"
     if row.name == "@":
-        return f"{_wrapped(operands[0])}@{_wrapped(operands[1])}"
+        return f"{wrapped(operands[0])}@{wrapped(operands[1])}"
     if row.name == "T":
-        return f"{_wrapped(operands[0])}ᵀ"
+        return f"{wrapped(operands[0])}ᵀ"
     if row.name == "[]":
-        return f"{_wrapped(operands[0])}{row.label(node.params)}"
+        return f"{wrapped(operands[0])}{row.label(node.params)}"
     if row.name == "reshape":
         return operands[0]
     axis = _axis_text(node.params) if row.name in ("sum", "mean", "max") else ""
@@ -115,7 +140,7 @@ def _axis_text(params: tuple[Any, ...]) -> str:
     return "" if not params or params[0] is None else f", axis {params[0]}"
 
 
-def _wrapped(text: str) -> str:
+def wrapped(text: str) -> str:
     """``text`` in parentheses unless it is one name or number (``W``, ``h1[0]``, ``2``)."""
     plain = text.replace("_", "").replace("[", "").replace("]", "").replace(",", "").replace(".", "")
     return text if plain.isalnum() else f"({text})"

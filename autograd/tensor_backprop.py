@@ -9,7 +9,8 @@ them its share: a leaf Value adds it to ``.grad``, a computed Value backpropagat
 
 from __future__ import annotations
 
-from typing import Any
+from collections.abc import Callable
+from typing import Any, NamedTuple
 
 import numpy as np
 
@@ -17,6 +18,22 @@ from autograd.backprop import backward as value_backward
 from autograd.tensor import Tensor, _memory_order, checked_array
 
 Array = np.ndarray
+
+
+class TensorEdge(NamedTuple):
+    """What one Tensor node sent to one operand during backward (already summed back to the operand's shape)."""
+
+    position: int
+    input_node: Tensor
+    contribution: Array
+
+
+class TensorStep(NamedTuple):
+    """One Tensor node processed by backward: its complete gradient and what it sent to each operand."""
+
+    node: Tensor
+    grad: Array
+    edges: tuple[TensorEdge, ...]
 
 
 def sum_to_shape(g: Array, shape: tuple[int, ...]) -> Array:
@@ -85,8 +102,12 @@ def topological_order(root: Tensor) -> list[Tensor]:
     return order
 
 
-def backward(root: Tensor, grad: Any = None) -> None:
-    """Fill ``.grad`` of every node under ``root`` with ∂root/∂node (``Tensor.backward``)."""
+def backward(root: Tensor, grad: Any = None, *, on_step: Callable[[TensorStep], None] | None = None) -> None:
+    """Fill ``.grad`` of every node under ``root`` with ∂root/∂node (``Tensor.backward``).
+
+    ``on_step`` is called once per node, in the order backward takes them, with a ``TensorStep`` (the player's
+    record: the engine's own order and gradients).
+    """
     if not isinstance(root, Tensor):
         raise TypeError(f"backward: the output must be a Tensor, got {type(root).__name__}")
     seed = _seed(root, grad)
@@ -99,16 +120,36 @@ def backward(root: Tensor, grad: Any = None) -> None:
             node._grad = g.copy() if node._grad is None else node._grad + g
             if node._values is not None:
                 _to_values(node._values, g)
+            if on_step is not None:
+                on_step(TensorStep(node, g, ()))
             continue
         node._grad = g if g.flags.writeable else g.copy()
         row, where = node._row, node._saved
         assert row is not None  # recorded with its row
+        edges = []
         for position, child in enumerate(node._in):
             if child._constant:
                 continue
             sent = sum_to_shape(row.vjp(g, where, position), child.data.shape)
             before = received.get(child)
             received[child] = sent if before is None else before + sent
+            if on_step is not None:
+                edges.append(TensorEdge(position, child, sent))
+        if on_step is not None:
+            on_step(TensorStep(node, node._grad, tuple(edges)))
+
+
+def tensor_backward_steps(root: Tensor, grad: Any = None) -> list[TensorStep]:
+    """Run ``backward`` and return its steps, in the order the engine took them.
+
+    >>> x = Tensor([1.0, 2.0], label="x")
+    >>> steps = tensor_backward_steps((x * x).sum())
+    >>> [step.node.op or step.node.label for step in steps], steps[1].edges[0].contribution.tolist()
+    (['sum', '*', 'x'], [1.0, 2.0])
+    """
+    steps: list[TensorStep] = []
+    backward(root, grad, on_step=steps.append)
+    return steps
 
 
 def _to_values(values: Array, g: Array) -> None:

@@ -22,12 +22,16 @@ matrix path) sits in that scope's box. ``viz.draw`` hands a Tensor to this funct
 
 from __future__ import annotations
 
+import html
+from collections.abc import Collection, Mapping
+from dataclasses import dataclass
 from typing import Any
 
 import graphviz
 import numpy as np
 
 from autograd.modes import Scope
+from autograd.scalar_view import formula_names
 from autograd.tensor import Tensor
 from autograd.tensor_backprop import topological_order
 from viz.diagram import Diagram
@@ -57,20 +61,43 @@ def draw_tensor(
     numbers; ``picture_cells``: the most squares per side of a larger Tensor's picture; ``output_name``: what an
     unlabelled output is called.
     """
+    drawing = tensor_drawing("draw_tensor", root, rankdir, precision, palette, max_cells, picture_cells, output_name)
+    return tensor_diagram(root, drawing)
+
+
+def tensor_drawing(
+    caller: str, root: object, rankdir: str, precision: int, palette: str, max_cells: int, picture_cells: int,
+    output_name: str,
+) -> TensorDrawing:
+    """The options of a Tensor drawing, checked (errors name ``caller`` and the option)."""
     if not isinstance(root, Tensor):
-        raise TypeError(f"draw_tensor: root must be a Tensor, got {type(root).__name__}")
+        raise TypeError(f"{caller}: root must be a Tensor, got {type(root).__name__}")
     if rankdir not in ("auto", "LR", "TB"):
-        raise ValueError(f"draw_tensor: rankdir must be 'auto', 'LR' or 'TB', got {rankdir!r}")
-    order = topological_order(root)
+        raise ValueError(f"{caller}: rankdir must be 'auto', 'LR' or 'TB', got {rankdir!r}")
     if rankdir == "auto":  # a long chain of matrices is too wide for a page left to right: top to bottom then
-        rankdir = "LR" if _longest_chain(order) <= _LONGEST_ACROSS else "TB"
+        rankdir = "LR" if _longest_chain(topological_order(root)) <= _LONGEST_ACROSS else "TB"
     for name, count in (("precision", precision), ("max_cells", max_cells), ("picture_cells", picture_cells)):
         if isinstance(count, bool) or not isinstance(count, int) or count < 1:
-            raise ValueError(f"draw_tensor: {name} must be a positive int, got {count!r}")
-    drawing = _Drawing(get_palette(palette), NumberFormat(digits=precision), max_cells, picture_cells)
+            raise ValueError(f"{caller}: {name} must be a positive int, got {count!r}")
+    if not isinstance(output_name, str):
+        raise TypeError(f"{caller}: output_name must be a str, got {type(output_name).__name__}")
+    return TensorDrawing(get_palette(palette), NumberFormat(digits=precision), max_cells, picture_cells, rankdir,
+                         output_name)
+
+
+def tensor_diagram(
+    root: Tensor,
+    drawing: TensorDrawing,
+    gradients: Mapping[Tensor, Array] | None = None,
+    pending: Collection[Tensor] = (),
+) -> Diagram:
+    """The diagram of ``root``'s graph. ``gradients``: what each Tensor's gradient slot shows (default: its
+    ``.grad`` after backward); a Tensor in ``pending`` keeps its slot's size but shows nothing in it yet (a player's
+    frames share one layout this way)."""
+    order = topological_order(root)
     diagram = Diagram(
         name="tensor_graph",
-        graph_attr={"rankdir": rankdir, "bgcolor": "white", "pad": "0.2", "fontname": FONT, "fontsize": "10",
+        graph_attr={"rankdir": drawing.rankdir, "bgcolor": "white", "pad": "0.2", "fontname": FONT, "fontsize": "10",
                     "nodesep": "0.25", "ranksep": "0.35"},
         node_attr={"fontname": FONT, "fontsize": "10"},
         edge_attr={"color": drawing.palette.faint, "arrowsize": "0.6"},
@@ -78,9 +105,16 @@ def draw_tensor(
     ids = {node: f"t{i}" for i, node in enumerate(order)}
     boxes: dict[Scope | None, list[tuple[str, str, dict[str, str]]]] = {}
     edges: list[tuple[str, str]] = []
+    def shown(node: Tensor) -> Array | None:
+        if gradients is not None:
+            return gradients.get(node)
+        return node.grad if node._grad is not None else None  # None: before backward (no zeros drawn)
+
+    formulas = formula_names(order)
     for node in order:
-        name = node.label or (output_name if node is root else "")
-        _place(boxes, node.scope, ids[node], drawing.tensor_label(node, name), {"shape": "plain"})
+        name = node.label or (drawing.output_name if node is root else formulas[node])
+        label = drawing.tensor_label(node, name, shown(node), node in pending)
+        _place(boxes, node.scope, ids[node], label, {"shape": "plain"})
         if node.row is None:
             continue
         gate = f"g{ids[node][1:]}"
@@ -91,7 +125,7 @@ def draw_tensor(
                 continue  # folded into the gate's text
             if child not in ids:
                 ids[child] = f"c{ids[node][1:]}_{position}"
-                _place(boxes, node.scope, ids[child], drawing.tensor_label(child, ""), {"shape": "plain"})
+                _place(boxes, node.scope, ids[child], drawing.tensor_label(child, "", None, False), {"shape": "plain"})
             edges.append((ids[child], gate))
         edges.append((gate, ids[node]))
     _emit(diagram, boxes, drawing.palette)
@@ -133,6 +167,11 @@ def _emit(diagram: graphviz.Digraph, boxes: dict[Scope | None, list[tuple[str, s
     fill(diagram, None)
 
 
+def gate_text(node: Tensor) -> str:
+    """The text on a Tensor node's gate: the row's label, with a number operand folded in (``x**2``, ``1-x``)."""
+    return html.unescape(_gate_text(node))
+
+
 def _gate_text(node: Tensor) -> str:
     row = node.row
     assert row is not None
@@ -148,41 +187,49 @@ def _shape_text(shape: tuple[int, ...]) -> str:
     return "×".join(str(n) for n in shape) if shape else "scalar"
 
 
-class _Drawing:
-    """The palette, number format and size limits of one drawing, and the tables it draws with them."""
+@dataclass(frozen=True)
+class TensorDrawing:
+    """The options of one Tensor drawing (checked by ``tensor_drawing``), and the tables it draws with them."""
 
-    def __init__(self, palette: Palette, numbers: NumberFormat, max_cells: int, picture_cells: int) -> None:
-        self.palette, self.numbers = palette, numbers
-        self.max_cells, self.picture_cells = max_cells, picture_cells
+    palette: Palette
+    numbers: NumberFormat
+    max_cells: int
+    picture_cells: int
+    rankdir: str
+    output_name: str
 
-    def tensor_label(self, node: Tensor, name: str) -> str:
-        """The HTML-like table of one Tensor: its name and shape, then its numbers or its picture."""
+    def tensor_label(self, node: Tensor, name: str, grads: Array | None, pending: bool) -> str:
+        """The HTML-like table of one Tensor: its name and shape, then its numbers or its picture.
+
+        ``grads``: the gradient to show below the values (None: none); ``pending``: keep its place, show nothing.
+        """
         data = node.data
         grid = data.reshape(-1, 1) if data.ndim == 1 else data.reshape(1, 1) if data.ndim == 0 else data
         small = data.ndim <= 2 and max(grid.shape) <= self.max_cells
-        grads = node.grad if node._grad is not None else None  # None: before backward (no zeros drawn)
         grad_grid = None if grads is None else grads.reshape(grid.shape) if small or data.ndim <= 2 else None
         columns = grid.shape[1] if small else min(grid.shape[1], self.picture_cells)
         shape = f'<FONT COLOR="{self.palette.faint}">{_shape_text(data.shape)}</FONT>'
-        title = f"<B>{html_text(name)}</B> {shape}" if name else shape
+        named = node.label or node.row is None or name == self.output_name  # a formula's name is not bold
+        title = (f"<B>{html_text(name)}</B> {shape}" if named else f"{html_text(name)} {shape}") if name else shape
         if node.constant:
             title = f"<I>{title}</I>"
         rows = [f'<TR><TD COLSPAN="{columns}" BORDER="0">{title}</TD></TR>']
         if small:
-            rows += self._numbers(grid, None)
+            rows += self._numbers(grid, None, False)
             if grad_grid is not None:
-                rows += self._numbers(grad_grid, np.abs(grad_grid).max(initial=0.0))
+                rows += self._numbers(grad_grid, np.abs(grad_grid).max(initial=0.0), pending)
         else:
-            rows += self._picture(grid if data.ndim <= 2 else data.reshape(data.shape[0], -1), "values")
+            rows += self._picture(grid if data.ndim <= 2 else data.reshape(data.shape[0], -1), "values", False)
             if grads is not None:
                 rows += self._picture(grads.reshape(-1, 1) if grads.ndim == 1 else grads.reshape(grads.shape[0], -1),
-                                      "gradients")
+                                      "gradients", pending)
         border = self.palette.ink if node.row is not None or node.values is not None or not node.constant else "#bdbdbd"
         return (f'<<TABLE BORDER="1" COLOR="{border}" CELLBORDER="0" CELLSPACING="0" CELLPADDING="3" '
                 f'BGCOLOR="white">{"".join(rows)}</TABLE>>')
 
-    def _numbers(self, grid: Array, scale: float | None) -> list[str]:
-        """One row of cells per matrix row: values in the value colour, or gradients filled by size and sign."""
+    def _numbers(self, grid: Array, scale: float | None, pending: bool) -> list[str]:
+        """One row of cells per matrix row: values in the value colour, or gradients filled by size and sign
+        (``pending``: the same cells, blank: the text in the fill's colour)."""
         colour = self.palette.value_text if scale is None else self.palette.ink  # ink reads on every fill
         rows = []
         for r in range(grid.shape[0]):
@@ -190,6 +237,8 @@ class _Drawing:
             for c in range(grid.shape[1]):
                 x = float(grid[r, c])
                 fill = "white" if scale is None else gradient_fill(x, scale, self.palette)
+                if pending:
+                    fill = colour = self.palette.missing
                 text = html_text(format_number(x, self.numbers))
                 side = ' SIDES="T"' if r == 0 and scale is not None else ""
                 cells.append(f'<TD BGCOLOR="{fill}" BORDER="{1 if side else 0}"{side} ALIGN="RIGHT">'
@@ -197,7 +246,7 @@ class _Drawing:
             rows.append(f"<TR>{''.join(cells)}</TR>")
         return rows
 
-    def _picture(self, matrix: Array, what: str) -> list[str]:
+    def _picture(self, matrix: Array, what: str, pending: bool) -> list[str]:
         """Up to ``picture_cells`` squares per side, sampled evenly, coloured by value; then the range in words."""
         picked_rows = _evenly(matrix.shape[0], self.picture_cells)
         picked_columns = _evenly(matrix.shape[1], self.picture_cells)
@@ -207,12 +256,14 @@ class _Drawing:
         rows = []
         for r in range(sample.shape[0]):
             cells = "".join(
-                f'<TD BGCOLOR="{self._shade(float(x), scale, what)}" WIDTH="7" HEIGHT="7" FIXEDSIZE="TRUE"></TD>'
+                f'<TD BGCOLOR="{self.palette.missing if pending else self._shade(float(x), scale, what)}" '
+                'WIDTH="7" HEIGHT="7" FIXEDSIZE="TRUE"></TD>'
                 for x in sample[r]
             )
             rows.append(f"<TR>{cells}</TR>")
         low, high = (format_number(float(x), self.numbers) for x in (np.nanmin(matrix), np.nanmax(matrix)))
         colour = self.palette.value_text if what == "values" else self.palette.grad_text
+        colour = "white" if pending else colour
         rows.append(f'<TR><TD COLSPAN="{sample.shape[1]}" BORDER="0"><FONT POINT-SIZE="8" COLOR="{colour}">'
                     f"{what} {html_text(low)} … {html_text(high)}</FONT></TD></TR>")
         return rows
