@@ -25,7 +25,7 @@ from __future__ import annotations
 import html
 from collections.abc import Collection, Mapping
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any, TypedDict
 
 import graphviz
 import numpy as np
@@ -40,20 +40,30 @@ from viz.number_format import NumberFormat, format_number
 from viz.palette import Palette, blend, get_palette, gradient_fill
 from viz.styles.canvas import FONT
 
+if TYPE_CHECKING:
+    from typing_extensions import Unpack
+
 Array = np.ndarray
-_OPTIONS = ("rankdir", "precision", "palette", "max_cells", "picture_cells", "output_name")
 
 
-def draw_tensor(
-    root: Tensor,
-    *,
-    rankdir: str = "auto",
-    precision: int = 3,
-    palette: str = "default",
-    max_cells: int = 5,
-    picture_cells: int = 12,
-    output_name: str = "f",
-) -> Diagram:
+class TensorKeywords(TypedDict, total=False):
+    """The options of a Tensor drawing (``draw_tensor``, ``tensor_backprop_steps``), declared once."""
+
+    rankdir: str
+    precision: int
+    palette: str
+    max_cells: int
+    picture_cells: int
+    output_name: str
+
+
+_DEFAULTS: TensorKeywords = {
+    "rankdir": "auto", "precision": 3, "palette": "default", "max_cells": 5, "picture_cells": 12, "output_name": "f",
+}
+_OPTIONS = tuple(_DEFAULTS)
+
+
+def draw_tensor(root: Tensor, **options: Unpack[TensorKeywords]) -> Diagram:
     """Draw ``root``'s Tensor graph (see the module docstring); returns a ``Diagram`` (a ``graphviz.Digraph``).
 
     ``rankdir``: ``"LR"``, ``"TB"`` or ``"auto"`` (left to right up to 5 gates in a row, else top to bottom);
@@ -61,15 +71,17 @@ def draw_tensor(
     numbers; ``picture_cells``: the most squares per side of a larger Tensor's picture; ``output_name``: what an
     unlabelled output is called.
     """
-    drawing = tensor_drawing("draw_tensor", root, rankdir, precision, palette, max_cells, picture_cells, output_name)
-    return tensor_diagram(root, drawing)
+    return tensor_diagram(root, tensor_drawing("draw_tensor", root, options))
 
 
-def tensor_drawing(
-    caller: str, root: object, rankdir: str, precision: int, palette: str, max_cells: int, picture_cells: int,
-    output_name: str,
-) -> TensorDrawing:
-    """The options of a Tensor drawing, checked (errors name ``caller`` and the option)."""
+def tensor_drawing(caller: str, root: object, options: TensorKeywords) -> TensorDrawing:
+    """The options of a Tensor drawing, defaults filled in and checked (errors name ``caller`` and the option)."""
+    unknown = sorted(set(options) - set(_OPTIONS))
+    if unknown:
+        raise TypeError(f"{caller}: unknown option(s) {', '.join(map(repr, unknown))}; it takes {', '.join(_OPTIONS)}")
+    chosen: TensorKeywords = {**_DEFAULTS, **options}
+    rankdir, precision, output_name = chosen["rankdir"], chosen["precision"], chosen["output_name"]
+    max_cells, picture_cells = chosen["max_cells"], chosen["picture_cells"]
     if not isinstance(root, Tensor):
         raise TypeError(f"{caller}: root must be a Tensor, got {type(root).__name__}")
     if rankdir not in ("auto", "LR", "TB"):
@@ -81,8 +93,8 @@ def tensor_drawing(
             raise ValueError(f"{caller}: {name} must be a positive int, got {count!r}")
     if not isinstance(output_name, str):
         raise TypeError(f"{caller}: output_name must be a str, got {type(output_name).__name__}")
-    return TensorDrawing(get_palette(palette), NumberFormat(digits=precision), max_cells, picture_cells, rankdir,
-                         output_name)
+    return TensorDrawing(get_palette(chosen["palette"]), NumberFormat(digits=precision), max_cells, picture_cells,
+                         rankdir, output_name)
 
 
 def tensor_diagram(

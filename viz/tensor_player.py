@@ -24,7 +24,7 @@ from __future__ import annotations
 import os
 import re
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
@@ -34,7 +34,10 @@ from autograd.tensor_backprop import TensorStep, tensor_backward_steps, topologi
 from viz.dot_runner import DEFAULT_TIMEOUT, DotFailedError, DotNotFoundError, DotTimeoutError
 from viz.number_format import format_number
 from viz.player.page import player_document, player_fragment
-from viz.tensor_draw import TensorDrawing, gate_text, tensor_diagram, tensor_drawing
+from viz.tensor_draw import TensorDrawing, TensorKeywords, gate_text, tensor_diagram, tensor_drawing
+
+if TYPE_CHECKING:
+    from typing_extensions import Unpack
 
 _SVG_OPEN = re.compile(r"<svg\b[^>]*>")
 _ID = re.compile(r'\bid="')
@@ -69,11 +72,7 @@ class TensorPlayer:
 
     def to_html(self, path: str | os.PathLike[str], *, interval_ms: int = 1200) -> Path:
         """Write the standalone HTML player to ``path``; returns the path."""
-        target = Path(path)
-        page = self.html(interval_ms=interval_ms)
-        target.parent.mkdir(parents=True, exist_ok=True)
-        target.write_text(page, encoding="utf-8")
-        return target
+        return written(path, self.html(interval_ms=interval_ms))
 
     def _repr_html_(self) -> str:
         return self._fragment(False, 1200)
@@ -84,20 +83,14 @@ def tensor_backprop_steps(
     *,
     grad: Any = None,
     timeout: float = DEFAULT_TIMEOUT,
-    rankdir: str = "auto",
-    precision: int = 3,
-    palette: str = "default",
-    max_cells: int = 5,
-    picture_cells: int = 12,
-    output_name: str = "f",
+    **options: Unpack[TensorKeywords],
 ) -> TensorPlayer:
     """Run ``root.backward(grad)`` and return a player with one frame per step the engine took.
 
     Like ``backward()``, it leaves every ``.grad`` filled in (leaf gradients accumulate). Drawing options as in
     ``viz.tensor_draw.draw_tensor``.
     """
-    drawing = tensor_drawing("tensor_backprop_steps", root, rankdir, precision, palette, max_cells, picture_cells,
-                             output_name)
+    drawing = tensor_drawing("tensor_backprop_steps", root, options)
     steps = tensor_backward_steps(root, grad)
     gradients = {step.node: np.array(step.grad) for step in steps}
     names = formula_names(topological_order(root))
@@ -113,6 +106,14 @@ def tensor_backprop_steps(
         pending = {step.node for step in steps[k:]}
         svgs.append(_svg(root, drawing, gradients, pending, timeout))
     return TensorPlayer(captions, work, svgs)
+
+
+def written(path: str | os.PathLike[str], page: str) -> Path:
+    """``page`` written to ``path`` (its folder made if needed); returns the path."""
+    target = Path(path)
+    target.parent.mkdir(parents=True, exist_ok=True)
+    target.write_text(page, encoding="utf-8")
+    return target
 
 
 def _svg(root: Tensor, drawing: TensorDrawing, gradients: dict[Tensor, np.ndarray], pending: set[Tensor],

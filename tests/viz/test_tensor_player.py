@@ -36,7 +36,8 @@ def test_every_frame_has_the_same_layout_and_shows_only_finished_gradients() -> 
     assert len(sizes) == 1
     # a gradient not yet computed keeps its place, written in the blank cell's own colour
     assert _ink(player.svgs[2], "0.440") == "#f4f4f4" != _ink(player.svgs[3], "0.440")  # ∂f/∂(W@x): step 3
-    assert _ink(player.svgs[3], "&#45;0.112") == "#f4f4f4" != _ink(player.svgs[4], "&#45;0.112")  # dot writes - as &#45;
+    minus = "&#45;0.112"  # dot writes - as &#45;
+    assert _ink(player.svgs[3], minus) == "#f4f4f4" != _ink(player.svgs[4], minus)
 
 
 def _ink(svg: str, text: str) -> str:
