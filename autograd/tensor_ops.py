@@ -14,7 +14,7 @@ The structural rows, with the rules the course notes teach:
 
 - ``@`` (numpy's 1-D/2-D rules): for Y = A·B, ∂L/∂A = ∂L/∂Y·Bᵀ and ∂L/∂B = Aᵀ·∂L/∂Y ("a swap");
 - ``sum``/``mean`` over ``axis``: the upstream gradient copied back along the summed axes (÷ n for mean);
-- ``max`` over ``axis``: the gradient routed to the arg-max (shared evenly by tied elements);
+- ``max`` over ``axis``: the gradient routed to the arg-max (ties split as a chain of two-input max gates does);
 - ``reshape``, ``T`` (transpose) and ``[]`` (indexing): the gradient moved back where each element came from.
 
 >>> import numpy as np
@@ -238,8 +238,28 @@ MEAN = TensorOp("mean", "mean", _mean_forward, _mean_vjp, _mean_scalar, "Σ a / 
 def _max_forward(a: Array, axis: Any) -> tuple[Array, Any]:
     out = np.max(a, axis=axis)
     winners = a == (out if axis is None else np.expand_dims(out, axis))
-    share = winners / np.sum(winners, axis=axis, keepdims=axis is not None)  # ties share the gradient evenly
-    return np.asarray(out, dtype=np.float64), share
+    return np.asarray(out, dtype=np.float64), _chain_shares(winners, axis)
+
+
+def _chain_shares(winners: Array, axis: Any) -> Array:
+    """Each element's share of the max's gradient, as a chain of two-input max gates, left to right, routes it.
+
+    The chain max(…max(max(x₀, x₁), x₂)…) sends everything to a single largest element; at a tie each max gate
+    splits evenly, so of k tied elements (in order) the last gets 1/2, the one before 1/4, …, and the first two
+    1/2^(k−1) each. Writing the rule in closed form keeps ``scalar_view`` (which builds that chain) equal, ties
+    included. With a nan among the elements no element wins, and every share is nan, as in the chain.
+    """
+    flat_axes = tuple(range(winners.ndim)) if axis is None else (axis if isinstance(axis, tuple) else (axis,))
+    moved = np.moveaxis(winners, flat_axes, tuple(range(winners.ndim - len(flat_axes), winners.ndim)))
+    lines = moved.reshape(*moved.shape[: moved.ndim - len(flat_axes)], -1)
+    count = lines.sum(axis=-1, keepdims=True)
+    rank = np.cumsum(lines, axis=-1)  # 1 for the first tied element, k for the last
+    with np.errstate(all="ignore"):
+        exponent = np.where(rank == 1, count - 1, count - rank + 1)
+        shares = np.where(lines, np.ldexp(1.0, -exponent.astype(np.int64)), 0.0)
+        shares = np.where(count == 0, np.nan, shares)  # a nan: no winner
+    return np.moveaxis(shares.reshape(moved.shape), tuple(range(winners.ndim - len(flat_axes), winners.ndim)),
+                       flat_axes)
 
 
 def _max_vjp(g: Array, context: Context, i: int) -> Array:
@@ -261,7 +281,7 @@ def _max_scalar(arrays: Sequence[Array], params: tuple[Any, ...]) -> Array:
 
 MAX = TensorOp(
     "max", "max", _max_forward, _max_vjp, _max_scalar,
-    "max a over axis;  ∂ = 1 to the arg-max (the max gate's routing), shared evenly by ties.",
+    "max a over axis;  ∂ = 1 to the arg-max (the max gate's routing); ties split as a chain of max gates does.",
 )
 
 

@@ -66,3 +66,13 @@ def test_many_elements_give_an_array_and_non_tensors_are_refused() -> None:
     assert isinstance(out, np.ndarray) and [v.data for v in out] == [2.0, 4.0]
     with pytest.raises(TypeError, match="scalar_view: root must be a Tensor, got Value"):
         scalar_view(Value(1.0))  # type: ignore[arg-type]
+
+
+@pytest.mark.parametrize("axis", [None, 1, (0, 1)])
+def test_max_splits_ties_as_the_scalar_chain_of_max_gates_does(axis: int | tuple[int, ...] | None) -> None:
+    t = Tensor([[1.0, 5.0, 5.0, 2.0, 5.0], [0.0, 0.0, 0.0, 0.0, 0.0]], label="t")
+    top = t.max(axis=axis)
+    weights = np.arange(1.0, top.data.size + 1.0).reshape(top.shape)
+    _compare((top * weights).sum(), [t])
+    if axis == 1:  # three tied: the last gets 1/2, the one before 1/4, the first two 1/8 each (here ×1)
+        np.testing.assert_array_equal(t.grad[0], [0.0, 0.25, 0.25, 0.0, 0.5])
