@@ -114,6 +114,8 @@ def test_structure_ops(a: np.ndarray) -> None:
     _check(lambda x: _weighted(x[np.arange(3), np.array([0, 3, 3])]), a)  # each row's target class
     _check(lambda x: _weighted(x[np.array([0, 0, 2])]), a)  # a row picked twice gets both gradients
     _check(lambda x: _weighted(-x), a)
+    _check(lambda x: _weighted(x.log_softmax()), a)
+    _check(lambda x: _weighted(x[0].log_softmax()), a)
 
 
 @settings(max_examples=20, deadline=None)
