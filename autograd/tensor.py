@@ -85,7 +85,9 @@ class Tensor(CombinesWithValue):
     (14.0, [2.0, -4.0, 6.0])
     """
 
-    __slots__ = ("data", "_grad", "label", "op", "_in", "_row", "_params", "_saved", "_scope", "_constant", "_values")
+    __slots__ = (
+        "data", "_grad", "label", "op", "_in", "_row", "_params", "_saved", "_scope", "_constant", "_values", "_sink"
+    )
 
     # numpy must hand ``array + tensor`` to Tensor.__radd__ instead of looping over the array
     __array_ufunc__ = None
@@ -101,6 +103,7 @@ class Tensor(CombinesWithValue):
     _scope: Scope | None
     _constant: bool
     _values: Array | None
+    _sink: Callable[[Array], None] | None
 
     def __init__(self, data: Any, label: str = "") -> None:
         if not isinstance(label, str):
@@ -361,23 +364,29 @@ def _leaf(out: Tensor, data: Array, label: str) -> None:
     out._grad = None
     out.label = label
     out.op = ""
-    out._in = out._row = out._saved = out._scope = out._values = None
+    out._in = out._row = out._saved = out._scope = out._values = out._sink = None
     out._params = ()
     out._constant = False
 
 
-def linked(values: Array, label: str = "") -> Tensor:
+def linked(
+    values: Array, label: str = "", *, data: Array | None = None, sink: Callable[[Array], None] | None = None
+) -> Tensor:
     """A leaf viewing ``values`` (an object array holding only Values, not checked): ``from_values`` without the
     checks, for callers that built the array themselves (``nn.matrix``: a layer's weights on every call).
 
     ``values`` may be a transposed view (a layer's weights, gathered neuron by neuron): read in memory order.
+    ``data`` and ``sink``: where the numbers come from and where backward sends the leaf's gradient, when that is
+    not the Values themselves (``nn.matrix.ParameterArrays``: ``fit`` keeps the parameters in arrays meanwhile).
     """
-    order = _memory_order(values)
-    data = np.fromiter(map(_DATA, values.ravel(order)), dtype=np.float64, count=values.size)
-    data = data.reshape(tuple(values.shape), order=order)
+    if data is None:
+        order = _memory_order(values)
+        data = np.fromiter(map(_DATA, values.ravel(order)), dtype=np.float64, count=values.size)
+        data = data.reshape(tuple(values.shape), order=order)
     out: Tensor = _new_object(Tensor)
     _leaf(out, data, label)
     out._values = values
+    out._sink = sink
     out._scope = _current_mode()[2]  # a layer's weights, viewed inside its scope, are drawn in its box
     return out
 
@@ -515,7 +524,7 @@ def record(op: TensorOp, inputs: tuple[Tensor, ...], params: tuple[Any, ...] = (
     node.data = out
     node._grad = None
     node.label = ""
-    node._values = None
+    node._values = node._sink = None
     if len(inputs) == 1:
         constant = inputs[0]._constant
     else:

@@ -118,7 +118,9 @@ def backward(root: Tensor, grad: Any = None, *, on_step: Callable[[TensorStep], 
             g = np.zeros(node.data.shape)
         if node._in is None:  # a leaf: accumulate, and pass the share on to the Values it views
             node._grad = g.copy() if node._grad is None else node._grad + g
-            if node._values is not None:
+            if node._sink is not None:  # the parameters are kept in arrays meanwhile (nn.matrix)
+                node._sink(g)
+            elif node._values is not None:
                 _to_values(node._values, g)
             if on_step is not None:
                 on_step(TensorStep(node, g, ()))

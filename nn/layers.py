@@ -149,7 +149,7 @@ class Neuron(Module):
 
     def _matrix_output(self, xs: Tensor) -> Tensor:
         owner = self.name or "Neuron"
-        pre = matrix.affine(xs, [self.w], [self.b], self.name)
+        pre = matrix.affine(xs, [self.w], [self.b], self.name, self)
         return matrix.activate(self.activation_key, self.activation, pre.reshape(pre.shape[:-1]), owner)
 
     def scoped_output(self, xs: Sequence[Operand]) -> Value:
@@ -253,7 +253,7 @@ class Layer(Module):
 
     def _matrix_outputs(self, xs: Tensor) -> Tensor:
         first = self.neurons[0]
-        pre = matrix.affine(xs, [n.w for n in self.neurons], [n.b for n in self.neurons], self.name)
+        pre = matrix.affine(xs, [n.w for n in self.neurons], [n.b for n in self.neurons], self.name, self)
         return matrix.activate(first.activation_key, first.activation, pre, self.name or "Layer")
 
     def _outputs(self, xs: Sequence[Operand]) -> list[Value]:
@@ -432,7 +432,7 @@ class Maxout(Module):
 
     def _matrix_units(self, xs: Tensor) -> Tensor:
         pieces = [piece for unit in self.units for piece in unit]  # unit by unit: columns j·pieces … j·pieces + k
-        pre = matrix.affine(xs, [p.w for p in pieces], [p.b for p in pieces], self.name)
+        pre = matrix.affine(xs, [p.w for p in pieces], [p.b for p in pieces], self.name, self)
         return pre.reshape(*xs.shape[:-1], self.nout, self.pieces).max(axis=-1)
 
     def _units(self, xs: Sequence[Operand]) -> list[Value]:

@@ -20,6 +20,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
 from operator import attrgetter
+from typing import Protocol
 
 import numpy as np
 
@@ -27,6 +28,42 @@ from autograd import Value
 from nn.checks import check_real
 
 _DATA, _GRAD = attrgetter("data"), attrgetter("grad")
+
+
+class ParameterStore(Protocol):
+    """Where an optimizer's parameters' numbers are read and written (``ValueStore``, ``nn.matrix.ParameterArrays``)."""
+
+    def read(self) -> tuple[np.ndarray, np.ndarray]: ...
+
+    def write(self, theta: np.ndarray) -> None: ...
+
+    def zero_grad(self) -> None: ...
+
+
+class ValueStore:
+    """Where an optimizer reads and writes its parameters' numbers: the ``Value``s themselves (the default).
+
+    ``fit`` on the matrix path swaps in ``nn.matrix.ParameterArrays``, which keeps them in arrays while it trains.
+    """
+
+    def __init__(self, parameters: list[Value]) -> None:
+        self.parameters = parameters
+
+    def read(self) -> tuple[np.ndarray, np.ndarray]:
+        """Every parameter's value and gradient, as arrays in parameter order."""
+        parameters = self.parameters
+        theta = np.fromiter(map(_DATA, parameters), dtype=np.float64, count=len(parameters))
+        return theta, np.fromiter(map(_GRAD, parameters), dtype=np.float64, count=len(parameters))
+
+    def write(self, theta: np.ndarray) -> None:
+        """Each parameter's new value, from the array."""
+        for p, new in zip(self.parameters, theta.tolist(), strict=True):
+            p.data = new
+
+    def zero_grad(self) -> None:
+        """Every parameter's gradient set to 0."""
+        for p in self.parameters:
+            p.grad = 0.0
 
 
 class Optimizer:
@@ -52,11 +89,11 @@ class Optimizer:
         self.lr = check_real(lr, "lr", owner)
         self.weight_decay = check_real(weight_decay, "weight_decay", owner)
         self.steps = 0
+        self.store: ParameterStore = ValueStore(self.parameters)  # where the numbers are read and written
 
     def zero_grad(self) -> None:
         """Set every parameter's gradient to 0."""
-        for p in self.parameters:
-            p.grad = 0.0
+        self.store.zero_grad()
 
     def step(self) -> None:
         """Apply one update from the current gradients."""
@@ -75,15 +112,12 @@ class Optimizer:
     # dozen float operations per parameter, which made Adam 60% of digits' training step (cProfile).
     def _arrays(self) -> tuple[np.ndarray, np.ndarray]:
         """θ and the gradient the rule uses (``gradient``), as arrays in parameter order."""
-        parameters = self.parameters
-        theta = np.fromiter(map(_DATA, parameters), dtype=np.float64, count=len(parameters))
-        g = np.fromiter(map(_GRAD, parameters), dtype=np.float64, count=len(parameters))
+        theta, g = self.store.read()
         return theta, (g + self.weight_decay * theta if self.weight_decay != 0.0 else g)
 
     def _write(self, theta: np.ndarray) -> None:
         """Each parameter's new value, from the array."""
-        for p, new in zip(self.parameters, theta.tolist(), strict=True):
-            p.data = new
+        self.store.write(theta)
 
 
 class SGD(Optimizer):

@@ -21,7 +21,7 @@ from nn.checks import check_real
 from nn.data import Dataset, batches_per_epoch, minibatches
 from nn.init import SeedLike, make_rng
 from nn.losses import l2_regularization, numeric_targets
-from nn.matrix import l2_penalty
+from nn.matrix import ParameterArrays, l2_penalty
 from nn.optim import Optimizer
 from nn.schedules import LRSchedule
 
@@ -354,7 +354,7 @@ def fit(
     rng = make_rng(seed)
     bar = _progress_bar(epochs * per_epoch, quiet)
     try:
-        with cyclic_gc_paused():
+        with cyclic_gc_paused(), _parameter_arrays(model, optimizer, on_matrix) as arrays:
             for epoch in range(1, epochs + 1):
                 _train_epoch(model, loss, optimizer, Dataset(inputs, y), history, epoch, bar, _EpochPlan(
                     size, shuffle, rng, drop_last, strength, parameters, chooser if classify else None, on_matrix
@@ -367,11 +367,39 @@ def fit(
                     if classify:
                         history.val_accuracy.append(val_accuracy)
                 if on_epoch is not None:
+                    arrays.push()  # the callback may read the parameters, or change them
                     on_epoch(history)
+                    arrays.pull()
     finally:
         if bar is not None:
             bar.close()
     return history
+
+
+class _ValuesOnly:
+    """The parameters stay in their Values (the scalar path, or a model the arrays cannot serve): nothing to sync."""
+
+    def push(self) -> None:
+        """Nothing: the Values are current."""
+
+    def pull(self) -> None:
+        """Nothing: the Values are current."""
+
+
+@contextmanager
+def _parameter_arrays(model: Model, optimizer: Optimizer, matrix: bool) -> Iterator[ParameterArrays | _ValuesOnly]:
+    """The matrix path trains from ``nn.matrix.ParameterArrays`` when every gradient reaches the parameters through
+    the model's layers and the L2 penalty: the optimizer holds all of the model's parameters and no module has a
+    custom activation (a function could use a parameter Value the arrays do not see)."""
+    held = {id(p) for p in optimizer.parameters}
+    modules: list[Any] = getattr(model, "modules", list)()
+    custom = any(None in getattr(m, "activation_keys", ()) or getattr(m, "activation_key", "") is None for m in modules)
+    if not matrix or custom or any(id(p) not in held for p in model.parameters()):
+        yield _ValuesOnly()
+        return
+    arrays = ParameterArrays(optimizer.parameters)
+    with arrays.in_use(optimizer):
+        yield arrays
 
 
 @dataclasses.dataclass

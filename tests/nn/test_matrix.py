@@ -21,6 +21,7 @@ from nn.losses import (
     multiclass_hinge,
     softmax_cross_entropy,
 )
+from nn.matrix import ParameterArrays
 from nn.module import Module
 from nn.normalization import BatchNorm
 from nn.optim import SGD, Adam
@@ -203,3 +204,55 @@ def test_fit_picks_the_matrix_path_for_nn_losses_only() -> None:
     assert not matrix_capable(model, lambda o, t: mse(o, t)) and not matrix_capable(lambda xs: xs, mse)
     with pytest.raises(TypeError, match="fit: matrix must be True, False or None, got 'yes'"):
         fit(model, mse, SGD(model.parameters(), lr=0.1), make_moons(10, seed=0), 1, matrix="yes")  # type: ignore[arg-type]
+
+
+def test_fit_keeps_the_parameters_in_arrays_and_syncs_them_around_on_epoch() -> None:
+    moons = make_moons(40, seed=0)
+    signed = Dataset(moons.X, 2 * moons.y - 1)
+    model = MLP(2, [4, 1], seed=0)
+    seen: list[float] = []
+
+    def on_epoch(history: Any) -> None:
+        first = model.parameters()[0]
+        seen.append(first.data)
+        first.data = 0.5  # a change the next epoch must start from
+
+    arrays_used: list[bool] = []
+    original = ParameterArrays.in_use
+
+    def spy(self: ParameterArrays, optimizer: Any) -> Any:
+        arrays_used.append(True)
+        return original(self, optimizer)
+
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(ParameterArrays, "in_use", spy)
+        fit(model, binary_hinge, SGD(model.parameters(), lr=0.1), signed, 2, 10, quiet=True, on_epoch=on_epoch)
+    assert arrays_used == [True]
+    reference = MLP(2, [4, 1], seed=0)
+    reference_seen: list[float] = []
+
+    def reference_epoch(history: Any) -> None:
+        first = reference.parameters()[0]
+        reference_seen.append(first.data)
+        first.data = 0.5
+
+    fit(reference, binary_hinge, SGD(reference.parameters(), lr=0.1), signed, 2, 10, quiet=True,
+        on_epoch=reference_epoch, matrix=False)
+    np.testing.assert_allclose(seen, reference_seen, rtol=1e-12)
+    np.testing.assert_allclose([p.data for p in model.parameters()], [p.data for p in reference.parameters()],
+                               rtol=1e-10, atol=1e-14)
+    np.testing.assert_allclose([p.grad for p in model.parameters()], [p.grad for p in reference.parameters()],
+                               rtol=1e-10, atol=1e-14)
+
+
+def test_arrays_are_not_used_when_an_optimizer_holds_part_of_the_model_or_an_activation_is_custom() -> None:
+    moons = make_moons(40, seed=0)
+    signed = Dataset(moons.X, 2 * moons.y - 1)
+    for model, part in ((MLP(2, [4, 1], seed=0), 5), (MLP(2, [4, 1], activation=lambda v: v.tanh(), seed=0), None)):
+        parameters = model.parameters()[:part]
+        scalar = MLP(2, [4, 1], activation=model.layers[0].neurons[0].activation, seed=0)
+        fit(model, binary_hinge, SGD(parameters, lr=0.1), signed, 2, 10, quiet=True, l2=1e-2)
+        fit(scalar, binary_hinge, SGD(scalar.parameters()[:part], lr=0.1), signed, 2, 10, quiet=True, l2=1e-2,
+            matrix=False)
+        np.testing.assert_allclose([p.data for p in model.parameters()], [p.data for p in scalar.parameters()],
+                                   rtol=1e-10, atol=1e-14)
