@@ -126,8 +126,9 @@ class ParameterArrays:
 
     # ParameterStore: what the optimizer reads and writes meanwhile
     def read(self) -> tuple[Array, Array]:
-        """The values and gradients (the arrays themselves: the optimizer does not change them in place)."""
-        return self.theta, self.grad
+        """Copies of the values and gradients: an optimizer may keep what it reads (SGD's first momentum buffer is
+        the gradient itself), and ``zero_grad`` clears ``grad`` in place."""
+        return self.theta.copy(), self.grad.copy()
 
     def write(self, theta: Array) -> None:
         """New values, in place (the layers' views read them at the next forward pass)."""

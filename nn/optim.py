@@ -33,7 +33,9 @@ _DATA, _GRAD = attrgetter("data"), attrgetter("grad")
 class ParameterStore(Protocol):
     """Where an optimizer's parameters' numbers are read and written (``ValueStore``, ``nn.matrix.ParameterArrays``)."""
 
-    def read(self) -> tuple[np.ndarray, np.ndarray]: ...
+    def read(self) -> tuple[np.ndarray, np.ndarray]:
+        """Every parameter's value and gradient as new arrays, in parameter order (the optimizer may keep them)."""
+        ...
 
     def write(self, theta: np.ndarray) -> None: ...
 
