@@ -268,3 +268,9 @@ def test_arrays_are_not_used_when_an_optimizer_holds_part_of_the_model_or_an_act
             matrix=False)
         np.testing.assert_allclose([p.data for p in model.parameters()], [p.data for p in scalar.parameters()],
                                    rtol=1e-10, atol=1e-14)
+
+
+def test_forward_batch_of_a_tensor_is_one_matrix_call() -> None:
+    model = MLP(3, [4, 2], seed=0)
+    out = model.forward_batch(Tensor(X))  # type: ignore[arg-type]
+    assert isinstance(out, Tensor) and out.shape == (6, 2)
