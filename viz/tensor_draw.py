@@ -195,6 +195,16 @@ def _gate_text(node: Tensor) -> str:
     return html_text(row.label(node.params))
 
 
+def _as_matrix(array: Array) -> Array:
+    """Rows and columns to draw: a number as 1×1, a vector as a column (as the notes write x), more axes flattened
+    after the first."""
+    if array.ndim == 0:
+        return array.reshape(1, 1)
+    if array.ndim == 1:
+        return array.reshape(-1, 1)
+    return array.reshape(array.shape[0], int(np.prod(array.shape[1:], dtype=np.int64)))
+
+
 def _shape_text(shape: tuple[int, ...]) -> str:
     return "×".join(str(n) for n in shape) if shape else "scalar"
 
@@ -216,10 +226,10 @@ class TensorDrawing:
         ``grads``: the gradient to show below the values (None: none); ``pending``: keep its place, show nothing.
         """
         data = node.data
-        grid = data.reshape(-1, 1) if data.ndim == 1 else data.reshape(1, 1) if data.ndim == 0 else data
+        grid = _as_matrix(data)
         small = data.ndim <= 2 and max(grid.shape) <= self.max_cells
-        grad_grid = None if grads is None else grads.reshape(grid.shape) if small or data.ndim <= 2 else None
-        columns = grid.shape[1] if small else min(grid.shape[1], self.picture_cells)
+        grad_grid = None if grads is None else _as_matrix(grads)
+        columns = max(1, grid.shape[1] if small else min(grid.shape[1], self.picture_cells))
         shape = f'<FONT COLOR="{self.palette.faint}">{_shape_text(data.shape)}</FONT>'
         named = node.label or node.row is None or name == self.output_name  # a formula's name is not bold
         title = (f"<B>{html_text(name)}</B> {shape}" if named else f"{html_text(name)} {shape}") if name else shape
@@ -231,10 +241,9 @@ class TensorDrawing:
             if grad_grid is not None:
                 rows += self._numbers(grad_grid, np.abs(grad_grid).max(initial=0.0), pending)
         else:
-            rows += self._picture(grid if data.ndim <= 2 else data.reshape(data.shape[0], -1), "values", False)
-            if grads is not None:
-                rows += self._picture(grads.reshape(-1, 1) if grads.ndim == 1 else grads.reshape(grads.shape[0], -1),
-                                      "gradients", pending)
+            rows += self._picture(grid, "values", False)
+            if grad_grid is not None:
+                rows += self._picture(grad_grid, "gradients", pending)
         border = self.palette.ink if node.row is not None or node.values is not None or not node.constant else "#bdbdbd"
         return (f'<<TABLE BORDER="1" COLOR="{border}" CELLBORDER="0" CELLSPACING="0" CELLPADDING="3" '
                 f'BGCOLOR="white">{"".join(rows)}</TABLE>>')
@@ -273,7 +282,10 @@ class TensorDrawing:
                 for x in sample[r]
             )
             rows.append(f"<TR>{cells}</TR>")
-        low, high = (format_number(float(x), self.numbers) for x in (np.nanmin(matrix), np.nanmax(matrix)))
+        if matrix.size == 0 or np.isnan(matrix).all():
+            low = high = "—"  # nothing to show (an empty Tensor) or nothing but nan
+        else:
+            low, high = (format_number(float(x), self.numbers) for x in (np.nanmin(matrix), np.nanmax(matrix)))
         colour = self.palette.value_text if what == "values" else self.palette.grad_text
         colour = "white" if pending else colour
         rows.append(f'<TR><TD COLSPAN="{sample.shape[1]}" BORDER="0"><FONT POINT-SIZE="8" COLOR="{colour}">'

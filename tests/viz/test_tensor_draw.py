@@ -74,3 +74,12 @@ def test_options_for_value_graphs_only_are_refused_by_name() -> None:
         draw(_cs231n(), collapse=True)
     with pytest.raises(ValueError, match="draw_tensor: max_cells must be a positive int, got 0"):
         draw_tensor(_cs231n(), max_cells=0)
+
+
+@pytest.mark.parametrize("array", [np.zeros((0, 10)), np.zeros(0), np.full((8, 8), np.nan), np.zeros((2, 3, 4))],
+                         ids=["empty rows", "empty vector", "all nan", "3-d"])
+def test_empty_nan_and_many_axes_are_drawn(array: np.ndarray) -> None:
+    t = Tensor(array, label="t")
+    y = (t * 2.0).sum()
+    y.backward()
+    assert "<svg" in draw(y).svg()
