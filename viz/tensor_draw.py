@@ -55,10 +55,12 @@ class TensorKeywords(TypedDict, total=False):
     max_cells: int
     picture_cells: int
     output_name: str
+    legend: bool
 
 
 _DEFAULTS: TensorKeywords = {
     "rankdir": "auto", "precision": 3, "palette": "default", "max_cells": 5, "picture_cells": 12, "output_name": "f",
+    "legend": True,
 }
 _OPTIONS = tuple(_DEFAULTS)
 
@@ -69,7 +71,7 @@ def draw_tensor(root: Tensor, **options: Unpack[TensorKeywords]) -> Diagram:
     ``rankdir``: ``"LR"``, ``"TB"`` or ``"auto"`` (left to right up to 5 gates in a row, else top to bottom);
     ``precision``: significant digits of the numbers; ``max_cells``: the largest row or column count drawn with
     numbers; ``picture_cells``: the most squares per side of a larger Tensor's picture; ``output_name``: what an
-    unlabelled output is called.
+    unlabelled output is called; ``legend``: a line under the drawing saying how to read it.
     """
     return tensor_diagram(root, tensor_drawing("draw_tensor", root, options))
 
@@ -93,8 +95,10 @@ def tensor_drawing(caller: str, root: object, options: TensorKeywords) -> Tensor
             raise ValueError(f"{caller}: {name} must be a positive int, got {count!r}")
     if not isinstance(output_name, str):
         raise TypeError(f"{caller}: output_name must be a str, got {type(output_name).__name__}")
+    if not isinstance(chosen["legend"], bool):
+        raise TypeError(f"{caller}: legend must be True or False, got {chosen['legend']!r}")
     return TensorDrawing(get_palette(chosen["palette"]), NumberFormat(digits=precision), max_cells, picture_cells,
-                         rankdir, output_name)
+                         rankdir, output_name, chosen["legend"])
 
 
 def tensor_diagram(
@@ -110,7 +114,8 @@ def tensor_diagram(
     diagram = Diagram(
         name="tensor_graph",
         graph_attr={"rankdir": drawing.rankdir, "bgcolor": "white", "pad": "0.2", "fontname": FONT, "fontsize": "10",
-                    "nodesep": "0.25", "ranksep": "0.35"},
+                    "nodesep": "0.25", "ranksep": "0.35",
+                    **({"label": drawing.key(), "labelloc": "b", "labeljust": "l"} if drawing.legend else {})},
         node_attr={"fontname": FONT, "fontsize": "10"},
         edge_attr={"color": drawing.palette.faint, "arrowsize": "0.6"},
     )
@@ -219,6 +224,15 @@ class TensorDrawing:
     picture_cells: int
     rankdir: str
     output_name: str
+    legend: bool
+
+    def key(self) -> str:
+        """The legend under the drawing: how to read a box (an HTML-like label)."""
+        p = self.palette
+        swatch = '<FONT COLOR="{}">■</FONT>'
+        return (f'<<FONT POINT-SIZE="9" COLOR="{p.faint}">each box: name, shape; <FONT COLOR="{p.value_text}">values'
+                f"</FONT> above, gradients below, filled {swatch.format(p.positive)} &gt; 0, "
+                f"{swatch.format(p.negative)} &lt; 0 (stronger = larger)</FONT>>")
 
     def tensor_label(self, node: Tensor, name: str, grads: Array | None, pending: bool) -> str:
         """The HTML-like table of one Tensor: its name and shape, then its numbers or its picture.

@@ -7,7 +7,7 @@ import re
 import numpy as np
 import pytest
 
-from autograd import Tensor, scope
+from autograd import Tensor, scalar_view, scope
 from nn import MLP, binary_hinge, make_moons
 from viz import draw
 from viz.tensor_draw import draw_tensor
@@ -83,3 +83,18 @@ def test_empty_nan_and_many_axes_are_drawn(array: np.ndarray) -> None:
     y = (t * 2.0).sum()
     y.backward()
     assert "<svg" in draw(y).svg()
+
+
+def test_a_legend_says_how_to_read_a_box_unless_asked_not_to() -> None:
+    assert "values</FONT> above, gradients below" in draw(_cs231n()).source
+    assert "gradients below" not in draw(_cs231n(), legend=False).source
+    with pytest.raises(TypeError, match="draw_tensor: legend must be True or False, got 'yes'"):
+        draw_tensor(_cs231n(), legend="yes")  # type: ignore[typeddict-item]
+
+
+def test_the_scalar_view_collapses_back_to_the_matrix_picture() -> None:
+    scalars = scalar_view(_cs231n())
+    scalars.backward()  # type: ignore[union-attr]
+    expanded, collapsed = draw(scalars), draw(scalars, collapse=["W@x"])  # type: ignore[arg-type]
+    assert expanded.source.count("label=dot") == 2 and "label=dot" not in collapsed.source
+    assert "W@x" in collapsed.source and collapsed.node_count < expanded.node_count
