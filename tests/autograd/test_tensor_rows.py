@@ -45,6 +45,8 @@ def test_array_form_equals_the_scalar_rule_on_edge_values(name: str) -> None:
     row = BUILT_IN[name]
     params = [default for _, default in row.params]
     points = list(itertools.product(EDGES, repeat=row.arity or 1))
+    spread = np.random.default_rng(0).normal(0.0, 30.0, size=(2000, row.arity or 1))  # ordinary values too
+    points += [tuple(point) for point in spread.tolist()]
     columns = [np.array(column) for column in zip(*points, strict=True)]
     value, local = array_form(row)(*columns, *params)
     local = [np.broadcast_to(g, value.shape) for g in local]
