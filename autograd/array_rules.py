@@ -85,9 +85,9 @@ def _cos(a: Array) -> tuple[Array, tuple[Array | float, ...]]:
 
 
 def _relu(a: Array) -> tuple[Array, tuple[Array | float, ...]]:
-    positive = a > 0.0
-    nan = np.isnan(a)  # nan passes through, value and gradient
-    return np.where(positive | nan, a, 0.0), (np.where(positive, 1.0, np.where(nan, a, 0.0)),)
+    # max(a, 0) passes nan through; + 0.0 turns max(−0, 0)'s possible −0 into the rule's 0.0
+    out = np.maximum(a, 0.0) + 0.0
+    return out, (np.sign(out),)  # 1 where a > 0, 0 elsewhere, nan for nan: the rule's local gradient
 
 
 def _leaky_relu(a: Array, slope: float) -> tuple[Array, tuple[Array | float, ...]]:
