@@ -67,13 +67,18 @@ def numeric_targets(targets: object, loss: str) -> np.ndarray:
 
 
 def _flat_targets(targets: object, count: int, loss: str) -> list[float]:
+    result: list[float] = flat_target_array(targets, count, loss).tolist()
+    return result
+
+
+def flat_target_array(targets: object, count: int, loss: str) -> np.ndarray:
+    """``count`` finite targets as a flat float64 array, or an error naming the loss and the culprit."""
     array = numeric_targets(targets, loss).ravel()
     if array.size != count:
         raise ValueError(f"{loss}: {count} output value(s) but {array.size} target value(s)")
     if not np.all(np.isfinite(array)):
         raise ValueError(f"{loss}: target {int(np.argmin(np.isfinite(array)))} is not finite")
-    result: list[float] = array.tolist()
-    return result
+    return array
 
 
 def _pairs(outputs: Outputs, targets: object, loss: str) -> list[tuple[Value, float]]:

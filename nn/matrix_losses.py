@@ -32,10 +32,9 @@ def reduced(terms: Tensor, reduction: Reduction, loss: str) -> Tensor:
 
 
 def _targets(outputs: Tensor, targets: object, loss: str) -> np.ndarray:
-    from nn.losses import _flat_targets
+    from nn.losses import flat_target_array
 
-    flat = np.array(_flat_targets(targets, outputs.size, loss))
-    return flat.reshape(outputs.shape)
+    return flat_target_array(targets, outputs.size, loss).reshape(outputs.shape)
 
 
 def _check_probabilities(targets: np.ndarray, loss: str) -> None:
@@ -92,10 +91,11 @@ def binary_cross_entropy_with_logits(logits: Tensor, targets: object, reduction:
 def binary_hinge(scores: Tensor, targets: object, reduction: Reduction = "mean", *, margin: float = 1.0) -> Tensor:
     """relu(margin − y·s) for labels y in {−1, +1}."""
     y = _targets(scores, targets, "binary_hinge")
-    for index, label in enumerate(y.ravel().tolist()):
-        if label not in (-1.0, 1.0):
-            hint = "for 0/1 labels pass 2*y - 1" if label == 0.0 else "the labels are the classes' signs"
-            raise ValueError(f"binary_hinge: labels must be -1 or +1, got {label:g} (target {index}); {hint}")
+    wrong = np.flatnonzero((y != 1.0) & (y != -1.0))
+    if wrong.size:  # the scalar path's message, for the first wrong label
+        index, label = int(wrong[0]), float(y.ravel()[wrong[0]])
+        hint = "for 0/1 labels pass 2*y - 1" if label == 0.0 else "the labels are the classes' signs"
+        raise ValueError(f"binary_hinge: labels must be -1 or +1, got {label:g} (target {index}); {hint}")
     return reduced((margin - y * scores).relu(), reduction, "binary_hinge")
 
 
