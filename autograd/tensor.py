@@ -77,6 +77,7 @@ class Tensor(CombinesWithValue):
 
     Attributes: ``data``, ``grad`` (zeros before backward), ``shape``, ``label``, ``op`` (``""`` for
     a leaf), ``inputs``, ``params`` (an op's axis, index, shape or parameter) and ``scope``.
+    ``constant=True`` makes a leaf that gets no gradient (data, such as a batch of inputs: backward skips it).
 
     >>> x = Tensor([1.0, -2.0, 3.0], label="x")
     >>> y = (x * x).sum()
@@ -105,10 +106,13 @@ class Tensor(CombinesWithValue):
     _values: Array | None
     _sink: Callable[[Array], None] | None
 
-    def __init__(self, data: Any, label: str = "") -> None:
+    def __init__(self, data: Any, label: str = "", *, constant: bool = False) -> None:
         if not isinstance(label, str):
             raise TypeError(f"Tensor label must be a str, got {type(label).__name__}")
+        if not isinstance(constant, bool):
+            raise TypeError(f"Tensor constant must be True or False, got {constant!r}")
         _leaf(self, checked_array(data, "Tensor()"), label)
+        self._constant = constant  # data that needs no gradient (a batch of inputs): backward skips it
 
     @classmethod
     def from_values(cls, values: Any, label: str = "") -> Tensor:

@@ -72,7 +72,7 @@ def gradtrace_step(matrix: bool, arrays: bool = False) -> Step:
     if arrays:  # entered for the life of the process: the steps run inside it, as fit's do
         _OPEN.enter_context(ParameterArrays(parameters).in_use(optimizer))
     rows = x.tolist()
-    inputs = Tensor(x)
+    inputs = Tensor(x, constant=True)  # data: no gradient (as PyTorch's inputs)
 
     def step() -> float:
         if matrix:

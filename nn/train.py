@@ -177,7 +177,7 @@ def evaluate(
 def run_batch(model: Model, inputs: np.ndarray, matrix: bool) -> Outputs:
     """The model's outputs for the rows of ``inputs``: one Tensor on the matrix path, else one output per row."""
     if matrix:
-        return model(Tensor(inputs))  # type: ignore[arg-type,return-value]
+        return model(Tensor(inputs, label="X", constant=True))  # type: ignore[arg-type,return-value]
     return forward_batch(model, inputs.tolist())
 
 

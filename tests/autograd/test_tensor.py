@@ -258,3 +258,11 @@ def test_from_values_checks_its_elements() -> None:
         Tensor.from_values([Value(1.0), 2.0])
     with pytest.raises(TypeError, match=r"element \(0,\) is a Value; link Values with Tensor.from_values"):
         Tensor([Value(1.0)])
+
+
+def test_a_constant_tensor_gets_no_gradient() -> None:
+    x, w = Tensor([[1.0, 2.0]], constant=True), Tensor([3.0, 4.0])
+    (x @ w).sum().backward()
+    assert x.constant and x.grad.tolist() == [[0.0, 0.0]] and w.grad.tolist() == [1.0, 2.0]
+    with pytest.raises(TypeError, match="Tensor constant must be True or False, got 1"):
+        Tensor([1.0], constant=1)  # type: ignore[arg-type]
