@@ -111,6 +111,11 @@ def backward(root: Tensor, grad: Any = None, *, on_step: Callable[[TensorStep], 
     if not isinstance(root, Tensor):
         raise TypeError(f"backward: the output must be a Tensor, got {type(root).__name__}")
     seed = _seed(root, grad)
+    with np.errstate(all="ignore"):  # IEEE results (inf·0 = nan) without numpy's warnings, as the scalar engine
+        _propagate(root, seed, on_step)
+
+
+def _propagate(root: Tensor, seed: Array, on_step: Callable[[TensorStep], None] | None) -> None:
     received: dict[Tensor, Array] = {root: seed}  # what each node has been sent in this call
     for node in consumers_first(root):
         g = received.pop(node, None)

@@ -266,3 +266,10 @@ def test_a_constant_tensor_gets_no_gradient() -> None:
     assert x.constant and x.grad.tolist() == [[0.0, 0.0]] and w.grad.tolist() == [1.0, 2.0]
     with pytest.raises(TypeError, match="Tensor constant must be True or False, got 1"):
         Tensor([1.0], constant=1)  # type: ignore[arg-type]
+
+
+def test_ieee_results_without_numpy_warnings(recwarn: pytest.WarningsRecorder) -> None:
+    x = Tensor([0.0, np.inf, -1.0])
+    y = (x * np.inf + x.log() + 1.0 / x).sum()
+    y.backward()
+    assert np.isnan(y.item()) and [str(w.message) for w in recwarn] == []
