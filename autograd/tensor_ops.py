@@ -140,7 +140,8 @@ def _as_matrices(a: Array, b: Array) -> tuple[Array, Array]:
 
 
 def _matmul_forward(a: Array, b: Array) -> tuple[Array, Any]:
-    return np.asarray(a @ b, dtype=np.float64), None
+    with np.errstate(all="ignore"):  # IEEE results (inf·0 = nan), no warning: as every op of the engine
+        return np.asarray(a @ b, dtype=np.float64), None
 
 
 def _matmul_vjp(g: Array, context: Context, i: int) -> Array:
@@ -187,7 +188,8 @@ def _count(shape: tuple[int, ...], axis: int | tuple[int, ...] | None) -> int:
 
 
 def _sum_forward(a: Array, axis: Any) -> tuple[Array, Any]:
-    return np.asarray(np.sum(a, axis=axis), dtype=np.float64), None
+    with np.errstate(all="ignore"):  # inf − inf = nan, no warning
+        return np.asarray(np.sum(a, axis=axis), dtype=np.float64), None
 
 
 def _sum_vjp(g: Array, context: Context, i: int) -> Array:
@@ -217,7 +219,8 @@ SUM = TensorOp("sum", "Σ", _sum_forward, _sum_vjp, _sum_scalar, "Σ a over axis
 
 
 def _mean_forward(a: Array, axis: Any) -> tuple[Array, Any]:
-    return np.asarray(np.sum(a, axis=axis) / _count(a.shape, axis), dtype=np.float64), None
+    with np.errstate(all="ignore"):  # inf − inf = nan, no warning
+        return np.asarray(np.sum(a, axis=axis) / _count(a.shape, axis), dtype=np.float64), None
 
 
 def _mean_vjp(g: Array, context: Context, i: int) -> Array:

@@ -270,6 +270,6 @@ def test_a_constant_tensor_gets_no_gradient() -> None:
 
 def test_ieee_results_without_numpy_warnings(recwarn: pytest.WarningsRecorder) -> None:
     x = Tensor([0.0, np.inf, -1.0])
-    y = (x * np.inf + x.log() + 1.0 / x).sum()
+    y = (x * np.inf + x.log() + 1.0 / x).sum() + (x @ Tensor([np.inf, 0.0, 1.0])) + (x - np.inf).mean()
     y.backward()
     assert np.isnan(y.item()) and [str(w.message) for w in recwarn] == []
