@@ -122,6 +122,7 @@ def tensor_diagram(
     ids = {node: f"t{i}" for i, node in enumerate(order)}
     boxes: dict[Scope | None, list[tuple[str, str, dict[str, str]]]] = {}
     edges: list[tuple[str, str]] = []
+    below: list[tuple[str, str]] = []  # invisible: a layer's weights one rank after what flows into the layer
     def shown(node: Tensor) -> Array | None:
         if gradients is not None:
             return gradients.get(node)
@@ -145,12 +146,23 @@ def tensor_diagram(
                 _place(boxes, node.scope, ids[child], drawing.tensor_label(child, "", None, False), {"shape": "plain"})
             edges.append((ids[child], gate))
         edges.append((gate, ids[node]))
+        below.extend(_below(node, ids))
     _emit(diagram, boxes, drawing.palette)
     for tail, head in edges:
         diagram.edge(tail, head)
+    for tail, head in below:
+        diagram.edge(tail, head, style="invis")
     diagram.node_count = sum(len(items) for items in boxes.values())
     diagram.edge_count = len(edges)
     return diagram
+
+
+def _below(node: Tensor, ids: dict[Tensor, str]) -> list[tuple[str, str]]:
+    """Invisible edges from a gate's computed inputs to its leaf inputs (a layer's weights and bias, data): ``dot``
+    then puts the leaves after what flows in, so one layer's box starts below the last one's, not beside it."""
+    drawn = [child for child in node.inputs if child in ids]
+    computed = [ids[child] for child in drawn if child.row is not None]
+    return [(tail, ids[child]) for tail in computed for child in drawn if child.row is None]
 
 
 def _place(boxes: dict[Scope | None, list[tuple[str, str, dict[str, str]]]], where: Scope | None, node_id: str,
@@ -325,6 +337,7 @@ def _longest_chain(order: list[Tensor]) -> int:
     for node in order:
         depth[node] = max((depth.get(child, 0) for child in node.inputs), default=-1) + 1
     return max(depth.values(), default=0)
+
 
 
 def _evenly(count: int, most: int) -> list[int]:
