@@ -258,7 +258,8 @@ class TensorDrawing:
         columns = max(1, grid.shape[1] if small else min(grid.shape[1], self.picture_cells))
         shape = f'<FONT COLOR="{self.palette.faint}">{_shape_text(data.shape)}</FONT>'
         named = node.label or node.row is None or name == self.output_name  # a formula's name is not bold
-        title = (f"<B>{html_text(name)}</B> {shape}" if named else f"{html_text(name)} {shape}") if name else shape
+        gap = "&#160;"  # a space the renderer keeps (a plain one can vanish at the edge of a tight box)
+        title = (f"<B>{html_text(name)}</B>{gap}{shape}" if named else f"{html_text(name)}{gap}{shape}") if name else shape
         if node.constant:
             title = f"<I>{title}</I>"
         rows = [f'<TR><TD COLSPAN="{columns}" BORDER="0">{title}</TD></TR>']
