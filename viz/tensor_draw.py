@@ -259,7 +259,8 @@ class TensorDrawing:
         shape = f'<FONT COLOR="{self.palette.faint}">{_shape_text(data.shape)}</FONT>'
         named = node.label or node.row is None or name == self.output_name  # a formula's name is not bold
         gap = "&#160;"  # a space the renderer keeps (a plain one can vanish at the edge of a tight box)
-        title = (f"<B>{html_text(name)}</B>{gap}{shape}" if named else f"{html_text(name)}{gap}{shape}") if name else shape
+        written = f"<B>{html_text(name)}</B>" if named else html_text(name)
+        title = f"{written}{gap}{shape}" if name else shape
         if node.constant:
             title = f"<I>{title}</I>"
         rows = [f'<TR><TD COLSPAN="{columns}" BORDER="0">{title}</TD></TR>']
