@@ -136,7 +136,7 @@ def input_vector(xs: Sequence[Operand]) -> Sequence[Operand]:
     >>> type(input_vector([1.0, 2.0])).__name__, type(input_vector([Value(1.0), 2.0])).__name__
     ('InputVector', 'list')
     """
-    if not xs or type(xs) is InputVector:
+    if len(xs) == 0 or type(xs) is InputVector:  # len: a numpy row has no truth value
         return xs
     vector = InputVector(xs)
     if type(xs[0]) is float:

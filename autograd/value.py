@@ -364,12 +364,12 @@ def _make(
     out.label = ""
     out._uses = 0
     mode = _current_mode()
-    if mode[3]:  # Mode.plain: recording, no anomaly check (with or without a scope)
+    if mode.plain:  # recording, no anomaly check (with or without a scope)
         out.op = op
         out._in = inputs
         out._local = local
         out._const = const
-        out._scope = mode[2]
+        out._scope = mode.scope
         return out
     return _record_in_mode(out, mode, op, inputs, local, const)
 

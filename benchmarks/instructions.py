@@ -104,7 +104,8 @@ def main() -> int:
     print(f"instructions per demo step (callgrind; MLP(2, [16, 16, 1]), 100 moons points; {args.steps} steps counted)")
     _report(PEERS, args.steps, args.timeout)
     nodes = WIDE_CHAINS * WIDE_STEPS * 2 + WIDE_CHAINS - 1
-    print(f"instructions per wide graph (build + backward; {WIDE_CHAINS} chains x {WIDE_STEPS} steps, {nodes:,} op nodes)")
+    shape = f"{WIDE_CHAINS} chains x {WIDE_STEPS} steps, {nodes:,} op nodes"
+    print(f"instructions per wide graph (build + backward; {shape})")
     _report(WIDE_PEERS, args.steps, args.timeout)
     return 0
 
