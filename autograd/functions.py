@@ -58,6 +58,8 @@ def sum_values(values: Iterable[Operand]) -> Value:
     >>> s = sum_values(xs); s.data, len(s.inputs), s.const
     (6.0, 2, 3.0)
     """
+    if isinstance(values, (str, bytes)) or not isinstance(values, Iterable):
+        raise TypeError(f"sum_values: values must be an iterable of Values or numbers, got {type(values).__name__}")
     inputs: list[Value] = []
     total = 0.0
     constant: float | None = None

@@ -332,6 +332,8 @@ def apply(op: ops.Op, operands: Sequence[object], params: Sequence[object] = ())
         number = to_number(item, f"{op.name}: {name}")
         if number is None:
             raise TypeError(f"{op.name}: {name} must be a real number, got {type(item).__name__}")
+        if not math.isfinite(number):  # a nan slope would turn every negative input into nan, silently
+            raise ValueError(f"{op.name}: {name} must be a finite number, got {number!r}")
         values.append(number)
     if len(values) == 1:
         const = values[0]
