@@ -14,8 +14,9 @@ from collections.abc import Callable
 from typing import Any
 
 from autograd.derivatives import WrittenInOps
+from autograd.numerics import as_number
 from autograd.ops import CALL, Op, define
-from autograd.value import Value, apply, as_number
+from autograd.value import Value, apply
 
 
 class Gate:

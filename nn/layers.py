@@ -29,8 +29,7 @@ from typing import TYPE_CHECKING, Any, TypedDict, TypeVar
 import numpy as np
 
 from autograd import Value, dot, maximum, scope
-from autograd.fast import place_in_new_scope
-from autograd.functions import input_vector
+from autograd.fast import input_vector, place_in_new_scope
 from autograd.value import Operand
 from nn.activations import SINGLE_NODE, Activation, activation_key, activation_name, resolve_activation
 from nn.checks import check_count

@@ -143,7 +143,7 @@ def test_a_gate_of_any_arity_refuses_params_it_would_read_as_operands() -> None:
 def _cell(source: str) -> dict[str, object]:
     """Run ``source`` as a notebook cell would: top-level functions of the module ``__main__``-like ``cell``."""
     namespace: dict[str, object] = {"__name__": "cell", "gate": gate}
-    exec(source, namespace)  # noqa: S102 - the test's own source, standing in for a re-run notebook cell
+    exec(source, namespace)
     return namespace
 
 
