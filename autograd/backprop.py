@@ -109,7 +109,9 @@ def _propagate(order: Sequence[Value], on_step: Callable[[BackwardStep], None] |
         edges = []
         for position, (child, local) in enumerate(zip(inputs, node.local_grads, strict=True)):
             contribution = 0.0
-            if local:  # a zero local gradient sends zero, even times inf or nan (as torch)
+            # zero sends zero: a zero local gradient even times an inf or nan gradient (as torch), and a zero
+            # gradient even times a local gradient that overflowed (1/x at a subnormal x is inf; torch's g/x is 0)
+            if local and g:
                 contribution = local * g
                 child.grad += contribution
             edges.append(BackwardEdge(position, child, local, contribution, child.grad))

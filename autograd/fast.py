@@ -337,7 +337,7 @@ def _count_and_send(root: Value, seed: float) -> None:
         inputs = node._in
         if type(inputs) is not several:
             local = node._local
-            if local:  # a zero local gradient sends zero, even when g is inf or nan
+            if local and g:  # zero (either factor) sends zero, as in the reference loop
                 inputs.grad += local * g
             if inputs._in is not None:
                 uses = inputs._uses - 1
@@ -346,7 +346,7 @@ def _count_and_send(root: Value, seed: float) -> None:
                     push(inputs)
             continue
         for child, local in zip(inputs, node._local):  # noqa: B905 - recorded together
-            if local:
+            if local and g:
                 child.grad += local * g
             if child._in is not None:
                 uses = child._uses - 1

@@ -13,6 +13,14 @@ and the diagrams' gate labels are all read from this table. Users add rows of th
 Every rule returns IEEE results (±0, ±inf, nan in, a float out) and never raises: the math calls
 that would raise go through ``autograd.numerics``.
 
+Local gradients are floats, so one that is beyond float range is inf: ``log``'s 1/x at a subnormal x
+(below about 5.6e-309). Backward sends nothing along an edge where either factor is zero, so a branch
+that gets no gradient stays harmless (``maximum(x, x.log())`` at 5e-324: x's gradient is 1). What a rule
+cannot fix: where such a gradient does flow, the product is not the exact one (``x * x.log()`` at
+5e-324: +inf where the exact derivative is −743.4, since x·(1/x) is 5e-324·inf), and a derivative of a
+derivative loses a term that underflows (``x * x.log()``'s second derivative at 1e300 is 2e-300, exact
+1e-300: the term x·(−1/x²) is 0 once 1/x² underflows). Both need x beyond about 1e±300.
+
 >>> OPS["sin"].rule(0.0)
 (0.0, (1.0,))
 >>> OPS["*"].label(-1.0, const_left=False), OPS["/"].label(1.0, const_left=True)

@@ -154,3 +154,21 @@ def test_ints_beyond_float_range_name_the_argument() -> None:
         Value(1.0) * big
     with pytest.raises(OverflowError, match="backward: grad: the number"):
         Value(1.0).backward(big)
+
+
+def test_a_zero_gradient_sends_zero_even_through_a_local_gradient_that_overflowed() -> None:
+    """Issue 20, item 14: ``log``'s local gradient 1/x is beyond float range at a subnormal x (inf), and the
+    branch ``maximum`` does not take has gradient 0: 0·inf made x's gradient nan. d/dx max(x, ln x) = 1 there."""
+    from autograd import grad, maximum
+
+    x = Value(5e-324)
+    y = maximum(x, x.log())
+    steps = backward_steps(y)
+    assert x.grad == 1.0 and [edge.contribution for edge in steps[-1].edges] == [0.0]
+    x.grad = 0.0
+    y.backward()
+    assert x.grad == 1.0
+    assert grad(y, [x], create_graph=True)[0].data == 1.0
+    z = Value(2.0) * 0.0 * Value(math.inf).exp()  # the documented rule's other half: a zero local gradient
+    z.backward()
+    assert not math.isnan(z.inputs[0].inputs[0].grad)
