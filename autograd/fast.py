@@ -55,13 +55,32 @@ def new_node(
     group: Scope | None,
 ) -> Value:
     """The node ``autograd.value._make`` records, laid out compactly (a one-input node keeps its input bare)."""
-    if len(inputs) == 1:
-        return _node(data, row, inputs[0], local[0], const, group)
-    return _node(data, row, inputs, local, const, group)
-
-
-def _node(data: float, row: Op, inputs: Any, local: Any, const: Any, group: Scope | None) -> Value:
+    out: Value = _new_value(Value)
     # One statement per slot: a multiple assignment would build and unpack a tuple per node.
+    out.data = data
+    out.grad = 0.0
+    out.label = ""
+    out._uses = 0
+    out._row = row
+    if len(inputs) == 1:
+        out._in = inputs[0]
+        out._local = local[0]
+    else:
+        out._in = inputs
+        out._local = local
+    out._const = const
+    out._scope = group
+    return out
+
+
+def _record(data: float, row: Op, inputs: Any, local: Any, const: Any = None) -> Value:
+    """``_make`` for the inline paths, already laid out: the node directly while recording plainly, else ``_make``.
+
+    ``new_node``'s lines written out again: a call per node would cost more than the assignments.
+    """
+    mode = _get_mode()
+    if not mode.plain:
+        return _make(data, row, as_tuple(inputs), as_tuple(local), const)
     out: Value = _new_value(Value)
     out.data = data
     out.grad = 0.0
@@ -71,16 +90,8 @@ def _node(data: float, row: Op, inputs: Any, local: Any, const: Any, group: Scop
     out._in = inputs
     out._local = local
     out._const = const
-    out._scope = group
+    out._scope = mode.scope
     return out
-
-
-def _record(data: float, row: Op, inputs: Any, local: Any, const: Any = None) -> Value:
-    """``_make`` for the inline paths: the node directly while recording plainly, else ``_make`` itself."""
-    mode = _get_mode()
-    if mode.plain:
-        return _node(data, row, inputs, local, const, mode.scope)
-    return _make(data, row, as_tuple(inputs), as_tuple(local), const)
 
 
 # ----------------------------------------------------------------------------------- inline arithmetic
@@ -193,38 +204,6 @@ class InputVector(list):  # type: ignore[type-arg] # a list of Values or of floa
     _inputs: list[Value] | None  # None for floats, which are not inputs
     _local: list[float] | tuple[float, ...]
 
-    def neuron_dot(self, ws: Sequence[Operand], bias: Value) -> Value | None:
-        """w·x + b as one ``dot`` node when every weight is a Value (the caller checked the lengths), else None.
-
-        Why it is written this way: a neuron is one ``dot`` per example, and in CPython a loop body
-        or a call costs far more than the arithmetic. The weights' data is read by one comprehension
-        (which also checks their types), the pairs are written into copies of the vector's lists by
-        slice assignment, and the only loop left is the sum, which runs left to right, one ``+`` at
-        a time, and adds the bias last, to round as the row does.
-        """
-        value = Value
-        total = 0.0
-        inputs = self._inputs
-        if inputs is None:  # numbers are not inputs: each weight's local gradient is its number
-            for w, x in zip(ws, self):  # noqa: B905 - equal lengths; a first layer has few inputs: one loop
-                if type(w) is not value:
-                    return None
-                total += w.data * x  # type: ignore[union-attr]
-            layout = _numbers_only(len(ws) + 1)
-            return _record(total + bias.data, _DOT, (*ws, bias), self._local, layout)
-        w_data = [w.data for w in ws if type(w) is value]  # type: ignore[union-attr]
-        if len(w_data) != len(ws):  # a number or another type among the weights
-            return None
-        for w_value, x_value in zip(w_data, self._data):  # type: ignore[arg-type] # noqa: B905 - equal lengths
-            total += w_value * x_value
-        size = 2 * len(ws)
-        inputs = inputs[:]
-        inputs[:size:2] = ws  # type: ignore[assignment]
-        inputs[size] = bias
-        local = self._local[:]
-        local[1:size:2] = w_data  # type: ignore[index]
-        return _record(total + bias.data, _DOT, tuple(inputs), tuple(local))
-
 
 def input_vector(xs: Sequence[Operand]) -> Sequence[Operand]:
     """``xs`` read once for several ``dot`` nodes: an ``InputVector`` when its items are all Values or all
@@ -260,11 +239,40 @@ def neuron_dot(ws: Sequence[Operand], xs: Sequence[Operand], bias: Value) -> Val
     """``autograd.dot(ws, xs, bias)`` for a neuron (Values for weights and bias) over an input vector, else None.
 
     ``dot`` hands off here; ``xs`` is usually a layer's ``InputVector`` already (a lone ``dot`` reads its own).
+    Returns None when a weight is not a Value, or ``xs`` is not all Values or all floats: ``dot`` then
+    takes its general path. The caller checked the lengths.
+
+    Why it is written this way: a neuron is one ``dot`` per example, and in CPython a loop body or a
+    call costs far more than the arithmetic. The weights' data is read by one comprehension (which
+    also checks their types), the pairs are written into copies of the vector's lists by slice
+    assignment, and the only loop left is the sum, which runs left to right, one ``+`` at a time, and
+    adds the bias last, to round as the row does.
     """
     vector = xs if type(xs) is InputVector else input_vector(xs)
-    if type(vector) is InputVector:
-        return vector.neuron_dot(ws, bias)
-    return None
+    if type(vector) is not InputVector:
+        return None
+    value = Value
+    total = 0.0
+    inputs = vector._inputs
+    if inputs is None:  # numbers are not inputs: each weight's local gradient is its number
+        for w, x in zip(ws, vector):  # noqa: B905 - equal lengths; a first layer has few inputs: one loop
+            if type(w) is not value:
+                return None
+            total += w.data * x  # type: ignore[union-attr]
+        layout = _numbers_only(len(ws) + 1)
+        return _record(total + bias.data, _DOT, (*ws, bias), vector._local, layout)
+    w_data = [w.data for w in ws if type(w) is value]  # type: ignore[union-attr]
+    if len(w_data) != len(ws):  # a number or another type among the weights
+        return None
+    for w_value, x_value in zip(w_data, vector._data):  # type: ignore[arg-type] # noqa: B905 - equal lengths
+        total += w_value * x_value
+    size = 2 * len(ws)
+    inputs = inputs[:]
+    inputs[:size:2] = ws  # type: ignore[assignment]
+    inputs[size] = bias
+    local = vector._local[:]
+    local[1:size:2] = w_data  # type: ignore[index]
+    return _record(total + bias.data, _DOT, tuple(inputs), tuple(local))
 
 
 _NUMBERS_ONLY: dict[int, DotLayout] = {}

@@ -11,7 +11,7 @@ import contextlib
 import inspect
 from collections.abc import Callable
 from contextvars import ContextVar
-from typing import Any, NamedTuple
+from typing import Any
 
 
 class Scope:
@@ -45,21 +45,36 @@ class Scope:
         return f"Scope({'/'.join(s.name for s in self.path())!r})"
 
 
-class Mode(NamedTuple):
-    """What ops do in the current context, and how to leave it.
+class Mode:
+    """What ops do in the current context, and how to leave it; never changed once made.
 
-    ``outer`` is the mode this one was entered from and ``opener`` the object (a ``scope``,
-    ``no_grad`` or ``detect_anomaly`` instance) that entered it: leaving restores ``outer`` after
-    checking ``opener``. The mode itself is the stack of open blocks, one per thread or task
-    (contextvars), so one instance may be entered by several threads at once.
+    ``plain`` is ``recording and not check_anomaly``: the common case, which ops test first. ``outer``
+    is the mode this one was entered from and ``opener`` the object (a ``scope``, ``no_grad`` or
+    ``detect_anomaly`` instance) that entered it: leaving restores ``outer`` after checking ``opener``.
+    The mode itself is the stack of open blocks, one per thread or task (contextvars), so one instance
+    may be entered by several threads at once. (A class with slots rather than a NamedTuple: ops read
+    ``plain`` and ``scope`` on every node, and a slot is the quickest attribute to read.)
     """
 
-    recording: bool = True
-    check_anomaly: bool = False
-    scope: Scope | None = None
-    plain: bool = True  # recording and not check_anomaly: the common case, which ops test first
-    outer: Mode | None = None
-    opener: object = None
+    __slots__ = ("recording", "check_anomaly", "scope", "plain", "outer", "opener")
+
+    def __init__(
+        self,
+        recording: bool = True,
+        check_anomaly: bool = False,
+        scope: Scope | None = None,
+        outer: Mode | None = None,
+        opener: object = None,
+    ) -> None:
+        self.recording = recording
+        self.check_anomaly = check_anomaly
+        self.scope = scope
+        self.plain = recording and not check_anomaly
+        self.outer = outer
+        self.opener = opener
+
+    def __repr__(self) -> str:
+        return f"Mode(recording={self.recording}, check_anomaly={self.check_anomaly}, scope={self.scope!r})"
 
 
 DEFAULT_MODE = Mode()
@@ -68,7 +83,7 @@ CURRENT_MODE: ContextVar[Mode] = ContextVar("gradtrace_mode", default=DEFAULT_MO
 
 def _enter(opener: object, recording: bool, check_anomaly: bool, group: Scope | None) -> None:
     """Make the current mode (recording, check_anomaly, group), remembering the one it replaces."""
-    CURRENT_MODE.set(Mode(recording, check_anomaly, group, recording and not check_anomaly, CURRENT_MODE.get(), opener))
+    CURRENT_MODE.set(Mode(recording, check_anomaly, group, CURRENT_MODE.get(), opener))
 
 
 def _leave(opener: object, what: str) -> None:

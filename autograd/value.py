@@ -292,6 +292,8 @@ def _make(
     leaf; inside ``detect_anomaly`` a nan or inf value or local gradient is an error naming the op.
     """
     mode = CURRENT_MODE.get()
+    if mode.plain:  # recording, no check: the common case (autograd.fast lays the node out)
+        return fast.new_node(data, row, inputs, local, const, mode.scope)
     if mode.check_anomaly:
         plain_const = const.value if isinstance(const, (LeftNumber, DotLayout)) else const
         _check_anomaly(data, row.name, inputs, local if mode.recording else (), plain_const)

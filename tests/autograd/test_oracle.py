@@ -1,7 +1,7 @@
 """Random expression DAGs over every op, against a high-precision (mpmath) evaluation of values and gradients.
 
-Each step of a DAG applies a row of the tests' one reference table (tests/autograd/op_table.py) to
-earlier nodes. The oracle evaluates the row's formula in mpmath at 50 digits, differentiates it there
+Each step of a DAG applies a row of the tests' one reference table (tests/autograd/op_table.py) that
+makes one op node to earlier nodes. The oracle evaluates the row's formula in mpmath at 50 digits, differentiates it there
 (``mpmath.diff``), and backpropagates through the same DAG. Points near a row's kink or pole (its
 ``avoid``) are left out: which side float64 lands on is luck there, and the engine's conventions at
 kinks and ties are tested elsewhere (test_value.py, test_op_table.py). Tolerances allow for the
@@ -28,16 +28,25 @@ mpf = mpmath.mpf
 Mp = object  # an mpmath number
 
 
+def _one_node(row: OpRow) -> bool:
+    leaves = [Value((low + high) / 2) for low, high in row.domains]
+    return all(not node.inputs for node in row.engine(*leaves).inputs)
+
+
+# The rows that are one op each ("sin(x)/x" is two): the tolerances below count float64's error per op.
+OPS_ROWS = [row for row in ROWS if _one_node(row)]
+
+
 def local_gradients(row: OpRow, operands: Sequence[Mp]) -> tuple[Mp, ...]:
-    """∂row/∂operand for each operand: a central difference with a step of 1e-20 relative to the operand,
-    worked at 700 digits (its error, about 1e-40 relative, is far below float64's 1e-16)."""
+    """∂row/∂operand for each operand: a central difference with a step of 1e-100 relative to the operand
+    (1e-300 at 0), worked at 700 digits: its error, about 1e-200 relative, is far below float64's 1e-16."""
 
     def partial(index: int) -> Mp:
         def along(t: Mp) -> Mp:
             return row.exact(mpmath, *operands[:index], t, *operands[index + 1 :])
 
         x = operands[index]
-        step = abs(x) * mpf("1e-20") if x != 0 else mpf("1e-20")  # to the scale of x: tiny and huge x too
+        step = abs(x) * mpf("1e-100") if x != 0 else mpf("1e-300")  # to the scale of x: tiny and huge x too
         with mp.workdps(700):  # enough digits that x ± step is exact beside any other operand (1e±290)
             return +mpmath.diff(along, x, h=step)
 
@@ -47,7 +56,7 @@ def local_gradients(row: OpRow, operands: Sequence[Mp]) -> tuple[Mp, ...]:
 NUMBERS = st.sampled_from([-2.0, -1.0, -0.5, 0.5, 1.0, 2.0, 3.0]) | st.floats(-4.0, 4.0, allow_subnormal=False)
 # an instruction: a row of the table, and its operands' picks (earlier nodes, by index)
 picks = st.lists(st.integers(0, 40), min_size=5, max_size=5)
-instructions = st.tuples(st.integers(0, len(ROWS) - 1), picks)
+instructions = st.tuples(st.integers(0, len(OPS_ROWS) - 1), picks)
 programs = st.tuples(st.lists(NUMBERS, min_size=1, max_size=3), st.lists(instructions, min_size=1, max_size=8))
 
 Program = tuple[list[float], list[tuple[int, list[int]]]]
@@ -57,7 +66,7 @@ def operand_refs(program: Program) -> list[list[int]]:
     """For each instruction, the earlier node of each of its row's operands."""
     leaves, body = program
     return [
-        [pick % (len(leaves) + k) for pick in picks[: len(ROWS[index].domains)]]
+        [pick % (len(leaves) + k) for pick in picks[: len(OPS_ROWS[index].domains)]]
         for k, (index, picks) in enumerate(body)
     ]
 
@@ -66,7 +75,7 @@ def run_engine(program: Program) -> tuple[Value, list[Value]]:
     leaves, body = program
     nodes = [Value(x) for x in leaves]
     for (index, _), refs in zip(body, operand_refs(program), strict=True):
-        nodes.append(ROWS[index].engine(*[nodes[r] for r in refs]))
+        nodes.append(OPS_ROWS[index].engine(*[nodes[r] for r in refs]))
     return nodes[-1], nodes[: len(leaves)]
 
 
@@ -80,7 +89,7 @@ def run_oracle(program: Program, nudges: Sequence[float]) -> tuple[Mp, list[Mp],
     values: list[Mp] = [mpf(x) for x in leaves]
     records = []
     for (index, _), refs, nudge in zip(body, operand_refs(program), nudges, strict=True):
-        row = ROWS[index]
+        row = OPS_ROWS[index]
         operands = [values[r] for r in refs]
         if row.avoid(*[float(x) for x in operands]):
             raise ArithmeticError(f"{row.name} is near its kink or pole")
