@@ -2,11 +2,11 @@
 
 Each step of a DAG applies a row of the tests' one reference table (tests/autograd/op_table.py) that
 makes one op node to earlier nodes. The oracle evaluates the row's formula in mpmath at 50 digits,
-differentiates it there (``mpmath.diff``), and backpropagates through the same DAG. Points near a row's kink or pole (its
-``avoid``) are left out: which side float64 lands on is luck there, and the engine's conventions at
-kinks and ties are tested elsewhere (test_value.py, test_op_table.py). Tolerances allow for the
-conditioning of each graph: the oracle is also run with every node's value nudged by a few float64
-roundings, and the spread it shows is the error float64 can be expected to make.
+differentiates it there (``mpmath.diff``), and backpropagates through the same DAG. Points near a
+row's kink or pole (its ``avoid``) are left out: which side float64 lands on is luck there, and the
+engine's conventions at kinks and ties are tested elsewhere (test_value.py, test_op_table.py).
+Tolerances allow for the conditioning of each graph: the oracle is also run with every node's value
+nudged by a few float64 roundings, and the spread it shows is the error float64 can be expected to make.
 """
 
 from __future__ import annotations
