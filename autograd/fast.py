@@ -146,6 +146,7 @@ def speed_up(value: type[Value]) -> None:
     for name, inline in INLINE.items():
         REFERENCE.setdefault(name, getattr(value, name))
         inline.__doc__ = REFERENCE[name].__doc__
+        inline.__name__, inline.__qualname__ = name, f"{value.__name__}.{name}"
         setattr(value, name, inline)
 
 
