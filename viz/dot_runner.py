@@ -9,6 +9,11 @@ or a command line, and a parent that is interrupted or killed leaves ``dot`` run
   it started) on every way out: the timeout, any exception or ``KeyboardInterrupt`` while
   waiting, and SIGTERM or SIGHUP sent to this process (while a run is under way in the main
   thread, the previous handler is chained, then restored);
+- on Linux, starts ``dot`` with a parent-death signal (``prctl(PR_SET_DEATHSIG, SIGKILL)``), so
+  a gradtrace that dies without running any code (SIGKILL: the OOM killer, a killed notebook
+  kernel, ``timeout -s KILL``) takes ``dot`` with it. What remains: a process ``dot`` itself
+  started would outlive it (Graphviz's ``dot`` starts none), and on other systems (macOS,
+  Windows) a ``dot`` whose parent was SIGKILLed runs on until it finishes;
 - turns "not found" into one clear error that says how to install Graphviz.
 
 ``output_format`` picks the format a file name asks for (``fig.png`` → ``png``), so a suffix
@@ -18,12 +23,14 @@ or a command line, and a parent that is interrupted or killed leaves ``dot`` run
 from __future__ import annotations
 
 import contextlib
+import ctypes
 import math
 import numbers
 import os
 import shutil
 import signal
 import subprocess
+import sys
 import threading
 from collections.abc import Callable, Iterator
 from pathlib import Path
@@ -186,7 +193,8 @@ def run_dot(
             # a session of its own: the whole group (dot and anything it started) can be killed, and a terminal's
             # Ctrl-C reaches only this process, which then kills the group itself
             process = subprocess.Popen(
-                command, stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.PIPE, start_new_session=True
+                command, stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.PIPE, start_new_session=True,
+                preexec_fn=_die_with_parent(),
             )
         except FileNotFoundError:  # removed between the PATH lookup and the start
             raise DotNotFoundError() from None
@@ -250,6 +258,38 @@ def _killed_on_every_way_out() -> Iterator[Callable[[subprocess.Popen[bytes]], N
     finally:
         for number, handler in previous.items():
             signal.signal(number, handler)
+
+
+# prctl's option that sets the signal a process gets when its parent dies (linux/prctl.h)
+_PR_SET_DEATHSIG = 1
+
+
+def _die_with_parent() -> Callable[[], None] | None:
+    """What the child runs before ``exec``ing ``dot``, on Linux: ask for SIGKILL when this process dies.
+
+    ``None`` elsewhere, or where the C library cannot be loaded. Everything is looked up here,
+    before the fork, so the child only makes system calls (no imports, no lookups). The signal comes when the thread
+    that started ``dot`` ends, which is never before ``run_dot`` returns (it waits for ``dot``).
+    If this process died between the fork and ``prctl``, the child has been handed to another
+    parent already: it ends itself.
+    """
+    if not sys.platform.startswith("linux"):
+        return None
+    try:
+        prctl = ctypes.CDLL(None, use_errno=True).prctl
+    except (OSError, AttributeError):
+        return None
+    prctl.argtypes = [ctypes.c_int, ctypes.c_ulong, ctypes.c_ulong, ctypes.c_ulong, ctypes.c_ulong]
+    prctl.restype = ctypes.c_int
+    parent = os.getpid()
+    kill, getppid, sigkill = os.kill, os.getppid, int(signal.SIGKILL)
+
+    def set_death_signal() -> None:
+        prctl(_PR_SET_DEATHSIG, sigkill, 0, 0, 0)
+        if getppid() != parent:
+            kill(0, sigkill)  # its own new group: just itself
+
+    return set_death_signal
 
 
 def _kill_group(process: subprocess.Popen[bytes]) -> None:

@@ -188,6 +188,29 @@ def test_a_parent_told_to_stop_leaves_no_dot_running(
     assert wait_for(lambda: living_members(group) == [], 5), f"dot's group {group} is still running"
 
 
+@pytest.mark.skipif(not sys.platform.startswith("linux"), reason="the parent-death signal is Linux's")
+def test_a_parent_killed_outright_leaves_no_dot_running(fake_dot: Callable[[str], Path], tmp_path: Path) -> None:
+    # issue 20, item 11: SIGKILL runs no code in the parent, so only the kernel can end dot
+    record = tmp_path / "dot-pid"
+    move, sleep = shutil.which("mv"), shutil.which("sleep")
+    fake_dot(f"echo $$ > {record}.tmp && {move} {record}.tmp {record}\nexec {sleep} 30")
+    parent = subprocess.Popen([sys.executable, "-c", PARENT, "default"], env=dict(os.environ),
+                              stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    dot = 0
+    try:
+        assert wait_for(record.exists), "the fake dot never started"
+        dot = int(record.read_text())
+        assert wait_for(lambda: living_members(dot) == [dot]), "the fake dot is not running in a group of its own"
+        parent.kill()
+        parent.wait(timeout=10)
+        assert wait_for(lambda: living_members(dot) == [], 5), f"dot ({dot}) outlived its SIGKILLed parent"
+    finally:
+        if parent.poll() is None:
+            parent.kill()
+        if dot and living_members(dot):
+            os.killpg(dot, signal.SIGKILL)
+
+
 def test_the_notebook_display_uses_the_diagrams_timeout(slow_dot: Path) -> None:
     diagram = draw(small())
     diagram.timeout = 0.5
