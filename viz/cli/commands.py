@@ -59,10 +59,25 @@ def render_expression(
     root.backward()
     diagram = rendered(root, targets[0], output_format=output_format, timeout=timeout, dpi=dpi, parameters=(),
                        style=style, **draw_options)
-    contents = [diagram, *pages]
-    for target, data in zip(targets, contents, strict=True):  # all made in full above: a failure wrote nothing
-        target.write_bytes(data)
+    _write_all(dict(zip(targets, [diagram, *pages], strict=True)))
     return targets
+
+
+def _write_all(files: dict[Path, bytes]) -> None:
+    """Write each file; if one write fails (disk full, read-only file system), remove the files it made new.
+
+    A file that was there before keeps what was written over it: its old content is gone either way.
+    """
+    made: list[Path] = []
+    try:
+        for target, data in files.items():
+            if not target.exists():
+                made.append(target)
+            target.write_bytes(data)
+    except BaseException:
+        for target in made:
+            target.unlink(missing_ok=True)
+        raise
 
 
 def _build(expression: str, assignments: Sequence[str]) -> Value:

@@ -172,6 +172,23 @@ def test_the_player_and_the_diagram_need_two_files(tmp_path: Path, capsys: pytes
     assert list(tmp_path.iterdir()) == []
 
 
+def test_a_failed_write_leaves_no_new_file(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    write_bytes = Path.write_bytes
+
+    def disk_full(path: Path, data: bytes) -> int:
+        if path.suffix == ".html":
+            raise OSError(28, "No space left on device", str(path))
+        return write_bytes(path, data)
+
+    monkeypatch.setattr(Path, "write_bytes", disk_full)
+    arguments = ["render", "x * 2", "--set", "x=1", "-o", str(tmp_path / "f.svg"), "--steps", str(tmp_path / "s.html")]
+    assert main(arguments) == 1
+    assert "No space left on device" in capsys.readouterr().err
+    assert list(tmp_path.iterdir()) == []
+
+
 def test_the_player_page_survives_any_label_text(tmp_path: Path) -> None:
     x = Value(2.0, label="x\udc80")
     out = x * 3.0
