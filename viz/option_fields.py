@@ -31,7 +31,7 @@ import difflib
 import math
 import numbers
 from collections.abc import Callable, Collection, Iterable, Mapping
-from dataclasses import MISSING, field, fields
+from dataclasses import field, fields
 from typing import TYPE_CHECKING, Any, TypeVar
 
 if TYPE_CHECKING:
@@ -42,10 +42,8 @@ _CHECK = "check"
 OptionsType = TypeVar("OptionsType", bound="DataclassInstance")
 
 
-def option(default: Any, check: Check, *, factory: Callable[[], Any] | None = None) -> Any:
-    """A field declaring an option: its ``default`` (or a ``factory`` for a mutable one) and its ``check``."""
-    if factory is not None:
-        return field(default_factory=factory, metadata={_CHECK: check})
+def option(default: Any, check: Check) -> Any:
+    """A field declaring an option: its immutable ``default`` (a check may make ``None`` a fresh dict), its check."""
     return field(default=default, metadata={_CHECK: check})
 
 
@@ -64,8 +62,7 @@ def option_names(options_type: type[DataclassInstance]) -> tuple[str, ...]:
 
 def default_of(options_type: type[DataclassInstance], name: str) -> Any:
     """The declared default of the option ``name`` (for a command line's help text)."""
-    item = options_type.__dataclass_fields__[name]
-    return item.default if item.default_factory is MISSING else item.default_factory()
+    return options_type.__dataclass_fields__[name].default
 
 
 def build(

@@ -151,7 +151,7 @@ class DrawOptions(SharedOptions):
     style: Style = option(STYLE_OBJECTS[DEFAULT_STYLE], _style)
     show: frozenset[str] = option(frozenset(FIELDS), _show)
     clusters: bool = option(True, flag)
-    group_symbols: Mapping[str, str] = option(None, _group_symbols, factory=lambda: dict(DEFAULT_GROUP_SYMBOLS))
+    group_symbols: Mapping[str, str] = option(None, _group_symbols)  # None: DEFAULT_GROUP_SYMBOLS
     gradient_scale: float | None = option(None, number_or_none(0.0, above=False))
     output_name: str = option(DEFAULT_OUTPUT_NAME, text)
 

@@ -35,7 +35,8 @@ def render_expression(
     Every variable is drawn as an input; a ``--set`` name the expression does not use is an
     error (it is usually a typo). An output folder that does not exist, or a target that is a
     folder, is an error naming it. Nothing is written unless everything worked: the diagram and
-    the player are made in memory before either file is written. Returns the paths written.
+    the player are made in memory before either file is written, and a failed write removes the
+    files the run made. Returns the paths written.
 
     >>> import tempfile, pathlib
     >>> with tempfile.TemporaryDirectory() as folder:
