@@ -58,9 +58,10 @@ FIELDS = ("label", "data", "grad")
 
 def _digits(name: str, value: Any) -> int | None:
     # precision / decimals: checked by the NumberFormat they make (an int from 1 or 0 to 17)
-    if value is not None:
-        NumberFormat(**{"digits" if name == "precision" else "decimals": value})
-    return value  # type: ignore[no-any-return]
+    if value is None:
+        return None
+    NumberFormat(**{"digits" if name == "precision" else "decimals": value})
+    return int(value)
 
 
 def _palette(name: str, value: Any) -> Palette:
