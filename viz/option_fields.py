@@ -65,29 +65,21 @@ def default_of(options_type: type[DataclassInstance], name: str) -> Any:
     return options_type.__dataclass_fields__[name].default
 
 
-def build(
-    options_type: type[OptionsType], caller: str, keywords: Mapping[str, Any], others: Iterable[str] = ()
-) -> OptionsType:
-    """``options_type`` from a caller's keyword arguments: an unknown one named, a bad value's error naming ``caller``.
-
-    ``others``: options of other callers, suggested for a misspelt keyword (see ``check_keywords``).
-    """
-    check_keywords(caller, keywords, option_names(options_type), others)
+def build(options_type: type[OptionsType], caller: str, keywords: Mapping[str, Any]) -> OptionsType:
+    """``options_type`` from a caller's keywords: an unknown one named, a bad value's error naming ``caller``."""
+    check_keywords(caller, keywords, option_names(options_type))
     try:
         return options_type(**keywords)
     except (ValueError, TypeError) as error:
         raise type(error)(f"{caller}: {error}") from None
 
 
-def check_keywords(caller: str, keywords: Iterable[str], known: Collection[str], others: Iterable[str] = ()) -> None:
-    """Raise ``TypeError`` naming the first keyword ``caller`` does not take, with the closest it (or ``others``) does.
-
-    ``others``: options of other callers, suggested too (a misspelt ``collapse`` given to ``draw_network``).
-    """
+def check_keywords(caller: str, keywords: Iterable[str], known: Collection[str]) -> None:
+    """Raise ``TypeError`` naming the first keyword ``caller`` does not take, with the closest one it takes."""
     accepted = sorted(known)
     for name in keywords:
         if name not in accepted:
-            close = difflib.get_close_matches(name, [*accepted, *others], n=1)
+            close = difflib.get_close_matches(name, accepted, n=1)
             hint = f" (did you mean {close[0]!r}?)" if close else ""
             raise TypeError(f"{caller} got an unknown option {name!r}{hint}; it takes {', '.join(accepted)}")
 

@@ -168,11 +168,11 @@ class DrawOptions(SharedOptions):
     def build(cls, caller: str = "DrawOptions.build", /, **keywords: Unpack[DrawKeywords]) -> DrawOptions:
         """Options from keyword arguments; ``caller`` names the function in the error for an unknown option or value.
 
-        >>> DrawOptions.build("backprop_steps", colapse=True)
+        >>> DrawOptions.build("draw_model", precison=3)
         Traceback (most recent call last):
-        TypeError: backprop_steps got an unknown option 'colapse' (did you mean 'collapse'?); ...
+        TypeError: draw_model got an unknown option 'precison' (did you mean 'precision'?); ...
         """
-        return build(cls, caller, keywords, MODEL_OPTIONS)
+        return build(cls, caller, keywords)
 
 
 class DrawKeywords(SharedKeywords, total=False):

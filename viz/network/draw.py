@@ -33,7 +33,6 @@ from autograd import Value
 from nn.layers import MLP, Layer, Neuron
 from viz.diagram import Diagram
 from viz.escaping import html_text, plain_label
-from viz.model.options import MODEL_OPTIONS
 from viz.number_format import NumberFormat, format_number
 from viz.option_fields import build, count_or_none, number_or_none, one_of, option
 from viz.options import SharedKeywords, SharedOptions
@@ -125,7 +124,7 @@ def draw_network(network: MLP | Layer | Neuron, **options: Unpack[NetworkKeyword
     The options are ``NetworkOptions``, checked before anything is drawn. Hovering over a
     connection or unit (in an SVG viewer or a notebook) names its parameter and value.
     """
-    drawing = build(NetworkOptions, "draw_network", options, MODEL_OPTIONS)
+    drawing = build(NetworkOptions, "draw_network", options)
     show, max_units, scale = drawing.show, drawing.max_units, drawing.scale
     rankdir, colours, number_format = drawing.rankdir, drawing.palette, drawing.number_format
     columns = _columns(network, drawing.input_names, drawing.output_names)
