@@ -170,7 +170,7 @@ def test_one_instance_entered_and_left_by_many_threads_at_once(shared: str) -> N
     def work() -> None:
         sys.setprofile(lambda *_: None)
         try:
-            for _ in range(500):
+            for _ in range(3000):
                 with instance as group:
                     inside = Value(1.0) * 2.0
                 after = Value(1.0) * 2.0
@@ -188,11 +188,12 @@ def test_one_instance_entered_and_left_by_many_threads_at_once(shared: str) -> N
     interval = sys.getswitchinterval()
     sys.setswitchinterval(1e-6)
     try:
-        threads = [threading.Thread(target=work) for _ in range(4)]
-        for thread in threads:
-            thread.start()
-        for thread in threads:
-            thread.join()
+        for _ in range(4):  # the old code failed in most single rounds: four make it all but certain
+            threads = [threading.Thread(target=work) for _ in range(4)]
+            for thread in threads:
+                thread.start()
+            for thread in threads:
+                thread.join()
     finally:
         sys.setswitchinterval(interval)
     assert errors == [] and wrong == []
