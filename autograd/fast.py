@@ -197,6 +197,7 @@ class InputVector(list):  # type: ignore[type-arg] # a list of Values or of floa
     and ``dot`` itself (for a single product) do. ``input_vector`` makes one (a vector of other
     items is left as it is, and ``dot`` takes its general path).
 
+    >>> from autograd import dot
     >>> xs = input_vector([Value(1.0), Value(2.0)])
     >>> ws = [Value(3.0), Value(4.0)]
     >>> dot(ws, xs, Value(0.5)).data, dot(ws, xs, Value(0.5)).local_grads
