@@ -176,7 +176,8 @@ class Neuron(Module):
             return self.activation(self.pre_activation(xs))
         if self.fused and self.activation in SINGLE_NODE:
             # the fast path for the common neuron: its two nodes (dot, activation) are placed in its scope
-            # afterwards instead of made inside it, the same result for a third of the cost (autograd.fast)
+            # afterwards instead of made inside it: the same result, 32 M of the demo step's 232 M instructions
+            # saved (autograd.fast.place_in_new_scope)
             pre = dot(self.w, xs, self.b)
             out = self.activation(pre)
             place_in_new_scope((pre, out), self.name or "Neuron", self.title)
