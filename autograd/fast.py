@@ -13,6 +13,7 @@ x 200 steps of ``v * 1.0001 + 0.0001``: 702 M); ``benchmarks/instructions.py`` c
   per node for the allocator and the garbage collector.
 - Inline arithmetic (``speed_up``): ``+ - *`` are most of every graph; written inline they skip
   ``apply``'s operand loop and the rule's call and tuples. Wide graph: 702 M, 2,392 M through ``apply``.
+  The one-operand methods (``relu``, ``tanh``, ...) record the same way, without ``_make``'s tuples.
 - ``backward``: the chain rule without observers, fused into two passes over the nodes' slots.
   Wide graph: 702 M, 2,383 M with the reference loop (which also builds the player's records).
 - ``InputVector``: a layer's neurons read the same inputs; reading them once serves every ``dot``.
@@ -28,7 +29,7 @@ from typing import Any
 
 from autograd.derivatives import DotLayout
 from autograd.modes import CURRENT_MODE, Scope
-from autograd.ops import OPS, Op
+from autograd.ops import FUNCTIONS, OPS, Op
 from autograd.value import LeftNumber, Operand, Value, _make, apply
 
 _ADD, _SUB, _MUL, _DOT = OPS["+"], OPS["-"], OPS["*"], OPS["dot"]
@@ -141,7 +142,20 @@ def _neg(self: Value) -> Value:
     return _record(-self.data, _MUL, self, -1.0, -1.0)
 
 
+def _unary(row: Op) -> Any:
+    """A one-operand row's method (``x.exp()``), recording without ``_make``'s tuples and call."""
+    rule = row.rule
+
+    def method(self: Value) -> Value:
+        out, (local,) = rule(self.data)
+        return _record(out, row, self, local)
+
+    return method
+
+
 INLINE = {"__add__": _add, "__radd__": _radd, "__sub__": _sub, "__mul__": _mul, "__rmul__": _rmul, "__neg__": _neg}
+# and every one-operand method made from a row (relu, tanh, exp, ...): a neuron's activation is one per example
+INLINE.update((name, _unary(OPS[name])) for name in FUNCTIONS if name.isidentifier() and name != "abs")
 REFERENCE: dict[str, Any] = {}  # Value's own operators, which the inline ones replace (the tests compare them)
 
 

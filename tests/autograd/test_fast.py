@@ -25,11 +25,13 @@ def _node_fields(node: Value) -> tuple[object, ...]:
 
 @pytest.mark.parametrize("a, b", list(itertools.product(SPECIALS, repeat=2)))
 def test_inline_operators_make_the_node_their_reference_makes(a: float, b: float) -> None:
-    """``+ - *`` written inline (``autograd.fast``) against ``Value``'s own operators (``apply`` of the row)."""
+    """``+ - *`` and the one-operand methods written inline (``autograd.fast``) against ``Value``'s own (``apply`` of
+    the row, or ``_make``)."""
     x, y = Value(a), Value(b)
     for name, inline in INLINE.items():
         reference = REFERENCE[name]
-        operands = [(x,)] if name == "__neg__" else [(x, y), (x, b), (x, float(b))]
+        one_operand = name == "__neg__" or not name.startswith("__")  # -x, and x.relu(), x.exp(), ...
+        operands = [(x,)] if one_operand else [(x, y), (x, b), (x, float(b))]
         for args in operands:
             with scope("s"):
                 got, want = inline(*args), reference(*args)
