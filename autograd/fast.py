@@ -20,6 +20,7 @@ x 200 steps of ``v * 1.0001 + 0.0001``: 702 M); ``benchmarks/instructions.py`` c
   Demo step: 200 M, 387 M when each neuron's ``dot`` reads its inputs on its own.
 - ``place_in_new_scope``: a fused neuron's two nodes placed in its scope after they are made.
   Demo step: 200 M, 232 M when each neuron enters its scope instead.
+  ``place_groups_in_new_scope``: a layer's scope placed around its neurons' scopes the same way.
 """
 
 from __future__ import annotations
@@ -304,6 +305,27 @@ def _numbers_only(count: int) -> DotLayout:
     if layout is None:
         layout = _NUMBERS_ONLY[count] = DotLayout(None, (-1,) * count)
     return layout
+
+
+def place_groups_in_new_scope(nodes: Sequence[Value], name: str, title: str | None = None) -> None:
+    """Move the groups ``nodes`` were just made in (each a scope inside the current one) into a new ``Scope``.
+
+    The reference: making them inside ``with scope(name, title=title):`` (a layer around its neurons, each of
+    which made its nodes in a scope of its own). What it buys: a layer's scope costs one ``Scope`` instead of
+    the block's entry and exit, per layer per example. A node made in the current scope itself, or in none,
+    is left where it is.
+    """
+    mode = CURRENT_MODE.get()
+    if not mode.recording:
+        return
+    parent = mode.scope
+    new = Scope(name, parent, title)
+    for node in nodes:
+        group = node._scope
+        while group is not None and group.parent is not parent:
+            group = group.parent
+        if group is not None and group is not new:
+            group.parent = new
 
 
 # -------------------------------------------------------------------------------------------- backward

@@ -29,7 +29,7 @@ from typing import TYPE_CHECKING, Any, TypedDict, TypeVar
 import numpy as np
 
 from autograd import Value, dot, maximum, scope
-from autograd.fast import input_vector, place_in_new_scope
+from autograd.fast import input_vector, place_groups_in_new_scope, place_in_new_scope
 from autograd.value import Operand
 from nn.activations import SINGLE_NODE, Activation, activation_key, activation_name, resolve_activation
 from nn.checks import check_count
@@ -233,13 +233,13 @@ class Layer(Module):
         return _rebuildable({**spec, "fused": first.fused, "scoped": self.scoped}, first.activation_key)
 
     def __call__(self, xs: Sequence[Operand]) -> list[Value]:
-        """Each neuron's output for the input vector ``xs``."""
+        """Each neuron's output for the input vector ``xs``, in the layer's scope when ``scoped``."""
         _check_inputs(self, xs, self.nin)  # once for all the neurons, which read the same inputs
-        return run_in_scope(self, self.scoped, self._outputs, xs)
-
-    def _outputs(self, xs: Sequence[Operand]) -> list[Value]:
         inputs = input_vector(xs)  # read once for every neuron's dot (autograd.fast)
-        return [neuron(inputs) for neuron in self.neurons]
+        outputs = [neuron(inputs) for neuron in self.neurons]
+        if self.scoped:  # each neuron made its nodes in its own scope: those go in the layer's (autograd.fast)
+            place_groups_in_new_scope(outputs, self.name or "Layer", self.title)
+        return outputs
 
     def __repr__(self) -> str:
         return f"Layer({self.nin}, {self.nout}, activation={self.neurons[0].activation_name!r})"

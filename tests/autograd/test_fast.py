@@ -9,7 +9,7 @@ import random
 import pytest
 
 from autograd import OPS, Value, backward, current_scope, detect_anomaly, dot, maximum, no_grad, scope, sum_values
-from autograd.fast import INLINE, REFERENCE, as_tuple, place_in_new_scope
+from autograd.fast import INLINE, REFERENCE, as_tuple, place_groups_in_new_scope, place_in_new_scope
 from autograd.value import LeftNumber
 
 SPECIALS = [0.0, -0.0, math.inf, -math.inf, math.nan, 1.5, -2.0, 3]
@@ -116,3 +116,27 @@ def test_the_fast_backward_matches_the_observed_reference_bit_for_bit() -> None:
         reference = [node.grad for node in nodes]
         assert [repr(g) for g in fused] == [repr(g) for g in reference], trial
         assert all(node._uses == 0 for node in nodes)
+
+
+def test_groups_placed_in_a_new_scope_give_what_a_with_block_gives() -> None:
+    """A layer's scope placed around its neurons' scopes afterwards (``place_groups_in_new_scope``)."""
+    x = Value(1.0)
+    with scope("outer") as outer:
+        with scope("layer", title="layer 1"):
+            with scope("n0"):
+                a = x * 2.0
+            with scope("n1"), scope("inner"):
+                b = (x * 3.0).exp()
+        with scope("n0"):
+            c = x * 2.0
+        with scope("n1"), scope("inner"):
+            d = (x * 3.0).exp()
+        place_groups_in_new_scope((c, d), "layer", "layer 1")
+    for made, placed in ((a, c), (b, d)):
+        want, got = made.scope.path(), placed.scope.path()  # type: ignore[union-attr]
+        assert [(g.name, g.title) for g in want] == [(g.name, g.title) for g in got] and got[0] is outer
+    assert c.scope.parent is d.scope.parent.parent  # type: ignore[union-attr] # one layer scope for both
+    with no_grad():
+        leaf = x * 2.0
+        place_groups_in_new_scope((leaf,), "layer")
+    assert leaf.scope is None and current_scope() is None
