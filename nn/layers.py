@@ -20,6 +20,7 @@ unit 3), as the course notes name them.
 from __future__ import annotations
 
 import functools
+import itertools
 from collections.abc import Callable, Sequence
 from typing import Any, TypeVar
 
@@ -32,7 +33,7 @@ from autograd.value import Operand
 from nn.activations import SINGLE_NODE, Activation, activation_key, activation_name, resolve_activation
 from nn.checks import check_count
 from nn.init import Initialiser, SeedLike, make_rng, resolve_initialiser
-from nn.module import Module, child_name, numbered
+from nn.module import Module, Sizer, child_name, numbered
 
 Input = TypeVar("Input")
 Output = TypeVar("Output")
@@ -134,6 +135,10 @@ class Neuron(Module):
         spec = {"nin": self.nin, "activation": self.activation_key, "fused": self.fused, "scoped": self.scoped}
         return _rebuildable(spec, self.activation_key)
 
+    @classmethod
+    def state_size(cls, arguments: dict[str, Any], count: Sizer, source: str) -> int:
+        return check_count(arguments.get("nin"), "nin", "Neuron") + 1  # the weights and the bias
+
     def __call__(self, xs: Sequence[Operand]) -> Value:
         """act(Σ_i w_i·x_i + b) for one input vector (Values or plain numbers)."""
         _check_inputs(self, xs, self.nin)
@@ -226,6 +231,11 @@ class Layer(Module):
         spec = {"nin": self.nin, "nout": self.nout, "activation": first.activation_key}
         return _rebuildable({**spec, "fused": first.fused, "scoped": self.scoped}, first.activation_key)
 
+    @classmethod
+    def state_size(cls, arguments: dict[str, Any], count: Sizer, source: str) -> int:
+        nin = check_count(arguments.get("nin"), "nin", "Layer")
+        return check_count(arguments.get("nout"), "nout", "Layer") * (nin + 1)
+
     def __call__(self, xs: Sequence[Operand]) -> list[Value]:
         """Each neuron's output for the input vector ``xs``."""
         _check_inputs(self, xs, self.nin)  # once for all the neurons, which read the same inputs
@@ -266,15 +276,12 @@ class MLP(Module):
         name: str = "",
     ) -> None:
         super().__init__(name)
-        check_count(nin, "nin", "MLP")
-        if not nouts:
-            raise ValueError("MLP: nouts must list at least one layer size")
-        sizes = [nin, *(check_count(n, f"nouts[{i}]", "MLP") for i, n in enumerate(nouts))]
+        sizes = _layer_sizes(nin, nouts)
         self.activation_keys = (
             checked_activation(activation, "activation", "MLP"),
             checked_activation(output_activation, "output_activation", "MLP"),
         )
-        self.nin, self.nouts = nin, list(nouts)
+        self.nin, self.nouts = sizes[0], sizes[1:]  # plain ints: numpy's int64 would not save as JSON
         self.fused, self.scoped = fused, scoped
         rng = make_rng(seed)
         last = len(nouts) - 1
@@ -302,6 +309,11 @@ class MLP(Module):
         spec = {"nin": self.nin, "nouts": self.nouts, "activation": hidden, "output_activation": output}
         return _rebuildable({**spec, "fused": self.fused, "scoped": self.scoped}, hidden, output)
 
+    @classmethod
+    def state_size(cls, arguments: dict[str, Any], count: Sizer, source: str) -> int:
+        sizes = _layer_sizes(arguments.get("nin"), arguments.get("nouts"))
+        return sum((fan_in + 1) * width for fan_in, width in itertools.pairwise(sizes))
+
     def __call__(self, xs: Sequence[Operand]) -> Value | list[Value]:
         """The network's output for one input vector: a Value if the last layer has one unit, else a list."""
         _check_inputs(self, xs, self.nin)
@@ -317,6 +329,16 @@ class MLP(Module):
         hidden = self.layers[0].neurons[0].activation_name if len(self.layers) > 1 else "-"
         output = self.layers[-1].neurons[0].activation_name
         return f"MLP({self.nin}, {self.nouts}, activation={hidden!r}, output_activation={output!r})"
+
+
+def _layer_sizes(nin: object, nouts: object) -> list[int]:
+    """[nin, *nouts] as plain ints, checked: an MLP's layer sizes (also counted from a file by ``nn.load``)."""
+    if not isinstance(nouts, Sequence) or isinstance(nouts, str):
+        raise TypeError(f"MLP: nouts must be a list of layer sizes, got {type(nouts).__name__}")
+    if not nouts:
+        raise ValueError("MLP: nouts must list at least one layer size")
+    widths = [n if type(n) is int and n >= 1 else check_count(n, f"nouts[{i}]", "MLP") for i, n in enumerate(nouts)]
+    return [check_count(nin, "nin", "MLP"), *widths]  # the common case unformatted: a file may list 10**6 sizes
 
 
 @functools.cache
@@ -375,6 +397,11 @@ class Maxout(Module):
 
     def arguments(self) -> dict[str, Any] | None:
         return {"nin": self.nin, "nout": self.nout, "pieces": self.pieces, "fused": self.fused, "scoped": self.scoped}
+
+    @classmethod
+    def state_size(cls, arguments: dict[str, Any], count: Sizer, source: str) -> int:
+        nin, nout = (check_count(arguments.get(size), size, "Maxout") for size in ("nin", "nout"))
+        return nout * check_count(arguments.get("pieces"), "pieces", "Maxout") * (nin + 1)
 
     def __call__(self, xs: Sequence[Operand]) -> list[Value]:
         """max over each unit's pieces, for one input vector."""

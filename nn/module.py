@@ -15,11 +15,14 @@ from operator import methodcaller
 from typing import Any, TypeVar
 
 from autograd import Value
+from nn.checks import check_name
 from nn.state_file import StateError, check_state, encode_state, read_state_file, write_atomic
 
 ModuleT = TypeVar("ModuleT", bound="Module")
 Builder = Callable[[object, str], "Module"]
 """Rebuilds a module from an architecture (``nn.saved.build``), naming ``source`` in its errors."""
+Sizer = Callable[[object, str], int]
+"""Counts the numbers an architecture implies without building it (``nn.saved.count``), naming ``source``."""
 
 
 def child_name(parent: str, relative: str) -> str:
@@ -54,7 +57,7 @@ class Module:
     training: bool
 
     def __init__(self, name: str = "") -> None:
-        self.name = name
+        self.name = check_name(name, type(self).__name__)
         self.title = None
         self.training = True
 
@@ -80,6 +83,13 @@ class Module:
     def from_arguments(cls, arguments: dict[str, Any], build: Builder, source: str) -> Module:
         """A new module of this kind from ``arguments()`` data; ``build`` rebuilds nested architectures."""
         return cls(**arguments)
+
+    @classmethod
+    def state_size(cls, arguments: dict[str, Any], count: Sizer, source: str) -> int:
+        """How many numbers (parameters and buffers) a module built from ``arguments()`` data holds, counted from
+        the data alone: ``nn.load`` compares it with the file before building anything, so a file claiming a
+        huge shape costs nothing. ``count`` counts nested architectures. Each loadable kind defines it."""
+        raise NotImplementedError(f"{cls.__name__} does not count its state (nn.load cannot rebuild it)")
 
     def __call__(self, xs: Any) -> Any:
         """The module's output for one example (subclasses define it)."""

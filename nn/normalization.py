@@ -10,7 +10,7 @@ from autograd import Value, sum_values
 from autograd.value import Operand
 from nn.checks import check_count, check_real
 from nn.layers import run_in_scope
-from nn.module import Module, child_name, numbered
+from nn.module import Module, Sizer, child_name, numbered
 
 
 class BatchNorm(Module):
@@ -56,6 +56,10 @@ class BatchNorm(Module):
 
     def arguments(self) -> dict[str, Any] | None:
         return {"n": self.n, "eps": self.eps, "momentum": self.momentum, "scoped": self.scoped}
+
+    @classmethod
+    def state_size(cls, arguments: dict[str, Any], count: Sizer, source: str) -> int:
+        return 4 * check_count(arguments.get("n"), "n", "BatchNorm")  # gamma, beta, running mean and variance
 
     def forward_batch(self, rows: list[Any]) -> list[Any]:
         """The whole batch at once: its statistics are the batch's."""

@@ -15,7 +15,7 @@ from typing import Any
 from autograd import Value
 from nn.activations import Activation, resolve_activation
 from nn.layers import checked_activation
-from nn.module import Builder, Module
+from nn.module import Builder, Module, Sizer
 
 
 class Elementwise(Module):
@@ -33,6 +33,10 @@ class Elementwise(Module):
 
     def arguments(self) -> dict[str, Any] | None:
         return None if self.activation_key is None else {"activation": self.activation_key}
+
+    @classmethod
+    def state_size(cls, arguments: dict[str, Any], count: Sizer, source: str) -> int:
+        return 0
 
     def __call__(self, row: Sequence[Value]) -> list[Value]:
         """f(v) for every value v of the row."""
@@ -80,10 +84,12 @@ class Sequential(Module):
 
     @classmethod
     def from_arguments(cls, arguments: dict[str, Any], build: Builder, source: str) -> Module:
-        modules = arguments.pop("modules", None)
-        if not isinstance(modules, list):
-            raise TypeError(f"a Sequential needs a list of 'modules', got {type(modules).__name__}")
+        modules = _module_specs(arguments.pop("modules", None))
         return cls(*(build(spec, f"{source}.{i}") for i, spec in enumerate(modules)), **arguments)
+
+    @classmethod
+    def state_size(cls, arguments: dict[str, Any], count: Sizer, source: str) -> int:
+        return sum(count(spec, f"{source}.{i}") for i, spec in enumerate(_module_specs(arguments.get("modules"))))
 
     def trace(self, rows: list[Any]) -> list[list[Any]]:
         """The batch after each module, in order (the last is the model's output before unwrapping)."""
@@ -103,6 +109,12 @@ class Sequential(Module):
 
     def __repr__(self) -> str:
         return f"Sequential({', '.join(repr(module) for module in self.steps)})"
+
+
+def _module_specs(modules: object) -> list[Any]:
+    if not isinstance(modules, list):
+        raise TypeError(f"a Sequential needs a list of 'modules', got {type(modules).__name__}")
+    return modules
 
 
 def _unwrapped(output: Any) -> Any:

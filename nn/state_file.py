@@ -215,8 +215,12 @@ def read_state_file(path: str | os.PathLike[str], module_type: str) -> Any:
     Raises ``StateError`` as ``read_document`` does, and for a file saved from another kind of
     module or a ``state`` that is not an object.
     """
-    where = os.fspath(path)
-    document = read_document(path)
+    return state_of(read_document(path), module_type, os.fspath(path))
+
+
+def state_of(document: Mapping[str, Any], module_type: str, where: str) -> dict[str, Any]:
+    """The ``state`` object of a state file's ``document`` (``read_document``), after checking that it was saved from
+    a ``module_type`` and is an object; ``where`` names the file in the ``StateError``."""
     if document.get("module") != module_type:
         raise StateError(f"{where}: the file holds a {document.get('module')!r}, the model is a {module_type!r}")
     state = document.get("state")

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import tracemalloc
 from pathlib import Path
 
 import pytest
@@ -109,8 +110,92 @@ def test_an_architecture_of_another_shape_than_the_weights_is_a_state_error(tmp_
     document = json.loads(path.read_text())
     document["architecture"]["nouts"] = [4, 1]
     path.write_text(json.dumps(document))
-    with pytest.raises(StateError, match=r"'layers\.0\.neurons\.3\.w\.0'"):
+    with pytest.raises(StateError, match=r"the architecture implies 17 numbers .*, the file's state holds 13"):
         nn.load(path)
+
+
+def test_an_architecture_of_the_same_size_but_another_shape_names_the_first_weight_it_lacks(tmp_path: Path) -> None:
+    """The count agrees, so the model is built (small, as the file is) and the names tell the difference."""
+    path = tmp_path / "same-size.json"
+    Layer(3, 2, seed=0).save(path)  # 2 neurons of 3 weights and a bias: 8 numbers, as Layer(1, 4) has
+    document = json.loads(path.read_text())
+    document["architecture"].update(nin=1, nout=4)
+    path.write_text(json.dumps(document))
+    with pytest.raises(StateError, match=r"'neurons\.2\.w\.0' is missing"):
+        nn.load(path)
+
+
+def peak_memory_of_a_refused_load(path: Path, message: str) -> int:
+    """The most memory Python held at once (tracemalloc) while ``nn.load(path)`` raised a StateError matching it."""
+    tracemalloc.start()
+    try:
+        with pytest.raises(StateError, match=message):
+            nn.load(path)
+        return tracemalloc.get_traced_memory()[1]
+    finally:
+        tracemalloc.stop()
+
+
+HUGE_SHAPES = [
+    {"kind": "Layer", "nin": 100_000_000, "nout": 1},
+    {"kind": "MLP", "nin": 2, "nouts": [10**9, 1]},
+    {"kind": "Maxout", "nin": 2, "nout": 1, "pieces": 10**8},
+    {"kind": "BatchNorm", "n": 10**8},
+    {"kind": "Neuron", "nin": 10**12},
+    {"kind": "Sequential", "modules": [{"kind": "Elementwise", "activation": "elu"}, {"kind": "BatchNorm", "n": 9**9}]},
+]
+
+
+@pytest.mark.parametrize("architecture", HUGE_SHAPES, ids=lambda a: str(a["kind"]))
+def test_a_small_file_claiming_a_huge_shape_is_refused_before_anything_is_built(
+    architecture: dict[str, object], tmp_path: Path
+) -> None:
+    """Issue 20, item 1: a 140-byte file naming a Layer of 10**8 inputs allocated gigabytes before any check."""
+    path = tmp_path / "huge.json"
+    document = {"format": "gradtrace-state", "version": 1, "module": architecture["kind"], "state": {}}
+    path.write_text(json.dumps({**document, "architecture": architecture}))
+    assert path.stat().st_size < 250
+    peak = peak_memory_of_a_refused_load(path, r"the architecture implies \d+ numbers .*, the file's state holds 0")
+    assert peak < 1_000_000, f"{peak} bytes to refuse a {path.stat().st_size}-byte file"  # building took gigabytes
+
+
+@pytest.mark.parametrize(
+    "architecture",
+    [{"kind": "MLP", "nin": 1, "nouts": [1] * 1_000_000}, {"kind": "MLP", "nin": 1, "nouts": [1000] * 1_000}],
+    ids=["a million layers", "a thousand wide layers"],
+)
+def test_many_layers_are_counted_not_built(architecture: dict[str, object], tmp_path: Path) -> None:
+    """A million layers of width 1 took 33 s and 1.7 GB before the StateError: the count needs only the list."""
+    path = tmp_path / "deep.json"
+    path.write_text(json.dumps({"format": "gradtrace-state", "version": 1, "module": "MLP", "state": {"b": 1.0},
+                                "architecture": architecture}))  # fmt: skip
+    size = path.stat().st_size
+    peak = peak_memory_of_a_refused_load(path, r"the file's state holds 1$")
+    assert peak < 20 * size + 1_000_000, f"{peak} bytes for a {size}-byte file"  # the parsed JSON, not a model
+
+
+def test_a_list_as_kind_is_a_state_error(tmp_path: Path) -> None:
+    path = tmp_path / "list-kind.json"
+    path.write_text(json.dumps({"format": "gradtrace-state", "version": 1, "module": "MLP", "state": {},
+                                "architecture": {"kind": ["MLP"], "nin": 1, "nouts": [1]}}))  # fmt: skip
+    with pytest.raises(StateError, match=r"unknown module kind \['MLP'\]"):
+        nn.load(path)
+
+
+def test_load_reads_the_file_once(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Reading it twice let a save in between mix the architecture of one save with the weights of another."""
+    path = tmp_path / "once.json"
+    MLP(2, [3, 1], seed=0).save(path)
+    opened: list[object] = []
+    real_open = open
+
+    def counting_open(file: object, *args: object, **kwargs: object) -> object:
+        opened.append(file)
+        return real_open(file, *args, **kwargs)  # type: ignore[call-overload]
+
+    monkeypatch.setattr("builtins.open", counting_open)
+    nn.load(path)
+    assert opened.count(str(path)) == 1
 
 
 def test_deeply_nested_sequentials_are_a_state_error_not_a_recursion_error(tmp_path: Path) -> None:
