@@ -146,9 +146,12 @@ def write_atomic(path: str | os.PathLike[str], text: str) -> None:
     The text goes to a temporary file in the same directory, is flushed to disk, then renamed
     over ``path`` (``os.replace`` is atomic within a file system). A symlink is followed: the file
     it points to is replaced and the link stays. The new file keeps the old one's permission bits,
-    or, for a new file, gets 0666 minus the umask, as ``open()`` would give it.
+    or, for a new file, gets 0666 minus the umask, as ``open()`` would give it. An existing target
+    that is not a regular file (a FIFO, a device such as ``/dev/null``, a directory), directly or
+    through a symlink, is refused with ``ValueError`` naming it: replacing it would destroy it.
     """
     target = os.path.realpath(path)
+    mode = _permissions_for(target, os.fspath(path))  # before anything is written
     directory = os.path.dirname(target)
     handle, temporary = tempfile.mkstemp(prefix=f".{os.path.basename(target)}.", suffix=".tmp", dir=directory)
     try:
@@ -156,7 +159,7 @@ def write_atomic(path: str | os.PathLike[str], text: str) -> None:
             stream.write(text)
             stream.flush()
             os.fsync(stream.fileno())
-        os.chmod(temporary, _mode_for(target))  # mkstemp creates 0600
+        os.chmod(temporary, mode)  # mkstemp creates 0600
         os.replace(temporary, target)
     except BaseException:
         with contextlib.suppress(FileNotFoundError):
@@ -164,11 +167,27 @@ def write_atomic(path: str | os.PathLike[str], text: str) -> None:
         raise
 
 
-def _mode_for(target: str) -> int:
+_SPECIAL_FILES = {
+    stat.S_IFIFO: "a FIFO",
+    stat.S_IFCHR: "a character device",
+    stat.S_IFBLK: "a block device",
+    stat.S_IFSOCK: "a socket",
+    stat.S_IFDIR: "a directory",
+}
+
+
+def _permissions_for(target: str, given: str) -> int:
+    """The permission bits the saved file gets (the existing file's); ``ValueError`` if ``target`` exists and is not a
+    regular file (``given`` is the path as the caller wrote it, ``target`` where its symlinks lead)."""
     try:
-        return stat.S_IMODE(os.stat(target).st_mode)
+        mode = os.stat(target).st_mode
     except FileNotFoundError:
         return 0o666 & ~_current_umask()
+    if not stat.S_ISREG(mode):
+        where = given if given == target else f"{given} (which leads to {target})"
+        kind = _SPECIAL_FILES.get(stat.S_IFMT(mode), "not a regular file")
+        raise ValueError(f"cannot save to {where}: it is {kind}, and saving would replace it with a regular file")
+    return stat.S_IMODE(mode)
 
 
 def _current_umask() -> int:
