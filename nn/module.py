@@ -55,6 +55,8 @@ class Module:
     name: str
     title: str | None
     training: bool
+    min_training_rows = 1
+    """The fewest rows a training batch may have (``BatchNorm``: 2); ``fit`` checks it before the first update."""
 
     def __init__(self, name: str = "") -> None:
         self.name = check_name(name, type(self).__name__)

@@ -35,6 +35,8 @@ class BatchNorm(Module):
     (0.2, 1.1)
     """
 
+    min_training_rows = 2  # fit checks it before training: a batch of one row has no variance
+
     def __init__(
         self, n: int, eps: float = 1e-5, momentum: float = 0.1, *, scoped: bool = True, name: str = ""
     ) -> None:
@@ -71,8 +73,9 @@ class BatchNorm(Module):
         for index, row in enumerate(batch):
             if len(row) != self.n:
                 raise ValueError(f"{self.name or 'BatchNorm'}: row {index} has {len(row)} features, expected {self.n}")
-        if self.training and m < 2:
-            raise ValueError(f"{self.name or 'BatchNorm'}: training needs at least 2 rows per batch, got {m}")
+        if self.training and m < self.min_training_rows:
+            culprit = f"BatchNorm {self.name!r}" if self.name else "BatchNorm"
+            raise ValueError(f"{culprit}: training needs at least 2 rows per batch (the variance of one is 0), got {m}")
         normalise = self._batch_feature if self.training else self._running_feature
         columns = run_in_scope(
             self, self.scoped, lambda rows: [normalise(j, [row[j] for row in rows]) for j in range(self.n)], batch
