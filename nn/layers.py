@@ -31,7 +31,7 @@ from autograd.functions import input_vector
 from autograd.modes import enter_scope, leave_scope, place_in_new_scope
 from autograd.value import Operand
 from nn.activations import SINGLE_NODE, Activation, activation_key, activation_name, resolve_activation
-from nn.checks import check_count
+from nn.checks import check_count, check_flag
 from nn.init import Initialiser, SeedLike, make_rng, resolve_initialiser
 from nn.module import Module, Sizer, child_name, numbered
 
@@ -87,6 +87,11 @@ def checked_activation(activation: str | Activation | None, argument: str, owner
     return activation_key(function)
 
 
+def _flags(fused: object, scoped: object, owner: str) -> tuple[bool, bool]:
+    """The ``fused`` and ``scoped`` switches, checked (a file's ``"fused": "no"`` is no False)."""
+    return check_flag(fused, "fused", owner), check_flag(scoped, "scoped", owner)
+
+
 def _rebuildable(arguments: dict[str, Any], *activations: str | None) -> dict[str, Any] | None:
     """``arguments``, or None when an activation is a custom function a file cannot name."""
     return None if None in activations else arguments
@@ -120,8 +125,7 @@ class Neuron(Module):
         self.activation_key = checked_activation(activation, "activation", "Neuron")
         self.activation = resolve_activation(activation)
         self.activation_name = activation_name(activation)
-        self.fused = fused
-        self.scoped = scoped
+        self.fused, self.scoped = _flags(fused, scoped, "Neuron")
         weights = resolve_initialiser(init)(make_rng(seed), nin)
         if len(weights) != nin:
             raise ValueError(f"Neuron: init returned {len(weights)} weights for nin={nin}")
@@ -212,7 +216,7 @@ class Layer(Module):
         self.nin = check_count(nin, "nin", "Layer")
         self.nout = check_count(nout, "nout", "Layer")
         checked_activation(activation, "activation", "Layer")
-        self.scoped = scoped
+        fused, self.scoped = _flags(fused, scoped, "Layer")
         rng = make_rng(seed)  # one stream for all neurons: weights are drawn neuron by neuron
         self.neurons = [
             Neuron(
@@ -282,7 +286,7 @@ class MLP(Module):
             checked_activation(output_activation, "output_activation", "MLP"),
         )
         self.nin, self.nouts = sizes[0], sizes[1:]  # plain ints: numpy's int64 would not save as JSON
-        self.fused, self.scoped = fused, scoped
+        self.fused, self.scoped = _flags(fused, scoped, type(self).__name__)
         rng = make_rng(seed)
         last = len(nouts) - 1
         self.layers = [
@@ -374,7 +378,7 @@ class Maxout(Module):
         self.nin = check_count(nin, "nin", "Maxout")
         self.nout = check_count(nout, "nout", "Maxout")
         self.pieces = check_count(pieces, "pieces", "Maxout")
-        self.fused, self.scoped = fused, scoped
+        self.fused, self.scoped = _flags(fused, scoped, type(self).__name__)
         rng = make_rng(seed)
         self.units = [
             [

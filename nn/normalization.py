@@ -8,7 +8,7 @@ from typing import Any
 
 from autograd import Value, sum_values
 from autograd.value import Operand
-from nn.checks import check_count, check_real
+from nn.checks import check_count, check_flag, check_real
 from nn.layers import run_in_scope
 from nn.module import Module, Sizer, child_name, numbered
 
@@ -44,7 +44,7 @@ class BatchNorm(Module):
         self.n = check_count(n, "n", "BatchNorm")
         self.eps = check_real(eps, "eps", "BatchNorm", low_open=True)
         self.momentum = check_real(momentum, "momentum", "BatchNorm", high=1.0)
-        self.scoped = scoped
+        self.scoped = check_flag(scoped, "scoped", "BatchNorm")
         self.gamma = [Value(1.0, label=child_name(name, f"gamma.{j}")) for j in range(n)]
         self.beta = [Value(0.0, label=child_name(name, f"beta.{j}")) for j in range(n)]
         self.running_mean = [Value(0.0, label=child_name(name, f"running_mean.{j}")) for j in range(n)]

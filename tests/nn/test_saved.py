@@ -4,8 +4,10 @@ from __future__ import annotations
 
 import json
 import tracemalloc
+from collections.abc import Callable
 from pathlib import Path
 
+import numpy as np
 import pytest
 
 import nn
@@ -91,8 +93,13 @@ def test_a_custom_activation_saves_weights_only(tmp_path: Path) -> None:
         ({"kind": "MLP", "nin": -2, "nouts": [3, 1]}, "cannot build the MLP: MLP: nin must be at least 1"),
         ({"kind": "Sequential", "modules": 3}, "a Sequential needs a list of 'modules'"),
         ([1, 2], "the architecture must be an object, got list"),
+        ({"kind": "MLP", "nin": 2, "nouts": [3, 1], "fused": "no"}, "cannot build the MLP: MLP: fused must be True or"),
+        ({"kind": "MLP", "nin": 2, "nouts": [3, 1], "scoped": 0}, "cannot build the MLP: MLP: scoped must be True or"),
+        ({"kind": "Layer", "nin": 2.5, "nout": 1}, "cannot build the Layer: Layer: nin must be an int, got float"),
+        ({"kind": "MLP", "nin": 2, "nouts": "31"}, "cannot build the MLP: MLP: nouts must be a list"),
     ],
-    ids=["unknown kind", "unknown argument", "bad size", "bad Sequential", "not an object"],
+    ids=["unknown kind", "unknown argument", "bad size", "bad Sequential", "not an object", "fused str", "scoped int",
+         "nin float", "nouts str"],
 )
 def test_a_bad_architecture_is_a_state_error(architecture: object, message: str, tmp_path: Path) -> None:
     path = tmp_path / "bad.json"
@@ -208,3 +215,24 @@ def test_deeply_nested_sequentials_are_a_state_error_not_a_recursion_error(tmp_p
     path.write_text(json.dumps(document).replace('"ARCHITECTURE"', nested))
     with pytest.raises(StateError, match="nested too deeply"):
         nn.load(path)
+
+
+@pytest.mark.parametrize(
+    "make",
+    [
+        lambda: MLP(np.int64(2), [np.int64(3), np.int32(1)], seed=0),
+        lambda: Layer(np.int64(2), np.uint8(3), seed=0),
+        lambda: Neuron(np.int16(2), seed=0),
+        lambda: Maxout(np.int64(2), np.int64(1), pieces=np.int64(2), seed=0),
+        lambda: BatchNorm(np.int64(2), eps=np.float32(1e-3), momentum=np.float64(0.2)),
+    ],
+    ids=["MLP", "Layer", "Neuron", "Maxout", "BatchNorm"],
+)
+def test_sizes_given_as_numpy_numbers_save_as_plain_numbers(make: Callable[[], Module], tmp_path: Path) -> None:
+    """Issue 20, item 8: MLP(2, [np.int64(3), 1]).save(p) raised "Object of type int64 is not JSON serializable"."""
+    model = make()
+    model.save(tmp_path / "numpy.json")
+    architecture = model.architecture()
+    assert architecture is not None
+    assert all(type(value) in (str, bool, int, float, list) for value in architecture.values())
+    assert nn.load(tmp_path / "numpy.json").state_dict() == model.state_dict()
