@@ -10,7 +10,7 @@ Names join the path with dots: ``layers.1.neurons.3.w.0`` is weight 0 of neuron 
 from __future__ import annotations
 
 import os
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterator, Mapping
 from operator import methodcaller
 from typing import Any, TypeVar
 
@@ -87,6 +87,12 @@ class Module:
         return cls(**arguments)
 
     @classmethod
+    def nested(cls, arguments: dict[str, Any]) -> list[Any]:
+        """The architectures nested in ``arguments()`` data (``Sequential``'s modules), which ``nn.load`` builds and
+        counts first, bottom-up without recursion; none by default."""
+        return []
+
+    @classmethod
     def state_size(cls, arguments: dict[str, Any], count: Sizer, source: str) -> int:
         """How many numbers (parameters and buffers) a module built from ``arguments()`` data holds, counted from
         the data alone: ``nn.load`` compares it with the file before building anything, so a file claiming a
@@ -115,11 +121,19 @@ class Module:
     def rename(self, name: str) -> None:
         """Move this module under the dotted path ``name`` (when it becomes part of a bigger model):
         its own and its sub-modules' names, and every parameter's and buffer's label."""
-        self.name = name
-        for relative, value in self.local_parameters() + self.local_buffers():
-            value.label = child_name(name, relative)
-        for relative, child in self.named_children():
-            child.rename(child_name(name, relative))
+        for path, module in self._walk(name):
+            module.name = path
+            for relative, value in module.local_parameters() + module.local_buffers():
+                value.label = child_name(path, relative)
+
+    def _walk(self, name: str = "") -> Iterator[tuple[str, Module]]:
+        """This module and every sub-module with its dotted path (this one's is ``name``), parents before children,
+        in order; with a stack rather than recursion, as a model may nest hundreds of ``Sequential`` deep."""
+        stack: list[tuple[str, Module]] = [(name, self)]
+        while stack:
+            path, module = stack.pop()
+            yield path, module
+            stack.extend(reversed([(child_name(path, relative), child) for relative, child in module.named_children()]))
 
     def named_parameters(self) -> list[tuple[str, Value]]:
         """Every trainable Value with its dotted name, own parameters first, then each child's in order."""
@@ -134,17 +148,11 @@ class Module:
         return self._collect(methodcaller("local_buffers"))
 
     def _collect(self, declared: Callable[[Module], list[tuple[str, Value]]]) -> list[tuple[str, Value]]:
-        found = list(declared(self))
-        for relative, child in self.named_children():
-            found.extend((f"{relative}.{name}", value) for name, value in child._collect(declared))
-        return found
+        return [(child_name(path, name), value) for path, module in self._walk() for name, value in declared(module)]
 
     def modules(self) -> list[Module]:
         """This module and every sub-module, parents before children."""
-        found: list[Module] = [self]
-        for _, child in self.named_children():
-            found.extend(child.modules())
-        return found
+        return [module for _, module in self._walk()]
 
     def zero_grad(self) -> None:
         """Set every parameter's gradient to 0 (leaf gradients accumulate across ``backward`` calls)."""

@@ -8,7 +8,8 @@ from them alone (``state_size``), which ``load`` compares with the file's before
 from __future__ import annotations
 
 import os
-from typing import Any
+from collections.abc import Callable
+from typing import Any, TypeVar
 
 from nn.layers import MLP, Layer, Maxout, Neuron
 from nn.module import Module
@@ -27,11 +28,9 @@ def build(architecture: object, source: str = "architecture") -> Module:
     >>> build({"kind": "MLP", "nin": 2, "nouts": [4, 1], "activation": "tanh"})
     MLP(2, [4, 1], activation='tanh', output_activation='identity')
     """
-    kind, arguments = _kind_and_arguments(architecture, source)
-    try:
-        return MODULE_KINDS[kind].from_arguments(arguments, build, source)
-    except (TypeError, ValueError) as error:
-        raise _unbuildable(error, kind, source) from None
+    return _bottom_up(architecture, source, lambda kind, arguments, built, where: kind.from_arguments(
+        arguments, built, where
+    ))  # fmt: skip
 
 
 def count(architecture: object, source: str = "architecture") -> int:
@@ -40,11 +39,37 @@ def count(architecture: object, source: str = "architecture") -> int:
     >>> count({"kind": "MLP", "nin": 2, "nouts": [4, 1]}), count({"kind": "Layer", "nin": 10**8, "nout": 1})
     (17, 100000001)
     """
-    kind, arguments = _kind_and_arguments(architecture, source)
-    try:
-        return MODULE_KINDS[kind].state_size(arguments, count, source)
-    except (TypeError, ValueError) as error:
-        raise _unbuildable(error, kind, source) from None
+    return _bottom_up(architecture, source, lambda kind, arguments, counted, where: kind.state_size(
+        arguments, counted, where
+    ))  # fmt: skip
+
+
+Result = TypeVar("Result")
+Make = Callable[[type[Module], dict[str, Any], Callable[[object, str], Result], str], Result]
+
+
+def _bottom_up(architecture: object, source: str, make: Make[Result]) -> Result:
+    """``make(kind, arguments, nested, source)`` for ``architecture`` and every architecture nested in it, children
+    first; ``nested(spec, source)`` hands a parent its children's results. A list rather than recursion: a file
+    may nest ``Sequential`` hundreds deep. Every kind is checked before anything is made."""
+    order: list[tuple[str, dict[str, Any], str]] = []  # parents before children
+    stack: list[tuple[object, str]] = [(architecture, source)]
+    while stack:
+        spec, where = stack.pop()
+        kind, arguments = _kind_and_arguments(spec, where)
+        try:
+            children = MODULE_KINDS[kind].nested(arguments)
+        except (TypeError, ValueError) as error:
+            raise _unbuildable(error, kind, where) from None
+        order.append((kind, arguments, where))
+        stack.extend((child, f"{where}.{i}") for i, child in enumerate(children))
+    made: dict[str, Result] = {}
+    for kind, arguments, where in reversed(order):
+        try:
+            made[where] = make(MODULE_KINDS[kind], arguments, lambda _spec, path: made.pop(path), where)
+        except (TypeError, ValueError) as error:
+            raise _unbuildable(error, kind, where) from None
+    return made[source]
 
 
 def _kind_and_arguments(architecture: object, source: str) -> tuple[str, dict[str, Any]]:

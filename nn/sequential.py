@@ -79,17 +79,28 @@ class Sequential(Module):
         return [(str(i), module) for i, module in enumerate(self.steps)]
 
     def arguments(self) -> dict[str, Any] | None:
-        specs = [module.architecture() for module in self.steps]
-        return None if None in specs else {"modules": specs}
+        # Nested Sequentials bottom-up from a list rather than by recursion: a model may nest hundreds deep.
+        nested = [module for module in self.modules() if isinstance(module, Sequential)]  # parents first
+        specs: dict[int, dict[str, Any] | None] = {}
+        for sequential in reversed(nested):
+            steps = [specs[id(step)] if id(step) in specs else step.architecture() for step in sequential.steps]
+            specs[id(sequential)] = None if None in steps else {"kind": type(sequential).__name__, "modules": steps}
+        own = specs[id(self)]
+        return None if own is None else {"modules": own["modules"]}
+
+    @classmethod
+    def nested(cls, arguments: dict[str, Any]) -> list[Any]:
+        return _module_specs(arguments.get("modules"))
 
     @classmethod
     def from_arguments(cls, arguments: dict[str, Any], build: Builder, source: str) -> Module:
-        modules = _module_specs(arguments.pop("modules", None))
+        modules = cls.nested(arguments)
+        del arguments["modules"]
         return cls(*(build(spec, f"{source}.{i}") for i, spec in enumerate(modules)), **arguments)
 
     @classmethod
     def state_size(cls, arguments: dict[str, Any], count: Sizer, source: str) -> int:
-        return sum(count(spec, f"{source}.{i}") for i, spec in enumerate(_module_specs(arguments.get("modules"))))
+        return sum(count(spec, f"{source}.{i}") for i, spec in enumerate(cls.nested(arguments)))
 
     def trace(self, rows: list[Any]) -> list[list[Any]]:
         """The batch after each module, in order (the last is the model's output before unwrapping)."""

@@ -137,7 +137,13 @@ def encode_state(module_type: str, state: Mapping[str, float], architecture: Map
     if architecture is not None:
         document["architecture"] = dict(architecture)
     document["state"] = dict(state)
-    return json.dumps(document, indent=1, allow_nan=False)
+    try:
+        return json.dumps(document, indent=1, allow_nan=False)
+    except RecursionError:  # the JSON writer recurses once per level of nesting
+        raise StateError(
+            "cannot save: the architecture is nested too deeply to write as JSON (and to read back); "
+            "flatten nested Sequentials into one"
+        ) from None
 
 
 def write_atomic(path: str | os.PathLike[str], text: str) -> None:

@@ -236,3 +236,24 @@ def test_sizes_given_as_numpy_numbers_save_as_plain_numbers(make: Callable[[], M
     assert architecture is not None
     assert all(type(value) in (str, bool, int, float, list) for value in architecture.values())
     assert nn.load(tmp_path / "numpy.json").state_dict() == model.state_dict()
+
+
+def test_a_sequential_nested_400_deep_saves_and_loads(tmp_path: Path) -> None:
+    """Issue 20, item 15: saving a Sequential nested 400 deep raised RecursionError (architecture() recursed)."""
+    model: Module = Layer(2, 1, seed=0)
+    for _ in range(400):
+        model = Sequential(model)
+    assert model.named_parameters()[-1][0] == "0." * 400 + "neurons.0.b"
+    model.save(tmp_path / "deep.json")
+    loaded = nn.load(tmp_path / "deep.json")
+    assert loaded.state_dict() == model.state_dict() and loaded.architecture() == model.architecture()
+
+
+def test_a_sequential_nested_too_deeply_for_json_is_a_clear_error_and_writes_nothing(tmp_path: Path) -> None:
+    model: Module = Neuron(1, seed=0)
+    for _ in range(1000):  # deeper than Python recurses: Module walks its tree with a stack
+        model = Sequential(model)
+    assert len(model.modules()) == 1001 and len(model.state_dict()) == 2
+    with pytest.raises(StateError, match="cannot save: the architecture is nested too deeply to write as JSON"):
+        model.save(tmp_path / "deeper.json")
+    assert list(tmp_path.iterdir()) == []
