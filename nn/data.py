@@ -12,7 +12,7 @@ from typing import NamedTuple
 
 import numpy as np
 
-from nn.checks import check_count, check_real
+from nn.checks import check_count, check_flag, check_real
 from nn.init import SeedLike, make_rng
 
 
@@ -250,6 +250,8 @@ def minibatches(
     """
     inputs, y = _check_dataset(data, "minibatches")
     size = check_count(batch_size, "batch_size", "minibatches")
+    shuffle = check_flag(shuffle, "shuffle", "minibatches")
+    drop_last = check_flag(drop_last, "drop_last", "minibatches")
     n = len(inputs)
     order = make_rng(seed).permutation(n) if shuffle else np.arange(n)
     stop = n - n % size if drop_last else n

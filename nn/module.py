@@ -15,7 +15,7 @@ from operator import methodcaller
 from typing import Any, TypeVar
 
 from autograd import Value
-from nn.checks import check_name
+from nn.checks import check_flag, check_name
 from nn.state_file import StateError, check_state, encode_state, read_state_file, write_atomic
 
 ModuleT = TypeVar("ModuleT", bound="Module")
@@ -161,6 +161,7 @@ class Module:
 
     def train(self: ModuleT, mode: bool = True) -> ModuleT:
         """Put this module and its children in training mode (``mode=False``: evaluation mode); returns self."""
+        mode = check_flag(mode, "mode", f"{type(self).__name__}.train")  # train("no") would mean training
         for module in self.modules():
             module.training = mode
         return self

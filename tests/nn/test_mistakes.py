@@ -25,6 +25,7 @@ from nn import (
     l2_regularization,
     make_blobs,
     make_moons,
+    minibatches,
     one_hot,
     softmax_cross_entropy,
 )
@@ -172,11 +173,14 @@ def test_fit_trains_a_classifier_on_one_hot_targets() -> None:
         (lambda: Layer(2, 1, scoped=1), TypeError, "Layer: scoped must be True or False, got int 1"),
         (lambda: BatchNorm(2, scoped="yes"), TypeError, "BatchNorm: scoped must be True or False, got str 'yes'"),
         (lambda: MLP(2, 3), TypeError, "MLP: nouts must be a list of layer sizes, got int"),
+        (lambda: MLP(2, [1]).train("no"), TypeError, r"MLP\.train: mode must be True or False, got str 'no'"),
+        (lambda: next(minibatches(MOONS, 5, drop_last="no")), TypeError,
+         "minibatches: drop_last must be True or False, got str 'no'"),
     ],
     ids=["MLP activation", "Layer activation", "output activation", "schedule without optimizer", "gamma str",
          "end_factor None", "BatchNorm eps str", "BatchNorm eps inf", "SGD of a model", "lr 10**400",
          "nesterov str", "noise negative", "noise str", "l2 strength negative", "name int", "fused str",
-         "scoped int", "BatchNorm scoped str", "nouts int"],
+         "scoped int", "BatchNorm scoped str", "nouts int", "train mode str", "minibatches drop_last str"],
 )  # fmt: skip
 def test_bad_construction_arguments_are_named(make: Callable[[], object], error: type[Exception], message: str) -> None:
     with pytest.raises(error, match=message):
