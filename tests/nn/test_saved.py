@@ -2,13 +2,17 @@
 
 from __future__ import annotations
 
+import copy
 import json
 import tracemalloc
 from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 import nn
 from autograd import Value
@@ -257,3 +261,54 @@ def test_a_sequential_nested_too_deeply_for_json_is_a_clear_error_and_writes_not
     with pytest.raises(StateError, match="cannot save: the architecture is nested too deeply to write as JSON"):
         model.save(tmp_path / "deeper.json")
     assert list(tmp_path.iterdir()) == []
+
+
+JSON_LEAVES = (
+    st.none()
+    | st.booleans()
+    | st.sampled_from([0, 1, 2, -1, 10**8, 10**12, 2.5, "relu", "no", "Sequential", "MLP", "kind", "\ud800"])
+    | st.integers(-5, 50)
+)
+JSON_VALUES = st.recursive(
+    JSON_LEAVES, lambda inner: st.lists(inner, max_size=3) | st.dictionaries(st.sampled_from(["kind", "nin", "nout",
+    "nouts", "n", "pieces", "modules", "activation", "fused"]), inner, max_size=3), max_leaves=6
+)  # fmt: skip
+SAVED = {type(model).__name__: json.loads(json.dumps({"architecture": model.architecture(),
+         "state": model.state_dict()})) for model in model_kinds()}  # fmt: skip
+
+
+def places(tree: object) -> list[tuple[Any, Any]]:
+    """Every (container, key or index) inside a JSON tree, parents before children."""
+    found: list[tuple[Any, Any]] = []
+    stack = [tree]
+    while stack:
+        node = stack.pop()
+        keys = list(node) if isinstance(node, dict) else range(len(node)) if isinstance(node, list) else []
+        for key in keys:
+            found.append((node, key))
+            stack.append(node[key])
+    return found
+
+
+@given(data=st.data())
+@settings(max_examples=200, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+def test_a_fuzzed_architecture_loads_or_is_a_state_error_in_little_memory(data: st.DataObject, tmp_path: Path) -> None:
+    """Adversarial round for issue 20 item 1: any edit of a saved architecture gives a model or a StateError, and
+    refusing never builds a model bigger than the file's weights."""
+    kind = data.draw(st.sampled_from(sorted(SAVED)))
+    document = copy.deepcopy(SAVED[kind])
+    for _ in range(data.draw(st.integers(1, 3))):
+        container, key = data.draw(st.sampled_from(places(document["architecture"])))
+        container[key] = data.draw(JSON_VALUES)
+    path = tmp_path / "fuzzed.json"
+    path.write_text(json.dumps({"format": "gradtrace-state", "version": 1, "module": kind, **document}))
+    tracemalloc.start()
+    try:
+        loaded = nn.load(path)
+        assert loaded.state_dict() == document["state"]
+    except StateError:
+        pass
+    finally:
+        peak = tracemalloc.get_traced_memory()[1]
+        tracemalloc.stop()
+    assert peak < 5_000_000
