@@ -340,8 +340,8 @@ def fit(
         check_callable(on_epoch, "on_epoch", "fit", "on_epoch(history)")
     try:
         rng = make_rng(seed)
-    except TypeError as error:
-        raise TypeError(f"fit: {error}") from None
+    except (TypeError, ValueError) as error:
+        raise type(error)(f"fit: {error}") from None
     history = History(examples=len(inputs), batch_size=size, iterations_per_epoch=per_epoch)
     chooser = decide or label_decider(y)
     _preflight(model, loss, Dataset(inputs, y), "training data", chooser)

@@ -102,6 +102,8 @@ MISTAKES: list[tuple[str, Callable[[MLP], None], type[Exception], str]] = [
      "fit: epochs must be an int, got str '3'"),
     ("seed a str", lambda m: train(m, binary_hinge, SIGNED, seed="0"), TypeError,
      "fit: seed must be an int, a numpy Generator or None, got str"),
+    ("seed negative", lambda m: train(m, binary_hinge, SIGNED, seed=-1), ValueError,
+     "fit: seed must be at least 0, got -1"),
     ("batch call", lambda m: m(MOONS.X[:10]), ValueError,
      r"MLP: got a batch of 10 rows, but a model takes one example \(a row of 2 numbers\) per call: "
      r"outputs = \[model\(row\) for row in X\]"),
