@@ -192,3 +192,33 @@ def test_bad_construction_arguments_are_named(make: Callable[[], object], error:
 def test_one_hot_of_no_labels_is_an_empty_matrix() -> None:
     assert one_hot([], 3).shape == (0, 3)
     assert one_hot(np.array([], dtype=np.int64), 2).shape == (0, 2)
+
+
+FIT_ARGUMENTS = ["model", "loss", "optimizer", "data", "epochs", "batch_size", "validation", "shuffle", "seed",
+                 "drop_last", "l2", "schedule", "classify", "decide", "quiet", "on_epoch"]  # fmt: skip
+ODD_VALUES = [None, "no", 3, -1, 1.5, float("nan"), [], lambda *_: 0, object(), True, np.int64(2), {}, (1, 2)]
+ACCEPTED = {  # (argument, index in ODD_VALUES): values fit takes as they are
+    *(("validation", 0), ("schedule", 0), ("decide", 0), ("on_epoch", 0), ("batch_size", 0), ("seed", 0)),
+    *((name, i) for name in ("epochs", "batch_size", "seed") for i in (2, 10)),
+    *(("l2", 2), ("l2", 4), ("l2", 10), ("decide", 7), ("on_epoch", 7)),
+    *((name, 9) for name in ("shuffle", "drop_last", "classify", "quiet")),
+}
+
+
+@pytest.mark.parametrize("argument", FIT_ARGUMENTS)
+def test_every_odd_fit_argument_is_named_before_any_update(argument: str) -> None:
+    """Adversarial round for issue 20, item 9: each argument of fit given each odd value either works or raises an
+    error naming fit or the argument, with no weight changed."""
+    for index, value in enumerate(ODD_VALUES):
+        if (argument, index) in ACCEPTED:
+            continue
+        model = MLP(2, [4, 1], seed=0)
+        before = model.state_dict()
+        arguments: dict[str, Any] = {
+            "model": model, "loss": binary_hinge, "optimizer": SGD(model.parameters(), lr=0.1), "data": SIGNED,
+            "epochs": 2, "batch_size": 10, "quiet": True, argument: value,
+        }  # fmt: skip
+        with pytest.raises((TypeError, ValueError)) as raised:
+            fit(**arguments)
+        assert str(raised.value).startswith("fit: ") or argument in str(raised.value), (argument, value, raised.value)
+        assert model.state_dict() == before, (argument, value)
