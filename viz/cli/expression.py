@@ -207,6 +207,8 @@ class _Builder:
             if isinstance(argument, ast.Starred):
                 raise self.error(argument, f"{name}() does not take '*' arguments")
         if name == "scope":
+            # both positional: ``combine`` reads them from node.args
+            self.bind(node, name, (), ())
             self.check_arity(node, name, 2, 2, "a name and an expression")
             if not (isinstance(node.args[0], ast.Constant) and isinstance(node.args[0].value, str)):
                 raise self.error(node.args[0], 'scope() needs a quoted name first, like scope("gate", x * y)')
