@@ -9,13 +9,15 @@ linear → normalise → nonlinearity block).
 
 from __future__ import annotations
 
-from collections.abc import Sequence
-from typing import Any
+from collections.abc import Callable, Sequence
+from typing import Any, TypeVar
 
 from autograd import Value
 from nn.activations import Activation, resolve_activation
 from nn.layers import checked_activation
 from nn.module import Builder, Module, Sizer
+
+Result = TypeVar("Result")
 
 
 class Elementwise(Module):
@@ -79,14 +81,19 @@ class Sequential(Module):
         return [(str(i), module) for i, module in enumerate(self.steps)]
 
     def arguments(self) -> dict[str, Any] | None:
-        # Nested Sequentials bottom-up from a list rather than by recursion: a model may nest hundreds deep.
-        nested = [module for module in self.modules() if isinstance(module, Sequential)]  # parents first
-        specs: dict[int, dict[str, Any] | None] = {}
-        for sequential in reversed(nested):
-            steps = [specs[id(step)] if id(step) in specs else step.architecture() for step in sequential.steps]
-            specs[id(sequential)] = None if None in steps else {"kind": type(sequential).__name__, "modules": steps}
-        own = specs[id(self)]
+        own = self._fold(Module.architecture, _architecture)
         return None if own is None else {"modules": own["modules"]}
+
+    def _fold(self, step_result: Callable[[Module], Result], combine: Callable[[str, list[Result]], Result]) -> Result:
+        """``combine(kind, [each step's result])`` for this Sequential, where a step's result is ``step_result(step)``,
+        or the same fold for a nested Sequential: computed innermost first from a list, not by recursion, as a
+        model may nest hundreds deep."""
+        nested = [module for module in self.modules() if isinstance(module, Sequential)]  # parents first
+        results: dict[int, Result] = {}
+        for sequential in reversed(nested):
+            steps = [results[id(step)] if id(step) in results else step_result(step) for step in sequential.steps]
+            results[id(sequential)] = combine(type(sequential).__name__, steps)
+        return results[id(self)]
 
     @classmethod
     def nested(cls, arguments: dict[str, Any]) -> list[Any]:
@@ -119,7 +126,12 @@ class Sequential(Module):
         return self.forward_batch([xs])[0]
 
     def __repr__(self) -> str:
-        return f"Sequential({', '.join(repr(module) for module in self.steps)})"
+        return self._fold(repr, lambda kind, steps: f"{kind}({', '.join(steps)})")
+
+
+def _architecture(kind: str, steps: list[dict[str, Any] | None]) -> dict[str, Any] | None:
+    """A Sequential's architecture from its steps', or None if one of them cannot be rebuilt from a file."""
+    return None if None in steps else {"kind": kind, "modules": steps}
 
 
 def _module_specs(modules: object) -> list[Any]:

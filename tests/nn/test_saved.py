@@ -251,6 +251,7 @@ def test_a_sequential_nested_400_deep_saves_and_loads(tmp_path: Path) -> None:
     model.save(tmp_path / "deep.json")
     loaded = nn.load(tmp_path / "deep.json")
     assert loaded.state_dict() == model.state_dict() and loaded.architecture() == model.architecture()
+    assert repr(loaded) == "Sequential(" * 400 + "Layer(2, 1, activation='relu')" + ")" * 400
 
 
 def test_a_sequential_nested_too_deeply_for_json_is_a_clear_error_and_writes_nothing(tmp_path: Path) -> None:
