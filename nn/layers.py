@@ -23,6 +23,7 @@ unit 3), as the course notes name them.
 from __future__ import annotations
 
 import functools
+import itertools
 from collections.abc import Callable, Sequence
 from typing import TYPE_CHECKING, Any, TypedDict, TypeVar
 
@@ -32,9 +33,9 @@ from autograd import Value, dot, maximum, scope
 from autograd.fast import input_vector, place_groups_in_new_scope, place_in_new_scope
 from autograd.value import Operand
 from nn.activations import SINGLE_NODE, Activation, activation_key, activation_name, resolve_activation
-from nn.checks import check_count
+from nn.checks import check_count, check_flag
 from nn.init import Initialiser, SeedLike, make_rng, resolve_initialiser
-from nn.module import Module, child_name, numbered
+from nn.module import Module, Sizer, child_name, numbered
 
 if TYPE_CHECKING:
     from typing_extensions import Unpack
@@ -119,6 +120,11 @@ def checked_activation(activation: str | Activation | None, argument: str, owner
     return activation_key(function)
 
 
+def _flags(fused: object, scoped: object, owner: str) -> tuple[bool, bool]:
+    """The ``fused`` and ``scoped`` switches, checked (a file's ``"fused": "no"`` is no False)."""
+    return check_flag(fused, "fused", owner), check_flag(scoped, "scoped", owner)
+
+
 def _rebuildable(arguments: dict[str, Any], *activations: str | None) -> dict[str, Any] | None:
     """``arguments``, or None when an activation is a custom function a file cannot name."""
     return None if None in activations else arguments
@@ -146,8 +152,7 @@ class Neuron(Module):
         self.activation_key = checked_activation(activation, "activation", "Neuron")
         self.activation = resolve_activation(activation)
         self.activation_name = activation_name(activation)
-        self.fused = options["fused"]
-        self.scoped = options["scoped"]
+        self.fused, self.scoped = _flags(options["fused"], options["scoped"], "Neuron")
         weights = resolve_initialiser(options["init"])(make_rng(options["seed"]), nin)
         if len(weights) != nin:
             raise ValueError(f"Neuron: init returned {len(weights)} weights for nin={nin}")
@@ -160,6 +165,10 @@ class Neuron(Module):
     def arguments(self) -> dict[str, Any] | None:
         spec = {"nin": self.nin, "activation": self.activation_key, "fused": self.fused, "scoped": self.scoped}
         return _rebuildable(spec, self.activation_key)
+
+    @classmethod
+    def state_size(cls, arguments: dict[str, Any], count: Sizer, source: str) -> int:
+        return check_count(arguments.get("nin"), "nin", "Neuron") + 1  # the weights and the bias
 
     def __call__(self, xs: Sequence[Operand]) -> Value:
         """act(Σ_i w_i·x_i + b) for one input vector (any sequence of Values or numbers), in the neuron's scope
@@ -215,7 +224,7 @@ class Layer(Module):
         self.nin = check_count(nin, "nin", "Layer")
         self.nout = check_count(nout, "nout", "Layer")
         checked_activation(activation, "activation", "Layer")
-        self.scoped = options["scoped"]
+        self.scoped = _flags(options["fused"], options["scoped"], "Layer")[1]
         rng = make_rng(options["seed"])  # one stream for all neurons: weights are drawn neuron by neuron
         self.neurons = [
             Neuron(nin, activation, **_child_keywords(options, rng, child_name(name, f"neurons.{i}")))
@@ -231,6 +240,11 @@ class Layer(Module):
         first = self.neurons[0]
         spec = {"nin": self.nin, "nout": self.nout, "activation": first.activation_key}
         return _rebuildable({**spec, "fused": first.fused, "scoped": self.scoped}, first.activation_key)
+
+    @classmethod
+    def state_size(cls, arguments: dict[str, Any], count: Sizer, source: str) -> int:
+        nin = check_count(arguments.get("nin"), "nin", "Layer")
+        return check_count(arguments.get("nout"), "nout", "Layer") * (nin + 1)
 
     def __call__(self, xs: Sequence[Operand]) -> list[Value]:
         """Each neuron's output for the input vector ``xs``, in the layer's scope when ``scoped``."""
@@ -269,16 +283,13 @@ class MLP(Module):
         options = neuron_keywords("MLP", keywords)
         name = options["name"]
         super().__init__(name)
-        check_count(nin, "nin", "MLP")
-        if not nouts:
-            raise ValueError("MLP: nouts must list at least one layer size")
-        sizes = [nin, *(check_count(n, f"nouts[{i}]", "MLP") for i, n in enumerate(nouts))]
+        sizes = _layer_sizes(nin, nouts)
         self.activation_keys = (
             checked_activation(activation, "activation", "MLP"),
             checked_activation(output_activation, "output_activation", "MLP"),
         )
-        self.nin, self.nouts = nin, list(nouts)
-        self.fused, self.scoped = options["fused"], options["scoped"]
+        self.nin, self.nouts = sizes[0], sizes[1:]  # plain ints: numpy's int64 would not save as JSON
+        self.fused, self.scoped = _flags(options["fused"], options["scoped"], type(self).__name__)
         rng = make_rng(options["seed"])
         last = len(nouts) - 1
         self.layers = [
@@ -301,6 +312,11 @@ class MLP(Module):
         spec = {"nin": self.nin, "nouts": self.nouts, "activation": hidden, "output_activation": output}
         return _rebuildable({**spec, "fused": self.fused, "scoped": self.scoped}, hidden, output)
 
+    @classmethod
+    def state_size(cls, arguments: dict[str, Any], count: Sizer, source: str) -> int:
+        sizes = _layer_sizes(arguments.get("nin"), arguments.get("nouts"))
+        return sum((fan_in + 1) * width for fan_in, width in itertools.pairwise(sizes))
+
     def __call__(self, xs: Sequence[Operand]) -> Value | list[Value]:
         """The network's output for one input vector: a Value if the last layer has one unit, else a list."""
         _check_inputs(self, xs, self.nin)
@@ -316,6 +332,16 @@ class MLP(Module):
         hidden = self.layers[0].neurons[0].activation_name if len(self.layers) > 1 else "-"
         output = self.layers[-1].neurons[0].activation_name
         return f"MLP({self.nin}, {self.nouts}, activation={hidden!r}, output_activation={output!r})"
+
+
+def _layer_sizes(nin: object, nouts: object) -> list[int]:
+    """[nin, *nouts] as plain ints, checked: an MLP's layer sizes (also counted from a file by ``nn.load``)."""
+    if not isinstance(nouts, Sequence) or isinstance(nouts, str):
+        raise TypeError(f"MLP: nouts must be a list of layer sizes, got {type(nouts).__name__}")
+    if not nouts:
+        raise ValueError("MLP: nouts must list at least one layer size")
+    widths = [n if type(n) is int and n >= 1 else check_count(n, f"nouts[{i}]", "MLP") for i, n in enumerate(nouts)]
+    return [check_count(nin, "nin", "MLP"), *widths]  # the common case unformatted: a file may list 10**6 sizes
 
 
 @functools.cache
@@ -342,7 +368,7 @@ class Maxout(Module):
         self.nin = check_count(nin, "nin", "Maxout")
         self.nout = check_count(nout, "nout", "Maxout")
         self.pieces = check_count(pieces, "pieces", "Maxout")
-        self.fused, self.scoped = options["fused"], options["scoped"]
+        self.fused, self.scoped = _flags(options["fused"], options["scoped"], type(self).__name__)
         rng = make_rng(options["seed"])
         self.units = [
             [
@@ -357,6 +383,11 @@ class Maxout(Module):
 
     def arguments(self) -> dict[str, Any] | None:
         return {"nin": self.nin, "nout": self.nout, "pieces": self.pieces, "fused": self.fused, "scoped": self.scoped}
+
+    @classmethod
+    def state_size(cls, arguments: dict[str, Any], count: Sizer, source: str) -> int:
+        nin, nout = (check_count(arguments.get(size), size, "Maxout") for size in ("nin", "nout"))
+        return nout * check_count(arguments.get("pieces"), "pieces", "Maxout") * (nin + 1)
 
     def __call__(self, xs: Sequence[Operand]) -> list[Value]:
         """max over each unit's pieces, for one input vector."""

@@ -167,6 +167,7 @@ ERRORS = {
     "x\0": (3, "null bytes"),
     "1" * 5000: (5001, "a number has too many digits"),
     "-" * 100000 + "x": (1, "nested too deeply"),
+    "x + \ud800": (5, "'\\ud800' is not valid text"),
     "(" * 300 + "x" + ")" * 300: (201, "too many nested parentheses"),
 }
 
