@@ -7,7 +7,8 @@ from collections.abc import Callable, Sequence
 from typing import TYPE_CHECKING, Any, cast
 
 from autograd.modes import no_grad
-from autograd.value import Value, as_number
+from autograd.numerics import as_number
+from autograd.value import Value
 
 if TYPE_CHECKING:
     from autograd.tensor import Tensor

@@ -351,6 +351,20 @@ class Tensor(CombinesWithValue):
         """a if a > 0 else α(e^a − 1), element by element;  ∂/∂a = 1 or α·e^a."""
         return self.apply(OPS["elu"], alpha)
 
+    def combine(self, op: Op, operands: Sequence[object], params: Sequence[object]) -> Tensor:
+        """A scalar row applied with this Tensor among its operands (``value * tensor``, ``maximum(v, t)``): the
+        Tensor op, each ``Value`` a linked 0-d Tensor (``autograd.value.apply`` hands it here).
+
+        >>> from autograd import Value
+        >>> (Value(2.0) * Tensor([1.0, 3.0])).data.tolist()
+        [2.0, 6.0]
+        """
+        if op.arity == 2:
+            return _binary(op, *operands)  # type: ignore[arg-type]
+        if op.arity == 1:
+            return as_tensor(operands[0], f"{op.name}: the operand").apply(op, *params)  # type: ignore[arg-type]
+        raise TypeError(f"{op.name}: an op of any number of operands does not take Tensors; use Tensor.sum or @")
+
     # ------------------------------------------------------------------ backprop
     def backward(self, grad: Any = None) -> None:
         """Fill ``.grad`` of every node in this graph with ∂self/∂node (seeded with ``grad``).
@@ -391,7 +405,7 @@ def linked(
     _leaf(out, data, label)
     out._values = values
     out._sink = sink
-    out._scope = _current_mode()[2]  # a layer's weights, viewed inside its scope, are drawn in its box
+    out._scope = _current_mode().scope  # a layer's weights, viewed inside its scope, are drawn in its box
     return out
 
 
@@ -517,7 +531,7 @@ def record(op: TensorOp, inputs: tuple[Tensor, ...], params: tuple[Any, ...] = (
     arrays = tuple([t.data for t in inputs])
     out, saved = op.forward(*arrays, *params)
     mode = _current_mode()
-    if not mode[3]:  # not Mode.plain: an anomaly check, or no recording
+    if not mode.plain:  # an anomaly check, or no recording
         if mode.check_anomaly:
             _check_anomaly(op, inputs, out, saved)
         if not mode.recording:
@@ -544,7 +558,7 @@ def record(op: TensorOp, inputs: tuple[Tensor, ...], params: tuple[Any, ...] = (
     node._row = op
     node._params = params
     node._saved = Context(arrays, params, saved)
-    node._scope = mode[2]
+    node._scope = mode.scope
     return node
 
 

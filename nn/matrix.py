@@ -27,7 +27,7 @@ from typing import Any
 import numpy as np
 
 from autograd import OPS, Tensor, Value
-from autograd.modes import enter_scope, leave_scope
+from autograd.modes import scope
 from autograd.tensor import linked
 from nn.optim import Optimizer
 
@@ -47,11 +47,8 @@ def scoped(module: Any, on: bool, forward: Callable[[Tensor], Tensor], xs: Tenso
     """``forward(xs)`` inside the module's scope (its name, its title) when ``on``: drawn as one box."""
     if not on:
         return forward(xs)
-    token = enter_scope(module.name or type(module).__name__, module.title)
-    try:
+    with scope(module.name or type(module).__name__, module.title):
         return forward(xs)
-    finally:
-        leave_scope(token)
 
 
 def weights(columns: Sequence[Sequence[Value]], label: str, owner: object = None) -> Tensor:
