@@ -126,8 +126,9 @@ class LiveView:
         self._read(history, "training: before the first update")
         self.clock.drew(started, time.perf_counter())
 
-    def maybe_redraw(self, history: History) -> None:
-        """Show the moment read last once its drawings are done; read a new one when the clock allows."""
+    def maybe_redraw(self, history: History, sync: Callable[[], None]) -> None:
+        """Show the moment read last once its drawings are done; read a new one when the clock allows
+        (``sync`` first: it puts the parameters in their Values, where training keeps them elsewhere)."""
         started = time.perf_counter()
         elsewhere = 0.0
         if self._pending is not None:
@@ -138,6 +139,7 @@ class LiveView:
             self._complete(history)
         elif self.clock.due():
             heading, _ = moment_text(history, history.iterations, self.recording.total_iterations)
+            sync()
             self._read(history, f"training: {heading}")
         else:
             return

@@ -193,7 +193,7 @@ def test_the_live_view_shows_a_moment_once_dot_has_drawn_it_and_counts_its_time(
     assert view._layout is not None and view._pending is not None
     view._layout.svgs()
     view._pending.network.svgs()
-    view.maybe_redraw(fresh)
+    view.maybe_redraw(fresh, lambda: None)
     assert len(shown) == 1 and "training: before the first update" in shown[0]
     assert not view.clock.due()  # the clock counts the drawing's time: no new reading at once
 
