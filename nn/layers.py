@@ -305,6 +305,8 @@ class MLP(Module):
     def __call__(self, xs: Sequence[Operand]) -> Value | list[Value]:
         """The network's output for one input vector: a Value if the last layer has one unit, else a list."""
         _check_inputs(self, xs, self.nin)
+        if self.scoped:  # drawn: the inputs are wires named as in the course notes, x[0], x[1], ...
+            xs = _input_values(xs)
         out = self.layers[0](xs)
         for number, layer in enumerate(self.layers[1:], start=1):
             if self.scoped:  # drawn: hidden activations named as in the course notes, h1[3] = layer 1's unit 3
@@ -317,6 +319,32 @@ class MLP(Module):
         hidden = self.layers[0].neurons[0].activation_name if len(self.layers) > 1 else "-"
         output = self.layers[-1].neurons[0].activation_name
         return f"MLP({self.nin}, {self.nouts}, activation={hidden!r}, output_activation={output!r})"
+
+
+def _input_values(xs: Sequence[Operand]) -> list[Value]:
+    """The inputs as leaves labelled ``x[0]``, ``x[1]``, …: a number becomes a ``Value``, a Value keeps its own label.
+
+    A scoped network is one that is drawn, and a drawing shows its inputs as named wires that the
+    first layer's arithmetic points at (a number folded into a ``dot`` is not drawn).
+
+    >>> [(x.data, x.label) for x in _input_values([0.5, Value(2.0, label="age")])]
+    [(0.5, 'x[0]'), (2.0, 'age')]
+    """
+    labels = _input_labels(len(xs))
+    values = []
+    for x, label in zip(xs, labels, strict=True):
+        if type(x) is Value:
+            x.label = x.label or label
+            values.append(x)
+        else:
+            values.append(Value(x, label=label))
+    return values
+
+
+@functools.cache
+def _input_labels(units: int) -> tuple[str, ...]:
+    """``x[0]`` … ``x[units-1]``, made once."""
+    return tuple(f"x[{unit}]" for unit in range(units))
 
 
 @functools.cache

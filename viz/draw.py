@@ -12,6 +12,7 @@ from typing import TYPE_CHECKING
 from autograd import Value
 from viz.diagram import Diagram
 from viz.model.graph_model import GraphModel, describe
+from viz.model.network import network_columns
 from viz.options import STATIC_DRAWING, DrawOptions, GraphKeywords
 from viz.palette import gradient_scale
 from viz.styles.canvas import FONT, Canvas
@@ -86,4 +87,7 @@ def draw_model(model: GraphModel, options: DrawOptions, grad_texts: Mapping[str,
         attributes.update(label=label, labelloc="b", labeljust="l")
     canvas = Canvas(model, options, attributes)
     style.emit(model, options, scale, canvas, grad_texts)
+    columns = network_columns(model)
+    if columns is not None:
+        canvas.network(columns)
     return canvas.finish()

@@ -34,6 +34,7 @@ from viz.escaping import plain_label
 
 if TYPE_CHECKING:
     from viz.model.graph_model import GraphModel
+    from viz.model.network import NetworkColumns
     from viz.options import DrawOptions
 
 FONT = "Helvetica"
@@ -53,6 +54,8 @@ class Canvas:
         self._cluster_nodes: dict[str, list[tuple[str, dict[str, str]]]] = {}
         self._cluster_ranks: dict[str, list[list[str]]] = {}
         self._edges: list[tuple[str, str, dict[str, str]]] = []
+        self._node_groups: dict[str, str | None] = {}  # every node's group, in the order written
+        self._columns: NetworkColumns | None = None
 
     def node(self, name: str, group: str | None, **attributes: str) -> None:
         """Add a node (``id`` = its name) inside ``group``'s cluster, or at top level."""
@@ -61,6 +64,7 @@ class Canvas:
             self._cluster_nodes[group].append((name, attributes))
         else:
             self.diagram.node(name, id=name, **attributes)
+        self._node_groups[name] = group
         self.diagram.node_count += 1
 
     def same_rank(self, group: str | None, names: list[str]) -> None:
@@ -80,6 +84,13 @@ class Canvas:
         """
         body = [f"\t{first} -> {second} [style=invis]\n" for first, second in pairs]
         self.diagram.subgraph(graphviz.Digraph(graph_attr={"rank": "same"}, body=body))
+
+    def network(self, columns: NetworkColumns) -> None:
+        """Draw the graph as a network: its inputs, then each layer's boxes, in rank bands that do not overlap.
+
+        See ``_band_edges``.
+        """
+        self._columns = columns
 
     def edge(self, edge_id: str, tail: str, head: str, **attributes: str) -> None:
         """Add an edge with a stable ``id``."""
@@ -114,6 +125,7 @@ class Canvas:
 
     def finish(self) -> Diagram:
         """Nest the clusters, write the edges, and return the diagram."""
+        band_lines = [] if self._columns is None else self._band_edges(self._columns)
         last_first = self.options.rankdir in CLUSTER_NODES_REVERSED
         for group_id, nodes in self._cluster_nodes.items():
             cluster = self._clusters[group_id]
@@ -123,16 +135,58 @@ class Canvas:
                 cluster.subgraph(_same_rank(names))
         # deepest clusters first, so every child is complete before its parent takes it in
         position = {group.id: k for k, group in enumerate(self.model.groups)}
-        sign = -1 if last_first else 1  # sibling clusters are placed like nodes: last-first where nodes are
+        # sibling clusters are placed like nodes: last-first where nodes are (in a network's bands, written order)
+        sign = -1 if last_first and self._columns is None else 1
         ordered = sorted(self._clusters, key=lambda gid: (-self.model.group(gid).depth, sign * position[gid]))
         for group_id in ordered:
             parent = self.model.group(group_id).parent
             host = self.diagram if parent is None else self._clusters[parent]
             host.subgraph(self._clusters[group_id])
+        self.diagram.body.extend(band_lines)
         for tail, head, attributes in self._edges:
             self.diagram.edge(tail, head, **attributes)
         self.diagram.edge_count = len(self._edges)
         return self.diagram
+
+    def _band_edges(self, columns: NetworkColumns) -> list[str]:
+        """Invisible edges that give every column of a network its own band of ranks.
+
+        Band 0 holds the inputs (and their name nodes), band k the nodes drawn in column k's
+        boxes. ``dot`` cannot set two boxes side by side when their ranks overlap (it stacks
+        them, and the wires between them then run through the boxes in between), so each band's
+        last nodes (no edge to another node of the band) lead to an invisible anchor, which leads
+        to the next band's first nodes: every band starts after the one before it ends. (The
+        edges keep ``dot``'s default weight: it drops weight-0 edges between clusters.)
+        """
+        outer = {group.id: group.id for group in self.model.groups}
+        for group in self.model.groups:  # parents first
+            if group.parent is not None:
+                outer[group.id] = outer[group.parent]
+        layer_band = {group_id: k for k, layer in enumerate(columns.layers, start=1) for group_id in layer}
+        band: dict[str, int] = {}
+        for name, group in self._node_groups.items():
+            home = outer[group] if group is not None else name  # a collapsed layer's gate is named after it
+            if home in layer_band:
+                band[name] = layer_band[home]
+        band.update((value_id, 0) for value_id in columns.inputs)
+        for tail, head, _ in self._edges:
+            if tail not in band and band.get(head) == 0:
+                band[tail] = 0  # an input's name leads to its wire
+        has_in: set[str] = set()
+        has_out: set[str] = set()
+        for tail, head, _ in self._edges:
+            if tail in band and band[tail] == band.get(head):
+                has_out.add(tail)
+                has_in.add(head)
+        lines = []
+        for k in range(len(columns.layers)):
+            anchor = f"band{k}_end"
+            lines.append(f'\t{anchor} [shape=point width=0 height=0 style=invis label=""]\n')
+            lines.extend(f"\t{name} -> {anchor} [style=invis]\n"
+                         for name, b in band.items() if b == k and name not in has_out)
+            lines.extend(f"\t{anchor} -> {name} [style=invis]\n"
+                         for name, b in band.items() if b == k + 1 and name not in has_in)
+        return lines
 
 
 def _same_rank(names: list[str]) -> graphviz.Digraph:
