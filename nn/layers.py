@@ -337,7 +337,7 @@ def _input_values(xs: Sequence[Operand]) -> list[Value]:
             x.label = x.label or label
             values.append(x)
         else:
-            values.append(Value(x, label=label))
+            values.append(Value(x, label=label))  # type: ignore[arg-type]  # a number: _check_inputs saw to it
     return values
 
 

@@ -22,11 +22,19 @@ Outputs = Value | Sequence[Value | Sequence[Value]]
 
 
 def apply_reduction(terms: Sequence[Value], reduction: Reduction, loss: str) -> Value:
-    """Σ terms (``"sum"``) or Σ terms / n (``"mean"``), one ``sum`` node (and one ``/``)."""
+    """Σ terms (``"sum"``) or Σ terms / n (``"mean"``), one ``sum`` node (and one ``/``); a single term as it is.
+
+    >>> from autograd import Value
+    >>> term = Value(2.0) * 3.0
+    >>> apply_reduction([term], "mean", "mse") is term, apply_reduction([term, term], "mean", "mse").op
+    (True, '/')
+    """
     if reduction not in ("mean", "sum"):
         raise ValueError(f"{loss}: reduction must be 'mean' or 'sum', got {reduction!r}")
     if not terms:
         raise ValueError(f"{loss}: empty batch")
+    if len(terms) == 1:  # Σ of one term, divided by 1: no nodes that do nothing (a drawing shows every node)
+        return terms[0]
     total = sum_values(terms)
     return total / len(terms) if reduction == "mean" else total
 
@@ -101,7 +109,7 @@ def mse(outputs: Outputs, targets: object, reduction: Reduction = "mean", *, hal
     """
     terms = []
     for y, t in _pairs(outputs, targets, "mse"):
-        d = y - t
+        d = y - t if t else y  # a zero target subtracts nothing: no x-0 node
         terms.append(d * d)
     total = apply_reduction(terms, reduction, "mse")
     return total * 0.5 if half else total

@@ -164,8 +164,8 @@ class Canvas:
                 outer[group.id] = outer[group.parent]
         layer_band = {group_id: k for k, layer in enumerate(columns.layers, start=1) for group_id in layer}
         band: dict[str, int] = {}
-        for name, group in self._node_groups.items():
-            home = outer[group] if group is not None else name  # a collapsed layer's gate is named after it
+        for name, group_id in self._node_groups.items():
+            home = outer[group_id] if group_id is not None else name  # a collapsed layer's gate is named after it
             if home in layer_band:
                 band[name] = layer_band[home]
         band.update((value_id, 0) for value_id in columns.inputs)

@@ -1,0 +1,123 @@
+"""A network is drawn in columns, measured in the SVG ``dot`` draws.
+
+The boxes (clusters, by group id) of a network's layers must follow each other along the rank
+axis (x in LR, y in TB) without overlapping, the inputs ``x[0]``, ``x[1]`` must come before the
+first layer's box, the neuron boxes of a layer must sit in index order across it, and the loss
+after the last layer.
+"""
+
+from __future__ import annotations
+
+import re
+import xml.etree.ElementTree as ET
+
+import pytest
+
+from autograd import Value
+from nn import MLP, mse, softmax_cross_entropy
+from viz import draw
+from viz.dot_runner import run_dot
+from viz.model.graph_model import GraphModel, describe
+from viz.model.network import network_columns
+
+_SVG = "{http://www.w3.org/2000/svg}"
+_NUMBER = re.compile(r"-?\d+(?:\.\d+)?")
+
+Box = tuple[float, float, float, float]  # left, top, right, bottom
+
+
+def _boxes(svg: str) -> dict[str, Box]:
+    """Every cluster's and node's bounding box by id, from its outline (and a node's texts)."""
+    boxes: dict[str, Box] = {}
+    for group in ET.fromstring(svg).iter(f"{_SVG}g"):
+        if group.get("class") not in ("cluster", "node"):
+            continue
+        xs: list[float] = []
+        ys: list[float] = []
+        for element in group:
+            if element.tag in (f"{_SVG}polygon", f"{_SVG}path"):
+                numbers = [float(n) for n in _NUMBER.findall(element.get("points", element.get("d", "")))]
+                xs += numbers[0::2]
+                ys += numbers[1::2]
+            elif element.tag == f"{_SVG}text":
+                xs.append(float(element.get("x", "0")))
+                ys.append(float(element.get("y", "0")))
+            elif element.tag == f"{_SVG}ellipse":
+                cx, cy = float(element.get("cx", "0")), float(element.get("cy", "0"))
+                rx, ry = float(element.get("rx", "0")), float(element.get("ry", "0"))
+                xs += [cx - rx, cx + rx]
+                ys += [cy - ry, cy + ry]
+        if xs:
+            boxes[group.get("id", "")] = (min(xs), min(ys), max(xs), max(ys))
+    return boxes
+
+
+def _two_three_two() -> Value:
+    """The course notes' 2-3-2 sigmoid network with its ½Σ(y − t)² loss."""
+    net = MLP(2, [3, 2], activation="sigmoid", output_activation="sigmoid", seed=0)
+    loss = mse([net([0.5, -1.0])], [[1.0, 0.0]], reduction="sum", half=True)
+    loss.backward()
+    return loss
+
+
+def _softmax_net() -> Value:
+    net = MLP(2, [3], activation="relu", output_activation="identity", seed=0)
+    loss = softmax_cross_entropy(net([0.5, -1.0]), 2)
+    loss.backward()
+    return loss
+
+
+def _check_columns(model: GraphModel, svg: str, rankdir: str) -> None:
+    columns = network_columns(model)
+    assert columns is not None
+    boxes = _boxes(svg)
+    start, end = (0, 2) if rankdir == "LR" else (1, 3)  # along the rank axis
+    across = 1 if rankdir == "LR" else 0
+    inputs = [model.value(v) for v in columns.inputs]
+    assert [node.label for node in inputs] == [f"x[{i}]" for i in range(len(inputs))]
+    edge_of_inputs = max(boxes[node.id][end] for node in inputs)
+    previous = edge_of_inputs
+    for layer in columns.layers:
+        for group_id in layer:
+            box = boxes[group_id]
+            assert box[start] > previous, f"{group_id} starts before the column before it ends"
+            neurons = [group for group in model.groups if group.parent == group_id]
+            centres = [(boxes[n.id][across] + boxes[n.id][across + 2]) / 2 for n in neurons]
+            assert centres == sorted(centres), f"neurons of {group_id} out of index order"
+        previous = max(boxes[g][end] for g in layer)
+    assert boxes[model.root][start] > previous  # the loss after the last layer
+
+
+@pytest.mark.parametrize("style", ["circuit", "graph"])
+@pytest.mark.parametrize("rankdir", ["LR", "TB"])
+def test_the_2_3_2_network_is_drawn_in_columns(style: str, rankdir: str) -> None:
+    loss = _two_three_two()
+    model = describe(loss)
+    svg = run_dot(draw(loss, style=style, rankdir=rankdir).source, "svg")
+    _check_columns(model, svg, rankdir)
+
+
+@pytest.mark.parametrize("style", ["circuit", "graph"])
+def test_a_softmax_network_draws_its_logits_in_index_order(style: str) -> None:
+    loss = _softmax_net()
+    model = describe(loss)
+    _check_columns(model, run_dot(draw(loss, style=style).source, "svg"), "LR")
+
+
+def test_a_graph_without_nested_groups_is_not_a_network() -> None:
+    from autograd.examples import sigmoid_circuit
+
+    assert network_columns(describe(sigmoid_circuit()["f"])) is None
+
+
+def test_nn_losses_build_no_gates_that_do_nothing() -> None:
+    """No x-0 for a zero target, no one-input Σ and no x/1 for a single example."""
+    net = MLP(2, [3, 2], activation="sigmoid", output_activation="sigmoid", seed=0)
+    loss = mse([net([0.5, -1.0])], [[1.0, 0.0]], reduction="sum", half=True)
+    model = describe(loss)
+    ops = [(gate.op, gate.const) for gate in model.gates]
+    assert ("-", 0.0) not in ops
+    assert ("/", 1.0) not in ops
+    assert all(len(gate.inputs) > 1 for gate in model.gates if gate.op == "sum")
+    single = mse(net([0.5, -1.0])[0], 0.0)
+    assert single.op == "*" and {gate.op for gate in describe(single).gates} == {"dot", "sigmoid", "*"}
