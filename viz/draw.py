@@ -86,8 +86,8 @@ def draw_model(model: GraphModel, options: DrawOptions, grad_texts: Mapping[str,
     if label is not None:
         attributes.update(label=label, labelloc="b", labeljust="l")
     canvas = Canvas(model, options, attributes)
-    style.emit(model, options, scale, canvas, grad_texts)
     columns = network_columns(model)
     if columns is not None:
         canvas.network(columns)
+    style.emit(model, options, scale, canvas, grad_texts)
     return canvas.finish()

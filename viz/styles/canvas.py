@@ -40,6 +40,9 @@ if TYPE_CHECKING:
 FONT = "Helvetica"
 # rankdirs in which a cluster's node statements are written last-first (see the module docstring)
 CLUSTER_NODES_REVERSED = frozenset({"TB"})
+_INVISIBLE_POINT = {"shape": "point", "width": "0", "height": "0", "style": "invis", "label": ""}
+# a network's rankdirs in which its edges are written last-first (see ``Canvas.network``)
+NETWORK_EDGES_REVERSED = frozenset({"LR"})
 
 
 class Canvas:
@@ -56,6 +59,8 @@ class Canvas:
         self._edges: list[tuple[str, str, dict[str, str]]] = []
         self._node_groups: dict[str, str | None] = {}  # every node's group, in the order written
         self._columns: NetworkColumns | None = None
+        self._last_in: dict[str, str] = {}
+        self._partners: dict[str, tuple[str, str]] = {}
 
     def node(self, name: str, group: str | None, **attributes: str) -> None:
         """Add a node (``id`` = its name) inside ``group``'s cluster, or at top level."""
@@ -86,14 +91,35 @@ class Canvas:
         self.diagram.subgraph(graphviz.Digraph(graph_attr={"rank": "same"}, body=body))
 
     def network(self, columns: NetworkColumns) -> None:
-        """Draw the graph as a network: its inputs, then each layer's boxes, in rank bands that do not overlap.
+        """Draw the graph as a network (before any node is added): its inputs, then each layer's boxes in a band.
 
-        See ``_band_edges``.
+        Why ranks and not computed positions: ``dot`` already keeps a box's nodes together, routes
+        wires around nodes and sizes every box to its text, for any size and both directions; a
+        network only needs (1) its columns in bands of ranks that do not overlap (``_band_edges``),
+        (2) each wire from an earlier column entering its own box on the box's first rank
+        (``_lead_in``), and (3) the order inside a box to be the gate's input order. For (3)
+        ``newrank`` ranks the whole graph at once, so the boxes' ``ordering=in`` holds: each gate's
+        inputs in the order its edges are written, which ``dot`` mirrors inside boxes in LR, so
+        there the edges into boxed nodes are written last-first (``NETWORK_EDGES_REVERSED``; the
+        edges between boxes, such as a layer's outputs into the loss, keep their order, and so keep
+        the boxes in index order). A parameter's name is then written on
+        its wire (the style's choice, ``is_network``): a separate name node would be ordered by
+        ``dot``'s heuristics instead.
         """
         self._columns = columns
+        self.diagram.graph_attr["newrank"] = "true"
+
+    @property
+    def is_network(self) -> bool:
+        """Whether the graph is drawn as a network (``network``)."""
+        return self._columns is not None
 
     def edge(self, edge_id: str, tail: str, head: str, **attributes: str) -> None:
         """Add an edge with a stable ``id``."""
+        previous = self._last_in.get(head)
+        if previous is not None:  # the wire before it into the same node (its partner, w0 for x0), and its name
+            self._partners[edge_id] = (previous, f"{previous}_name")
+        self._last_in[head] = tail
         self._edges.append((tail, head, {"id": edge_id, **attributes}))
 
     def _cluster(self, group_id: str) -> Any:
@@ -115,7 +141,8 @@ class Canvas:
                     "fontcolor": palette.faint,
                     "fontname": FONT,
                     "fontsize": "10",
-                    "ordering": "",  # see the module docstring: a cluster keeps its written order instead
+                    # see the module docstring: a cluster keeps its written order instead (a network's: ``network``)
+                    "ordering": "in" if self._columns is not None else "",
                 },
             )
             self._clusters[group_id] = cluster
@@ -126,7 +153,8 @@ class Canvas:
     def finish(self) -> Diagram:
         """Nest the clusters, write the edges, and return the diagram."""
         band_lines = [] if self._columns is None else self._band_edges(self._columns)
-        last_first = self.options.rankdir in CLUSTER_NODES_REVERSED
+        network = self._columns is not None
+        last_first = self.options.rankdir in CLUSTER_NODES_REVERSED and not network
         for group_id, nodes in self._cluster_nodes.items():
             cluster = self._clusters[group_id]
             for name, attributes in reversed(nodes) if last_first else nodes:
@@ -136,14 +164,18 @@ class Canvas:
         # deepest clusters first, so every child is complete before its parent takes it in
         position = {group.id: k for k, group in enumerate(self.model.groups)}
         # sibling clusters are placed like nodes: last-first where nodes are (in a network's bands, written order)
-        sign = -1 if last_first and self._columns is None else 1
+        sign = -1 if last_first else 1
         ordered = sorted(self._clusters, key=lambda gid: (-self.model.group(gid).depth, sign * position[gid]))
         for group_id in ordered:
             parent = self.model.group(group_id).parent
             host = self.diagram if parent is None else self._clusters[parent]
             host.subgraph(self._clusters[group_id])
         self.diagram.body.extend(band_lines)
-        for tail, head, attributes in self._edges:
+        edges = self._edges
+        if network and self.options.rankdir in NETWORK_EDGES_REVERSED:  # see ``network``
+            edges = [edge for edge in edges if self._node_groups.get(edge[1]) is None] + [
+                edge for edge in reversed(edges) if self._node_groups.get(edge[1]) is not None]
+        for tail, head, attributes in edges:
             self.diagram.edge(tail, head, **attributes)
         self.diagram.edge_count = len(self._edges)
         return self.diagram
@@ -178,6 +210,7 @@ class Canvas:
             if tail in band and band[tail] == band.get(head):
                 has_out.add(tail)
                 has_in.add(head)
+        self._edges = [piece for edge in self._edges for piece in self._lead_in(edge, band, has_in, has_out)]
         lines = []
         for k in range(len(columns.layers)):
             anchor = f"band{k}_end"
@@ -187,6 +220,36 @@ class Canvas:
             lines.extend(f"\t{anchor} -> {name} [style=invis]\n"
                          for name, b in band.items() if b == k + 1 and name not in has_in)
         return lines
+
+
+    def _lead_in(self, edge: tuple[str, str, dict[str, str]], band: dict[str, int],
+                 has_in: set[str], has_out: set[str]) -> list[tuple[str, str, dict[str, str]]]:
+        """An edge from an earlier column into a node past its box's first rank, as two pieces meeting in that box.
+
+        ``dot`` routes a wire that spans ranks through the ranks in between wherever it finds room,
+        which in a column of boxes is through the boxes on the way. Here the wire first reaches an
+        invisible point on its own box's first rank, written where the gate's inputs put it (after
+        its partner: w0's name, x0's point, w1's name, …); the piece from the earlier column
+        (``<edge id>_lead``, no arrowhead, heavy so that it runs straight into the box) fans out
+        between the columns, and the piece into the node keeps the edge's id.
+        """
+        tail, head, attributes = edge
+        group = self._node_groups.get(head)
+        if head not in band or band.get(tail) == band[head] or head not in has_in or group not in self._cluster_nodes:
+            return [edge]
+        via = f"{attributes['id']}_via"
+        nodes = self._cluster_nodes[group]
+        names = [name for name, _ in nodes]
+        partners = self._partners.get(attributes["id"], ())
+        at = next((k + 1 for k in reversed(range(len(names))) if names[k] in partners), 0)
+        nodes.insert(at, (via, dict(_INVISIBLE_POINT)))
+        self._node_groups[via] = group
+        band[via] = band[head]
+        has_out.add(via)
+        lead = {key: value for key, value in attributes.items() if key not in ("headport", "arrowsize")}
+        lead.update(id=f"{attributes['id']}_lead", arrowhead="none", weight="8")
+        rest = {key: value for key, value in attributes.items() if key != "tailport"}
+        return [(tail, via, lead), (via, head, rest)]
 
 
 def _same_rank(names: list[str]) -> graphviz.Digraph:

@@ -63,12 +63,14 @@ class CircuitStyle(Style):
         for node in model.values:
             shown = options.name_of(node) if named else ""
             leaf = node.role in ("input", "parameter")
-            end = leaf or node.id == model.root  # a wire with a free end: the name sits there
+            # in a network a boxed parameter's name is written on its wire (see Canvas.network)
+            on_wire = leaf and canvas.is_network and node.group is not None
+            end = (leaf and not on_wire) or node.id == model.root  # a wire with a free end: the name sits there
             label = wire_label(node, options, None if grad_texts is None else grad_texts[node.id],
-                               "" if end else _crossing_name(node, model, shown))
+                               shown if on_wire else "" if end else _crossing_name(node, model, shown))
             canvas.node(node.id, node.group, shape="plain", label=label, fontname=FONT, fontsize="11")
             # the output's wire always ends in an arrow (and its name, unless names are hidden)
-            if (shown and leaf) or node.id == model.root:
+            if (shown and end) or node.id == model.root:
                 name = f"{node.id}_name"
                 canvas.node(name, node.group, shape="plain", label=plain_label(shown),
                             fontname=_NAME_FONTS.get(node.role, FONT), fontsize="13", fontcolor=palette.ink)

@@ -15,6 +15,7 @@ import pytest
 
 from autograd import Value
 from nn import MLP, mse, softmax_cross_entropy
+from tests.viz.styles.test_input_order import Drawing, input_order
 from viz import draw
 from viz.dot_runner import run_dot
 from viz.model.graph_model import GraphModel, describe
@@ -52,6 +53,76 @@ def _boxes(svg: str) -> dict[str, Box]:
     return boxes
 
 
+def _cubic_points(d: str, steps: int = 12) -> list[tuple[float, float]]:
+    """Points along an SVG path of cubic Béziers (``M p C p p p p p p …``, as Graphviz writes edges)."""
+    numbers = [float(n) for n in _NUMBER.findall(d)]
+    points = list(zip(numbers[0::2], numbers[1::2], strict=True))
+    sampled = [points[0]]
+    for k in range(1, len(points) - 2, 3):
+        p0, p1, p2, p3 = points[k - 1], points[k], points[k + 1], points[k + 2]
+        for step in range(1, steps + 1):
+            t = step / steps
+            sampled.append(tuple(  # type: ignore[arg-type]
+                (1 - t) ** 3 * a + 3 * (1 - t) ** 2 * t * b + 3 * (1 - t) * t * t * c + t**3 * e
+                for a, b, c, e in zip(p0, p1, p2, p3, strict=True)
+            ))
+    return sampled
+
+
+def foreign_crossings(model: GraphModel, svg: str, margin: float = 2.0) -> list[tuple[str, str]]:
+    """(edge id, box id) for every wire that runs through a box holding neither of its ends.
+
+    An edge's ends are the model's (a value and a gate, or a name and its value); the boxes that
+    hold an end are its group and the group's ancestors. A point counts when it is more than
+    ``margin`` inside the box.
+    """
+    boxes = _boxes(svg)
+    parents = {group.id: group.parent for group in model.groups}
+
+    def holders(node_id: str) -> set[str]:
+        if node_id.endswith("_name"):
+            node_id = node_id.removesuffix("_name")
+        group: str | None
+        if node_id in {value.id for value in model.values}:
+            group = model.value(node_id).group
+        elif node_id in {gate.id for gate in model.gates}:
+            gate = model.gate(node_id)
+            group = gate.group
+        else:
+            group = None
+        found = set()
+        while group is not None:
+            found.add(group)
+            group = parents[group]
+        return found
+
+    crossings = []
+    for group in ET.fromstring(svg).iter(f"{_SVG}g"):
+        if group.get("class") != "edge":
+            continue
+        edge_id = group.get("id", "")
+        path = group.find(f"{_SVG}path")
+        if path is None:
+            continue
+        base = edge_id.removesuffix("_lead").removesuffix("_edge")
+        if base in {edge.id for edge in model.edges}:
+            edge = model.edge(base)
+            ends = holders(edge.source) | holders(edge.target)
+        elif edge_id.endswith("_name_edge"):
+            ends = holders(edge_id.removesuffix("_name_edge"))
+        else:
+            owner = base.split("_")[0]  # a gate's output edge (g7_out0) or constant (g7_const_in), a group's (s2_out0)
+            ends = holders(owner) | ({owner} if owner.startswith("s") else set())
+        for box_id in {g.id for g in model.groups} - ends:
+            if box_id not in boxes:
+                continue
+            left, top, right, bottom = boxes[box_id]
+            if any(left + margin < x < right - margin and top + margin < y < bottom - margin
+                   for x, y in _cubic_points(path.get("d", ""))):
+                crossings.append((edge_id, box_id))
+    return crossings
+
+
 def _two_three_two() -> Value:
     """The course notes' 2-3-2 sigmoid network with its ½Σ(y − t)² loss."""
     net = MLP(2, [3, 2], activation="sigmoid", output_activation="sigmoid", seed=0)
@@ -86,6 +157,7 @@ def _check_columns(model: GraphModel, svg: str, rankdir: str) -> None:
             assert centres == sorted(centres), f"neurons of {group_id} out of index order"
         previous = max(boxes[g][end] for g in layer)
     assert boxes[model.root][start] > previous  # the loss after the last layer
+    assert foreign_crossings(model, svg) == []
 
 
 @pytest.mark.parametrize("style", ["circuit", "graph"])
@@ -102,6 +174,33 @@ def test_a_softmax_network_draws_its_logits_in_index_order(style: str) -> None:
     loss = _softmax_net()
     model = describe(loss)
     _check_columns(model, run_dot(draw(loss, style=style).source, "svg"), "LR")
+
+
+@pytest.mark.parametrize("style", ["circuit", "graph"])
+@pytest.mark.parametrize("rankdir", ["LR", "TB"])
+def test_every_neuron_takes_its_inputs_in_formula_order(style: str, rankdir: str) -> None:
+    """w0, x[0], w1, x[1], …, b along each gate's input side: the weights in the box, the inputs between them."""
+    loss = _two_three_two()
+    model = describe(loss)
+    drawing = Drawing(run_dot(draw(loss, style=style, rankdir=rankdir).source, "svg"))
+    for gate in model.gates:
+        if gate.op == "dot":
+            names = [model.value(model.edge(e).source).shown_label(True) for e in gate.inputs]
+            assert input_order(model, drawing, gate.id, rankdir, uncrossed=False) == names, gate.id
+
+
+def test_the_crossing_check_finds_a_wire_through_a_foreign_box() -> None:
+    """The check itself: a hand-placed wire through neuron 1's box is found."""
+    loss = _two_three_two()
+    model = describe(loss)
+    svg = run_dot(draw(loss, style="circuit").source, "svg").decode()
+    boxes = _boxes(svg)
+    left, top, right, bottom = boxes["s2"]
+    edge = model.gates[0].inputs[0]
+    through = (f'<g id="{edge}" class="edge"><path d="M{left - 50},{(top + bottom) / 2} '
+               f'C{left},{(top + bottom) / 2} {right},{(top + bottom) / 2} {right + 50},{(top + bottom) / 2}"/></g>')
+    spliced = svg.replace("</svg>", f'<g xmlns="http://www.w3.org/2000/svg">{through}</g></svg>')
+    assert (edge, "s2") in foreign_crossings(model, spliced)
 
 
 def test_a_graph_without_nested_groups_is_not_a_network() -> None:
