@@ -160,7 +160,14 @@ def backward_frames(
     root = model.value(model.root)
     done = f"Forward pass done: {root.label or 'the output'} = {format_number(root.data, number_format)}."
     frames = [Frame(0, None, None, (), (), dict(grads), frozenset(grads), "")]
-    frames[0] = _captioned(frames[0], total, f"{done} No gradients yet (— means not reached).")
+    held = [model.value(node_id) for node_id, grad in grads.items() if grad is not None]
+    if held:  # never a silent double count: say what the leaves hold and that this pass adds to it
+        names = ", ".join(node.shown_label(False) or node.id for node in held[:6]) + (" …" if len(held) > 6 else "")
+        start = (f"{names} already {'holds a gradient' if len(held) == 1 else 'hold gradients'} from an earlier "
+                 "backward(), and this pass adds to them: call zero_grad() (or set .grad = 0) first for fresh ones.")
+    else:
+        start = "No gradients yet (— means not reached)."
+    frames[0] = _captioned(frames[0], total, f"{done} {start}")
     # a collapsed group's steps: the final gradients of its outputs, and the engine's last sum per input
     outputs_done: dict[str, float] = {}
     sums: dict[str, BackwardEdge] = {}

@@ -29,11 +29,13 @@ _CSS = """
   padding: 6px; border-radius: 6px; }
 .gt-player:focus-visible { box-shadow: 0 0 0 2px #f2a900; }
 .gt-player .gt-caption { font-size: 15px; line-height: 1.4; min-height: 1.4em; margin: 0 0 4px; }
+.gt-player .gt-head { position: sticky; top: 0; z-index: 1; background: white; padding: 4px 0 2px;
+  border-bottom: 1px solid #e4e4e4; }
 .gt-player .gt-work { font-size: 14px; line-height: 1.45; min-height: 1.45em; margin: 0 0 6px; color: #3a3a3a;
-  font-variant-numeric: tabular-nums; white-space: pre-wrap; overflow-wrap: anywhere; max-height: 9em;
-  overflow-y: auto; }
+  font-variant-numeric: tabular-nums; white-space: pre-wrap; overflow-wrap: anywhere; columns: 19em auto;
+  column-gap: 2em; }
 .gt-player .gt-stage svg { max-width: 100%; height: auto; display: block; }
-.gt-player .gt-controls { display: flex; flex-wrap: wrap; align-items: center; gap: 6px; margin-top: 8px; }
+.gt-player .gt-controls { display: flex; flex-wrap: wrap; align-items: center; gap: 6px; margin: 2px 0 4px; }
 .gt-player button { font: inherit; font-size: 14px; padding: 4px 12px; border: 1px solid #b5b5b5;
   border-radius: 4px; background: #f6f6f6; color: #262626; cursor: pointer; }
 .gt-player button:hover:not(:disabled) { background: #ececec; }
@@ -179,9 +181,11 @@ def player_fragment(
         f'<div class="gt-player" data-gt-player="{identity}" tabindex="0" role="group" '
         f'aria-label="{html.escape(label)}">\n'
         f"<style>{_CSS}</style>\n"
+        # the caption, the whole arithmetic (in columns when long) and the controls stay in view
+        # while a tall diagram scrolls under them
+        '<div class="gt-head">\n'
         f'<div class="gt-caption" aria-live="polite">{html.escape(captions[start])}</div>\n'
         f'<div class="gt-work">{html.escape(chr(10).join(work[start]))}</div>\n'
-        f'<div class="gt-stage">{svg}</div>\n'
         '<div class="gt-controls">'
         '<button type="button" class="gt-first" title="first step (Home)">|\u25c0</button>'
         '<button type="button" class="gt-prev" title="previous step (\u2190)">\u25c0 previous</button>'
@@ -190,6 +194,8 @@ def player_fragment(
         '<button type="button" class="gt-last" title="last step (End)">\u25b6|</button>'
         f'<input type="range" class="gt-slider" min="0" max="{last}" value="{start}" step="1" aria-label="step">'
         f'<span class="gt-counter">{html.escape(steps[start])}</span></div>\n'
+        '</div>\n'
+        f'<div class="gt-stage">{svg}</div>\n'
         '<div class="gt-keys">keys: \u2190 \u2192 step \u00b7 space play/pause \u00b7 Home / End</div>\n'
         f'<script type="application/json" class="gt-data">{data}</script>\n'
         f"<script>{script}</script>\n"

@@ -25,6 +25,7 @@ Top-level inputs that only feed boxes (an MLP's x0, x1) are ordered by ``keep_in
 
 from __future__ import annotations
 
+from itertools import pairwise
 from typing import TYPE_CHECKING, Any
 
 import graphviz
@@ -181,14 +182,18 @@ class Canvas:
         return self.diagram
 
     def _band_edges(self, columns: NetworkColumns) -> list[str]:
-        """Invisible edges that give every column of a network its own band of ranks.
+        """Invisible constraints that give every column of a network its own band of ranks.
 
         Band 0 holds the inputs (and their name nodes), band k the nodes drawn in column k's
         boxes. ``dot`` cannot set two boxes side by side when their ranks overlap (it stacks
-        them, and the wires between them then run through the boxes in between), so each band's
-        last nodes (no edge to another node of the band) lead to an invisible anchor, which leads
-        to the next band's first nodes: every band starts after the one before it ends. (The
-        edges keep ``dot``'s default weight: it drops weight-0 edges between clusters.)
+        them, and the wires between them then run through the boxes in between), so each band
+        starts after the one before it ends. When the next band's wires end on points on its
+        boxes' first rank (``_lead_in``: neurons drawn open), each band's last nodes (no edge
+        to another node of the band) lead to an invisible anchor that leads to the next band's
+        first nodes; otherwise (collapsed neurons, taking the wires themselves) the last and
+        the first nodes are two ranks side by side, since a rank between them would hold one
+        invisible bend per wire (16 × 16 wires made a diagram ten times as tall). The edges keep
+        ``dot``'s default weight: it drops weight-0 edges between clusters.
         """
         outer = {group.id: group.id for group in self.model.groups}
         for group in self.model.groups:  # parents first
@@ -213,14 +218,37 @@ class Canvas:
         self._edges = [piece for edge in self._edges for piece in self._lead_in(edge, band, has_in, has_out)]
         lines = []
         for k in range(len(columns.layers)):
-            anchor = f"band{k}_end"
-            lines.append(f'\t{anchor} [shape=point width=0 height=0 style=invis label=""]\n')
-            lines.extend(f"\t{name} -> {anchor} [style=invis]\n"
-                         for name, b in band.items() if b == k and name not in has_out)
-            lines.extend(f"\t{anchor} -> {name} [style=invis]\n"
-                         for name, b in band.items() if b == k + 1 and name not in has_in)
+            ends = [name for name, b in band.items() if b == k and name not in has_out]
+            starts = [name for name, b in band.items() if b == k + 1 and name not in has_in]
+            if any(name.endswith("_via") for name in starts):
+                anchor = f"band{k}_end"
+                lines.append(f'\t{anchor} [shape=point width=0 height=0 style=invis label=""]\n')
+                lines.extend(f"\t{name} -> {anchor} [style=invis]\n" for name in ends)
+                lines.extend(f"\t{anchor} -> {name} [style=invis]\n" for name in starts)
+            else:
+                self._keep_collapsed_in_order(starts)
+                lines.append(f"\t{{rank=same; {'; '.join(ends)}}}\n")
+                lines.append(f"\t{{rank=same; {'; '.join(starts)}}}\n")
+                lines.append(f"\t{ends[0]} -> {starts[0]} [style=invis]\n")
         return lines
 
+
+    def _keep_collapsed_in_order(self, starts: list[str]) -> None:
+        """A layer's collapsed neurons (gates in its box) in index order: invisible flat edges between them.
+
+        Without them ``dot`` orders them by its crossing heuristics alone; a flat edge inside a box
+        holds, mirrored in LR (a box does not get the root's LR flip), so there it runs last-first.
+        """
+        collapsed = {group.id for group in self.model.groups if group.collapsed}
+        gates: dict[str, list[str]] = {}
+        for name in starts:
+            box = self._node_groups.get(name)
+            if box in self._clusters and name in collapsed:
+                gates.setdefault(box, []).append(name)
+        for box, names in gates.items():
+            order = names[::-1] if self.options.rankdir in NETWORK_EDGES_REVERSED else names
+            body = [f"\t{first} -> {second} [style=invis]\n" for first, second in pairwise(order)]
+            self._clusters[box].subgraph(graphviz.Digraph(graph_attr={"rank": "same"}, body=body))
 
     def _lead_in(self, edge: tuple[str, str, dict[str, str]], band: dict[str, int],
                  has_in: set[str], has_out: set[str]) -> list[tuple[str, str, dict[str, str]]]:

@@ -203,6 +203,22 @@ def test_the_crossing_check_finds_a_wire_through_a_foreign_box() -> None:
     assert (edge, "s2") in foreign_crossings(model, spliced)
 
 
+@pytest.mark.parametrize("style", ["circuit", "graph"])
+@pytest.mark.parametrize("rankdir", ["LR", "TB"])
+def test_a_wide_network_with_collapsed_neurons_stays_in_columns_and_compact(style: str, rankdir: str) -> None:
+    """MLP(2, [16, 16, 1]) collapses its neurons by default: the 16 gates of a layer in index order, and no
+    rank of bends between the columns (it made the drawing ten times as tall as it is)."""
+    net = MLP(2, [16, 16, 1], seed=0)
+    loss = mse(net([0.5, -1.0]), 1.0)
+    loss.backward()
+    model = describe(loss)
+    assert any(group.collapsed for group in model.groups)
+    svg = run_dot(draw(loss, style=style, rankdir=rankdir).source, "svg").decode()
+    _check_columns(model, svg, rankdir)
+    width, height = (float(n) for n in re.search(r'<svg width="([\d.]+)pt" height="([\d.]+)pt"', svg).groups())
+    assert max(width, height) < 4000 and min(width, height) < 1100, (width, height)
+
+
 def test_a_graph_without_nested_groups_is_not_a_network() -> None:
     from autograd.examples import sigmoid_circuit
 
