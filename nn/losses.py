@@ -177,7 +177,7 @@ def binary_hinge(scores: Outputs, targets: object, reduction: Reduction = "mean"
         if y not in (-1.0, 1.0):
             hint = "for 0/1 labels pass 2*y - 1" if y == 0.0 else "the labels are the classes' signs"
             raise ValueError(f"binary_hinge: labels must be -1 or +1, got {y:g} (target {index}); {hint}")
-    terms = [(margin - y * s).relu() for s, y in pairs]
+    terms = [(margin - s if y > 0 else margin + s).relu() for s, y in pairs]  # y·s without a 1*x node
     return apply_reduction(terms, reduction, "binary_hinge")
 
 

@@ -430,8 +430,8 @@ def _backward_caption(
                        else f"upstream gradient {format_number(grad, number_format)}")
     source = sources[0] if len(sources) == 1 else f"the gradients of its {len(sources)} outputs"
     receivers = [_receiver(model, gate, arrival) for arrival in arrivals]
-    if len(receivers) > _NAMED_RECEIVERS:
-        to = f"its {len(receivers)} inputs"
+    if len(receivers) > _NAMED_RECEIVERS:  # the first and the last by name: w0 … b
+        to = f"{receivers[0]} … {receivers[-1]}"
     elif receivers == ["its input"]:
         to = "its input"
     else:

@@ -20,6 +20,7 @@ from __future__ import annotations
 import hashlib
 import html
 import json
+import re
 from collections.abc import Mapping, Sequence
 
 from viz.escaping import visible_text
@@ -32,8 +33,9 @@ _CSS = """
 .gt-player .gt-head { position: sticky; top: 0; z-index: 1; background: white; padding: 4px 0 2px;
   border-bottom: 1px solid #e4e4e4; }
 .gt-player .gt-work { font-size: 14px; line-height: 1.45; min-height: 1.45em; margin: 0 0 6px; color: #3a3a3a;
-  font-variant-numeric: tabular-nums; white-space: pre-wrap; overflow-wrap: anywhere; columns: 19em auto;
+  font-variant-numeric: tabular-nums; white-space: pre-wrap; overflow-wrap: anywhere; columns: 22em auto;
   column-gap: 2em; }
+.gt-player .gt-stage { overflow-x: auto; }
 .gt-player .gt-stage svg { max-width: 100%; height: auto; display: block; }
 .gt-player .gt-controls { display: flex; flex-wrap: wrap; align-items: center; gap: 6px; margin: 2px 0 4px; }
 .gt-player button { font: inherit; font-size: 14px; padding: 4px 12px; border: 1px solid #b5b5b5;
@@ -130,6 +132,27 @@ _SCRIPT = """
 """
 
 
+# the smallest scale a diagram is shown at: its 11 pt text (14.7 px) stays at least 10 px tall
+MIN_SCALE = 0.7
+_SVG_WIDTH = re.compile(r'<svg width="([\d.]+)pt"')
+
+
+def readable(svg: str) -> str:
+    """The SVG with a minimum width: shrunk to the column while its text stays readable, else scrolled sideways.
+
+    A wide diagram (the graph style's records) fitted into a 900 px column had 4 px text; below
+    ``MIN_SCALE`` of its own size it keeps that size and the stage scrolls sideways instead.
+
+    >>> readable('<svg width="1000pt" height="10pt">')
+    '<svg style="min-width: 933px" width="1000pt" height="10pt">'
+    """
+    match = _SVG_WIDTH.search(svg)
+    if match is None:
+        return svg
+    pixels = float(match.group(1)) * 96 / 72
+    return svg.replace("<svg ", f'<svg style="min-width: {pixels * MIN_SCALE:.0f}px" ', 1)
+
+
 def player_id(svg: str, data_json: str) -> str:
     """A deterministic id for a player: a hash of what it shows.
 
@@ -195,7 +218,7 @@ def player_fragment(
         f'<input type="range" class="gt-slider" min="0" max="{last}" value="{start}" step="1" aria-label="step">'
         f'<span class="gt-counter">{html.escape(steps[start])}</span></div>\n'
         '</div>\n'
-        f'<div class="gt-stage">{svg}</div>\n'
+        f'<div class="gt-stage">{readable(svg)}</div>\n'
         '<div class="gt-keys">keys: \u2190 \u2192 step \u00b7 space play/pause \u00b7 Home / End</div>\n'
         f'<script type="application/json" class="gt-data">{data}</script>\n'
         f"<script>{script}</script>\n"

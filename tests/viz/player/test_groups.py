@@ -38,7 +38,7 @@ def test_the_mlp_player_works_with_default_options_at_neuron_level() -> None:
     labels = {value.label for value in player.model.values}
     assert {f"h1[{j}]" for j in range(16)} <= labels and {f"h2[{j}]" for j in range(16)} <= labels
     assert player.frames[3].caption == ("Step 3 of 35 · neuron 0 of layer 3 sends upstream gradient -1.04 "
-                                        "back to its 16 inputs.")
+                                        "back to h2[0] … h2[15].")
     assert [line.split(":")[0] for line in player.frames[3].work] == [f"h2[{j}]" for j in range(16)]
     assert not any("layers." in line for frame in player.frames for line in frame.work)
     assert model.layers[0].neurons[0].w[0].grad != 0.0  # backward ran once
