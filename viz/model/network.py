@@ -49,11 +49,9 @@ def network_columns(model: GraphModel) -> NetworkColumns | None:
         home = gate.group if gate.group is not None else gate.collapsed
         return None if home is None else top_level[home]
 
-    def layer_of_value(value_id: str) -> str | None:
+    def layer_of_value(value_id: str) -> str | None:  # a leaf feeds no layer: a shared parameter orders nothing
         node = model.value(value_id)
-        if node.gate is not None:
-            return layer_of_gate(node.gate)
-        return None if node.group is None else top_level[node.group]
+        return None if node.gate is None else layer_of_gate(node.gate)
 
     feeds: dict[str, set[str]] = {group_id: set() for group_id in top}
     users: dict[str, set[str | None]] = {}

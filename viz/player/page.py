@@ -20,10 +20,10 @@ from __future__ import annotations
 import hashlib
 import html
 import json
-import re
 from collections.abc import Mapping, Sequence
 
 from viz.escaping import visible_text
+from viz.fitting import fit_svg, min_width_px
 
 _CSS = """
 .gt-player { font-family: Helvetica, Arial, sans-serif; color: #262626; max-width: 100%; outline: none;
@@ -132,25 +132,20 @@ _SCRIPT = """
 """
 
 
-# the smallest scale a diagram is shown at: its 11 pt text (14.7 px) stays at least 10 px tall
-MIN_SCALE = 0.7
-_SVG_WIDTH = re.compile(r'<svg width="([\d.]+)pt"')
-
-
 def readable(svg: str) -> str:
-    """The SVG with a minimum width: shrunk to the column while its text stays readable, else scrolled sideways.
+    """The stage's SVG: fitted to the column (``viz.fitting``), and never shown so small that its text is under 10 px.
 
-    A wide diagram (the graph style's records) fitted into a 900 px column had 4 px text; below
-    ``MIN_SCALE`` of its own size it keeps that size and the stage scrolls sideways instead.
+    A wide diagram (the graph style's records) fitted into a 900 px column had 4 px text; at
+    ``MIN_SCALE`` of its own size it stops shrinking and the stage scrolls sideways instead.
 
     >>> readable('<svg width="1000pt" height="10pt">')
-    '<svg style="min-width: 933px" width="1000pt" height="10pt">'
+    '<svg style="min-width: 933px" width="700pt" height="7pt">'
     """
-    match = _SVG_WIDTH.search(svg)
-    if match is None:
-        return svg
-    pixels = float(match.group(1)) * 96 / 72
-    return svg.replace("<svg ", f'<svg style="min-width: {pixels * MIN_SCALE:.0f}px" ', 1)
+    smallest = min_width_px(svg)
+    fitted = fit_svg(svg)
+    if smallest is None:
+        return fitted
+    return fitted.replace("<svg ", f'<svg style="min-width: {smallest:.0f}px" ', 1)
 
 
 def player_id(svg: str, data_json: str) -> str:
