@@ -27,10 +27,17 @@ if TYPE_CHECKING:
 
 @dataclass(frozen=True)
 class NetworkColumns:
-    """The columns of a network drawing: ``inputs`` (value ids) and ``layers`` (top-level group ids per column)."""
+    """The columns of a network drawing: ``inputs`` (value ids) and ``layers`` (top-level group ids per column).
+
+    ``shared``: the input edges not drawn, from a parameter in one sample's box to another
+    sample's collapsed layer (a batch loss: the parameter is drawn once, in the first sample);
+    ``samples``: how many samples the network was run on (1 when it is not a batch).
+    """
 
     inputs: tuple[str, ...]
     layers: tuple[tuple[str, ...], ...]
+    shared: frozenset[str] = frozenset()
+    samples: int = 1
 
 
 def network_columns(model: GraphModel) -> NetworkColumns | None:
@@ -71,4 +78,12 @@ def network_columns(model: GraphModel) -> NetworkColumns | None:
         if node.gate is None and node.group is None and node.id != model.root
         and users.get(node.id) and users[node.id] <= first
     )
-    return NetworkColumns(inputs, layers)
+    shared = frozenset(
+        edge.id for edge in model.edges
+        if model.value(edge.source).role == "parameter" and model.value(edge.source).group is not None
+        and model.gate(edge.target).collapsed is not None
+        and layer_of_gate(edge.target) != top_level[model.value(edge.source).group or ""]
+    )
+    names = [model.group(group_id).name for group_id in top]
+    samples = max(names.count(model.group(first).name) for first in layers[0])
+    return NetworkColumns(inputs, layers, shared, samples)

@@ -115,6 +115,8 @@ class Stage:
             self._slot(f"{gate.id}.shape", shape)
             self._slot(f"{gate.id}.halo", halo)
         for edge in self.model.edges:
+            if edge.id not in groups:  # a batch's shared-parameter wire into a later sample is not drawn
+                continue
             group = groups[edge.id]
             self._slot(f"{edge.id}.path", _child(group, "path"))
             self._slot(f"{edge.id}.head", _child(group, "polygon"))
@@ -212,11 +214,8 @@ class Stage:
 
     def _edge_state(self, edge_id: str, moment: _Moment) -> State:
         active = edge_id in moment.frame.edges
-        state = {f"{edge_id}.path": self.line(f"{edge_id}.path", active),
-                 f"{edge_id}.head": self.line(f"{edge_id}.head", active)}
-        if self.has(f"{edge_id}.lead"):
-            state[f"{edge_id}.lead"] = self.line(f"{edge_id}.lead", active)
-        return state
+        return {f"{edge_id}.{part}": self.line(f"{edge_id}.{part}", active)
+                for part in ("path", "head", "lead") if self.has(f"{edge_id}.{part}")}
 
     # ------------------------------------------------ Paint, for the styles' per-frame attributes
     def fill(self, grad: float | None) -> str:

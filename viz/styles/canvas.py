@@ -116,7 +116,9 @@ class Canvas:
         return self._columns is not None
 
     def edge(self, edge_id: str, tail: str, head: str, **attributes: str) -> None:
-        """Add an edge with a stable ``id``."""
+        """Add an edge with a stable ``id`` (not a network's shared-parameter wire: ``NetworkColumns.shared``)."""
+        if self._columns is not None and edge_id in self._columns.shared:
+            return
         previous = self._last_in.get(head)
         if previous is not None:  # the wire before it into the same node (its partner, w0 for x0), and its name
             self._partners[edge_id] = (previous, f"{previous}_name")
