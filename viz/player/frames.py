@@ -401,6 +401,10 @@ def _gate_name(model: GraphModel, gate: Gate) -> str:
 def _receiver(model: GraphModel, gate: Gate, arrival: Arrival) -> str:
     """How a caption names the value that received ``arrival``: its label, or its input position."""
     name = _label(model, arrival.value)
+    node = model.value(arrival.value)
+    if name and node.role == "parameter" and node.group is not None and node.group != gate.group:
+        # read outside its box (a batch's later sample uses the first sample's w0): say whose it is
+        return f"{name} ({model.group(node.group).shown_title(True)})"
     if name:
         return name
     if len(gate.inputs) == 1 or len(arrival.terms) == len(gate.inputs):  # x, or both sides of x*x

@@ -107,3 +107,20 @@ def test_bad_groups_and_frames_are_named() -> None:
         player.frame(-7)
     with pytest.raises(ValueError, match=re.escape("collapse: no group named 'layers.0'")):
         backprop_steps(Value(2.0) * 3, collapse=["layers.0"])
+
+
+def test_a_batch_loss_plays_with_the_drawings_defaults() -> None:
+    """MSE over the 4 XOR points: the first sample step by step, the later samples one step per layer, and a
+    parameter read from another box is named with its neuron (w0 of neuron 2, not a bare w0)."""
+    from nn import MLP, mse
+
+    net = MLP(2, [4, 4, 1], seed=0)
+    loss = mse([net(x) for x in [[0, 0], [0, 1], [1, 0], [1, 1]]], [0, 1, 1, 0])
+    player = backprop_steps(loss)
+    collapsed = [frame for frame in player.frames if frame.gate and player.model.gate(frame.gate).collapsed]
+    assert len(collapsed) == 9  # samples 2-4, three layers each
+    assert any(line.startswith("w0 (neuron 2): ") for frame in collapsed for line in frame.work)
+    final = player.frames[-1].grads
+    for node, node_id in player.model.value_ids.items():
+        if node_id in final:
+            assert final[node_id] == node.grad  # the sums over the 4 samples, exactly the engine's
