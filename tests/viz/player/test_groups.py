@@ -124,3 +124,16 @@ def test_a_batch_loss_plays_with_the_drawings_defaults() -> None:
     for node, node_id in player.model.value_ids.items():
         if node_id in final:
             assert final[node_id] == node.grad  # the sums over the 4 samples, exactly the engine's
+
+
+def test_first_layer_neurons_show_their_arithmetic_on_the_named_inputs() -> None:
+    """Numbers given to an MLP are its inputs x[0], x[1]: a collapsed first-layer neuron's step names them and
+    shows its arithmetic (it used to read "back to ." with none)."""
+    from nn import MLP, binary_hinge
+
+    player = backprop_steps(binary_hinge(MLP(2, [16, 16, 1], seed=0)([0.5, -1.0]), 1))
+    first_layer = [frame for frame in player.frames if "of layer 1 sends" in frame.caption]
+    assert len(first_layer) == 16
+    for frame in first_layer:
+        assert frame.caption.endswith("back to x[0] and x[1].")
+        assert [line.split(":")[0] for line in frame.work] == ["x[0]", "x[1]"]
