@@ -222,6 +222,8 @@ class Canvas:
         for k in range(len(columns.layers)):
             ends = [name for name, b in band.items() if b == k and name not in has_out]
             starts = [name for name, b in band.items() if b == k + 1 and name not in has_in]
+            if not ends or not starts:  # no drawn inputs (a Layer given numbers): nothing to keep apart
+                continue
             if any(name.endswith("_via") for name in starts):
                 anchor = f"band{k}_end"
                 lines.append(f'\t{anchor} [shape=point width=0 height=0 style=invis label=""]\n')

@@ -284,3 +284,27 @@ def test_a_batch_loss_is_drawn_in_columns(style: str) -> None:
     assert boxes[model.root][0] > previous
     height = float(re.search(r'<svg width="[\d.]+pt" height="([\d.]+)pt"', svg).group(1))  # type: ignore[union-attr]
     assert height * 4 / 3 < 3000  # all four samples open: 7,051 px in the circuit style
+
+
+@pytest.mark.parametrize("style", ["circuit", "graph"])
+@pytest.mark.parametrize("options", [{}, {"collapse": True}, {"clusters": False}, {"rankdir": "TB"}])
+def test_every_nn_module_and_nested_user_scopes_draw(style: str, options: dict[str, object]) -> None:
+    """Networks without drawn inputs (a Layer or Maxout given numbers), a lone Neuron, and a user's own nested
+    scopes all lay out (a network with no input column raised IndexError)."""
+    from autograd import scope
+    from nn import Layer, Maxout, Neuron
+
+    a, b = Value(1.0, label="a"), Value(2.0, label="b")
+    with scope("layer A"):
+        with scope("unit 0"):
+            first = (a * Value(0.5, label="p") + b).tanh()
+        with scope("unit 1"):
+            second = (a * Value(-0.5, label="r")).relu()
+    with scope("layer B"), scope("unit 0"):
+        user = (first * second).sigmoid()
+    roots = [user, sum(Layer(2, 3, seed=0)([0.5, 1.0]), Value(0.0)), Maxout(2, 2, pieces=2, seed=0)([0.5, 1.0])[0],
+             Neuron(3, seed=0)([0.5, 1.0, 2.0])]
+    for root in roots:
+        root.backward()
+        assert run_dot(draw(root, style=style, **options).source, "svg")  # type: ignore[arg-type]
+    assert network_columns(describe(user)) is not None
