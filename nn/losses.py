@@ -33,10 +33,15 @@ def apply_reduction(terms: Sequence[Value], reduction: Reduction, loss: str) -> 
         raise ValueError(f"{loss}: reduction must be 'mean' or 'sum', got {reduction!r}")
     if not terms:
         raise ValueError(f"{loss}: empty batch")
-    if len(terms) == 1:  # Σ of one term, divided by 1: no nodes that do nothing (a drawing shows every node)
+    if len(terms) == 1:  # divided by 1: no node that does nothing (a drawing shows every node)
         return terms[0]
-    total = sum_values(terms)
+    total = _total(terms)
     return total / len(terms) if reduction == "mean" else total
+
+
+def _total(terms: Sequence[Value]) -> Value:
+    """Σ terms as one ``sum`` node; a single term as it is (a one-input Σ does nothing)."""
+    return terms[0] if len(terms) == 1 else sum_values(terms)
 
 
 def _flat_outputs(outputs: Outputs, loss: str) -> list[Value]:
@@ -271,7 +276,7 @@ def multiclass_hinge(
     for row, label in _per_example(scores, targets, "multiclass_hinge"):
         correct = row[label]
         margins = [(s - correct + margin).relu() for j, s in enumerate(row) if j != label]
-        terms.append(sum_values(margins) if margins else correct * 0.0)
+        terms.append(_total(margins) if margins else correct * 0.0)
     return apply_reduction(terms, reduction, "multiclass_hinge")
 
 
@@ -286,4 +291,4 @@ def l2_regularization(parameters: Iterable[Value], strength: float, examples: in
     squares = [p * p for p in parameters]
     if not squares:
         raise ValueError("l2_regularization: no parameters")
-    return sum_values(squares) * (strength / (2.0 * examples))
+    return _total(squares) * (strength / (2.0 * examples))
