@@ -308,3 +308,21 @@ def test_every_nn_module_and_nested_user_scopes_draw(style: str, options: dict[s
         root.backward()
         assert run_dot(draw(root, style=style, **options).source, "svg")  # type: ignore[arg-type]
     assert network_columns(describe(user)) is not None
+
+
+def test_a_batch_networks_dot_text_is_identical_in_a_fresh_process_with_another_hash_seed() -> None:
+    """The network layout's constraints (bands, entry points, shared wires left out) are written deterministically."""
+    import os
+    import subprocess
+    import sys
+
+    code = (
+        "from nn import MLP, mse; from viz import draw\n"
+        "net = MLP(2, [4, 4, 1], seed=0)\n"
+        "loss = mse([net(x) for x in [[0, 0], [0, 1], [1, 0], [1, 1]]], [0, 1, 1, 0]); loss.backward()\n"
+        "print(draw(loss, style='circuit').source + draw(loss, rankdir='TB').source, end='')"
+    )
+    environment = {**os.environ, "PYTHONHASHSEED": "12345"}
+    other = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, env=environment, check=True)
+    loss = _xor_loss()
+    assert other.stdout == draw(loss, style="circuit").source + draw(loss, rankdir="TB").source
