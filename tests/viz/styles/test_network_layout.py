@@ -171,10 +171,13 @@ def test_the_2_3_2_network_is_drawn_in_columns(style: str, rankdir: str) -> None
 
 
 @pytest.mark.parametrize("style", ["circuit", "graph"])
-def test_a_softmax_network_draws_its_logits_in_index_order(style: str) -> None:
+@pytest.mark.parametrize("rankdir", ["LR", "TB"])
+def test_a_softmax_network_draws_its_logits_in_index_order(style: str, rankdir: str) -> None:
+    """A 3-class softmax net: the logits' neurons in index order (the target's logit, which runs on to the end,
+    used to pull its neuron out of order), inputs first, the loss last, no wire through a foreign box."""
     loss = _softmax_net()
     model = describe(loss)
-    _check_columns(model, run_dot(draw(loss, style=style).source, "svg"), "LR")
+    _check_columns(model, run_dot(draw(loss, style=style, rankdir=rankdir).source, "svg"), rankdir)
 
 
 @pytest.mark.parametrize("style", ["circuit", "graph"])
