@@ -4,7 +4,8 @@ Algorithm: count, for each node reachable from the root, how many times it is us
 input; then release nodes consumer-first (Kahn's algorithm), which is a reverse
 topological order. Both passes use explicit stacks, so depth is limited only by memory
 (a chain of a million ops backpropagates). Every node then sends
-``local_grad × node.grad`` to each of its inputs, where it is summed.
+``local_grad × node.grad`` to each of its inputs, where it is summed (``_propagate``, the chain rule).
+Without an observer, ``backward`` runs the same loop fused for speed (``autograd.fast.backward``).
 
 Renderers observe backprop through ``on_step`` / ``backward_steps`` instead of
 re-implementing it: each ``BackwardStep`` is the engine's own record of one node's step.
@@ -15,7 +16,9 @@ from __future__ import annotations
 from collections.abc import Callable, Collection, Sequence
 from typing import NamedTuple
 
-from autograd.value import Value, to_number
+from autograd import fast
+from autograd.numerics import to_number
+from autograd.value import Value
 
 
 class BackwardEdge(NamedTuple):
@@ -95,8 +98,8 @@ def topological_order(root: Value) -> list[Value]:
 def _propagate(order: Sequence[Value], on_step: Callable[[BackwardStep], None] | None) -> None:
     """Apply the chain rule over ``order`` (consumers first); each node's gradient is final when reached.
 
-    This is the plain reference version of backprop: ``_fast_backward`` must give the same
-    gradients bit for bit (tests/autograd/test_backward.py checks it on random graphs).
+    This is the reference version of backprop: ``autograd.fast.backward`` gives the same
+    gradients bit for bit (tests/autograd/test_fast.py checks it on random graphs).
     """
     for node in order:
         inputs = node.inputs
@@ -106,84 +109,14 @@ def _propagate(order: Sequence[Value], on_step: Callable[[BackwardStep], None] |
         edges = []
         for position, (child, local) in enumerate(zip(inputs, node.local_grads, strict=True)):
             contribution = 0.0
-            if local:  # a zero local gradient sends zero, even times inf or nan (as torch)
+            # zero sends zero: a zero local gradient even times an inf or nan gradient (as torch), and a zero
+            # gradient even times a local gradient that overflowed (1/x at a subnormal x is inf; torch's g/x is 0)
+            if local and g:
                 contribution = local * g
                 child.grad += contribution
             edges.append(BackwardEdge(position, child, local, contribution, child.grad))
         if on_step is not None:
             on_step(BackwardStep(node, g, tuple(edges)))
-
-
-def _fast_backward(root: Value, seed: float, node_type: type[Value] = Value) -> None:
-    """``backward`` without observers: the reference algorithm, fused into two passes over the slots.
-
-    Why not the plain version: the topological sort was three quarters of backward, a third of
-    that the dict of use counts. Here the counts live on the nodes (``_uses``), leaves are never
-    queued (they send nothing), and each node sends its gradient as it is released. Nodes are
-    released in exactly the reference order, so every sum is added up in the same order.
-    ``node_type`` is the class of one-input nodes' ``_in`` (``benchmarks/machine_floor.py`` runs this
-    same loop over its own bare nodes, which have the same slots).
-    """
-    value = node_type
-    # pass 1: count each non-leaf node's consumers, and reset its gradient
-    root.grad = 0.0
-    stack = [root]
-    pop, push = stack.pop, stack.append
-    while stack:
-        inputs = pop()._in
-        if type(inputs) is value:  # one input (most nodes): no loop, as in pass 2
-            if inputs._in is not None:  # type: ignore[union-attr]
-                uses = inputs._uses  # type: ignore[union-attr]
-                if not uses:
-                    inputs.grad = 0.0  # type: ignore[union-attr]
-                    push(inputs)  # type: ignore[arg-type]
-                inputs._uses = uses + 1  # type: ignore[union-attr]
-            continue
-        for child in inputs:  # type: ignore[union-attr]
-            if child._in is not None:
-                uses = child._uses
-                if not uses:
-                    child.grad = 0.0
-                    push(child)
-                child._uses = uses + 1
-    root.grad += seed
-    # pass 2: release each node once all of its consumers have sent their share (Kahn's algorithm)
-    push(root)
-    while stack:
-        node = pop()
-        g = node.grad
-        inputs = node._in
-        if type(inputs) is value:
-            local = node._local
-            if local:  # a zero local gradient sends zero, even when g is inf or nan
-                inputs.grad += local * g  # type: ignore[operator]
-            if inputs._in is not None:
-                uses = inputs._uses - 1
-                inputs._uses = uses
-                if not uses:
-                    push(inputs)
-            continue
-        for child, local in zip(inputs, node._local):  # type: ignore[arg-type] # noqa: B905 - recorded together
-            if local:
-                child.grad += local * g
-            if child._in is not None:
-                uses = child._uses - 1
-                child._uses = uses
-                if not uses:
-                    push(child)
-
-
-def _clear_uses(root: Value) -> None:
-    """Zero every use count under ``root`` after an interrupted backward, so the next one starts clean."""
-    seen = {id(root)}
-    stack = [root]
-    while stack:
-        node = stack.pop()
-        node._uses = 0
-        for child in node.inputs:
-            if id(child) not in seen:
-                seen.add(id(child))
-                stack.append(child)
 
 
 def backward(root: Value, grad: float = 1.0, *, on_step: Callable[[BackwardStep], None] | None = None) -> None:
@@ -198,15 +131,8 @@ def backward(root: Value, grad: float = 1.0, *, on_step: Callable[[BackwardStep]
     seed = to_number(grad, "backward: grad")
     if seed is None:
         raise TypeError(f"backward: grad must be a real number, got {type(grad).__name__}")
-    if on_step is None:
-        if root._in is None:
-            root.grad += seed
-            return
-        try:
-            _fast_backward(root, seed)
-        except BaseException:
-            _clear_uses(root)
-            raise
+    if on_step is None:  # nobody watches: the same loop, fused for speed (read autograd/fast.py after this one)
+        fast.backward(root, seed)
         return
     order = _consumers_first(root)
     for node in order:

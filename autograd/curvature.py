@@ -16,7 +16,8 @@ import numpy.typing as npt
 
 from autograd.functions import sum_values
 from autograd.higher_order import _checked_inputs, grad
-from autograd.value import Value, as_number
+from autograd.numerics import as_number
+from autograd.value import Value
 
 
 def hessian(output: Value, inputs: Value | Iterable[Value]) -> npt.NDArray[np.float64]:

@@ -19,7 +19,9 @@ error naming the op (``autograd.higher_order``).
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import TYPE_CHECKING, Any, Union
+from typing import TYPE_CHECKING, Any, NamedTuple, Union
+
+from autograd.numerics import as_number
 
 if TYPE_CHECKING:
     from autograd.ops import Op
@@ -51,13 +53,36 @@ class Constant(Derivative):
         return "CONSTANT"
 
 
+class DotLayout(NamedTuple):
+    """A ``dot`` node's ``_const`` when a number stood in a pair: the bias number, and who multiplies whom."""
+
+    value: float | None
+    partners: tuple[int, ...]  # per input, the index of the input it is multiplied by, -1 for none
+
+
+def dot_partners(node: Value) -> tuple[int, ...]:
+    """For each input of a ``dot`` node, the index of the input it is multiplied by (-1: a number or the bias).
+
+    ∂dot/∂w_i is its partner x_i; gradients of gradients need to know which input that is. With a
+    Value in every pair the inputs are w0, x0, w1, x1, …, then the bias if it is a Value; otherwise
+    the node keeps its ``DotLayout``.
+
+    >>> from autograd import Value, dot
+    >>> w, x = [Value(2.0), Value(3.0)], [Value(-1.0), 4.0]
+    >>> dot_partners(dot(w, x, bias=Value(0.5)))
+    (1, 0, -1, -1)
+    """
+    layout = node._const
+    if isinstance(layout, DotLayout):
+        return layout.partners
+    count = len(node.inputs)
+    return tuple(index ^ 1 for index in range(count - count % 2)) + (-1,) * (count % 2)
+
+
 class Bilinear(Derivative):
     """``dot``: ∂/∂w_i = x_i and ∂/∂x_i = w_i (the partner Value), or the recorded number (a constant)."""
 
     def local_grads(self, node: Value, row: Op) -> tuple[Local, ...]:
-        # functions imports value, which imports ops, which imports this module: import when first used
-        from autograd.functions import dot_partners
-
         inputs, recorded = node.inputs, node.local_grads
         return tuple(
             inputs[partner] if partner >= 0 else recorded[index] for index, partner in enumerate(dot_partners(node))
@@ -95,16 +120,14 @@ class WrittenInOps(Derivative):
                 f"the derivative of {row.name!r} must return a tuple of {len(operands)} local gradient(s) "
                 f"(one per operand), got {result!r}"
             )
-        return tuple(_checked(result[position], row, position) for position in positions)
+        return tuple(_checked(result[position], type(node), row, position) for position in positions)
 
     def __repr__(self) -> str:
         return f"WrittenInOps({getattr(self.function, '__qualname__', self.function)!r})"
 
 
-def _checked(local: object, row: Op, position: int) -> Local:
-    from autograd.value import Value, as_number
-
-    if isinstance(local, Value):
+def _checked(local: object, value: type[Value], row: Op, position: int) -> Local:
+    if isinstance(local, value):  # the node's own class: this module never imports Value
         return local
     number = as_number(local) if not isinstance(local, bool) else None
     if number is None:

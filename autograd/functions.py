@@ -2,19 +2,22 @@
 
 Each applies its row of ``autograd.ops``. Numbers among the operands are folded into the node
 (they need no gradient); Values become its inputs, in call order. ``sum_values`` and ``dot``
-inline their row's arithmetic: a neuron is one ``dot`` per forward pass, and walking the
-operands once is much cheaper than building the rule's argument list; tests/autograd/test_op_table.py
-checks both against their rows bit for bit.
+write their row's arithmetic out (a loop over the operands, cheaper than building the rule's
+argument list); tests/autograd/test_op_table.py checks both against their rows bit for bit.
+A neuron's ``dot`` over a layer's shared input vector is ``autograd.fast.InputVector``'s.
 """
 
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
 
+from autograd import fast
+from autograd.derivatives import DotLayout
+from autograd.numerics import to_number
 from autograd.ops import OPS
-from autograd.value import DotLayout, Operand, Value, _make, apply, to_number
+from autograd.value import Operand, Value, _make, apply
 
-_MAX, _MIN = OPS["max"], OPS["min"]
+_MAX, _MIN, _SUM, _DOT = OPS["max"], OPS["min"], OPS["sum"], OPS["dot"]
 
 
 def _operand(x: object, op: str, position: str) -> Value | float:
@@ -58,6 +61,8 @@ def sum_values(values: Iterable[Operand]) -> Value:
     >>> s = sum_values(xs); s.data, len(s.inputs), s.const
     (6.0, 2, 3.0)
     """
+    if isinstance(values, (str, bytes)) or not isinstance(values, Iterable):
+        raise TypeError(f"sum_values: values must be an iterable of Values or numbers, got {type(values).__name__}")
     inputs: list[Value] = []
     total = 0.0
     constant: float | None = None
@@ -71,92 +76,7 @@ def sum_values(values: Iterable[Operand]) -> Value:
             constant = operand if constant is None else constant + operand
     if not inputs:
         return Value(total)
-    return _make(total, "sum", tuple(inputs), (1.0,) * len(inputs), constant)
-
-
-class InputVector(list):  # type: ignore[type-arg] # a list of Values or of floats
-    """An input vector read once for several ``dot`` nodes: its items are all Values or all floats.
-
-    A layer's neurons all take the same inputs, so ``nn.Layer`` makes one ``InputVector`` per call
-    and every neuron's ``dot`` reuses its data and the inputs' half of its lists of inputs and
-    local gradients (x0, x1, … among w0, x0, w1, x1, …, b). Its items and their data are read
-    when it is made: make it right before the dot products and leave it unchanged, as ``Layer``
-    and ``dot`` itself (for a single product) do. ``input_vector`` makes one (a vector of other
-    items is left as it is, and ``dot`` takes its general path).
-
-    >>> xs = input_vector([Value(1.0), Value(2.0)])
-    >>> ws = [Value(3.0), Value(4.0)]
-    >>> dot(ws, xs, Value(0.5)).data, dot(ws, xs, Value(0.5)).local_grads
-    (11.5, (1.0, 3.0, 2.0, 4.0, 1.0))
-    """
-
-    __slots__ = ("_data", "_inputs", "_local")  # a list subclass with slots: as fast to make and read as a list
-
-    _data: list[float] | None  # the Values' data; None for floats, which are their own data
-    _inputs: list[Value] | None  # None for floats, which are not inputs
-    _local: list[float] | tuple[float, ...]
-
-    def neuron_dot(self, ws: Sequence[Operand], bias: Value) -> Value | None:
-        """w·x + b as one ``dot`` node when every weight is a Value (the caller checked the lengths), else None.
-
-        Why it is written this way: a neuron is one ``dot`` per example, and in CPython a loop body
-        or a call costs far more than the arithmetic. The weights' data is read by one comprehension
-        (which also checks their types), the pairs are written into copies of the vector's lists by
-        slice assignment, and the only loop left is the sum, which runs left to right, one ``+`` at
-        a time, and adds the bias last, to round as the row does.
-        """
-        value = Value
-        total = 0.0
-        inputs = self._inputs
-        if inputs is None:  # numbers are not inputs: each weight's local gradient is its number
-            for w, x in zip(ws, self):  # noqa: B905 - equal lengths; a first layer has few inputs: one loop
-                if type(w) is not value:
-                    return None
-                total += w.data * x  # type: ignore[union-attr]
-            layout = _numbers_only(len(ws) + 1)
-            return _make(total + bias.data, "dot", (*ws, bias), self._local, layout)  # type: ignore[arg-type]
-        w_data = [w.data for w in ws if type(w) is value]  # type: ignore[union-attr]
-        if len(w_data) != len(ws):  # a number or another type among the weights
-            return None
-        for w_value, x_value in zip(w_data, self._data):  # type: ignore[arg-type] # noqa: B905 - equal lengths
-            total += w_value * x_value
-        size = 2 * len(ws)
-        inputs = inputs[:]
-        inputs[:size:2] = ws  # type: ignore[assignment]
-        inputs[size] = bias
-        local = self._local[:]
-        local[1:size:2] = w_data  # type: ignore[index]
-        return _make(total + bias.data, "dot", tuple(inputs), tuple(local))
-
-
-def input_vector(xs: Sequence[Operand]) -> Sequence[Operand]:
-    """``xs`` read once for several ``dot`` nodes: an ``InputVector`` when its items are all Values or all
-    floats, else ``xs`` itself (each ``dot`` then reads it on its own).
-
-    >>> type(input_vector([1.0, 2.0])).__name__, type(input_vector([Value(1.0), 2.0])).__name__
-    ('InputVector', 'list')
-    """
-    if not xs or type(xs) is InputVector:
-        return xs
-    vector = InputVector(xs)
-    if type(xs[0]) is float:
-        for x in xs:
-            if type(x) is not float:
-                return xs
-        vector._data = vector._inputs = None  # not the vector itself: a cycle would wait for the garbage collector
-        vector._local = (*xs, 1.0)  # type: ignore[arg-type]
-        return vector
-    value = Value
-    data = [x.data for x in xs if type(x) is value]  # type: ignore[union-attr]
-    if len(data) != len(xs):
-        return xs
-    size = 2 * len(xs)
-    inputs: list[Value] = [value] * (size + 1)  # type: ignore[list-item] # every even slot is written per dot
-    inputs[1:size:2] = xs  # type: ignore[assignment]
-    local = [1.0] * (size + 1)  # the last slot is the bias's
-    local[:size:2] = data
-    vector._data, vector._inputs, vector._local = data, inputs, local
-    return vector
+    return _make(total, _SUM, tuple(inputs), (1.0,) * len(inputs), constant)
 
 
 def dot(ws: Sequence[Operand], xs: Sequence[Operand], bias: Operand | None = None) -> Value:
@@ -171,12 +91,10 @@ def dot(ws: Sequence[Operand], xs: Sequence[Operand], bias: Operand | None = Non
     """
     if len(ws) != len(xs):
         raise ValueError(f"dot: ws has {len(ws)} items but xs has {len(xs)}")
-    if ws and type(bias) is Value:  # a neuron's shape: several dots over one vector share its reading
-        vector = xs if type(xs) is InputVector else input_vector(xs)  # a layer's vector: no call
-        if type(vector) is InputVector:
-            node = vector.neuron_dot(ws, bias)
-            if node is not None:
-                return node
+    if ws and type(bias) is Value:  # a neuron's shape: the fast path (autograd.fast.InputVector) takes it
+        node = fast.neuron_dot(ws, xs, bias)
+        if node is not None:
+            return node
     inputs: list[Value] = []
     local_grads: list[float] = []
     total = 0.0
@@ -207,19 +125,8 @@ def dot(ws: Sequence[Operand], xs: Sequence[Operand], bias: Operand | None = Non
         return Value(total)
     if paired != 2 * len(ws):  # a number stood in a pair: keep who multiplies whom, for gradients of gradients
         layout = DotLayout(constant, _partners(ws, xs, bias))
-        return _make(total, "dot", tuple(inputs), tuple(local_grads), layout)
-    return _make(total, "dot", tuple(inputs), tuple(local_grads), constant)
-
-
-_NUMBERS_ONLY: dict[int, DotLayout] = {}
-
-
-def _numbers_only(count: int) -> DotLayout:
-    """The layout of a neuron's dot whose every input is a weight times a number, or the bias: one shared per count."""
-    layout = _NUMBERS_ONLY.get(count)
-    if layout is None:
-        layout = _NUMBERS_ONLY[count] = DotLayout(None, (-1,) * count)
-    return layout
+        return _make(total, _DOT, tuple(inputs), tuple(local_grads), layout)
+    return _make(total, _DOT, tuple(inputs), tuple(local_grads), constant)
 
 
 def _partners(ws: Sequence[Operand], xs: Sequence[Operand], bias: Operand | None) -> tuple[int, ...]:
@@ -233,19 +140,3 @@ def _partners(ws: Sequence[Operand], xs: Sequence[Operand], bias: Operand | None
     if isinstance(bias, Value):
         partners.append(-1)
     return tuple(partners)
-
-
-def dot_partners(node: Value) -> tuple[int, ...]:
-    """For each input of a ``dot`` node, the index of the input it is multiplied by (-1: a number or the bias).
-
-    ∂dot/∂w_i is its partner x_i; gradients of gradients need to know which input that is.
-
-    >>> w, x = [Value(2.0), Value(3.0)], [Value(-1.0), 4.0]
-    >>> dot_partners(dot(w, x, bias=Value(0.5)))
-    (1, 0, -1, -1)
-    """
-    layout = node._const
-    if type(layout) is DotLayout:
-        return layout.partners
-    count = len(node.inputs)  # Values in every pair, then the bias if it is a Value
-    return tuple(index ^ 1 for index in range(count - count % 2)) + (-1,) * (count % 2)

@@ -14,8 +14,9 @@ from collections.abc import Callable
 from typing import Any
 
 from autograd.derivatives import WrittenInOps
-from autograd.ops import CALL, Op, define
-from autograd.value import Value, apply, as_number
+from autograd.numerics import as_number
+from autograd.ops import BUILT_IN, CALL, OPS, Op, define
+from autograd.value import Value, apply
 
 
 class Gate:
@@ -111,7 +112,7 @@ def gate(
     op = Op(gate_name, rule_of_floats, arity, CALL, symbol, parameters, rule.__doc__ or "", derivative=written)
     # the checked rule is a new closure each time: the table compares the user's function (a re-run cell)
     op.rule.__wrapped__ = rule  # type: ignore[attr-defined]
-    return Gate(define(op))
+    return Gate(_define(op))
 
 
 def _from_class(cls: type) -> Callable[..., Any]:
@@ -168,3 +169,98 @@ def _checked(function: Callable[..., Any], name: str, arity: int | None) -> Chec
         return number, tuple(checked)
 
     return rule
+
+
+# ------------------------------------------------------------------------------------------ re-run cells
+def _define(op: Op) -> Op:
+    """Add a gate's row to the table; a name already taken by a different rule is an error naming it.
+
+    A node keeps the row it was made with (``Value.row``), so replacing a row never changes a graph built before.
+    """
+    existing = OPS.get(op.name)
+    if existing is not None and not _same_definition(existing, op):
+        raise ValueError(
+            f"an op named {op.name!r} already exists ({_where(existing)}); a different rule "
+            f"({_where(op)}) cannot take its name: choose another name (gate(..., name=...))"
+        )
+    return define(op)
+
+
+def _source(rule: Callable[..., Any]) -> Callable[..., Any]:
+    # a gate's checked rule wraps the user's function (``__wrapped__``); compare what the user wrote
+    return getattr(rule, "__wrapped__", rule)
+
+
+def _where(op: Op) -> str:
+    source = _source(op.rule)
+    return f"{getattr(source, '__module__', '?')}.{getattr(source, '__qualname__', '?')}"
+
+
+def _same_definition(old: Op, new: Op) -> bool:
+    """True when ``new`` may replace ``old``: a re-run notebook cell, never a built-in or another rule.
+
+    A top-level function is one function per name in its module: defining it again (a re-run cell,
+    edited or not) replaces its row. A function made inside another (a factory, a loop, a lambda)
+    shares its code and name with its siblings: it replaces a row only when it is the same function
+    with the same closure contents and defaults, and the row is the same (symbol, params, derivative).
+    """
+    if old.name in BUILT_IN or _where(old) != _where(new):
+        return False
+    if "<" not in _where(new):  # top level: no <locals>, no <lambda>
+        return True
+    return (
+        same_function(_source(old.rule), _source(new.rule))
+        and (old.arity, old.symbol, old.params) == (new.arity, new.symbol, new.params)
+        and same_function(getattr(old.derivative, "function", None), getattr(new.derivative, "function", None))
+    )
+
+
+def same_function(a: object, b: object, depth: int = 0) -> bool:
+    """True when ``a`` and ``b`` compute the same thing: the same code, defaults and closure contents.
+
+    >>> def power(k):
+    ...     def rule(x):
+    ...         return x**k
+    ...     return rule
+    >>> same_function(power(2), power(2)), same_function(power(2), power(3))
+    (True, False)
+    """
+    if a is b:
+        return True
+    if depth > 4:  # functions that hold each other (recursion): deep enough, call them different
+        return False
+    if inspect.isclass(a) and inspect.isclass(b):
+        methods = ("forward", "backward")
+        return all(same_function(getattr(a, m, None), getattr(b, m, None), depth + 1) for m in methods)
+    code_a, code_b = getattr(a, "__code__", None), getattr(b, "__code__", None)
+    if code_a is None or code_a != code_b:
+        return False
+    cells_a, cells_b = _cells(a), _cells(b)
+    pairs = [
+        *zip(cells_a, cells_b, strict=True),
+        (getattr(a, "__defaults__", None), getattr(b, "__defaults__", None)),
+        (getattr(a, "__kwdefaults__", None), getattr(b, "__kwdefaults__", None)),
+    ]
+    return all(_same_object(x, y, depth + 1) for x, y in pairs)
+
+
+def _cells(function: object) -> list[object]:
+    contents = []
+    for cell in getattr(function, "__closure__", None) or ():
+        try:
+            contents.append(cell.cell_contents)
+        except ValueError:  # a cell not filled yet
+            contents.append(_EMPTY_CELL)
+    return contents
+
+
+_EMPTY_CELL = object()
+
+
+def _same_object(x: object, y: object, depth: int) -> bool:
+    if x is y or (callable(x) and same_function(x, y, depth)):
+        return True
+    try:
+        return bool(x == y)
+    except Exception:  # an object whose == is not a bool (a numpy array): different unless identical
+        return False

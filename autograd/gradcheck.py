@@ -6,7 +6,8 @@ import math
 from collections.abc import Callable, Sequence
 
 from autograd.modes import no_grad
-from autograd.value import Value, as_number
+from autograd.numerics import as_number
+from autograd.value import Value
 
 
 def _check_tolerance(check: str, name: str, x: object, positive: bool) -> None:

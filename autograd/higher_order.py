@@ -30,7 +30,6 @@ from collections.abc import Iterable, Sequence
 from autograd.backprop import _consumers_first, backward
 from autograd.derivatives import DerivativeError, Local
 from autograd.modes import is_recording, scope
-from autograd.ops import op_row
 from autograd.value import Value
 
 
@@ -105,9 +104,10 @@ def _backward_graph(output: Value, forward: Sequence[Value]) -> dict[Value, Loca
     for node in forward:  # consumers first: a node's gradient is complete when reached
         upstream = gradient.get(node)
         inputs = node.inputs
-        if upstream is None or not inputs:
-            continue
-        row = op_row(node.op)
+        if upstream is None or not inputs or (type(upstream) is float and not upstream):
+            continue  # a constant zero gradient sends zero, as in backward
+        row = node.row  # the row the node was made with, even if a re-run cell has redefined the gate since
+        assert row is not None  # a node with inputs was made by an op
         derivative = row.derivative
         if derivative is None:
             raise DerivativeError(_missing_derivative(row.name, node))

@@ -1,8 +1,7 @@
 """Per-context switches that change what an op records: ``no_grad``, ``detect_anomaly`` and ``scope``.
 
 All three live in one ``ContextVar`` holding an immutable ``Mode``, so an op reads its
-recording mode with a single ``get()`` and the common case (recording, no anomaly check,
-no scope) is one identity comparison. Context variables keep threads and asyncio tasks
+recording mode with a single ``get()``. Context variables keep threads and asyncio tasks
 from leaking a ``no_grad`` into each other.
 """
 
@@ -10,12 +9,9 @@ from __future__ import annotations
 
 import contextlib
 import inspect
-from collections.abc import Callable, Iterator
-from contextvars import ContextVar, Token
-from typing import TYPE_CHECKING, Any, NamedTuple
-
-if TYPE_CHECKING:
-    from autograd.value import Value
+from collections.abc import Callable
+from contextvars import ContextVar
+from typing import Any
 
 
 class Scope:
@@ -49,43 +45,85 @@ class Scope:
         return f"Scope({'/'.join(s.name for s in self.path())!r})"
 
 
-class Mode(NamedTuple):
-    """What ops do in the current context (a NamedTuple: cheap to create on every ``scope`` entry)."""
+class Mode:
+    """What ops do in the current context, and how to leave it; never changed once made.
 
-    recording: bool = True
-    check_anomaly: bool = False
-    scope: Scope | None = None
-    plain: bool = True  # recording and not check_anomaly: the ops' fast path (read as mode[3])
+    ``plain`` is ``recording and not check_anomaly``: the common case, which ops test first. ``outer``
+    is the mode this one was entered from and ``opener`` the object (a ``scope``, ``no_grad`` or
+    ``detect_anomaly`` instance) that entered it: leaving restores ``outer`` after checking ``opener``.
+    The mode itself is the stack of open blocks, one per thread or task (contextvars), so one instance
+    may be entered by several threads at once. (A class with slots rather than a NamedTuple: ops read
+    ``plain`` and ``scope`` on every node, and a slot is the quickest attribute to read.)
+    """
+
+    __slots__ = ("recording", "check_anomaly", "scope", "plain", "outer", "opener")
+
+    def __init__(
+        self,
+        recording: bool = True,
+        check_anomaly: bool = False,
+        scope: Scope | None = None,
+        outer: Mode | None = None,
+        opener: object = None,
+    ) -> None:
+        self.recording = recording
+        self.check_anomaly = check_anomaly
+        self.scope = scope
+        self.plain = recording and not check_anomaly
+        self.outer = outer
+        self.opener = opener
+
+    def __repr__(self) -> str:
+        return f"Mode(recording={self.recording}, check_anomaly={self.check_anomaly}, scope={self.scope!r})"
 
 
 DEFAULT_MODE = Mode()
 CURRENT_MODE: ContextVar[Mode] = ContextVar("gradtrace_mode", default=DEFAULT_MODE)
 
 
-_get_mode, _set_mode = CURRENT_MODE.get, CURRENT_MODE.set
-_new_object, _new_tuple = object.__new__, tuple.__new__
+def _enter(opener: object, recording: bool, check_anomaly: bool, group: Scope | None) -> None:
+    """Make the current mode (recording, check_anomaly, group), remembering the one it replaces."""
+    CURRENT_MODE.set(Mode(recording, check_anomaly, group, CURRENT_MODE.get(), opener))
 
 
-def _derive(**changes: Any) -> Mode:
-    new = CURRENT_MODE.get()._replace(**changes)
-    new = new._replace(plain=new.recording and not new.check_anomaly)
-    # reuse the shared default object so the ops' fast path (an identity test) still applies
-    return DEFAULT_MODE if new == DEFAULT_MODE else new
+def _leave(opener: object, what: str) -> None:
+    """Restore the mode ``opener`` entered from; an error, changing nothing, unless this context's last block is its."""
+    mode = CURRENT_MODE.get()
+    if mode.opener is not opener or mode.outer is None:
+        raise RuntimeError(f"{what}: exit without a matching enter in this thread or task")
+    CURRENT_MODE.set(mode.outer)
 
 
-@contextlib.contextmanager
-def _replace_mode(**changes: Any) -> Iterator[None]:
-    token = CURRENT_MODE.set(_derive(**changes))
-    try:
-        yield
-    finally:
-        CURRENT_MODE.reset(token)
+class _Switch(contextlib.ContextDecorator):
+    """A block that changes the mode (``no_grad``, ``detect_anomaly``); a context manager or a decorator."""
+
+    def __call__(self, func: Callable[..., Any]) -> Callable[..., Any]:  # type: ignore[override]
+        if inspect.isgeneratorfunction(func) or inspect.iscoroutinefunction(func) or inspect.isasyncgenfunction(func):
+            # their bodies run after the decorated call has returned, outside the block: refuse, never pass silently
+            name = type(self).__name__
+            raise TypeError(
+                f"{name} cannot decorate {func.__qualname__}: a generator or async function runs after the call "
+                f"returns; write 'with {name}():' inside its body instead"
+            )
+        return super().__call__(func)
+
+    def _mode(self, mode: Mode) -> tuple[bool, bool]:
+        """(recording, check_anomaly) inside the block, entered from ``mode``."""
+        raise NotImplementedError
+
+    def __enter__(self) -> None:
+        mode = CURRENT_MODE.get()
+        _enter(self, *self._mode(mode), mode.scope)
+
+    def __exit__(self, *exc: object) -> None:
+        _leave(self, type(self).__name__)
 
 
-class no_grad(contextlib.ContextDecorator):  # noqa: N801 - named like torch.no_grad, which users know
+class no_grad(_Switch):  # noqa: N801 - named like torch.no_grad, which users know
     """Ops record nothing inside this block: results are plain leaves (``op == ""``).
 
-    Usable as a context manager or a decorator; local to the thread or task (contextvars).
+    Usable as a context manager or a decorator (not of a generator or an async function: their
+    bodies run after the call returns); local to the thread or task (contextvars).
 
     >>> from autograd import Value
     >>> x = Value(2.0)
@@ -95,51 +133,15 @@ class no_grad(contextlib.ContextDecorator):  # noqa: N801 - named like torch.no_
     ('', ())
     """
 
-    def __init__(self) -> None:
-        self._tokens: list[Token[Mode]] = []
-
-    def __call__(self, func: Callable[..., Any]) -> Callable[..., Any]:  # type: ignore[override]
-        if inspect.isgeneratorfunction(func) or inspect.iscoroutinefunction(func) or inspect.isasyncgenfunction(func):
-            # their bodies run after the decorated call has returned, outside the block: refuse, never record silently
-            raise TypeError(
-                f"no_grad cannot decorate {func.__qualname__}: a generator or async function runs after the call "
-                "returns; write 'with no_grad():' inside its body instead"
-            )
-        return super().__call__(func)
-
-    def _recreate_cm(self) -> no_grad:
-        # a fresh instance per decorated call, so recursion and threads never share tokens
-        return type(self)()
-
-    def __enter__(self) -> None:
-        self._tokens.append(CURRENT_MODE.set(_derive(recording=False)))
-
-    def __exit__(self, *exc: object) -> None:
-        _reset_own(self._tokens, "no_grad")
+    def _mode(self, mode: Mode) -> tuple[bool, bool]:
+        return False, mode.check_anomaly
 
 
-def _reset_own(tokens: list[Token[Mode]], what: str) -> None:
-    """Undo this thread's or task's latest entry of a context manager that several of them may share."""
-    for token in reversed(tokens):
-        try:
-            CURRENT_MODE.reset(token)
-        except (ValueError, RuntimeError):  # made in another thread or task, or already used
-            continue
-        tokens.remove(token)
-        return
-    raise RuntimeError(f"{what}: exit without a matching enter in this thread or task")
-
-
-def is_recording() -> bool:
-    """True unless inside ``no_grad``."""
-    return CURRENT_MODE.get().recording
-
-
-@contextlib.contextmanager
-def detect_anomaly() -> Iterator[None]:
+class detect_anomaly(_Switch):  # noqa: N801 - named like torch.autograd.detect_anomaly
     """Raise ``FloatingPointError`` at the first op whose value or local gradient is nan or inf.
 
-    The message names the op, its operands' values and their labels.
+    The message names the op, its operands' values and their labels. A context manager or a
+    decorator (not of a generator or an async function, as ``no_grad``).
 
     >>> from autograd import Value
     >>> with detect_anomaly():
@@ -148,15 +150,21 @@ def detect_anomaly() -> Iterator[None]:
     ...
     FloatingPointError: log produced value -inf (local gradients (inf,)) from inputs x=0.0
     """
-    with _replace_mode(check_anomaly=True):
-        yield
+
+    def _mode(self, mode: Mode) -> tuple[bool, bool]:
+        return mode.recording, True
+
+
+def is_recording() -> bool:
+    """True unless inside ``no_grad``."""
+    return CURRENT_MODE.get().recording
 
 
 class scope:  # noqa: N801 - used like a function: ``with scope("name") as group``
     """Group the nodes created inside the block under a named ``Scope`` (nested scopes nest).
 
-    A plain class rather than a generator-based context manager: networks enter one scope
-    per neuron per forward pass, so entering must be cheap.
+    Each entry makes a new ``Scope`` inside the current one. One instance may be entered again
+    (nested) or by several threads at once: each thread or task leaves its own.
 
     >>> from autograd import Value
     >>> x = Value(1.0)
@@ -170,7 +178,7 @@ class scope:  # noqa: N801 - used like a function: ``with scope("name") as group
     ('layers.1.neurons.3', 'neuron 3')
     """
 
-    __slots__ = ("_name", "_title", "_tokens")
+    __slots__ = ("_name", "_title")
 
     def __init__(self, name: str, title: str | None = None) -> None:
         if not isinstance(name, str):
@@ -178,82 +186,16 @@ class scope:  # noqa: N801 - used like a function: ``with scope("name") as group
         if title is not None and not isinstance(title, str):
             raise TypeError(f"scope title must be a str or None, not {type(title).__name__}")
         self._name = name
-        self._title = name if title is None else title
-        self._tokens: list[Token[Mode]] = []  # a stack: the same instance may be nested or shared by threads
+        self._title = title
 
     def __enter__(self) -> Scope:
-        self._tokens.append(enter_scope(self._name, self._title))
-        group = _get_mode().scope
-        assert group is not None  # enter_scope has just set it
+        mode = CURRENT_MODE.get()
+        group = Scope(self._name, mode.scope, self._title)
+        _enter(self, mode.recording, mode.check_anomaly, group)
         return group
 
     def __exit__(self, *exc: object) -> None:
-        tokens = self._tokens
-        try:  # the common case: the last entry is this context's
-            CURRENT_MODE.reset(tokens[-1])
-            tokens.pop()
-        except (ValueError, IndexError):
-            _reset_own(tokens, "scope")
-
-
-def enter_scope(name: str, title: str | None = None) -> Token[Mode]:
-    """Open a new ``Scope`` called ``name`` (drawn as ``title``, by default the name) inside the current one;
-    ``leave_scope(token)`` closes it.
-
-    ``with scope(name):`` is the readable form. This pair is for code that opens a scope per
-    module per forward pass (``nn.layers``: a layer, or a neuron that cannot place its nodes with
-    ``place_in_new_scope``): without the context manager's object and its two Python-level
-    ``__enter__``/``__exit__`` calls, entering costs about a third as much.
-    ``name`` and ``title`` are not checked here (callers pass module names and titles).
-
-    >>> token = enter_scope("neuron")
-    >>> current_scope()
-    Scope('neuron')
-    >>> leave_scope(token); current_scope() is None
-    True
-    """
-    recording, check_anomaly, parent, plain = _get_mode()
-    group = _child_scope(name, parent, title)
-    return _set_mode(_new_tuple(Mode, (recording, check_anomaly, group, plain)))
-
-
-def _child_scope(name: str, parent: Scope | None, title: str | None) -> Scope:
-    """A new ``Scope`` inside ``parent``, built without calling ``__init__`` in Python (that would cost more
-    than the rest of entering or placing)."""
-    group: Scope = _new_object(Scope)
-    group.name, group.parent, group.title = name, parent, name if title is None else title
-    return group
-
-
-leave_scope: Callable[[Token[Mode]], None] = CURRENT_MODE.reset
-"""Close the scope opened by ``enter_scope`` (the ``ContextVar``'s own ``reset``)."""
-
-
-def place_in_new_scope(nodes: tuple[Value, ...], name: str, title: str | None = None) -> None:
-    """Move ``nodes``, just made in the current scope, into a new ``Scope`` called ``name`` inside it.
-
-    The result is what making them inside ``with scope(name, title=title):`` gives: the same
-    scope tree, names and titles. Why a second way: entering a scope sets and resets the
-    ``ContextVar`` (most of a microsecond), while a neuron makes a fixed pair of nodes per example
-    (its ``dot`` and its activation), which can be placed afterwards for a third of the cost.
-    Only nodes that are recorded ops of the current scope move: outside recording (``no_grad``)
-    results are leaves, which belong to no scope, and a node made elsewhere stays where it is.
-
-    >>> from autograd import Value
-    >>> x = Value(1.0)
-    >>> y = x * 2.0
-    >>> z = y.exp()
-    >>> place_in_new_scope((y, z), "gate")
-    >>> z.scope is y.scope, z.scope, x.scope
-    (True, Scope('gate'), None)
-    """
-    recording, _, parent, _ = _get_mode()
-    if not recording:
-        return
-    group = _child_scope(name, parent, title)
-    for node in nodes:
-        if node._scope is parent and node._in is not None:
-            node._scope = group
+        _leave(self, "scope")
 
 
 def current_scope() -> Scope | None:

@@ -10,9 +10,43 @@ at the edges of the domain.
 from __future__ import annotations
 
 import math
+from numbers import Real
 
 INF = math.inf
 NAN = math.nan
+
+
+def as_number(x: object) -> float | None:
+    """The float value of a plain real number (int, float, numpy scalar), or None for anything else.
+
+    An int beyond float range is an ``OverflowError`` that says so (callers add which argument it was).
+
+    >>> as_number(3), as_number("3")
+    (3.0, None)
+    """
+    kind = type(x)
+    if kind is float:
+        return x  # type: ignore[return-value]
+    if kind is int or isinstance(x, Real):
+        try:
+            return float(x)  # type: ignore[arg-type]
+        except OverflowError:
+            raise OverflowError(f"the number {_short(x)} is beyond float range (about ±1.8e308)") from None
+    return None
+
+
+def to_number(x: object, what: str) -> float | None:
+    """``as_number(x)``, with an overflow naming ``what`` (the argument) instead of a bare OverflowError."""
+    try:
+        return as_number(x)
+    except OverflowError as error:
+        raise OverflowError(f"{what}: {error}") from None
+
+
+def _short(x: object) -> str:
+    if isinstance(x, int) and x.bit_length() > 200:
+        return f"with {len(str(abs(x)))} digits"
+    return str(x)
 
 
 def _is_odd_integer(x: float) -> bool:

@@ -13,6 +13,14 @@ and the diagrams' gate labels are all read from this table. Users add rows of th
 Every rule returns IEEE results (±0, ±inf, nan in, a float out) and never raises: the math calls
 that would raise go through ``autograd.numerics``.
 
+Local gradients are floats, so one that is beyond float range is inf: ``log``'s 1/x at a subnormal x
+(below about 5.6e-309). Backward sends nothing along an edge where either factor is zero, so a branch
+that gets no gradient stays harmless (``maximum(x, x.log())`` at 5e-324: x's gradient is 1). What a rule
+cannot fix: where such a gradient does flow, the product is not the exact one (``x * x.log()`` at
+5e-324: +inf where the exact derivative is −743.4, since x·(1/x) is 5e-324·inf), and a derivative of a
+derivative loses a term that underflows (``x * x.log()``'s second derivative at 1e300 is 2e-300, exact
+1e-300: the term x·(−1/x²) is 0 once 1/x² underflows). Both need x beyond about 1e±300.
+
 >>> OPS["sin"].rule(0.0)
 (0.0, (1.0,))
 >>> OPS["*"].label(-1.0, const_left=False), OPS["/"].label(1.0, const_left=True)
@@ -21,9 +29,8 @@ that would raise go through ``autograd.numerics``.
 
 from __future__ import annotations
 
-import inspect
 import math
-from collections.abc import Callable, Mapping
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
@@ -131,100 +138,17 @@ class Op:
 
 
 OPS: dict[str, Op] = {}
+BUILT_IN: dict[str, Op] = {}  # the rows below, which no gate may replace
 
 
 def define(op: Op) -> Op:
-    """Add a row to the table; a name already taken by a different rule is an error naming it."""
+    """Put a row in the table under its name (``autograd.gate`` decides first whether a taken name may be reused)."""
     if not isinstance(op.name, str) or not op.name:
         raise ValueError(f"an op needs a non-empty str name, got {op.name!r}")
-    existing = OPS.get(op.name)
-    if existing is not None and not _same_definition(existing, op):
-        raise ValueError(
-            f"an op named {op.name!r} already exists ({_where(existing)}); a different rule "
-            f"({_where(op)}) cannot take its name: choose another name (gate(..., name=...))"
-        )
+    if op.name in BUILT_IN and BUILT_IN[op.name] is not op:
+        raise ValueError(f"the built-in op {op.name!r} cannot be redefined")
     OPS[op.name] = op
     return op
-
-
-def _source(rule: Callable[..., Any]) -> Callable[..., Any]:
-    # a gate's checked rule wraps the user's function (``__wrapped__``); compare what the user wrote
-    return getattr(rule, "__wrapped__", rule)
-
-
-def _where(op: Op) -> str:
-    source = _source(op.rule)
-    return f"{getattr(source, '__module__', '?')}.{getattr(source, '__qualname__', '?')}"
-
-
-def _same_definition(old: Op, new: Op) -> bool:
-    """True when ``new`` may replace ``old``: a re-run notebook cell, never a built-in or another rule.
-
-    A top-level function is one function per name in its module: defining it again (a re-run cell,
-    edited or not) replaces its row. A function made inside another (a factory, a loop, a lambda)
-    shares its code and name with its siblings: it replaces a row only when it is the same function
-    with the same closure contents and defaults, and the row is the same (symbol, params, derivative).
-    """
-    if old.name in BUILT_IN or _where(old) != _where(new):
-        return False
-    if "<" not in _where(new):  # top level: no <locals>, no <lambda>
-        return True
-    return (
-        same_function(_source(old.rule), _source(new.rule))
-        and (old.arity, old.symbol, old.params) == (new.arity, new.symbol, new.params)
-        and same_function(getattr(old.derivative, "function", None), getattr(new.derivative, "function", None))
-    )
-
-
-def same_function(a: object, b: object, depth: int = 0) -> bool:
-    """True when ``a`` and ``b`` compute the same thing: the same code, defaults and closure contents.
-
-    >>> def power(k):
-    ...     def rule(x):
-    ...         return x**k
-    ...     return rule
-    >>> same_function(power(2), power(2)), same_function(power(2), power(3))
-    (True, False)
-    """
-    if a is b:
-        return True
-    if depth > 4:  # functions that hold each other (recursion): deep enough, call them different
-        return False
-    if inspect.isclass(a) and inspect.isclass(b):
-        methods = ("forward", "backward")
-        return all(same_function(getattr(a, m, None), getattr(b, m, None), depth + 1) for m in methods)
-    code_a, code_b = getattr(a, "__code__", None), getattr(b, "__code__", None)
-    if code_a is None or code_a != code_b:
-        return False
-    cells_a, cells_b = _cells(a), _cells(b)
-    pairs = [
-        *zip(cells_a, cells_b, strict=True),
-        (getattr(a, "__defaults__", None), getattr(b, "__defaults__", None)),
-        (getattr(a, "__kwdefaults__", None), getattr(b, "__kwdefaults__", None)),
-    ]
-    return all(_same_object(x, y, depth + 1) for x, y in pairs)
-
-
-def _cells(function: object) -> list[object]:
-    contents = []
-    for cell in getattr(function, "__closure__", None) or ():
-        try:
-            contents.append(cell.cell_contents)
-        except ValueError:  # a cell not filled yet
-            contents.append(_EMPTY_CELL)
-    return contents
-
-
-_EMPTY_CELL = object()
-
-
-def _same_object(x: object, y: object, depth: int) -> bool:
-    if x is y or (callable(x) and same_function(x, y, depth)):
-        return True
-    try:
-        return bool(x == y)
-    except Exception:  # an object whose == is not a bool (a numpy array): different unless identical
-        return False
 
 
 def op_row(name: str) -> Op:
@@ -509,7 +433,7 @@ _ROWS = [
         derivative=BILINEAR,
     ),
 ]
-BUILT_IN: Mapping[str, Op] = {row.name: row for row in _ROWS}
+BUILT_IN.update((row.name, row) for row in _ROWS)
 for _row in _ROWS:
     define(_row)
 

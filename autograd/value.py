@@ -16,56 +16,19 @@ from __future__ import annotations
 
 import math
 from collections.abc import Callable, Sequence
-from numbers import Real
 from typing import TYPE_CHECKING, NamedTuple, Union
 
 from autograd import ops
-from autograd.modes import CURRENT_MODE, Mode, Scope
+from autograd.derivatives import DotLayout
+from autograd.modes import CURRENT_MODE, Scope
+from autograd.numerics import to_number
 
 if TYPE_CHECKING:
     from autograd.backprop import BackwardStep
 
 Operand = Union["Value", int, float]
-
-# Shared local-gradient tuples: ops whose derivative is a fixed number reuse one tuple
-# instead of allocating a new one per node.
-_ONE_ONE = (1.0, 1.0)
-_ONE_MINUS_ONE = (1.0, -1.0)
-_DIV, _POW, _ABS = ops.OPS["/"], ops.OPS["**"], ops.OPS["abs"]
+_ADD, _SUB, _MUL, _DIV, _POW, _ABS = (ops.OPS[name] for name in ("+", "-", "*", "/", "**", "abs"))
 _LEAKY_RELU, _ELU = ops.OPS["leaky_relu"], ops.OPS["elu"]
-
-_new_object = object.__new__
-_current_mode = CURRENT_MODE.get
-
-
-def as_number(x: object) -> float | None:
-    """The float value of a plain real number (int, float, numpy scalar), or None for anything else.
-
-    An int beyond float range is an ``OverflowError`` that says so (callers add which argument it was).
-    """
-    kind = type(x)
-    if kind is float:
-        return x  # type: ignore[return-value]
-    if kind is int or isinstance(x, Real):
-        try:
-            return float(x)  # type: ignore[arg-type]
-        except OverflowError:
-            raise OverflowError(f"the number {_short(x)} is beyond float range (about ±1.8e308)") from None
-    return None
-
-
-def to_number(x: object, what: str) -> float | None:
-    """``as_number(x)``, with an overflow naming ``what`` (the argument) instead of a bare OverflowError."""
-    try:
-        return as_number(x)
-    except OverflowError as error:
-        raise OverflowError(f"{what}: {error}") from None
-
-
-def _short(x: object) -> str:
-    if isinstance(x, int) and x.bit_length() > 200:
-        return f"with {len(str(abs(x)))} digits"
-    return str(x)
 
 
 def _argument(position: int) -> str:
@@ -74,13 +37,13 @@ def _argument(position: int) -> str:
 
 def _unary_method(row: ops.Op) -> Callable[[Value], Value]:
     """``Value``'s method for a one-operand row: ``x.exp()`` applies the ``exp`` row to ``x``."""
-    rule, name = row.rule, row.name
+    rule = row.rule
 
     def method(self: Value) -> Value:
-        out, (local,) = rule(self.data)
-        return _make(out, name, self, local)
+        out, local = rule(self.data)
+        return _make(out, row, (self,), local)
 
-    method.__name__ = method.__qualname__ = name
+    method.__name__ = method.__qualname__ = row.name
     method.__doc__ = row.doc
     return method
 
@@ -91,18 +54,12 @@ class LeftNumber(NamedTuple):
     value: float
 
 
-class DotLayout(NamedTuple):
-    """A ``dot`` node's ``_const`` when a number stood in a pair: the bias number, and who multiplies whom."""
-
-    value: float | None
-    partners: tuple[int, ...]  # per input, the index of the input it is multiplied by, -1 for none
-
-
 class Value:
     """A float64 scalar that remembers the op that made it and that op's local gradients.
 
     Attributes: ``data`` (the value), ``grad`` (∂root/∂self after ``backward``), ``label``,
-    ``op`` (``""`` for a leaf), ``inputs`` (the operand Values, in call order), ``local_grads``
+    ``op`` (the name of its row in ``autograd.OPS``, ``""`` for a leaf), ``row`` (that row, as it was
+    when the node was made), ``inputs`` (the operand Values, in call order), ``local_grads``
     (∂self/∂input for each input), ``const`` (a number operand or op parameter, else None),
     ``const_left`` (the number was the left operand) and ``scope`` (the group it was made in).
 
@@ -113,11 +70,9 @@ class Value:
     (-4.0, -4.0, 3.0)
     """
 
-    # Speed and size: a one-input node (most of them) keeps its input and local gradient in
-    # ``_in``/``_local`` directly, with no tuples (fewer objects for the garbage collector and
-    # 128 bytes a node); a node with several inputs keeps two tuples; a leaf has ``_in = None``.
-    # ``_uses`` is backward's count of a node's consumers, kept on the node instead of in a dict.
-    __slots__ = ("data", "grad", "label", "op", "_in", "_local", "_const", "_scope", "_uses")
+    # ``_in``/``_local`` hold the inputs and their local gradients; ``autograd.fast`` lays them out
+    # (and says why); ``_uses`` is the fast backward's count of a node's consumers.
+    __slots__ = ("data", "grad", "label", "_row", "_in", "_local", "_const", "_scope", "_uses")
 
     # numpy must return NotImplemented for ``np.float64(2) * v`` so Python calls Value.__rmul__
     __array_ufunc__ = None
@@ -125,7 +80,7 @@ class Value:
     data: float
     grad: float
     label: str
-    op: str
+    _row: ops.Op | None
     _in: Value | tuple[Value, ...] | None
     _local: float | tuple[float, ...] | None
     _const: float | LeftNumber | DotLayout | None
@@ -141,37 +96,40 @@ class Value:
         self.data = number
         self.grad = 0.0
         self.label = label
-        self.op = ""
-        self._in = self._local = self._const = self._scope = None
+        self._row = self._in = self._local = self._const = self._scope = None
         self._uses = 0
+
+    @property
+    def op(self) -> str:
+        """The name of the op that made this node (``"*"``, ``"exp"``), or ``""`` for a leaf."""
+        row = self._row
+        return "" if row is None else row.name
+
+    @property
+    def row(self) -> ops.Op | None:
+        """The table row this node was made with (kept when a re-run cell redefines the gate), None for a leaf."""
+        return self._row
 
     @property
     def inputs(self) -> tuple[Value, ...]:
         """The operand Values, in call order (``a*a`` lists ``a`` twice); ``()`` for a leaf."""
-        inputs = self._in
-        if inputs is None:
-            return ()
-        return inputs if type(inputs) is tuple else (inputs,)  # type: ignore[return-value]
+        return fast.as_tuple(self._in)
 
     @property
     def local_grads(self) -> tuple[float, ...]:
         """∂self/∂input for each of ``inputs``, recorded when the node was made."""
-        local = self._local
-        if local is None:
-            return ()
-        return local if type(local) is tuple else (local,)  # type: ignore[return-value]
+        return fast.as_tuple(self._local)
 
     @property
     def const(self) -> float | None:
         """The number operand of this op (``2`` in ``x * 2``) or its parameter (a leaky ReLU's slope), else None."""
         const = self._const
-        kind = type(const)
-        return const.value if kind is LeftNumber or kind is DotLayout else const  # type: ignore[union-attr,return-value]
+        return const.value if isinstance(const, (LeftNumber, DotLayout)) else const
 
     @property
     def const_left(self) -> bool:
         """True when the number was the left operand (``1 / x``, ``2 - x``)."""
-        return type(self._const) is LeftNumber
+        return isinstance(self._const, LeftNumber)
 
     @property
     def scope(self) -> Scope | None:
@@ -187,50 +145,32 @@ class Value:
         return f"Value({', '.join(parts)})"
 
     # ----------------------------------------------------------------- arithmetic
-    # Each operator applies its row of ``autograd.ops``. ``+``, ``-`` and ``*`` inline the row's
-    # float arithmetic instead of calling its rule: they are most of every graph, and the call
-    # and tuple cost more than the arithmetic. tests/autograd/test_op_table.py checks that each
-    # inline path gives the row's rule bit for bit, so the row stays the one statement of the rule.
+    # Each operator applies its row of ``autograd.ops`` (``autograd.fast`` replaces ``+ - *`` with the
+    # same arithmetic written inline: they are most of every graph).
     def __add__(self, other: Operand) -> Value:
         """a + b;  ∂/∂a = 1, ∂/∂b = 1."""
-        if type(other) is float:  # the common number: no conversion
-            return _make(self.data + other, "+", self, 1.0, other)
-        if isinstance(other, Value):
-            return _make(self.data + other.data, "+", (self, other), _ONE_ONE)
-        c = _operand(other, "+", self, other)
-        return _make(self.data + c, "+", self, 1.0, c)
+        return apply(_ADD, (self, other))
 
     def __radd__(self, other: Operand) -> Value:
-        c = _operand(other, "+", other, self)
-        return _make(c + self.data, "+", self, 1.0, LeftNumber(c))
+        return apply(_ADD, (other, self))
 
     def __sub__(self, other: Operand) -> Value:
         """a - b;  ∂/∂a = 1, ∂/∂b = -1."""
-        if isinstance(other, Value):
-            return _make(self.data - other.data, "-", (self, other), _ONE_MINUS_ONE)
-        c = _operand(other, "-", self, other)
-        return _make(self.data - c, "-", self, 1.0, c)
+        return apply(_SUB, (self, other))
 
     def __rsub__(self, other: Operand) -> Value:
-        c = _operand(other, "-", other, self)
-        return _make(c - self.data, "-", self, -1.0, LeftNumber(c))
+        return apply(_SUB, (other, self))
 
     def __mul__(self, other: Operand) -> Value:
         """a * b;  ∂/∂a = b, ∂/∂b = a (the mul gate swaps its inputs)."""
-        if type(other) is float:
-            return _make(self.data * other, "*", self, other, other)
-        if isinstance(other, Value):
-            return _make(self.data * other.data, "*", (self, other), (other.data, self.data))
-        c = _operand(other, "*", self, other)
-        return _make(self.data * c, "*", self, c, c)
+        return apply(_MUL, (self, other))
 
     def __rmul__(self, other: Operand) -> Value:
-        c = _operand(other, "*", other, self)
-        return _make(c * self.data, "*", self, c, LeftNumber(c))
+        return apply(_MUL, (other, self))
 
     def __neg__(self) -> Value:
         """-a, recorded as a ``*`` gate with the number -1 (as in the cs231n circuit);  ∂/∂a = -1."""
-        return _make(-self.data, "*", self, -1.0, -1.0)
+        return apply(_MUL, (self, -1.0))
 
     def __truediv__(self, other: Operand) -> Value:
         """a / b;  ∂/∂a = 1/b, ∂/∂b = -a/b² (computed as -(a/b)/b)."""
@@ -293,14 +233,6 @@ def _bad_operand(op: str, left: object, right: object) -> TypeError:
     return TypeError(f"unsupported operand type(s) for {op}: {type(left).__name__!r} and {type(right).__name__!r}")
 
 
-def _operand(x: object, op: str, left: object, right: object) -> float:
-    """The float of an operator's number operand, or an error naming the operator."""
-    c = to_number(x, f"operand of {op}")
-    if c is None:
-        raise _bad_operand(op, left, right)
-    return c
-
-
 def apply(op: ops.Op, operands: Sequence[object], params: Sequence[object] = ()) -> Value:
     """Apply ``op``'s row to ``operands`` (Values or numbers) and record one node.
 
@@ -332,6 +264,8 @@ def apply(op: ops.Op, operands: Sequence[object], params: Sequence[object] = ())
         number = to_number(item, f"{op.name}: {name}")
         if number is None:
             raise TypeError(f"{op.name}: {name} must be a real number, got {type(item).__name__}")
+        if not math.isfinite(number):  # a nan slope would turn every negative input into nan, silently
+            raise ValueError(f"{op.name}: {name} must be a finite number, got {number!r}")
         values.append(number)
     if len(values) == 1:
         const = values[0]
@@ -341,62 +275,31 @@ def apply(op: ops.Op, operands: Sequence[object], params: Sequence[object] = ())
     if len(inputs) < len(floats):
         local_grads = tuple(g for g, item in zip(local_grads, operands, strict=True) if isinstance(item, Value))
     const_node = LeftNumber(const) if const_left and const is not None else const
-    if len(inputs) == 1:
-        return _make(out, op.name, inputs[0], local_grads[0], const_node)
-    return _make(out, op.name, tuple(inputs), local_grads, const_node)
+    return _make(out, op, tuple(inputs), local_grads, const_node)
 
 
 def _make(
     data: float,
-    op: str,
-    inputs: Value | tuple[Value, ...],
-    local: float | tuple[float, ...],
+    row: ops.Op,
+    inputs: tuple[Value, ...],
+    local: tuple[float, ...],
     const: float | LeftNumber | DotLayout | None = None,
 ) -> Value:
-    """Create the node for one op; the single place that records the graph.
+    """Create the node for one op: the single place that records the graph.
 
-    ``inputs``/``local`` are one Value and its local gradient, or tuples for several inputs;
-    ``const`` is the op's number operand (a ``LeftNumber`` when it stood on the left) or parameter.
+    ``local`` holds ∂data/∂input for each of ``inputs``; ``const`` is the op's number operand (a
+    ``LeftNumber`` when it stood on the left) or parameter. Inside ``no_grad`` the result is a plain
+    leaf; inside ``detect_anomaly`` a nan or inf value or local gradient is an error naming the op.
     """
-    out: Value = _new_object(Value)
-    out.data = data
-    out.grad = 0.0
-    out.label = ""
-    out._uses = 0
-    mode = _current_mode()
-    if mode[3]:  # Mode.plain: recording, no anomaly check (with or without a scope)
-        out.op = op
-        out._in = inputs
-        out._local = local
-        out._const = const
-        out._scope = mode[2]
-        return out
-    return _record_in_mode(out, mode, op, inputs, local, const)
-
-
-def _record_in_mode(
-    out: Value,
-    mode: Mode,
-    op: str,
-    inputs: Value | tuple[Value, ...],
-    local: float | tuple[float, ...],
-    const: float | LeftNumber | DotLayout | None,
-) -> Value:
+    mode = CURRENT_MODE.get()
+    if mode.plain:  # recording, no check: the common case (autograd.fast lays the node out)
+        return fast.new_node(data, row, inputs, local, const, mode.scope)
     if mode.check_anomaly:
         plain_const = const.value if isinstance(const, (LeftNumber, DotLayout)) else const
-        all_inputs = inputs if isinstance(inputs, tuple) else (inputs,)
-        all_local = local if isinstance(local, tuple) else (local,)
-        _check_anomaly(out.data, op, all_inputs, all_local if mode.recording else (), plain_const)
-    if mode.recording:
-        out.op = op
-        out._in = inputs
-        out._local = local
-        out._const = const
-        out._scope = mode.scope
-    else:  # no_grad: the result is a plain leaf
-        out.op = ""
-        out._in = out._local = out._const = out._scope = None
-    return out
+        _check_anomaly(data, row.name, inputs, local if mode.recording else (), plain_const)
+    if not mode.recording:
+        return Value(data)
+    return fast.new_node(data, row, inputs, local, const, mode.scope)
 
 
 def _describe(node: Value) -> str:
@@ -420,3 +323,10 @@ def _check_anomaly(
     raise FloatingPointError(
         f"{op} produced {what} (local gradients {local_grads!r}) from inputs {', '.join(operands) or '(none)'}"
     )
+
+
+# ---------------------------------------------------------------------------------------------------- speed
+# Read autograd/fast.py after this file and the reference loop (autograd.backprop): it lays a node out
+# compactly (``new_node``, ``as_tuple`` above) and puts ``+ - *`` on Value with their rows' arithmetic
+# written inline, the same results bit for bit.
+from autograd import fast  # noqa: E402 - imported last: it builds on Value

@@ -1,4 +1,6 @@
-"""Instructions per demo step, gradtrace against micrograd, counted by callgrind: a figure that does not move with load.
+"""Instructions per demo step and per wide graph, gradtrace against micrograd, counted by callgrind.
+
+These figures do not move with the machine or its load (the wall-clock ratios do).
 
 Wall-clock ratios (``mlp_vs_micrograd.py``) depend on the machine as well as on the code: the same
 commit measured 53x on one machine and 18x on another. micrograd's step allocates far more objects,
@@ -9,7 +11,9 @@ figure compares one version of gradtrace with another across sessions and machin
 
 Each peer runs in a child process under ``valgrind --tool=callgrind``, once with one warm-up step and
 once with ``--steps`` more; the difference divided by ``--steps`` is one step, with the imports and
-set-up taken out. The children are killed when they overrun ``--timeout``.
+set-up taken out. The wide graph (``engine_vs_micrograd.py``'s, 200 chains x 200 steps here, build +
+backward) is counted the same way: one warm-up run, then ``--steps`` more. The children are killed
+when they overrun ``--timeout``.
 
 Run: ``python benchmarks/instructions.py`` (needs valgrind; micrograd comes with the ``bench`` extra).
 """
@@ -28,12 +32,17 @@ PEERS = {
     "gradtrace scoped=False": "unscoped",
     "micrograd": "micrograd",
 }
+WIDE_PEERS = {"gradtrace": "wide", "micrograd": "wide-micrograd"}
+WIDE_CHAINS, WIDE_STEPS = 200, 200
 COLLECTED = re.compile(r"Collected\s*:\s*(\d+)")
 
 
 def run_steps(peer: str, steps: int) -> None:
     """The child's work: build the trainer, one warm-up step, then ``steps`` steps."""
     sys.path.insert(0, str(Path(__file__).parent))
+    if peer.startswith("wide"):
+        wide_runs(peer, steps)
+        return
     from mlp_vs_micrograd import MicrogradTrainer, OurTrainer, moons
 
     data = moons(100)
@@ -42,6 +51,17 @@ def run_steps(peer: str, steps: int) -> None:
         trainer = OurTrainer(MicrogradTrainer().weights(), **({"scoped": False} if peer == "unscoped" else {}))
     for _ in range(1 + steps):
         trainer.step(*data)
+
+
+def wide_runs(peer: str, runs: int) -> None:
+    """The child's work on the wide graph: one warm-up build + backward, then ``runs`` more."""
+    from engine_vs_micrograd import MicrogradValue, build_wide
+
+    from autograd import Value
+
+    make = MicrogradValue if peer == "wide-micrograd" else Value
+    for _ in range(1 + runs):
+        build_wide(make, WIDE_CHAINS, WIDE_STEPS).backward()
 
 
 def instructions(peer: str, steps: int, timeout: float) -> int:
@@ -68,7 +88,7 @@ def main() -> int:
     parser = argparse.ArgumentParser(description=(__doc__ or "").splitlines()[0])
     parser.add_argument("--steps", type=int, default=3, help="counted steps of each peer")
     parser.add_argument("--timeout", type=float, default=600.0, help="seconds for one callgrind run")
-    parser.add_argument("--child", choices=sorted(set(PEERS.values())), help=argparse.SUPPRESS)
+    parser.add_argument("--child", choices=sorted({*PEERS.values(), *WIDE_PEERS.values()}), help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.child:
         run_steps(args.child, args.steps)
@@ -82,16 +102,25 @@ def main() -> int:
         print("micrograd not installed (pip install -e '.[bench]'): nothing to compare against")
         return 1
     print(f"instructions per demo step (callgrind; MLP(2, [16, 16, 1]), 100 moons points; {args.steps} steps counted)")
-    per_step = {}
-    for label, peer in PEERS.items():
-        one = instructions(peer, 0, args.timeout)
-        more = instructions(peer, args.steps, args.timeout)
-        per_step[label] = (more - one) / args.steps
-    theirs = per_step["micrograd"]
-    for label, count in per_step.items():
+    _report(PEERS, args.steps, args.timeout)
+    nodes = WIDE_CHAINS * WIDE_STEPS * 2 + WIDE_CHAINS - 1
+    shape = f"{WIDE_CHAINS} chains x {WIDE_STEPS} steps, {nodes:,} op nodes"
+    print(f"instructions per wide graph (build + backward; {shape})")
+    _report(WIDE_PEERS, args.steps, args.timeout)
+    return 0
+
+
+def _report(peers: dict[str, str], steps: int, timeout: float) -> None:
+    """Each peer's instructions per counted run, beside micrograd's."""
+    per_run = {}
+    for label, peer in peers.items():
+        one = instructions(peer, 0, timeout)
+        more = instructions(peer, steps, timeout)
+        per_run[label] = (more - one) / steps
+    theirs = per_run["micrograd"]
+    for label, count in per_run.items():
         ratio = "" if label == "micrograd" else f"   micrograd executes {theirs / count:5.1f}x as many"
         print(f"  {label:<36} {count / 1e6:8.1f} M{ratio}")
-    return 0
 
 
 if __name__ == "__main__":

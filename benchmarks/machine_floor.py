@@ -37,8 +37,7 @@ sys.path.insert(0, str(Path(__file__).parent))
 from engine_vs_micrograd import build_wide
 from mlp_vs_micrograd import AGREEMENT, ALPHA, MicrogradTrainer, OurTrainer, alternating_times, moons
 
-from autograd import Value
-from autograd.backprop import _fast_backward
+from autograd import Value, fast
 
 try:
     from micrograd.engine import Value as MicrogradValue
@@ -93,8 +92,8 @@ class FloorValue:
         return out
 
     def backward(self) -> None:
-        """The engine's own backward loop (``autograd.backprop._fast_backward``), over these nodes."""
-        _fast_backward(self, 1.0, FloorValue)  # type: ignore[arg-type] # the same slots, not a Value
+        """The engine's own backward loop (``autograd.fast.backward``: any node with its slots), over these nodes."""
+        fast.backward(self, 1.0)  # type: ignore[arg-type] # the same slots, not a Value
 
 
 def _node(data: float, op: str, inputs: Any, local: Any) -> FloorValue:

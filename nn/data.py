@@ -12,6 +12,7 @@ from typing import NamedTuple
 
 import numpy as np
 
+from nn.checks import check_count, check_flag, check_real
 from nn.init import SeedLike, make_rng
 
 
@@ -30,12 +31,6 @@ class Splits(NamedTuple):
     test: Dataset
 
 
-def _check_count(n: int, argument: str, owner: str, minimum: int = 1) -> int:
-    if isinstance(n, bool) or not isinstance(n, int | np.integer) or n < minimum:
-        raise ValueError(f"{owner}: {argument} must be an int >= {minimum}, got {n!r}")
-    return int(n)
-
-
 def _shuffled(inputs: np.ndarray, y: np.ndarray, rng: np.random.Generator) -> Dataset:
     order = rng.permutation(len(inputs))
     return Dataset(inputs[order], y[order])
@@ -50,7 +45,8 @@ def make_moons(n_samples: int = 100, noise: float = 0.1, seed: SeedLike = None) 
     >>> data = make_moons(10, seed=0); data.X.shape, sorted(set(data.y.tolist()))
     ((10, 2), [0, 1])
     """
-    n = _check_count(n_samples, "n_samples", "make_moons", 2)
+    n = check_count(n_samples, "n_samples", "make_moons", 2)
+    noise = check_real(noise, "noise", "make_moons")
     rng = make_rng(seed)
     n_upper = n // 2
     n_lower = n - n_upper
@@ -71,9 +67,9 @@ def make_circles(n_samples: int = 100, noise: float = 0.05, factor: float = 0.5,
     >>> sorted(set(np.round(np.hypot(data.X[:, 0], data.X[:, 1]), 6).tolist()))
     [0.5, 1.0]
     """
-    n = _check_count(n_samples, "n_samples", "make_circles", 2)
-    if not 0.0 < factor < 1.0:
-        raise ValueError(f"make_circles: factor must be in (0, 1), got {factor!r}")
+    n = check_count(n_samples, "n_samples", "make_circles", 2)
+    noise = check_real(noise, "noise", "make_circles")
+    factor = check_real(factor, "factor", "make_circles", low_open=True, high=1.0, high_open=True)
     rng = make_rng(seed)
     n_outer = n // 2
     n_inner = n - n_outer
@@ -98,8 +94,9 @@ def make_spiral(points_per_class: int = 100, classes: int = 3, noise: float = 0.
     >>> data = make_spiral(5, classes=3, seed=0); data.X.shape, data.y.tolist()
     ((15, 2), [0, 0, 0, 0, 0, 1, 1, 1, 1, 1, 2, 2, 2, 2, 2])
     """
-    n = _check_count(points_per_class, "points_per_class", "make_spiral", 2)
-    k = _check_count(classes, "classes", "make_spiral", 2)
+    n = check_count(points_per_class, "points_per_class", "make_spiral", 2)
+    noise = check_real(noise, "noise", "make_spiral")
+    k = check_count(classes, "classes", "make_spiral", 2)
     rng = make_rng(seed)
     inputs = np.zeros((n * k, 2))
     y = np.zeros(n * k, dtype=np.int64)
@@ -118,7 +115,8 @@ def make_xor(n_samples: int = 100, noise: float = 0.0, seed: SeedLike = None) ->
     >>> data = make_xor(6, seed=0); bool(np.all(data.y == ((data.X[:, 0] > 0) ^ (data.X[:, 1] > 0))))
     True
     """
-    n = _check_count(n_samples, "n_samples", "make_xor")
+    n = check_count(n_samples, "n_samples", "make_xor")
+    noise = check_real(noise, "noise", "make_xor")
     rng = make_rng(seed)
     inputs = rng.uniform(-1.0, 1.0, size=(n, 2))
     y = ((inputs[:, 0] > 0) ^ (inputs[:, 1] > 0)).astype(np.int64)
@@ -140,11 +138,12 @@ def make_blobs(
     >>> np.bincount(data.y).tolist()
     [3, 3, 3]
     """
-    n = _check_count(n_samples, "n_samples", "make_blobs")
+    n = check_count(n_samples, "n_samples", "make_blobs")
+    std = check_real(std, "std", "make_blobs")
     rng = make_rng(seed)
     if isinstance(centers, int | np.integer):
-        k = _check_count(int(centers), "centers", "make_blobs")
-        points = rng.uniform(-10.0, 10.0, size=(k, _check_count(features, "features", "make_blobs")))
+        k = check_count(centers, "centers", "make_blobs")
+        points = rng.uniform(-10.0, 10.0, size=(k, check_count(features, "features", "make_blobs")))
     else:
         points = np.asarray(centers, dtype=np.float64)
         if points.ndim != 2 or len(points) == 0:
@@ -250,7 +249,9 @@ def minibatches(
     [[0, 1], [2, 3], [4]]
     """
     inputs, y = _check_dataset(data, "minibatches")
-    size = _check_count(batch_size, "batch_size", "minibatches")
+    size = check_count(batch_size, "batch_size", "minibatches")
+    shuffle = check_flag(shuffle, "shuffle", "minibatches")
+    drop_last = check_flag(drop_last, "drop_last", "minibatches")
     n = len(inputs)
     order = make_rng(seed).permutation(n) if shuffle else np.arange(n)
     stop = n - n % size if drop_last else n
@@ -277,7 +278,7 @@ def one_hot(labels: Sequence[int] | np.ndarray, classes: int) -> np.ndarray:
     (0, 3)
     """
     array = np.asarray(labels)
-    k = _check_count(classes, "classes", "one_hot")
+    k = check_count(classes, "classes", "one_hot")
     if array.ndim == 1 and array.size == 0:  # np.asarray([]) is float64: no labels, no rows
         return np.zeros((0, k))
     if array.ndim != 1 or not np.issubdtype(array.dtype, np.integer):

@@ -39,6 +39,8 @@ def make_rng(seed: SeedLike) -> np.random.Generator:
         return seed
     if seed is not None and (isinstance(seed, bool) or not isinstance(seed, int | np.integer)):
         raise TypeError(f"seed must be an int, a numpy Generator or None, got {type(seed).__name__}")
+    if seed is not None and seed < 0:  # numpy's own message ("expected non-negative integer") names no argument
+        raise ValueError(f"seed must be at least 0, got {seed}")
     return np.random.default_rng(seed)
 
 

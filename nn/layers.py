@@ -8,9 +8,12 @@ left to right and adds the bias last, and so does the gate-by-gate chain.
 By default (``scoped=True``) each neuron's and layer's nodes sit in an ``autograd.scope`` named
 after the module (``layers.1.neurons.3``), so renderers can draw them as clusters or collapse
 them, and ``viz.draw`` can shrink a big network automatically. A fused neuron places its two
-nodes in its scope after making them (``autograd.modes.place_in_new_scope``) rather than entering
+nodes in its scope after making them (``autograd.fast.place_in_new_scope``) rather than entering
 the scope around them. ``scoped=False`` skips the scopes: micrograd's demo step is about 1.2x
 faster without them (``benchmarks/mlp_vs_micrograd.py`` prints both).
+
+The keywords every one of these modules takes (``init``, ``seed``, ``fused``, ``scoped``, ``name``)
+are declared once, in ``NeuronKeywords``, with their defaults in ``NEURON_DEFAULTS``.
 
 Parameters are labelled with their dotted names (``layers.1.neurons.3.w.0``; a diagram shows
 ``w0`` inside the neuron's box); a scoped MLP labels its hidden activations ``h1[3]`` (layer 1,
@@ -20,40 +23,71 @@ unit 3), as the course notes name them.
 from __future__ import annotations
 
 import functools
+import itertools
 from collections.abc import Callable, Sequence
-from typing import Any, TypeVar
+from typing import TYPE_CHECKING, Any, TypedDict, TypeVar
 
 import numpy as np
 
-from autograd import Value, dot, maximum
-from autograd.functions import input_vector
-from autograd.modes import enter_scope, leave_scope, place_in_new_scope
+from autograd import Value, dot, maximum, scope
+from autograd.fast import input_vector, place_groups_in_new_scope, place_in_new_scope
 from autograd.value import Operand
 from nn.activations import SINGLE_NODE, Activation, activation_key, activation_name, resolve_activation
-from nn.checks import check_count
+from nn.checks import check_count, check_flag
 from nn.init import Initialiser, SeedLike, make_rng, resolve_initialiser
-from nn.module import Module, child_name, numbered
+from nn.module import Module, Sizer, child_name, numbered
+
+if TYPE_CHECKING:
+    from typing_extensions import Unpack
 
 Input = TypeVar("Input")
 Output = TypeVar("Output")
 _SCALARS = frozenset({float, int, Value})
 
 
-def run_in_scope(module: Module, scoped: bool, forward: Callable[[Input], Output], xs: Input) -> Output:
-    """``forward(xs)``, inside ``autograd.scope(module.name or its class name, title=module.title)`` when ``scoped``.
+class NeuronKeywords(TypedDict, total=False):
+    """The keywords ``Neuron``, ``Layer``, ``MLP`` and ``Maxout`` take, declared once (defaults: ``NEURON_DEFAULTS``).
 
-    Written with ``enter_scope``/``leave_scope`` rather than ``with scope(...)``, and given the
-    forward function and its argument rather than a closure: networks call it for every layer
-    (and every neuron that cannot place its nodes, see ``Neuron.scoped_output``) and every example,
-    and this way the scope costs a third of what it did.
+    ``init``: how the weights are drawn (``nn.init``); ``seed``: the seed or ``numpy.random.Generator``
+    they are drawn from; ``fused``: a neuron's pre-activation as one ``dot`` node (else ``*`` and ``+``
+    nodes); ``scoped``: each module's nodes in a scope named after it; ``name``: the module's name.
     """
+
+    init: str | Initialiser
+    seed: SeedLike
+    fused: bool
+    scoped: bool
+    name: str
+
+
+NEURON_DEFAULTS: NeuronKeywords = {"init": "uniform", "seed": None, "fused": True, "scoped": True, "name": ""}
+
+
+def neuron_keywords(owner: str, given: NeuronKeywords) -> NeuronKeywords:
+    """``given`` over the defaults; an unknown keyword is a ``TypeError`` naming ``owner`` and it.
+
+    >>> neuron_keywords("Layer", {"seed": 3})["fused"]
+    True
+    """
+    unknown = sorted(set(given) - set(NEURON_DEFAULTS))
+    if unknown:
+        takes = sorted(NEURON_DEFAULTS)
+        raise TypeError(f"{owner}() got an unexpected keyword argument {unknown[0]!r} (it takes {takes})")
+    return {**NEURON_DEFAULTS, **given}
+
+
+def _child_keywords(options: NeuronKeywords, rng: np.random.Generator, name: str) -> NeuronKeywords:
+    """A child module's keywords: its parent's, drawing from the parent's stream, under its own name."""
+    child: NeuronKeywords = {**options, "seed": rng, "name": name}
+    return child
+
+
+def run_in_scope(module: Module, scoped: bool, forward: Callable[[Input], Output], xs: Input) -> Output:
+    """``forward(xs)``, inside ``autograd.scope(module.name or its class name, title=module.title)`` when ``scoped``."""
     if not scoped:
         return forward(xs)
-    token = enter_scope(module.name or type(module).__name__, module.title)
-    try:
+    with scope(module.name or type(module).__name__, module.title):
         return forward(xs)
-    finally:
-        leave_scope(token)
 
 
 def _check_inputs(module: Module, xs: Sequence[Operand], nin: int) -> None:
@@ -86,6 +120,11 @@ def checked_activation(activation: str | Activation | None, argument: str, owner
     return activation_key(function)
 
 
+def _flags(fused: object, scoped: object, owner: str) -> tuple[bool, bool]:
+    """The ``fused`` and ``scoped`` switches, checked (a file's ``"fused": "no"`` is no False)."""
+    return check_flag(fused, "fused", owner), check_flag(scoped, "scoped", owner)
+
+
 def _rebuildable(arguments: dict[str, Any], *activations: str | None) -> dict[str, Any] | None:
     """``arguments``, or None when an activation is a custom function a file cannot name."""
     return None if None in activations else arguments
@@ -104,24 +143,17 @@ class Neuron(Module):
     """
 
     def __init__(
-        self,
-        nin: int,
-        activation: str | Activation | None = "relu",
-        *,
-        init: str | Initialiser = "uniform",
-        seed: SeedLike = None,
-        fused: bool = True,
-        scoped: bool = True,
-        name: str = "",
+        self, nin: int, activation: str | Activation | None = "relu", **keywords: Unpack[NeuronKeywords]
     ) -> None:
+        options = neuron_keywords("Neuron", keywords)
+        name = options["name"]
         super().__init__(name)
         self.nin = check_count(nin, "nin", "Neuron")
         self.activation_key = checked_activation(activation, "activation", "Neuron")
         self.activation = resolve_activation(activation)
         self.activation_name = activation_name(activation)
-        self.fused = fused
-        self.scoped = scoped
-        weights = resolve_initialiser(init)(make_rng(seed), nin)
+        self.fused, self.scoped = _flags(options["fused"], options["scoped"], "Neuron")
+        weights = resolve_initialiser(options["init"])(make_rng(options["seed"]), nin)
         if len(weights) != nin:
             raise ValueError(f"Neuron: init returned {len(weights)} weights for nin={nin}")
         self.w = [Value(weight, label=child_name(name, f"w.{i}")) for i, weight in enumerate(weights)]
@@ -134,41 +166,33 @@ class Neuron(Module):
         spec = {"nin": self.nin, "activation": self.activation_key, "fused": self.fused, "scoped": self.scoped}
         return _rebuildable(spec, self.activation_key)
 
+    @classmethod
+    def state_size(cls, arguments: dict[str, Any], count: Sizer, source: str) -> int:
+        return check_count(arguments.get("nin"), "nin", "Neuron") + 1  # the weights and the bias
+
     def __call__(self, xs: Sequence[Operand]) -> Value:
-        """act(Σ_i w_i·x_i + b) for one input vector (Values or plain numbers)."""
-        _check_inputs(self, xs, self.nin)
-        return self.scoped_output(xs) if self.scoped else self.output(xs)
-
-    def scoped_output(self, xs: Sequence[Operand]) -> Value:
-        """``output(xs)`` with its nodes in the neuron's own scope (named after it), for inputs already checked.
-
-        A fused neuron with one of the ``ACTIVATIONS`` makes exactly two nodes, its ``dot`` and its
-        activation: they are made in the caller's scope and then placed in the neuron's
-        (``place_in_new_scope``), which costs a third of entering the scope around them. Any other
-        neuron runs inside the scope.
+        """act(Σ_i w_i·x_i + b) for one input vector (any sequence of Values or numbers), in the neuron's scope
+        when ``scoped``.
 
         >>> n = Neuron(2, activation="tanh", seed=0, name="neuron")
-        >>> y = n.scoped_output([1.0, -2.0])
+        >>> y = n([1.0, -2.0])
         >>> y.scope, y.inputs[0].scope is y.scope
         (Scope('neuron'), True)
         """
-        activation = self.activation
-        if self.fused and activation in SINGLE_NODE:
+        if len(xs) != self.nin or type(xs[0]) not in _SCALARS:  # _check_inputs's quick test, without its call
+            _check_inputs(self, xs, self.nin)
+        if not self.scoped:
+            return self.activation(self.pre_activation(xs))
+        if self.fused and self.activation in SINGLE_NODE:
+            # the fast path for the common neuron: its two nodes (dot, activation) are placed in its scope
+            # afterwards instead of made inside it: the same result, 32 M of the demo step's 232 M instructions
+            # saved (autograd.fast.place_in_new_scope)
             pre = dot(self.w, xs, self.b)
-            out = activation(pre)
+            out = self.activation(pre)
             place_in_new_scope((pre, out), self.name or "Neuron", self.title)
             return out
-        return run_in_scope(self, True, self.output, xs)
-
-    def output(self, xs: Sequence[Operand]) -> Value:
-        """act(w·x + b) for an input vector already checked, outside any scope of its own (``Layer`` calls it).
-
-        >>> Neuron(2, activation=None, seed=0).output([0.0, 0.0]).data
-        0.0
-        """
-        if self.fused:  # pre_activation's common case, without its call: a neuron runs once per example
-            return self.activation(dot(self.w, xs, self.b))
-        return self.activation(self.pre_activation(xs))
+        with scope(self.name or "Neuron", self.title):
+            return self.activation(self.pre_activation(xs))
 
     def pre_activation(self, xs: Sequence[Operand]) -> Value:
         """w·x + b: one ``dot`` node, or (``fused=False``) the chain w0·x0 + w1·x1 + … + b."""
@@ -192,27 +216,18 @@ class Layer(Module):
     """
 
     def __init__(
-        self,
-        nin: int,
-        nout: int,
-        activation: str | Activation | None = "relu",
-        *,
-        init: str | Initialiser = "uniform",
-        seed: SeedLike = None,
-        fused: bool = True,
-        scoped: bool = True,
-        name: str = "",
+        self, nin: int, nout: int, activation: str | Activation | None = "relu", **keywords: Unpack[NeuronKeywords]
     ) -> None:
+        options = neuron_keywords("Layer", keywords)
+        name = options["name"]
         super().__init__(name)
         self.nin = check_count(nin, "nin", "Layer")
         self.nout = check_count(nout, "nout", "Layer")
         checked_activation(activation, "activation", "Layer")
-        self.scoped = scoped
-        rng = make_rng(seed)  # one stream for all neurons: weights are drawn neuron by neuron
+        self.scoped = _flags(options["fused"], options["scoped"], "Layer")[1]
+        rng = make_rng(options["seed"])  # one stream for all neurons: weights are drawn neuron by neuron
         self.neurons = [
-            Neuron(
-                nin, activation, init=init, seed=rng, fused=fused, scoped=scoped, name=child_name(name, f"neurons.{i}")
-            )
+            Neuron(nin, activation, **_child_keywords(options, rng, child_name(name, f"neurons.{i}")))
             for i in range(nout)
         ]
         for i, neuron in enumerate(self.neurons):
@@ -226,14 +241,19 @@ class Layer(Module):
         spec = {"nin": self.nin, "nout": self.nout, "activation": first.activation_key}
         return _rebuildable({**spec, "fused": first.fused, "scoped": self.scoped}, first.activation_key)
 
-    def __call__(self, xs: Sequence[Operand]) -> list[Value]:
-        """Each neuron's output for the input vector ``xs``."""
-        _check_inputs(self, xs, self.nin)  # once for all the neurons, which read the same inputs
-        return run_in_scope(self, self.scoped, self._outputs, xs)
+    @classmethod
+    def state_size(cls, arguments: dict[str, Any], count: Sizer, source: str) -> int:
+        nin = check_count(arguments.get("nin"), "nin", "Layer")
+        return check_count(arguments.get("nout"), "nout", "Layer") * (nin + 1)
 
-    def _outputs(self, xs: Sequence[Operand]) -> list[Value]:
-        inputs = input_vector(xs)  # read once for every neuron's dot
-        return [neuron.scoped_output(inputs) if neuron.scoped else neuron.output(inputs) for neuron in self.neurons]
+    def __call__(self, xs: Sequence[Operand]) -> list[Value]:
+        """Each neuron's output for the input vector ``xs``, in the layer's scope when ``scoped``."""
+        _check_inputs(self, xs, self.nin)  # once for all the neurons, which read the same inputs
+        inputs = input_vector(xs)  # read once for every neuron's dot (autograd.fast)
+        outputs = [neuron(inputs) for neuron in self.neurons]
+        if self.scoped:  # each neuron made its nodes in its own scope: those go in the layer's (autograd.fast)
+            place_groups_in_new_scope(outputs, self.name or "Layer", self.title)
+        return outputs
 
     def __repr__(self) -> str:
         return f"Layer({self.nin}, {self.nout}, activation={self.neurons[0].activation_name!r})"
@@ -258,36 +278,26 @@ class MLP(Module):
         nouts: Sequence[int],
         activation: str | Activation | None = "relu",
         output_activation: str | Activation | None = None,
-        *,
-        init: str | Initialiser = "uniform",
-        seed: SeedLike = None,
-        fused: bool = True,
-        scoped: bool = True,
-        name: str = "",
+        **keywords: Unpack[NeuronKeywords],
     ) -> None:
+        options = neuron_keywords("MLP", keywords)
+        name = options["name"]
         super().__init__(name)
-        check_count(nin, "nin", "MLP")
-        if not nouts:
-            raise ValueError("MLP: nouts must list at least one layer size")
-        sizes = [nin, *(check_count(n, f"nouts[{i}]", "MLP") for i, n in enumerate(nouts))]
+        sizes = _layer_sizes(nin, nouts)
         self.activation_keys = (
             checked_activation(activation, "activation", "MLP"),
             checked_activation(output_activation, "output_activation", "MLP"),
         )
-        self.nin, self.nouts = nin, list(nouts)
-        self.fused, self.scoped = fused, scoped
-        rng = make_rng(seed)
+        self.nin, self.nouts = sizes[0], sizes[1:]  # plain ints: numpy's int64 would not save as JSON
+        self.fused, self.scoped = _flags(options["fused"], options["scoped"], type(self).__name__)
+        rng = make_rng(options["seed"])
         last = len(nouts) - 1
         self.layers = [
             Layer(
                 sizes[i],
                 sizes[i + 1],
                 output_activation if i == last else activation,
-                init=init,
-                seed=rng,
-                fused=fused,
-                scoped=scoped,
-                name=child_name(name, f"layers.{i}"),
+                **_child_keywords(options, rng, child_name(name, f"layers.{i}")),
             )
             for i in range(len(nouts))
         ]
@@ -301,6 +311,11 @@ class MLP(Module):
         hidden, output = self.activation_keys
         spec = {"nin": self.nin, "nouts": self.nouts, "activation": hidden, "output_activation": output}
         return _rebuildable({**spec, "fused": self.fused, "scoped": self.scoped}, hidden, output)
+
+    @classmethod
+    def state_size(cls, arguments: dict[str, Any], count: Sizer, source: str) -> int:
+        sizes = _layer_sizes(arguments.get("nin"), arguments.get("nouts"))
+        return sum((fan_in + 1) * width for fan_in, width in itertools.pairwise(sizes))
 
     def __call__(self, xs: Sequence[Operand]) -> Value | list[Value]:
         """The network's output for one input vector: a Value if the last layer has one unit, else a list."""
@@ -347,6 +362,16 @@ def _input_labels(units: int) -> tuple[str, ...]:
     return tuple(f"x[{unit}]" for unit in range(units))
 
 
+def _layer_sizes(nin: object, nouts: object) -> list[int]:
+    """[nin, *nouts] as plain ints, checked: an MLP's layer sizes (also counted from a file by ``nn.load``)."""
+    if not isinstance(nouts, Sequence) or isinstance(nouts, str):
+        raise TypeError(f"MLP: nouts must be a list of layer sizes, got {type(nouts).__name__}")
+    if not nouts:
+        raise ValueError("MLP: nouts must list at least one layer size")
+    widths = [n if type(n) is int and n >= 1 else check_count(n, f"nouts[{i}]", "MLP") for i, n in enumerate(nouts)]
+    return [check_count(nin, "nin", "MLP"), *widths]  # the common case unformatted: a file may list 10**6 sizes
+
+
 @functools.cache
 def _hidden_labels(number: int, units: int) -> tuple[str, ...]:
     """``h{number}[0]`` … ``h{number}[units-1]``, made once: an MLP labels its hidden values on every call."""
@@ -364,35 +389,18 @@ class Maxout(Module):
     ('max', 9)
     """
 
-    def __init__(
-        self,
-        nin: int,
-        nout: int,
-        pieces: int = 2,
-        *,
-        init: str | Initialiser = "uniform",
-        seed: SeedLike = None,
-        fused: bool = True,
-        scoped: bool = True,
-        name: str = "",
-    ) -> None:
+    def __init__(self, nin: int, nout: int, pieces: int = 2, **keywords: Unpack[NeuronKeywords]) -> None:
+        options = neuron_keywords("Maxout", keywords)
+        name = options["name"]
         super().__init__(name)
         self.nin = check_count(nin, "nin", "Maxout")
         self.nout = check_count(nout, "nout", "Maxout")
         self.pieces = check_count(pieces, "pieces", "Maxout")
-        self.fused, self.scoped = fused, scoped
-        rng = make_rng(seed)
+        self.fused, self.scoped = _flags(options["fused"], options["scoped"], type(self).__name__)
+        rng = make_rng(options["seed"])
         self.units = [
             [
-                Neuron(
-                    nin,
-                    None,
-                    init=init,
-                    seed=rng,
-                    fused=fused,
-                    scoped=scoped,
-                    name=child_name(name, f"units.{j}.pieces.{k}"),
-                )
+                Neuron(nin, None, **_child_keywords(options, rng, child_name(name, f"units.{j}.pieces.{k}")))
                 for k in range(pieces)
             ]
             for j in range(nout)
@@ -403,6 +411,11 @@ class Maxout(Module):
 
     def arguments(self) -> dict[str, Any] | None:
         return {"nin": self.nin, "nout": self.nout, "pieces": self.pieces, "fused": self.fused, "scoped": self.scoped}
+
+    @classmethod
+    def state_size(cls, arguments: dict[str, Any], count: Sizer, source: str) -> int:
+        nin, nout = (check_count(arguments.get(size), size, "Maxout") for size in ("nin", "nout"))
+        return nout * check_count(arguments.get("pieces"), "pieces", "Maxout") * (nin + 1)
 
     def __call__(self, xs: Sequence[Operand]) -> list[Value]:
         """max over each unit's pieces, for one input vector."""

@@ -15,6 +15,7 @@ import numpy as np
 
 from autograd import Value, sum_values
 from nn.activations import log_softmax
+from nn.checks import check_count, check_real
 
 Reduction = Literal["mean", "sum"]
 Outputs = Value | Sequence[Value | Sequence[Value]]
@@ -286,8 +287,8 @@ def l2_regularization(parameters: Iterable[Value], strength: float, examples: in
     >>> l2_regularization([Value(1.0), Value(-2.0)], strength=0.5, examples=5).data
     0.25
     """
-    if examples < 1:
-        raise ValueError(f"l2_regularization: examples must be at least 1, got {examples}")
+    strength = check_real(strength, "strength", "l2_regularization")  # λ < 0 would reward large weights
+    check_count(examples, "examples", "l2_regularization")
     squares = [p * p for p in parameters]
     if not squares:
         raise ValueError("l2_regularization: no parameters")

@@ -10,16 +10,19 @@ Names join the path with dots: ``layers.1.neurons.3.w.0`` is weight 0 of neuron 
 from __future__ import annotations
 
 import os
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterator, Mapping
 from operator import methodcaller
 from typing import Any, TypeVar
 
 from autograd import Value
+from nn.checks import check_flag, check_name
 from nn.state_file import StateError, check_state, encode_state, read_state_file, write_atomic
 
 ModuleT = TypeVar("ModuleT", bound="Module")
 Builder = Callable[[object, str], "Module"]
 """Rebuilds a module from an architecture (``nn.saved.build``), naming ``source`` in its errors."""
+Sizer = Callable[[object, str], int]
+"""Counts the numbers an architecture implies without building it (``nn.saved.count``), naming ``source``."""
 
 
 def child_name(parent: str, relative: str) -> str:
@@ -52,9 +55,11 @@ class Module:
     name: str
     title: str | None
     training: bool
+    min_training_rows = 1
+    """The fewest rows a training batch may have (``BatchNorm``: 2); ``fit`` checks it before the first update."""
 
     def __init__(self, name: str = "") -> None:
-        self.name = name
+        self.name = check_name(name, type(self).__name__)
         self.title = None
         self.training = True
 
@@ -81,6 +86,19 @@ class Module:
         """A new module of this kind from ``arguments()`` data; ``build`` rebuilds nested architectures."""
         return cls(**arguments)
 
+    @classmethod
+    def nested(cls, arguments: dict[str, Any]) -> list[Any]:
+        """The architectures nested in ``arguments()`` data (``Sequential``'s modules), which ``nn.load`` builds and
+        counts first, bottom-up without recursion; none by default."""
+        return []
+
+    @classmethod
+    def state_size(cls, arguments: dict[str, Any], count: Sizer, source: str) -> int:
+        """How many numbers (parameters and buffers) a module built from ``arguments()`` data holds, counted from
+        the data alone: ``nn.load`` compares it with the file before building anything, so a file claiming a
+        huge shape costs nothing. ``count`` counts nested architectures. Each loadable kind defines it."""
+        raise NotImplementedError(f"{cls.__name__} does not count its state (nn.load cannot rebuild it)")
+
     def __call__(self, xs: Any) -> Any:
         """The module's output for one example (subclasses define it)."""
         raise NotImplementedError(f"{type(self).__name__} does not define __call__")
@@ -103,11 +121,19 @@ class Module:
     def rename(self, name: str) -> None:
         """Move this module under the dotted path ``name`` (when it becomes part of a bigger model):
         its own and its sub-modules' names, and every parameter's and buffer's label."""
-        self.name = name
-        for relative, value in self.local_parameters() + self.local_buffers():
-            value.label = child_name(name, relative)
-        for relative, child in self.named_children():
-            child.rename(child_name(name, relative))
+        for path, module in self._walk(name):
+            module.name = path
+            for relative, value in module.local_parameters() + module.local_buffers():
+                value.label = child_name(path, relative)
+
+    def _walk(self, name: str = "") -> Iterator[tuple[str, Module]]:
+        """This module and every sub-module with its dotted path (this one's is ``name``), parents before children,
+        in order; with a stack rather than recursion, as a model may nest hundreds of ``Sequential`` deep."""
+        stack: list[tuple[str, Module]] = [(name, self)]
+        while stack:
+            path, module = stack.pop()
+            yield path, module
+            stack.extend(reversed([(child_name(path, relative), child) for relative, child in module.named_children()]))
 
     def named_parameters(self) -> list[tuple[str, Value]]:
         """Every trainable Value with its dotted name, own parameters first, then each child's in order."""
@@ -122,17 +148,11 @@ class Module:
         return self._collect(methodcaller("local_buffers"))
 
     def _collect(self, declared: Callable[[Module], list[tuple[str, Value]]]) -> list[tuple[str, Value]]:
-        found = list(declared(self))
-        for relative, child in self.named_children():
-            found.extend((f"{relative}.{name}", value) for name, value in child._collect(declared))
-        return found
+        return [(child_name(path, name), value) for path, module in self._walk() for name, value in declared(module)]
 
     def modules(self) -> list[Module]:
         """This module and every sub-module, parents before children."""
-        found: list[Module] = [self]
-        for _, child in self.named_children():
-            found.extend(child.modules())
-        return found
+        return [module for _, module in self._walk()]
 
     def zero_grad(self) -> None:
         """Set every parameter's gradient to 0 (leaf gradients accumulate across ``backward`` calls)."""
@@ -141,6 +161,7 @@ class Module:
 
     def train(self: ModuleT, mode: bool = True) -> ModuleT:
         """Put this module and its children in training mode (``mode=False``: evaluation mode); returns self."""
+        mode = check_flag(mode, "mode", f"{type(self).__name__}.train")  # train("no") would mean training
         for module in self.modules():
             module.training = mode
         return self

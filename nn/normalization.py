@@ -8,9 +8,9 @@ from typing import Any
 
 from autograd import Value, sum_values
 from autograd.value import Operand
-from nn.checks import check_count, check_real
+from nn.checks import check_count, check_flag, check_real
 from nn.layers import run_in_scope
-from nn.module import Module, child_name, numbered
+from nn.module import Module, Sizer, child_name, numbered
 
 
 class BatchNorm(Module):
@@ -35,6 +35,8 @@ class BatchNorm(Module):
     (0.2, 1.1)
     """
 
+    min_training_rows = 2  # fit checks it before training: a batch of one row has no variance
+
     def __init__(
         self, n: int, eps: float = 1e-5, momentum: float = 0.1, *, scoped: bool = True, name: str = ""
     ) -> None:
@@ -42,7 +44,7 @@ class BatchNorm(Module):
         self.n = check_count(n, "n", "BatchNorm")
         self.eps = check_real(eps, "eps", "BatchNorm", low_open=True)
         self.momentum = check_real(momentum, "momentum", "BatchNorm", high=1.0)
-        self.scoped = scoped
+        self.scoped = check_flag(scoped, "scoped", "BatchNorm")
         self.gamma = [Value(1.0, label=child_name(name, f"gamma.{j}")) for j in range(n)]
         self.beta = [Value(0.0, label=child_name(name, f"beta.{j}")) for j in range(n)]
         self.running_mean = [Value(0.0, label=child_name(name, f"running_mean.{j}")) for j in range(n)]
@@ -57,6 +59,10 @@ class BatchNorm(Module):
     def arguments(self) -> dict[str, Any] | None:
         return {"n": self.n, "eps": self.eps, "momentum": self.momentum, "scoped": self.scoped}
 
+    @classmethod
+    def state_size(cls, arguments: dict[str, Any], count: Sizer, source: str) -> int:
+        return 4 * check_count(arguments.get("n"), "n", "BatchNorm")  # gamma, beta, running mean and variance
+
     def forward_batch(self, rows: list[Any]) -> list[Any]:
         """The whole batch at once: its statistics are the batch's."""
         return self(rows)
@@ -67,8 +73,9 @@ class BatchNorm(Module):
         for index, row in enumerate(batch):
             if len(row) != self.n:
                 raise ValueError(f"{self.name or 'BatchNorm'}: row {index} has {len(row)} features, expected {self.n}")
-        if self.training and m < 2:
-            raise ValueError(f"{self.name or 'BatchNorm'}: training needs at least 2 rows per batch, got {m}")
+        if self.training and m < self.min_training_rows:
+            culprit = f"BatchNorm {self.name!r}" if self.name else "BatchNorm"
+            raise ValueError(f"{culprit}: training needs at least 2 rows per batch (the variance of one is 0), got {m}")
         normalise = self._batch_feature if self.training else self._running_feature
         columns = run_in_scope(
             self, self.scoped, lambda rows: [normalise(j, [row[j] for row in rows]) for j in range(self.n)], batch

@@ -22,7 +22,7 @@ import math
 from collections.abc import Iterable, Sequence
 
 from autograd import Value
-from nn.checks import check_real
+from nn.checks import check_flag, check_real
 
 
 class Optimizer:
@@ -35,6 +35,9 @@ class Optimizer:
 
     def __init__(self, parameters: Iterable[Value], lr: float, weight_decay: float = 0.0) -> None:
         owner = type(self).__name__
+        if not isinstance(parameters, Iterable):  # SGD(model): the model itself rather than its parameters
+            hint = ": pass model.parameters()" if hasattr(parameters, "parameters") else ""
+            raise TypeError(f"{owner}: parameters must be a list of Values, got {type(parameters).__name__}{hint}")
         self.parameters = list(parameters)
         if not self.parameters:
             raise ValueError(f"{owner}: no parameters to optimize")
@@ -96,9 +99,9 @@ class SGD(Optimizer):
         super().__init__(parameters, lr, weight_decay)
         self.momentum = check_real(momentum, "momentum", "SGD")
         self.dampening = check_real(dampening, "dampening", "SGD", high=1.0)
-        if nesterov and (self.momentum == 0.0 or self.dampening != 0.0):
+        self.nesterov = check_flag(nesterov, "nesterov", "SGD")
+        if self.nesterov and (self.momentum == 0.0 or self.dampening != 0.0):
             raise ValueError("SGD: nesterov momentum needs momentum > 0 and dampening = 0")
-        self.nesterov = nesterov
         self.buffers = [0.0] * len(self.parameters)
 
     def _update(self) -> None:

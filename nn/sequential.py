@@ -9,13 +9,15 @@ linear → normalise → nonlinearity block).
 
 from __future__ import annotations
 
-from collections.abc import Sequence
-from typing import Any
+from collections.abc import Callable, Sequence
+from typing import Any, TypeVar
 
 from autograd import Value
 from nn.activations import Activation, resolve_activation
 from nn.layers import checked_activation
-from nn.module import Builder, Module
+from nn.module import Builder, Module, Sizer
+
+Result = TypeVar("Result")
 
 
 class Elementwise(Module):
@@ -33,6 +35,10 @@ class Elementwise(Module):
 
     def arguments(self) -> dict[str, Any] | None:
         return None if self.activation_key is None else {"activation": self.activation_key}
+
+    @classmethod
+    def state_size(cls, arguments: dict[str, Any], count: Sizer, source: str) -> int:
+        return 0
 
     def __call__(self, row: Sequence[Value]) -> list[Value]:
         """f(v) for every value v of the row."""
@@ -75,15 +81,33 @@ class Sequential(Module):
         return [(str(i), module) for i, module in enumerate(self.steps)]
 
     def arguments(self) -> dict[str, Any] | None:
-        specs = [module.architecture() for module in self.steps]
-        return None if None in specs else {"modules": specs}
+        own = self._fold(Module.architecture, _architecture)
+        return None if own is None else {"modules": own["modules"]}
+
+    def _fold(self, step_result: Callable[[Module], Result], combine: Callable[[str, list[Result]], Result]) -> Result:
+        """``combine(kind, [each step's result])`` for this Sequential, where a step's result is ``step_result(step)``,
+        or the same fold for a nested Sequential: computed innermost first from a list, not by recursion, as a
+        model may nest hundreds deep."""
+        nested = [module for module in self.modules() if isinstance(module, Sequential)]  # parents first
+        results: dict[int, Result] = {}
+        for sequential in reversed(nested):
+            steps = [results[id(step)] if id(step) in results else step_result(step) for step in sequential.steps]
+            results[id(sequential)] = combine(type(sequential).__name__, steps)
+        return results[id(self)]
+
+    @classmethod
+    def nested(cls, arguments: dict[str, Any]) -> list[Any]:
+        return _module_specs(arguments.get("modules"))
 
     @classmethod
     def from_arguments(cls, arguments: dict[str, Any], build: Builder, source: str) -> Module:
-        modules = arguments.pop("modules", None)
-        if not isinstance(modules, list):
-            raise TypeError(f"a Sequential needs a list of 'modules', got {type(modules).__name__}")
+        modules = cls.nested(arguments)
+        del arguments["modules"]
         return cls(*(build(spec, f"{source}.{i}") for i, spec in enumerate(modules)), **arguments)
+
+    @classmethod
+    def state_size(cls, arguments: dict[str, Any], count: Sizer, source: str) -> int:
+        return sum(count(spec, f"{source}.{i}") for i, spec in enumerate(cls.nested(arguments)))
 
     def trace(self, rows: list[Any]) -> list[list[Any]]:
         """The batch after each module, in order (the last is the model's output before unwrapping)."""
@@ -102,7 +126,18 @@ class Sequential(Module):
         return self.forward_batch([xs])[0]
 
     def __repr__(self) -> str:
-        return f"Sequential({', '.join(repr(module) for module in self.steps)})"
+        return self._fold(repr, lambda kind, steps: f"{kind}({', '.join(steps)})")
+
+
+def _architecture(kind: str, steps: list[dict[str, Any] | None]) -> dict[str, Any] | None:
+    """A Sequential's architecture from its steps', or None if one of them cannot be rebuilt from a file."""
+    return None if None in steps else {"kind": kind, "modules": steps}
+
+
+def _module_specs(modules: object) -> list[Any]:
+    if not isinstance(modules, list):
+        raise TypeError(f"a Sequential needs a list of 'modules', got {type(modules).__name__}")
+    return modules
 
 
 def _unwrapped(output: Any) -> Any:

@@ -137,7 +137,13 @@ def encode_state(module_type: str, state: Mapping[str, float], architecture: Map
     if architecture is not None:
         document["architecture"] = dict(architecture)
     document["state"] = dict(state)
-    return json.dumps(document, indent=1, allow_nan=False)
+    try:
+        return json.dumps(document, indent=1, allow_nan=False)
+    except RecursionError:  # the JSON writer recurses once per level of nesting
+        raise StateError(
+            "cannot save: the architecture is nested too deeply to write as JSON (and to read back); "
+            "flatten nested Sequentials into one"
+        ) from None
 
 
 def write_atomic(path: str | os.PathLike[str], text: str) -> None:
@@ -146,9 +152,12 @@ def write_atomic(path: str | os.PathLike[str], text: str) -> None:
     The text goes to a temporary file in the same directory, is flushed to disk, then renamed
     over ``path`` (``os.replace`` is atomic within a file system). A symlink is followed: the file
     it points to is replaced and the link stays. The new file keeps the old one's permission bits,
-    or, for a new file, gets 0666 minus the umask, as ``open()`` would give it.
+    or, for a new file, gets 0666 minus the umask, as ``open()`` would give it. An existing target
+    that is not a regular file (a FIFO, a device such as ``/dev/null``, a directory), directly or
+    through a symlink, is refused with ``ValueError`` naming it: replacing it would destroy it.
     """
     target = os.path.realpath(path)
+    mode = _permissions_for(target, os.fspath(path))  # before anything is written
     directory = os.path.dirname(target)
     handle, temporary = tempfile.mkstemp(prefix=f".{os.path.basename(target)}.", suffix=".tmp", dir=directory)
     try:
@@ -156,7 +165,7 @@ def write_atomic(path: str | os.PathLike[str], text: str) -> None:
             stream.write(text)
             stream.flush()
             os.fsync(stream.fileno())
-        os.chmod(temporary, _mode_for(target))  # mkstemp creates 0600
+        os.chmod(temporary, mode)  # mkstemp creates 0600
         os.replace(temporary, target)
     except BaseException:
         with contextlib.suppress(FileNotFoundError):
@@ -164,11 +173,27 @@ def write_atomic(path: str | os.PathLike[str], text: str) -> None:
         raise
 
 
-def _mode_for(target: str) -> int:
+_SPECIAL_FILES = {
+    stat.S_IFIFO: "a FIFO",
+    stat.S_IFCHR: "a character device",
+    stat.S_IFBLK: "a block device",
+    stat.S_IFSOCK: "a socket",
+    stat.S_IFDIR: "a directory",
+}
+
+
+def _permissions_for(target: str, given: str) -> int:
+    """The permission bits the saved file gets (the existing file's); ``ValueError`` if ``target`` exists and is not a
+    regular file (``given`` is the path as the caller wrote it, ``target`` where its symlinks lead)."""
     try:
-        return stat.S_IMODE(os.stat(target).st_mode)
+        mode = os.stat(target).st_mode
     except FileNotFoundError:
         return 0o666 & ~_current_umask()
+    if not stat.S_ISREG(mode):
+        where = given if given == target else f"{given} (which leads to {target})"
+        kind = _SPECIAL_FILES.get(stat.S_IFMT(mode), "not a regular file")
+        raise ValueError(f"cannot save to {where}: it is {kind}, and saving would replace it with a regular file")
+    return stat.S_IMODE(mode)
 
 
 def _current_umask() -> int:
@@ -215,8 +240,12 @@ def read_state_file(path: str | os.PathLike[str], module_type: str) -> Any:
     Raises ``StateError`` as ``read_document`` does, and for a file saved from another kind of
     module or a ``state`` that is not an object.
     """
-    where = os.fspath(path)
-    document = read_document(path)
+    return state_of(read_document(path), module_type, os.fspath(path))
+
+
+def state_of(document: Mapping[str, Any], module_type: str, where: str) -> dict[str, Any]:
+    """The ``state`` object of a state file's ``document`` (``read_document``), after checking that it was saved from
+    a ``module_type`` and is an object; ``where`` names the file in the ``StateError``."""
     if document.get("module") != module_type:
         raise StateError(f"{where}: the file holds a {document.get('module')!r}, the model is a {module_type!r}")
     state = document.get("state")

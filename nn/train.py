@@ -10,6 +10,7 @@ from __future__ import annotations
 import dataclasses
 import gc
 import math
+import numbers
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from typing import Any, Protocol
@@ -17,7 +18,7 @@ from typing import Any, Protocol
 import numpy as np
 
 from autograd import Value, no_grad
-from nn.checks import check_real
+from nn.checks import check_callable, check_count, check_flag, check_real
 from nn.data import Dataset, batches_per_epoch, minibatches
 from nn.init import SeedLike, make_rng
 from nn.losses import l2_regularization, numeric_targets
@@ -116,7 +117,13 @@ def _true_labels(targets: np.ndarray) -> np.ndarray:
 
 
 def _correct(outputs: list[Output], targets: np.ndarray, decide: Decide) -> int:
-    predicted = np.array([decide(output) for output in outputs], dtype=np.float64)
+    labels = [decide(output) for output in outputs]
+    for index, label in enumerate(labels):
+        if not isinstance(label, numbers.Real | np.number):  # "1" would pass numpy's conversion below
+            raise TypeError(
+                f"decide must return a class label (a number), got {type(label).__name__} {label!r} for output {index}"
+            )
+    predicted = np.array(labels, dtype=np.float64)
     return int(np.sum(predicted == _true_labels(targets)))
 
 
@@ -130,10 +137,21 @@ def evaluate(model: Model, loss: LossFunction, data: Dataset, decide: Decide | N
     try:
         with no_grad():
             outputs = forward_batch(model, rows)
-            value = loss(outputs, targets).data
+            value = loss_value(loss, outputs, targets).data
     finally:
         model.train(was_training)
     return value, _correct(outputs, targets, chooser) / len(rows)
+
+
+def loss_value(loss: LossFunction, outputs: list[Output], targets: np.ndarray) -> Value:
+    """``loss(outputs, targets)``, or ``TypeError`` if it is not a ``Value`` (a float has no graph to train through)."""
+    value = loss(outputs, targets)
+    if not isinstance(value, Value):
+        raise TypeError(
+            f"loss must return a Value (the graph backward() runs through), got {type(value).__name__} {value!r}: "
+            "build it from the outputs' Values, e.g. nn.mse"
+        )
+    return value
 
 
 def forward_batch(model: Model, rows: list[list[float]]) -> list[Output]:
@@ -168,9 +186,34 @@ def checked_dataset(data: object, owner: str, argument: str, features: int | Non
     return inputs, np.asarray(data[1]) if np.asarray(data[1]).dtype.kind in "biuf" else targets
 
 
+def _check_model(model: object) -> None:
+    if not (callable(model) and all(callable(getattr(model, method, None)) for method in ("parameters", "train"))):
+        raise TypeError(
+            "fit: model must be a model such as nn.MLP(2, [16, 1]) (called on one row, with parameters() and train()), "
+            f"got {type(model).__name__}"
+        )
+
+
+def _check_batch_rows(model: Model, examples: int, batch_size: int, drop_last: bool) -> None:
+    """Refuse a batch smaller than a module can train on (``min_training_rows``: 2 for ``BatchNorm``) before any
+    update: the last batch of an epoch holds the rows left over (``examples`` mod ``batch_size``)."""
+    left = 0 if drop_last else examples % batch_size
+    smallest = min(batch_size, examples) if left == 0 else left
+    for module in getattr(model, "modules", list)():
+        needed = getattr(module, "min_training_rows", 1)
+        if smallest >= needed:
+            continue
+        culprit = f"{type(module).__name__} {module.name!r}" if module.name else type(module).__name__
+        if smallest == batch_size:
+            raise ValueError(f"fit: {culprit} needs at least {needed} rows per batch, batch_size is {smallest}")
+        raise ValueError(
+            f"fit: {culprit} needs at least {needed} rows per training batch, but the last batch of each epoch has "
+            f"{smallest} ({examples} examples in batches of {batch_size}): pass drop_last=True, or another batch_size"
+        )
+
+
 def _check_training_parts(model: Model, loss: object, optimizer: object, schedule: object) -> None:
-    if not callable(loss):
-        raise TypeError(f"fit: loss must be a function loss(outputs, targets), such as nn.mse, got {loss!r}")
+    check_callable(loss, "loss", "fit", "loss(outputs, targets), such as nn.mse,")
     if not isinstance(optimizer, Optimizer):
         raise TypeError(
             "fit: optimizer must be an nn.optim Optimizer, e.g. SGD(model.parameters(), lr=0.1), "
@@ -195,7 +238,8 @@ def cyclic_gc_paused() -> Iterator[None]:
 
     The engine's graphs hold no reference cycles (parents point to children only), so reference
     counting frees them; the collector would only walk the many live nodes of each graph.
-    ``benchmarks/fit_gc.py`` measures the gain per training step.
+    ``benchmarks/fit_gc.py`` measures the gain per training step. The switch is the process's
+    (``gc.disable``): other threads' cyclic garbage also waits until the block ends.
 
     >>> with cyclic_gc_paused():
     ...     gc.isenabled()
@@ -255,9 +299,13 @@ def fit(
 
     Everything is checked before the first update: the arguments, and the loss itself on all the
     training and validation data once (without a graph), so a label or an output the loss refuses
-    raises then, whichever batch it is in. The cyclic garbage collector is paused during training
-    (``cyclic_gc_paused``). Raises ``FloatingPointError`` naming the epoch and iteration if the loss
-    stops being finite.
+    raises then, whichever batch it is in; so is a batch too small for a module (a ``BatchNorm`` and a
+    last batch of one row). Raises ``FloatingPointError`` naming the epoch and iteration if the loss
+    stops being finite, and after the last update if a weight, or the loss on the last batch, is not
+    finite any more.
+
+    The cyclic garbage collector is paused during training (``cyclic_gc_paused``), for the whole
+    process: cycles other threads make meanwhile are collected only when ``fit`` returns.
 
     >>> from nn.data import make_xor
     >>> from nn.layers import MLP
@@ -270,31 +318,42 @@ def fit(
     >>> history.epochs, history.iterations_per_epoch, history.iterations
     ([1, 2, 3], 4, 12)
     """
+    _check_model(model)
     inputs, y = checked_dataset(data, "fit", "data")
     if validation is not None:
         checked_dataset(validation, "fit", "validation", features=inputs.shape[1])
-    if isinstance(epochs, bool) or not isinstance(epochs, int) or epochs < 0:
-        raise ValueError(f"fit: epochs must be an int >= 0, got {epochs!r}")
-    size = len(inputs) if batch_size is None else batch_size
-    if isinstance(size, bool) or not isinstance(size, int) or size < 1:
-        raise ValueError(f"fit: batch_size must be a positive int or None, got {batch_size!r}")
+    epochs = check_count(epochs, "epochs", "fit", 0)
+    size = len(inputs) if batch_size is None else check_count(batch_size, "batch_size", "fit")
+    shuffle, drop_last, classify, quiet = (
+        check_flag(value, name, "fit")
+        for value, name in ((shuffle, "shuffle"), (drop_last, "drop_last"), (classify, "classify"), (quiet, "quiet"))
+    )
     per_epoch = batches_per_epoch(len(inputs), size, drop_last)
     if per_epoch == 0:
         raise ValueError(f"fit: drop_last with batch_size {size} > {len(inputs)} examples leaves no batch")
+    _check_batch_rows(model, len(inputs), size, drop_last)
     strength = check_real(l2, "l2", "fit")
     _check_training_parts(model, loss, optimizer, schedule)
+    if decide is not None:
+        check_callable(decide, "decide", "fit", "decide(output) -> label")
+    if on_epoch is not None:
+        check_callable(on_epoch, "on_epoch", "fit", "on_epoch(history)")
+    try:
+        rng = make_rng(seed)
+    except (TypeError, ValueError) as error:
+        raise type(error)(f"fit: {error}") from None
     history = History(examples=len(inputs), batch_size=size, iterations_per_epoch=per_epoch)
     chooser = decide or label_decider(y)
     _preflight(model, loss, Dataset(inputs, y), "training data", chooser)
     if validation is not None:
         _preflight(model, loss, validation, "validation data", chooser)
     parameters = model.parameters()
-    rng = make_rng(seed)
     bar = _progress_bar(epochs * per_epoch, quiet)
+    last_batch = None
     try:
         with cyclic_gc_paused():
             for epoch in range(1, epochs + 1):
-                _train_epoch(model, loss, optimizer, Dataset(inputs, y), history, epoch, bar, _EpochPlan(
+                last_batch = _train_epoch(model, loss, optimizer, Dataset(inputs, y), history, epoch, bar, _EpochPlan(
                     size, shuffle, rng, drop_last, strength, parameters, chooser if classify else None
                 ))  # fmt: skip
                 if schedule is not None:
@@ -306,6 +365,8 @@ def fit(
                         history.val_accuracy.append(val_accuracy)
                 if on_epoch is not None:
                     on_epoch(history)
+        if last_batch is not None:
+            _check_last_update(model, loss, last_batch, parameters, history)
     finally:
         if bar is not None:
             bar.close()
@@ -334,7 +395,8 @@ def _train_epoch(
     epoch: int,
     bar: Any,
     plan: _EpochPlan,
-) -> None:
+) -> Dataset:
+    """One epoch of updates; returns its last batch (``fit`` checks the last update on it)."""
     history.learning_rate.append(optimizer.lr)
     model.train(True)
     loss_sum = 0.0
@@ -342,7 +404,7 @@ def _train_epoch(
     batches = minibatches(data, plan.batch_size, shuffle=plan.shuffle, seed=plan.rng, drop_last=plan.drop_last)
     for batch in batches:
         outputs = forward_batch(model, batch.X.tolist())
-        data_loss = loss(outputs, batch.y)
+        data_loss = loss_value(loss, outputs, batch.y)
         if not math.isfinite(data_loss.data):
             raise FloatingPointError(
                 f"fit: the loss is {data_loss.data} at epoch {epoch}, iteration {history.iterations + 1}"
@@ -367,6 +429,22 @@ def _train_epoch(
     history.train_loss.append(loss_sum / seen)
     if plan.decide is not None:
         history.train_accuracy.append(correct / seen)
+    return batch
+
+
+def _check_last_update(
+    model: Model, loss: LossFunction, batch: Dataset, parameters: list[Value], history: History
+) -> None:
+    """After the last update as after the others: every update but the last is checked by the next batch's loss;
+    the last one by the weights themselves and the loss on its batch (evaluation mode, no graph)."""
+    where = f"after the last update (epoch {history.epochs[-1]}, iteration {history.iterations})"
+    hint = _nan_hint(history)
+    for parameter in parameters:
+        if not math.isfinite(parameter.data):
+            raise FloatingPointError(f"fit: {parameter.label or 'a parameter'} is {parameter.data} {where}{hint}")
+    value, _ = evaluate(model, loss, batch)
+    if not math.isfinite(value):
+        raise FloatingPointError(f"fit: the loss on the last batch is {value} {where}{hint}")
 
 
 def _preflight(model: Model, loss: LossFunction, data: Dataset, what: str, decide: Decide) -> None:

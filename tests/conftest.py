@@ -12,7 +12,6 @@ import shutil
 from collections.abc import Iterator
 
 import pytest
-from playwright.sync_api import sync_playwright  # the dev extra installs it
 
 from tests.browser import ACTION_TIMEOUT_MS
 
@@ -36,7 +35,10 @@ def chromium() -> str:
 
 @pytest.fixture(scope="module")
 def browser() -> Iterator[object]:
-    """A headless Chromium for one test module, closed after it."""
+    """A headless Chromium for one test module, closed after it (playwright, from the dev extra, is imported here:
+    the tests that need no browser run without it)."""
+    from playwright.sync_api import sync_playwright
+
     with sync_playwright() as playwright:
         launched = playwright.chromium.launch(executable_path=chromium(), args=CHROMIUM_ARGS,
                                               timeout=ACTION_TIMEOUT_MS)

@@ -9,6 +9,11 @@ or a command line, and a parent that is interrupted or killed leaves ``dot`` run
   it started) on every way out: the timeout, any exception or ``KeyboardInterrupt`` while
   waiting, and SIGTERM or SIGHUP sent to this process (while a run is under way in the main
   thread, the previous handler is chained, then restored);
+- on Linux, starts ``dot`` with a parent-death signal (``PR_SET_DEATHSIG`` = SIGKILL, through
+  ``setpriv`` or ``prctl``), so a gradtrace that dies without running any code (SIGKILL: the OOM
+  killer, a killed notebook kernel, ``timeout -s KILL``) takes ``dot`` with it. What remains: a
+  process ``dot`` itself started would outlive it (Graphviz's ``dot`` starts none), and on other
+  systems (macOS, Windows) a ``dot`` whose parent was SIGKILLed runs on until it finishes;
 - turns "not found" into one clear error that says how to install Graphviz.
 
 ``output_format`` picks the format a file name asks for (``fig.png`` → ``png``), so a suffix
@@ -18,12 +23,15 @@ or a command line, and a parent that is interrupted or killed leaves ``dot`` run
 from __future__ import annotations
 
 import contextlib
+import ctypes
+import functools
 import math
 import numbers
 import os
 import shutil
 import signal
 import subprocess
+import sys
 import threading
 from collections.abc import Callable, Iterator
 from pathlib import Path
@@ -180,13 +188,15 @@ def run_dot(
     if output_format not in FORMATS:
         raise ValueError(f"unknown format {output_format!r}; choose one of {', '.join(FORMATS)}")
     seconds = check_timeout(timeout)
-    command = [find_dot(), f"-T{output_format}", *resolution_arguments(output_format, dpi)]
+    wrapper, before_exec = _death_signal()
+    command = [*wrapper, find_dot(), f"-T{output_format}", *resolution_arguments(output_format, dpi)]
     with _killed_on_every_way_out() as started:
         try:
             # a session of its own: the whole group (dot and anything it started) can be killed, and a terminal's
             # Ctrl-C reaches only this process, which then kills the group itself
             process = subprocess.Popen(
-                command, stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.PIPE, start_new_session=True
+                command, stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.PIPE, start_new_session=True,
+                preexec_fn=before_exec,
             )
         except FileNotFoundError:  # removed between the PATH lookup and the start
             raise DotNotFoundError() from None
@@ -250,6 +260,67 @@ def _killed_on_every_way_out() -> Iterator[Callable[[subprocess.Popen[bytes]], N
     finally:
         for number, handler in previous.items():
             signal.signal(number, handler)
+
+
+# prctl's option that sets the signal a process gets when its parent dies (linux/prctl.h)
+_PR_SET_DEATHSIG = 1
+# where setpriv lives when PATH does not say (a notebook kernel's PATH may be short)
+_SYSTEM_BIN = ("/usr/bin", "/bin")
+
+
+def _death_signal() -> tuple[list[str], Callable[[], None] | None]:
+    """How ``dot`` is started so that it dies with this process: a command in front of it, or what runs before exec.
+
+    On Linux, util-linux's ``setpriv --pdeathsig KILL`` (which then execs ``dot``, so ``dot``
+    keeps this process as its parent); without it, ``prctl`` from the forked child
+    (``_die_with_parent``). setpriv comes first because a ``preexec_fn`` makes Python fork
+    instead of vfork, which costs time in a large process: measured, a 2 GB process ran
+    ``dot`` on a two-node graph in 75 ms instead of 12 ms. Elsewhere: nothing (see the module docstring).
+    """
+    if not sys.platform.startswith("linux"):
+        return [], None
+    setpriv = _setpriv()
+    if setpriv is not None:
+        return [setpriv, "--pdeathsig", "KILL", "--"], None
+    return [], _die_with_parent()
+
+
+@functools.cache
+def _setpriv() -> str | None:
+    """The path of a ``setpriv`` that takes ``--pdeathsig`` (util-linux 2.33 or later, checked once), or None."""
+    path = shutil.which("setpriv", path=os.pathsep.join([os.environ.get("PATH", ""), *_SYSTEM_BIN]))
+    if path is None:
+        return None
+    try:
+        probe = subprocess.run([path, "--pdeathsig", "KILL", "--", path, "--version"], capture_output=True, timeout=10)
+    except (OSError, subprocess.SubprocessError):
+        return None
+    return path if probe.returncode == 0 else None
+
+
+def _die_with_parent() -> Callable[[], None] | None:
+    """What the child runs before ``exec``ing ``dot``: ask for SIGKILL when this process dies (``None``: cannot).
+
+    Everything is looked up here, before the fork, so the child only makes system calls (no
+    imports, no lookups). The signal comes when the thread that started ``dot`` ends, which is
+    never before ``run_dot`` returns (it waits for ``dot``). If this process died between the
+    fork and ``prctl``, the child has been handed to another parent already: it ends itself.
+    """
+    try:
+        prctl = ctypes.CDLL(None, use_errno=True).prctl
+    except (OSError, AttributeError):
+        return None
+    prctl.argtypes = [ctypes.c_int, ctypes.c_ulong, ctypes.c_ulong, ctypes.c_ulong, ctypes.c_ulong]
+    prctl.restype = ctypes.c_int
+    parent = os.getpid()
+    kill, getppid, sigkill = os.kill, os.getppid, int(signal.SIGKILL)
+
+    def set_death_signal() -> None:
+        prctl(_PR_SET_DEATHSIG, sigkill, 0, 0, 0)
+        if getppid() != parent:
+            kill(0, sigkill)  # its own new group: just itself
+
+    return set_death_signal
 
 
 def _kill_group(process: subprocess.Popen[bytes]) -> None:

@@ -43,7 +43,7 @@ def draw(root: Value, **options: Unpack[GraphKeywords]) -> Diagram:
       fix it so two drawings' colours compare.
 
     ``collapse``, ``max_nodes``, ``on_overflow`` and ``parameters`` pick the graph model
-    (``viz.options.ModelOptions``), the others are the drawing's (``viz.options.DrawOptions``);
+    (``viz.model.options.ModelOptions``), the others are the drawing's (``viz.options.DrawOptions``);
     an option ``draw`` does not take is a ``TypeError`` naming it.
 
     Before ``backward()`` gradients show as "—". A leaf whose ``.grad`` holds more than this

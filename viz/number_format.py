@@ -46,26 +46,21 @@ class NumberFormat:
         _check_count("precision", self.digits, 1)
 
     @classmethod
-    def build(cls, precision: int | None, decimals: int | None, default: NumberFormat, caller: str) -> NumberFormat:
+    def build(cls, precision: int | None, decimals: int | None, default: NumberFormat) -> NumberFormat:
         """The format a user asked for: ``precision`` significant digits or ``decimals``, else ``default``.
 
-        ``caller`` names the function in the error for a bad or doubled choice.
-
-        >>> NumberFormat.build(None, 2, NumberFormat(), "draw")
+        >>> NumberFormat.build(None, 2, NumberFormat())
         NumberFormat(digits=2, decimals=2)
-        >>> NumberFormat.build(-1, None, NumberFormat(), "draw_network")
+        >>> NumberFormat.build(-1, None, NumberFormat())
         Traceback (most recent call last):
-        ValueError: draw_network: precision must be an int from 1 to 17 (significant digits), not -1
+        ValueError: precision must be an int from 1 to 17 (significant digits), not -1
         """
         if precision is not None and decimals is not None:
-            raise ValueError(f"{caller}: give precision (significant digits) or decimals, not both")
-        try:
-            if precision is not None:
-                return cls(digits=precision)
-            if decimals is not None:
-                return cls(decimals=decimals)
-        except ValueError as error:
-            raise ValueError(f"{caller}: {error}") from None
+            raise ValueError("give precision (significant digits) or decimals, not both")
+        if precision is not None:
+            return cls(digits=precision)
+        if decimals is not None:
+            return cls(decimals=decimals)
         return default
 
 

@@ -1,22 +1,38 @@
-"""The options: their one home. ``draw``, the player, ``render`` and the CLI pass them through.
+"""The drawing options, and the keywords every drawing takes; ``draw``, the player, ``render`` and the CLI pass them on.
 
-Two kinds: ``ModelOptions`` pick the graph model that is drawn (which groups are collapsed, which
-leaves are parameters; ``viz.model.graph_model.describe``), ``DrawOptions`` say how it is drawn.
-A caller gives them as keyword arguments (``GraphKeywords``: ``ModelKeywords`` + ``DrawKeywords``);
-``STATIC_DRAWING.build`` (``draw``) and ``PLAYER_DRAWING.build`` (the players) check them once,
-name an option they do not take, and fill in the defaults: the style (``DEFAULT_STYLE``,
-``PLAYER_STYLE``; ``style=None`` means that default) and the style's number format.
+Each option is declared once, as a field of its options class (``viz.option_fields``): the
+field's name is the keyword, its default the default, its check runs on every construction.
+Two kinds: ``ModelOptions`` (``viz.model.options``, beside the model) pick the graph model
+that is drawn (which groups are collapsed, which leaves are parameters), ``DrawOptions`` say
+how it is drawn; ``SharedOptions`` are the ones every gradtrace drawing takes, networks
+(``viz.network.draw.NetworkOptions``) included. A caller gives them as keyword arguments
+(``GraphKeywords`` = ``ModelKeywords`` + ``DrawKeywords``: the same options, typed for type
+checkers; a test holds them to the fields). ``STATIC_DRAWING.build`` (``draw``) and
+``PLAYER_DRAWING.build`` (the players) check them once, name an option they do not take, and
+fill in the defaults: the style (``DEFAULT_STYLE``, ``PLAYER_STYLE``; ``style=None`` means
+that default) and the style's number format.
 """
 
 from __future__ import annotations
 
-import difflib
-from collections.abc import Collection, Iterable, Mapping
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, TypedDict
 
 from viz.labels import DEFAULT_GROUP_SYMBOLS
+from viz.model.options import DEFAULT_MAX_NODES, MODEL_OPTIONS, ON_OVERFLOW, ModelKeywords, ModelOptions
 from viz.number_format import NumberFormat
+from viz.option_fields import (
+    build,
+    check_keywords,
+    flag,
+    number_or_none,
+    one_of,
+    option,
+    option_names,
+    run_checks,
+    text,
+)
 from viz.palette import PALETTES, Palette, get_palette
 from viz.styles import STYLES as STYLE_OBJECTS
 from viz.styles.style import Style
@@ -24,22 +40,87 @@ from viz.styles.style import Style
 if TYPE_CHECKING:
     from typing_extensions import Unpack
 
-    from autograd import Value
     from viz.model.graph_model import ValueNode
+
+__all__ = [
+    "DEFAULT_MAX_NODES", "DEFAULT_OUTPUT_NAME", "DEFAULT_STYLE", "FIELDS", "ON_OVERFLOW", "PLAYER_DRAWING",
+    "PLAYER_STYLE", "RANKDIRS", "STATIC_DRAWING", "STYLES", "DrawKeywords", "DrawOptions", "DrawingKind",
+    "GraphKeywords", "ModelKeywords", "ModelOptions", "SharedKeywords", "SharedOptions",
+]
 
 STYLES = tuple(STYLE_OBJECTS)
 DEFAULT_STYLE = "graph"  # a static drawing's (draw, render, the CLI's diagram)
 PLAYER_STYLE = "circuit"  # a step-through player's: the cs231n look, readable in a browser
-# past this many drawn nodes a diagram stops being readable
-DEFAULT_MAX_NODES = 300
-ON_OVERFLOW = ("collapse", "raise")
 DEFAULT_OUTPUT_NAME = "f"  # what cs231n calls the function being drawn
 RANKDIRS = ("LR", "TB")
 FIELDS = ("label", "data", "grad")
 
 
+def _digits(name: str, value: Any) -> int | None:
+    # precision / decimals: checked by the NumberFormat they make (an int from 1 or 0 to 17)
+    if value is None:
+        return None
+    NumberFormat(**{"digits" if name == "precision" else "decimals": value})
+    return int(value)
+
+
+def _palette(name: str, value: Any) -> Palette:
+    return value if isinstance(value, Palette) else get_palette(value)
+
+
+def _style(name: str, value: Any) -> Style:
+    if isinstance(value, Style):
+        return value
+    return STYLE_OBJECTS[one_of(STYLES)(name, DEFAULT_STYLE if value is None else value)]
+
+
+def _show(name: str, value: Any) -> frozenset[str]:
+    chosen = (value,) if isinstance(value, str) else value
+    if not isinstance(chosen, Iterable):
+        raise TypeError(f"{name} must be field names (any of {', '.join(FIELDS)}), not {value!r}")
+    shown = frozenset(chosen)
+    unknown = shown - set(FIELDS)
+    if unknown:
+        raise ValueError(f"{name}: unknown fields {sorted(unknown, key=str)}; choose from {', '.join(FIELDS)}")
+    return shown
+
+
+def _group_symbols(name: str, value: Any) -> Mapping[str, str]:
+    symbols = DEFAULT_GROUP_SYMBOLS if value is None else value
+    if not (isinstance(symbols, Mapping) and all(isinstance(x, str) for item in symbols.items() for x in item)):
+        raise TypeError(f"{name} must map group names to text (str to str), or be None; not {value!r}")
+    return dict(symbols)
+
+
+@dataclass(frozen=True)
+class SharedOptions:
+    """The options every gradtrace drawing takes, graphs and networks alike.
+
+    ``rankdir``: ``"LR"`` or ``"TB"``. ``precision`` (significant digits) or ``decimals``: how
+    numbers are written, made into ``number_format`` (``viz.number_format``; neither: the
+    drawing's own default, ``default_number_format``). ``palette``: a ``Palette`` or its name
+    (``viz.palette``). ``legend``: add the legend.
+    """
+
+    rankdir: str = option("LR", one_of(RANKDIRS))
+    precision: int | None = option(None, _digits)
+    decimals: int | None = option(None, _digits)
+    palette: Palette = option(PALETTES["default"], _palette)
+    legend: bool = option(True, flag)
+    number_format: NumberFormat = field(init=False)
+
+    def __post_init__(self) -> None:
+        run_checks(self)
+        chosen = NumberFormat.build(self.precision, self.decimals, self.default_number_format())
+        object.__setattr__(self, "number_format", chosen)
+
+    def default_number_format(self) -> NumberFormat:
+        """How numbers are written when neither ``precision`` nor ``decimals`` is given."""
+        return NumberFormat()
+
+
 class SharedKeywords(TypedDict, total=False):
-    """The options every gradtrace drawing takes, graphs and networks (``viz.draw_network``) alike."""
+    """``SharedOptions`` as keyword arguments (``viz.draw`` and ``viz.draw_network`` take them)."""
 
     rankdir: str
     precision: int | None
@@ -48,8 +129,54 @@ class SharedKeywords(TypedDict, total=False):
     legend: bool
 
 
+@dataclass(frozen=True)
+class DrawOptions(SharedOptions):
+    """How a ``GraphModel`` is drawn: the ``SharedOptions``, and
+
+    ``style``: the ``Style`` that draws (``viz.styles``), or its name: ``"graph"`` (a record
+    per value, a small node per op) or ``"circuit"`` (cs231n: gates on wires that carry value
+    above, gradient below); it picks the default number format. ``show``: which of label,
+    data, grad to write. ``clusters``: draw expanded groups as boxes. ``group_symbols``: the
+    text of a collapsed group's gate by group name (else its name). ``gradient_scale``: the
+    |gradient| that gets the strongest fill (default: the largest drawn); a player fixes it so
+    colours mean the same in every frame. ``output_name``: the name of an output that has no
+    label (its wire always ends in an arrow and a name).
+
+    >>> DrawOptions(style="circuit").number_format, DrawOptions(precision=3).number_format
+    (NumberFormat(digits=2, decimals=2), NumberFormat(digits=3, decimals=None))
+    >>> DrawOptions(legend="no")
+    Traceback (most recent call last):
+    TypeError: legend must be True or False, not 'no'
+    """
+
+    style: Style = option(STYLE_OBJECTS[DEFAULT_STYLE], _style)
+    show: frozenset[str] = option(frozenset(FIELDS), _show)
+    clusters: bool = option(True, flag)
+    group_symbols: Mapping[str, str] = option(None, _group_symbols)  # None: DEFAULT_GROUP_SYMBOLS
+    gradient_scale: float | None = option(None, number_or_none(0.0, above=False))
+    output_name: str = option(DEFAULT_OUTPUT_NAME, text)
+
+    def default_number_format(self) -> NumberFormat:
+        """The style's: 4 significant digits (graph), 2 decimals (circuit, as the cs231n figure)."""
+        return self.style.default_number_format
+
+    def name_of(self, node: ValueNode) -> str:
+        """The name a value is drawn with: its label (local inside a box), else ``output_name`` for the output."""
+        return node.shown_label(self.clusters) or (self.output_name if node.role == "output" else "")
+
+    @classmethod
+    def build(cls, caller: str = "DrawOptions.build", /, **keywords: Unpack[DrawKeywords]) -> DrawOptions:
+        """Options from keyword arguments; ``caller`` names the function in the error for an unknown option or value.
+
+        >>> DrawOptions.build("draw_model", precison=3)
+        Traceback (most recent call last):
+        TypeError: draw_model got an unknown option 'precison' (did you mean 'precision'?); ...
+        """
+        return build(cls, caller, keywords)
+
+
 class DrawKeywords(SharedKeywords, total=False):
-    """The options of a graph's drawing as keyword arguments (see ``DrawOptions.build`` and ``viz.draw``).
+    """``DrawOptions`` as keyword arguments (see ``viz.draw``).
 
     ``style=None`` (or none given): the default of whoever draws (``DEFAULT_STYLE``, a player's ``PLAYER_STYLE``).
     """
@@ -62,162 +189,11 @@ class DrawKeywords(SharedKeywords, total=False):
     output_name: str
 
 
-class ModelKeywords(TypedDict, total=False):
-    """The options that pick the graph model drawn, as keyword arguments (see ``ModelOptions``)."""
-
-    collapse: bool | Collection[str]
-    max_nodes: int | None
-    on_overflow: str
-    parameters: Iterable[Value] | None
-
-
 class GraphKeywords(DrawKeywords, ModelKeywords, total=False):
     """Everything ``viz.draw`` and the players take as keyword arguments: the model's options and the drawing's."""
 
 
-# the names of the model options, beside the drawing options
-MODEL_OPTIONS = tuple(sorted(ModelKeywords.__optional_keys__))
-
-
-@dataclass(frozen=True)
-class ModelOptions:
-    """Which graph model is drawn (``viz.model.graph_model.describe``): the groups drawn collapsed, the parameters.
-
-    ``collapse``: ``True`` (every top-level group), ``False``, or group names (or ``/``-joined
-    paths); each collapsed group becomes one gate. ``max_nodes``: past this many drawn values and
-    gates, groups collapse innermost level first (``on_overflow="collapse"``) or
-    ``TooManyNodesError`` is raised (``on_overflow="raise"``); ``None``: no limit.
-    ``parameters``: the leaves marked as parameters (``None``: each leaf whose uses are all in one group).
-
-    >>> ModelOptions.build(collapse="sigmoid gate", parameters=iter([])).collapse
-    ('sigmoid gate',)
-    >>> ModelOptions(max_nodes=0)
-    Traceback (most recent call last):
-    ValueError: max_nodes must be a positive int or None, not 0
-    """
-
-    collapse: bool | tuple[str, ...] = False
-    max_nodes: int | None = DEFAULT_MAX_NODES
-    on_overflow: str = "collapse"
-    parameters: tuple[Value, ...] | None = None
-
-    def __post_init__(self) -> None:
-        if self.max_nodes is not None and (not isinstance(self.max_nodes, int) or self.max_nodes < 1):
-            raise ValueError(f"max_nodes must be a positive int or None, not {self.max_nodes!r}")
-        if self.on_overflow not in ON_OVERFLOW:
-            raise ValueError(f"on_overflow must be 'collapse' or 'raise', not {self.on_overflow!r}")
-
-    @classmethod
-    def build(cls, **keywords: Unpack[ModelKeywords]) -> ModelOptions:
-        """Options from keyword arguments: ``collapse`` one name or a collection, ``parameters`` any iterable."""
-        given: dict[str, Any] = dict(keywords)
-        collapse = given.get("collapse")
-        if isinstance(collapse, str):
-            given["collapse"] = (collapse,)
-        elif collapse is not None and not isinstance(collapse, bool):
-            given["collapse"] = tuple(collapse)
-        if given.get("parameters") is not None:
-            given["parameters"] = tuple(given["parameters"])
-        return cls(**given)
-
-
-@dataclass(frozen=True)
-class DrawOptions:
-    """How a ``GraphModel`` is drawn.
-
-    ``style``: the ``Style`` that draws (``viz.styles``): ``"graph"`` (a record per value, a small
-    node per op) or ``"circuit"`` (cs231n: gates on wires that carry value above, gradient below);
-    ``build`` looks it up by name once. ``rankdir``: ``"LR"`` or ``"TB"``.
-    ``number_format``: how numbers are written (``viz.number_format``). ``show``: which of label, data, grad to write.
-    ``clusters``: draw expanded groups as boxes. ``legend``: add the colour legend.
-    ``group_symbols``: the text of a collapsed group's gate by group name (else its name).
-    ``gradient_scale``: the |gradient| that gets the strongest fill (default: the largest
-    drawn); a player fixes it so colours mean the same in every frame. ``output_name``: the
-    name of an output that has no label (its wire always ends in an arrow and a name).
-    """
-
-    style: Style = STYLE_OBJECTS[DEFAULT_STYLE]
-    rankdir: str = "LR"
-    number_format: NumberFormat = STYLE_OBJECTS[DEFAULT_STYLE].default_number_format
-    show: frozenset[str] = frozenset(FIELDS)
-    palette: Palette = field(default_factory=lambda: PALETTES["default"])
-    clusters: bool = True
-    legend: bool = True
-    group_symbols: Mapping[str, str] = field(default_factory=lambda: dict(DEFAULT_GROUP_SYMBOLS))
-    gradient_scale: float | None = None
-    output_name: str = DEFAULT_OUTPUT_NAME
-
-    def __post_init__(self) -> None:
-        if not isinstance(self.style, Style):
-            raise TypeError(f"DrawOptions.style must be a Style (DrawOptions.build takes its name), not {self.style!r}")
-        if self.rankdir not in RANKDIRS:
-            raise ValueError(f"unknown rankdir {self.rankdir!r}; choose one of {', '.join(RANKDIRS)}")
-        unknown = set(self.show) - set(FIELDS)
-        if unknown:
-            raise ValueError(f"show: unknown fields {sorted(unknown)}; choose from {', '.join(FIELDS)}")
-        if self.gradient_scale is not None and not self.gradient_scale >= 0.0:
-            raise ValueError(f"gradient_scale must be a number >= 0, not {self.gradient_scale!r}")
-        if not isinstance(self.output_name, str) or not self.output_name.strip():
-            raise ValueError(f"output_name must be a non-empty str, not {self.output_name!r}")
-
-    def name_of(self, node: ValueNode) -> str:
-        """The name a value is drawn with: its label (local inside a box), else ``output_name`` for the output."""
-        return node.shown_label(self.clusters) or (self.output_name if node.role == "output" else "")
-
-    @classmethod
-    def build(cls, caller: str = "DrawOptions.build", /, **keywords: Unpack[DrawKeywords]) -> DrawOptions:
-        """Options from keyword arguments: ``precision`` (significant digits) or ``decimals``, a palette by name.
-
-        ``caller`` names the function in the error for an option it does not take or a bad value.
-
-        >>> DrawOptions.build(style="circuit").number_format, DrawOptions.build(precision=3).number_format
-        (NumberFormat(digits=2, decimals=2), NumberFormat(digits=3, decimals=None))
-        >>> DrawOptions.build("backprop_steps", colapse=True)
-        Traceback (most recent call last):
-        TypeError: backprop_steps got an unknown option 'colapse' (did you mean 'collapse'?); ...
-        """
-        check_keywords(caller, keywords, set(DrawKeywords.__optional_keys__))
-        return cls._from(caller, DEFAULT_STYLE, **keywords)
-
-    @classmethod
-    def _from(
-        cls,
-        caller: str,
-        default_style: str,
-        /,
-        *,
-        style: str | None = None,
-        rankdir: str = "LR",
-        precision: int | None = None,
-        decimals: int | None = None,
-        show: Iterable[str] = FIELDS,
-        palette: str | Palette = "default",
-        clusters: bool = True,
-        legend: bool = True,
-        group_symbols: Mapping[str, str] | None = None,
-        gradient_scale: float | None = None,
-        output_name: str = DEFAULT_OUTPUT_NAME,
-    ) -> DrawOptions:
-        if style is None:
-            style = default_style
-        if style not in STYLES:
-            raise ValueError(f"unknown style {style!r}; choose one of {', '.join(STYLES)}")
-        drawing_style = STYLE_OBJECTS[style]
-        number_format = NumberFormat.build(precision, decimals, drawing_style.default_number_format, caller)
-        if isinstance(show, str):
-            show = (show,)
-        return cls(
-            style=drawing_style,
-            rankdir=rankdir,
-            number_format=number_format,
-            show=frozenset(show),
-            palette=palette if isinstance(palette, Palette) else get_palette(palette),
-            clusters=clusters,
-            legend=legend,
-            group_symbols=dict(DEFAULT_GROUP_SYMBOLS if group_symbols is None else group_symbols),
-            gradient_scale=gradient_scale,
-            output_name=output_name,
-        )
+DRAW_OPTIONS = option_names(DrawOptions)
 
 
 @dataclass(frozen=True)
@@ -240,22 +216,14 @@ class DrawingKind:
         Traceback (most recent call last):
         TypeError: backprop_steps got an unknown option 'show'; it takes clusters, collapse, ...
         """
-        check_keywords(caller, keywords, set(GraphKeywords.__optional_keys__) - self.not_taken)
+        check_keywords(caller, keywords, {*DRAW_OPTIONS, *MODEL_OPTIONS} - self.not_taken)
         drawing = {name: value for name, value in keywords.items() if name not in MODEL_OPTIONS}
+        if drawing.get("style") is None:
+            drawing["style"] = self.default_style
         model = {name: value for name, value in keywords.items() if name in MODEL_OPTIONS}
-        return ModelOptions.build(**model), DrawOptions._from(caller, self.default_style, **drawing)
+        return build(ModelOptions, caller, model), build(DrawOptions, caller, drawing)
 
 
 STATIC_DRAWING = DrawingKind(DEFAULT_STYLE)
 # a frame writes every field, on one colour scale the player fixes from every frame
 PLAYER_DRAWING = DrawingKind(PLAYER_STYLE, frozenset({"show", "gradient_scale"}))
-
-
-def check_keywords(caller: str, keywords: Mapping[str, Any], known: Iterable[str]) -> None:
-    """Raise ``TypeError`` naming the first keyword ``caller`` does not take, with the closest it does."""
-    accepted = sorted(known)
-    for name in keywords:
-        if name not in accepted:
-            close = difflib.get_close_matches(name, [*accepted, *MODEL_OPTIONS], n=1)
-            hint = f" (did you mean {close[0]!r}?)" if close else ""
-            raise TypeError(f"{caller} got an unknown option {name!r}{hint}; it takes {', '.join(accepted)}")

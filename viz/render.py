@@ -32,7 +32,8 @@ def render(
     JPEG's resolution (default ``DEFAULT_DPI``, 192: sharp on a slide). ``dot`` runs with a
     ``timeout`` in seconds (``DotTimeoutError`` names the graph size); a missing ``dot`` raises
     ``DotNotFoundError``, which says how to install Graphviz. Options are checked before
-    anything is drawn, and the file is written only when rendering succeeded.
+    anything is drawn (a folder as ``path`` is an ``IsADirectoryError``), and the file is
+    written only when rendering succeeded.
 
     >>> import tempfile, pathlib
     >>> from autograd import Value
@@ -42,10 +43,32 @@ def render(
     ...     print(written.name, written.read_text().count("n0 -> g1"))  # x * x: one edge per use
     square.dot 2
     """
+    target = check_target(path)
+    data = rendered(graph_or_value, target, output_format, timeout, dpi, **draw_options)
+    target.parent.mkdir(parents=True, exist_ok=True)
+    target.write_bytes(data)
+    return target
+
+
+def rendered(
+    graph_or_value: graphviz.Digraph | graphviz.Graph | Value,
+    path: str | os.PathLike[str],
+    output_format: str | None = None,
+    timeout: float = DEFAULT_TIMEOUT,
+    dpi: float | None = None,
+    **draw_options: Any,
+) -> bytes:
+    """The bytes ``render`` writes to ``path`` (whose suffix picks the format), written nowhere.
+
+    A caller that writes several files makes each one this way first, so that a failure writes none.
+
+    >>> from autograd import Value
+    >>> rendered(Value(2.0, label="x"), "x.dot").startswith(b"digraph")
+    True
+    """
     if "format" in draw_options:
         raise TypeError("render takes the file format as output_format=, not format= (default: the path's suffix)")
-    target = Path(path)
-    chosen_format = file_format(target, output_format)
+    chosen_format = file_format(Path(path), output_format)
     check_timeout(timeout)
     resolution_arguments(chosen_format, dpi)  # checks dpi now, before anything is drawn
     if isinstance(graph_or_value, Value):
@@ -58,11 +81,23 @@ def render(
         raise TypeError(f"render needs a Value or a graphviz graph, got {type(graph_or_value).__name__}")
     source: str = diagram.source
     if chosen_format == "dot":
-        data = source.encode("utf-8")
-    else:
-        data = run_dot(source, chosen_format, timeout=timeout, size=_size_text(diagram), dpi=dpi)
-    target.parent.mkdir(parents=True, exist_ok=True)
-    target.write_bytes(data)
+        return source.encode("utf-8")
+    return run_dot(source, chosen_format, timeout=timeout, size=_size_text(diagram), dpi=dpi)
+
+
+def check_target(path: str | os.PathLike[str]) -> Path:
+    """``path`` as a ``Path``, or ``IsADirectoryError`` naming it when it is a folder (checked before drawing).
+
+    >>> import tempfile
+    >>> check_target(tempfile.gettempdir())
+    Traceback (most recent call last):
+    ...
+    IsADirectoryError: '...' is a folder; give a file name in it, like '.../diagram.svg'
+    """
+    target = Path(path)
+    if target.is_dir():
+        example = str(target / "diagram.svg")
+        raise IsADirectoryError(f"{str(target)!r} is a folder; give a file name in it, like {example!r}")
     return target
 
 

@@ -138,3 +138,34 @@ def test_a_gate_of_any_arity_refuses_params_it_would_read_as_operands() -> None:
     with pytest.raises(TypeError, match=r"gate 'scaled_sum': a rule with any number of operands .* cannot take params"):
         gate(scaled_sum, name="scaled_sum", params={"k": 2.0})
     assert gate(scaled_sum)(Value(1.0), Value(2.0)).data == 6.0
+
+
+def _cell(source: str) -> dict[str, object]:
+    """Run ``source`` as a notebook cell would: top-level functions of the module ``__main__``-like ``cell``."""
+    namespace: dict[str, object] = {"__name__": "cell", "gate": gate}
+    exec(source, namespace)
+    return namespace
+
+
+def test_redefining_a_gate_leaves_the_derivatives_of_graphs_built_earlier_alone() -> None:
+    """Issue 20, item 7: after a re-run cell redefined a cube gate as x⁴, ``grad(y, [x], create_graph=True)``
+    of a graph built with the cube gave 32 and 48 while ``y.backward()`` still gave 12."""
+    cube = _cell(
+        "def power_rule(x):\n    return x**3, (3 * x**2,)\n"
+        "g = gate(power_rule, derivative=lambda out, x: (3 * x**2,))\n"
+    )["g"]
+    x = Value(2.0)
+    y = cube(x)  # type: ignore[operator]
+    fourth = _cell(
+        "def power_rule(x):\n    return x**4, (4 * x**3,)\n"
+        "g = gate(power_rule, derivative=lambda out, x: (4 * x**3,))\n"
+    )["g"]
+    assert OPS["power_rule"] is fourth.op  # type: ignore[attr-defined] # the cell replaced the row
+    (dy,) = grad(y, [x], create_graph=True)
+    (d2y,) = grad(dy, [x])
+    y.backward()
+    assert (dy.data, d2y.data, x.grad) == (12.0, 12.0, 12.0)  # the cube's, as the graph was built
+    assert y.row is cube.op and y.op == "power_rule"  # type: ignore[attr-defined]
+    z = fourth(x)  # type: ignore[operator]
+    (dz,) = grad(z, [x], create_graph=True)
+    assert (dz.data, grad(dz, [x])[0].data) == (32.0, 48.0)

@@ -8,7 +8,8 @@ import math
 import pytest
 
 from autograd import OPS, Value, dot, maximum, minimum, op_row, sum_values
-from autograd.functions import InputVector, dot_partners, input_vector
+from autograd.derivatives import dot_partners
+from autograd.fast import InputVector, input_vector
 from autograd.ops import BUILT_IN, FUNCTIONS, PARAMETER_FUNCTIONS, number_text
 from tests.autograd.op_table import ROWS
 

@@ -120,6 +120,24 @@ def test_bad_constructor_and_function_arguments() -> None:
         maximum(Value(1.0), "x")  # type: ignore[arg-type]
 
 
+@pytest.mark.parametrize("bad", [None, 3, "abc"])
+def test_sum_values_of_something_that_is_not_a_list_names_it(bad: object) -> None:
+    """Issue 20, item 15: ``sum_values(None)`` raised Python's own "'NoneType' object is not iterable"."""
+    message = rf"sum_values: values must be an iterable of Values or numbers, got {type(bad).__name__}"
+    with pytest.raises(TypeError, match=message):
+        sum_values(bad)  # type: ignore[arg-type]
+
+
+@pytest.mark.parametrize("bad", [math.nan, math.inf, -math.inf])
+def test_an_op_parameter_must_be_finite(bad: float) -> None:
+    """Issue 20, item 15: ``leaky_relu(slope=nan)`` was accepted and turned every negative input into nan."""
+    with pytest.raises(ValueError, match=rf"leaky_relu: slope must be a finite number, got {bad!r}"):
+        Value(-1.0).leaky_relu(bad)
+    with pytest.raises(ValueError, match=rf"elu: alpha must be a finite number, got {bad!r}"):
+        Value(-1.0).elu(bad)
+    assert Value(-1.0).leaky_relu(0.5).data == -0.5
+
+
 def test_multi_input_nodes() -> None:
     a, b, c = Value(1.0), Value(2.0), Value(3.0)
     s = sum_values([a, b, 4, c])

@@ -120,7 +120,7 @@ def test_minibatches_cover_the_epoch_once_shuffled_by_seed() -> None:
     rng = np.random.default_rng(1)
     first, second = (np.concatenate([b.y for b in minibatches(data, 5, seed=rng)]) for _ in range(2))
     assert not np.array_equal(first, second)  # a shared Generator gives a new order each epoch
-    with pytest.raises(ValueError, match="batch_size must be an int >= 1, got 0"):
+    with pytest.raises(ValueError, match="batch_size must be at least 1, got 0"):
         list(minibatches(data, 0))
 
 

@@ -303,3 +303,21 @@ def test_a_training_step_leaves_no_cyclic_garbage(scoped: bool) -> None:
         assert gc.collect() == 0
     finally:
         gc.enable()
+
+
+@pytest.mark.parametrize(
+    "row", [np.array([1.0, 2.0]), np.array([1, 2]), (1.0, 2.0), [np.float64(1.0), 2], [Value(1.0), Value(2.0)]]
+)
+def test_any_sequence_of_numbers_or_values_is_a_row(row: object) -> None:
+    """Issue 20, item 2: a numpy row (what ``[model(row) for row in X]`` passes) crashed in ``if not xs``."""
+    expected = [1.0, 2.0]
+    for scoped in (True, False):
+        model, neuron = MLP(2, [3, 1], seed=0, scoped=scoped), Neuron(2, seed=0, scoped=scoped)
+        layer, maxout = Layer(2, 3, seed=0, scoped=scoped), Maxout(2, 2, seed=0, scoped=scoped)
+        out = model(row)  # type: ignore[arg-type]
+        assert isinstance(out, Value) and out.data == model(expected).data  # type: ignore[union-attr]
+        assert neuron(row).data == neuron(expected).data  # type: ignore[arg-type]
+        assert [v.data for v in layer(row)] == [v.data for v in layer(expected)]  # type: ignore[arg-type]
+        assert [v.data for v in maxout(row)] == [v.data for v in maxout(expected)]  # type: ignore[arg-type]
+    batch = np.array([[1.0, 2.0], [3.0, -1.0]])
+    assert len([model(r) for r in batch]) == 2  # the library's own hint for a batch

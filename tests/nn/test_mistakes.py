@@ -22,8 +22,10 @@ from nn import (
     binary_cross_entropy_with_logits,
     binary_hinge,
     fit,
+    l2_regularization,
     make_blobs,
     make_moons,
+    minibatches,
     one_hot,
     softmax_cross_entropy,
 )
@@ -75,6 +77,33 @@ MISTAKES: list[tuple[str, Callable[[MLP], None], type[Exception], str]] = [
     ("schedule of another optimizer",
      lambda m: train(m, binary_hinge, SIGNED, schedule=StepDecay(SGD([Value(0.0)], lr=0.1), 2)),
      ValueError, "fit: the schedule drives another optimizer"),
+    # Issue 20, item 9: each of these raised a raw error after updates, or none at all
+    ("on_epoch not a function", lambda m: train(m, binary_hinge, SIGNED, on_epoch=3), TypeError,
+     r"fit: on_epoch must be a function on_epoch\(history\), got int 3"),
+    ("decide not a function", lambda m: train(m, binary_hinge, SIGNED, decide="sign"), TypeError,
+     r"fit: decide must be a function decide\(output\) -> label, got str 'sign'"),
+    ("decide returns a str", lambda m: train(m, binary_hinge, SIGNED, decide=lambda output: "1"), TypeError,
+     "decide must return a class label \\(a number\\), got str '1' for output 0"),
+    ("model None", lambda m: fit(None, binary_hinge, SGD(m.parameters(), lr=0.1), SIGNED, 2), TypeError,  # type: ignore[arg-type]
+     r"fit: model must be a model such as nn.MLP\(2, \[16, 1\]\) .*, got NoneType"),
+    ("loss None", lambda m: train(m, None, SIGNED), TypeError,
+     r"fit: loss must be a function loss\(outputs, targets\)"),
+    ("loss returns a float", lambda m: train(m, lambda outputs, targets: 0.5, SIGNED), TypeError,
+     r"loss must return a Value \(the graph backward\(\) runs through\), got float 0.5"),
+    ("drop_last a str", lambda m: train(m, binary_hinge, SIGNED, drop_last="no"), TypeError,
+     "fit: drop_last must be True or False, got str 'no'"),
+    ("shuffle a str", lambda m: train(m, binary_hinge, SIGNED, shuffle="no"), TypeError,
+     "fit: shuffle must be True or False, got str 'no'"),
+    ("classify an int", lambda m: train(m, binary_hinge, SIGNED, classify=0), TypeError,
+     "fit: classify must be True or False, got int 0"),
+    ("quiet a str", lambda m: train(m, binary_hinge, SIGNED, quiet="yes"), TypeError,
+     "fit: quiet must be True or False, got str 'yes'"),
+    ("epochs a str", lambda m: train(m, binary_hinge, SIGNED, epochs="3"), TypeError,
+     "fit: epochs must be an int, got str '3'"),
+    ("seed a str", lambda m: train(m, binary_hinge, SIGNED, seed="0"), TypeError,
+     "fit: seed must be an int, a numpy Generator or None, got str"),
+    ("seed negative", lambda m: train(m, binary_hinge, SIGNED, seed=-1), ValueError,
+     "fit: seed must be at least 0, got -1"),
     ("batch call", lambda m: m(MOONS.X[:10]), ValueError,
      r"MLP: got a batch of 10 rows, but a model takes one example \(a row of 2 numbers\) per call: "
      r"outputs = \[model\(row\) for row in X\]"),
@@ -131,9 +160,29 @@ def test_fit_trains_a_classifier_on_one_hot_targets() -> None:
          "LinearDecay: end_factor must be a number, got NoneType"),
         (lambda: BatchNorm(2, eps="1e-5"), TypeError, "BatchNorm: eps must be a number, got str"),
         (lambda: BatchNorm(2, eps=float("inf")), ValueError, "BatchNorm: eps must be > 0.0, got inf"),
+        # issue 20, item 15: raw messages, a bare OverflowError, or silently accepted
+        (lambda: SGD(MLP(2, [1]), lr=0.1), TypeError,
+         r"SGD: parameters must be a list of Values, got MLP: pass model.parameters\(\)"),
+        (lambda: SGD([Value(0.0)], lr=10**400), ValueError, r"SGD: lr must be >= 0.0 and finite, got 10{36}\.\.\.$"),
+        (lambda: SGD([Value(0.0)], lr=0.1, momentum=0.9, nesterov="yes"), TypeError,
+         "SGD: nesterov must be True or False, got str 'yes'"),
+        (lambda: make_moons(noise=-1), ValueError, "make_moons: noise must be >= 0.0 and finite, got -1"),
+        (lambda: make_moons(noise="0.1"), TypeError, "make_moons: noise must be a number, got str"),
+        (lambda: l2_regularization([Value(1.0)], strength=-1), ValueError,
+         "l2_regularization: strength must be >= 0.0 and finite, got -1"),
+        (lambda: MLP(2, [1], name=3), TypeError, "MLP: name must be a str, got int 3"),
+        (lambda: MLP(2, [1], fused="no"), TypeError, "MLP: fused must be True or False, got str 'no'"),
+        (lambda: Layer(2, 1, scoped=1), TypeError, "Layer: scoped must be True or False, got int 1"),
+        (lambda: BatchNorm(2, scoped="yes"), TypeError, "BatchNorm: scoped must be True or False, got str 'yes'"),
+        (lambda: MLP(2, 3), TypeError, "MLP: nouts must be a list of layer sizes, got int"),
+        (lambda: MLP(2, [1]).train("no"), TypeError, r"MLP\.train: mode must be True or False, got str 'no'"),
+        (lambda: next(minibatches(MOONS, 5, drop_last="no")), TypeError,
+         "minibatches: drop_last must be True or False, got str 'no'"),
     ],
     ids=["MLP activation", "Layer activation", "output activation", "schedule without optimizer", "gamma str",
-         "end_factor None", "BatchNorm eps str", "BatchNorm eps inf"],
+         "end_factor None", "BatchNorm eps str", "BatchNorm eps inf", "SGD of a model", "lr 10**400",
+         "nesterov str", "noise negative", "noise str", "l2 strength negative", "name int", "fused str",
+         "scoped int", "BatchNorm scoped str", "nouts int", "train mode str", "minibatches drop_last str"],
 )  # fmt: skip
 def test_bad_construction_arguments_are_named(make: Callable[[], object], error: type[Exception], message: str) -> None:
     with pytest.raises(error, match=message):
@@ -143,3 +192,33 @@ def test_bad_construction_arguments_are_named(make: Callable[[], object], error:
 def test_one_hot_of_no_labels_is_an_empty_matrix() -> None:
     assert one_hot([], 3).shape == (0, 3)
     assert one_hot(np.array([], dtype=np.int64), 2).shape == (0, 2)
+
+
+FIT_ARGUMENTS = ["model", "loss", "optimizer", "data", "epochs", "batch_size", "validation", "shuffle", "seed",
+                 "drop_last", "l2", "schedule", "classify", "decide", "quiet", "on_epoch"]  # fmt: skip
+ODD_VALUES = [None, "no", 3, -1, 1.5, float("nan"), [], lambda *_: 0, object(), True, np.int64(2), {}, (1, 2)]
+ACCEPTED = {  # (argument, index in ODD_VALUES): values fit takes as they are
+    *(("validation", 0), ("schedule", 0), ("decide", 0), ("on_epoch", 0), ("batch_size", 0), ("seed", 0)),
+    *((name, i) for name in ("epochs", "batch_size", "seed") for i in (2, 10)),
+    *(("l2", 2), ("l2", 4), ("l2", 10), ("decide", 7), ("on_epoch", 7)),
+    *((name, 9) for name in ("shuffle", "drop_last", "classify", "quiet")),
+}
+
+
+@pytest.mark.parametrize("argument", FIT_ARGUMENTS)
+def test_every_odd_fit_argument_is_named_before_any_update(argument: str) -> None:
+    """Adversarial round for issue 20, item 9: each argument of fit given each odd value either works or raises an
+    error naming fit or the argument, with no weight changed."""
+    for index, value in enumerate(ODD_VALUES):
+        if (argument, index) in ACCEPTED:
+            continue
+        model = MLP(2, [4, 1], seed=0)
+        before = model.state_dict()
+        arguments: dict[str, Any] = {
+            "model": model, "loss": binary_hinge, "optimizer": SGD(model.parameters(), lr=0.1), "data": SIGNED,
+            "epochs": 2, "batch_size": 10, "quiet": True, argument: value,
+        }  # fmt: skip
+        with pytest.raises((TypeError, ValueError)) as raised:
+            fit(**arguments)
+        assert str(raised.value).startswith("fit: ") or argument in str(raised.value), (argument, value, raised.value)
+        assert model.state_dict() == before, (argument, value)

@@ -101,7 +101,7 @@ def test_buffers_and_parameters_are_named_and_saved() -> None:
 
 def test_bad_batches_and_settings_are_reported() -> None:
     bn = BatchNorm(2, name="norm")
-    with pytest.raises(ValueError, match="norm: training needs at least 2 rows per batch, got 1"):
+    with pytest.raises(ValueError, match=r"BatchNorm 'norm': training needs at least 2 rows per batch \(.*\), got 1"):
         bn([[1.0, 2.0]])
     with pytest.raises(ValueError, match="norm: row 1 has 3 features, expected 2"):
         bn([[1.0, 2.0], [1.0, 2.0, 3.0]])

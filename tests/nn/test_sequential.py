@@ -35,7 +35,7 @@ def test_children_are_renamed_so_every_parameter_has_a_unique_name_and_label() -
 
 def test_a_single_row_works_in_evaluation_mode_and_batch_norm_in_training_asks_for_a_batch() -> None:
     model = network()
-    with pytest.raises(ValueError, match=r"1.*training needs at least 2 rows per batch, got 1"):
+    with pytest.raises(ValueError, match=r"BatchNorm '1': training needs at least 2 rows per batch .*, got 1"):
         model([0.5, -1.0])
     assert isinstance(model.eval()([0.5, -1.0]), Value)
 

@@ -10,11 +10,13 @@ import pytest
 
 from autograd import Value
 from nn.data import Dataset, make_spiral, make_xor, train_val_test_split
-from nn.layers import MLP
+from nn.layers import MLP, Layer
 from nn.losses import binary_cross_entropy, binary_hinge, mse, softmax_cross_entropy
+from nn.normalization import BatchNorm
 from nn.optim import SGD, Adam
 from nn.recipes import train_moons
 from nn.schedules import StepDecay
+from nn.sequential import Elementwise, Sequential
 from nn.train import History, evaluate, fit, label_decider
 
 
@@ -133,9 +135,13 @@ def test_bad_arguments_are_reported() -> None:
     model = MLP(2, [2, 1], seed=0)
     optimizer = SGD(model.parameters(), lr=0.1)
     xor = make_xor(10, seed=0)
-    with pytest.raises(ValueError, match="batch_size must be a positive int or None, got 0"):
+    with pytest.raises(ValueError, match="fit: batch_size must be at least 1, got 0"):
         fit(model, binary_hinge, optimizer, xor, 1, 0, quiet=True)
-    with pytest.raises(ValueError, match="epochs must be an int >= 0"):
+    with pytest.raises(TypeError, match=r"fit: batch_size must be an int, got float 2\.0"):
+        fit(model, binary_hinge, optimizer, xor, 1, 2.0, quiet=True)
+    with pytest.raises(TypeError, match="fit: epochs must be an int, got bool True"):
+        fit(model, binary_hinge, optimizer, xor, True, quiet=True)
+    with pytest.raises(ValueError, match="fit: epochs must be at least 0, got -1"):
         fit(model, binary_hinge, optimizer, xor, -1, quiet=True)
     with pytest.raises(ValueError, match="leaves no batch"):
         fit(model, binary_hinge, optimizer, xor, 1, 20, drop_last=True, quiet=True)
@@ -224,3 +230,28 @@ def test_history_plot_without_matplotlib_names_the_extra(monkeypatch: pytest.Mon
         train_moons(epochs=1).history.plot()
     with pytest.raises(ValueError, match="per must be one of"):
         train_moons(epochs=1).history.plot(per="batch")
+
+
+def test_a_last_batch_of_one_row_with_a_batch_norm_is_refused_before_any_update() -> None:
+    """Issue 20, item 5: fit updated the weights, then BatchNorm raised on the last batch, naming module '1'."""
+    model = Sequential(Layer(2, 3, activation=None, seed=0), BatchNorm(3), Elementwise("relu"), Layer(3, 1, seed=1))
+    data = make_xor(21, seed=0)
+    before = model.state_dict()
+    with pytest.raises(ValueError, match=r"fit: BatchNorm '1' needs at least 2 rows per training batch, but the last "
+                       r"batch of each epoch has 1 \(21 examples in batches of 10\): pass drop_last=True"):  # fmt: skip
+        fit(model, mse, SGD(model.parameters(), lr=0.1), data, 2, 10, classify=False, quiet=True)
+    assert model.state_dict() == before
+    with pytest.raises(ValueError, match="fit: BatchNorm '1' needs at least 2 rows per batch, batch_size is 1"):
+        fit(model, mse, SGD(model.parameters(), lr=0.1), data, 2, 1, classify=False, quiet=True)
+    history = fit(model, mse, SGD(model.parameters(), lr=0.1), data, 2, 10, drop_last=True, classify=False, quiet=True)
+    assert history.iterations == 4
+
+
+def test_the_last_update_is_checked_as_the_others_are() -> None:
+    """Issue 20, item 13: one update with lr=1e300 left weights of ~1e299 and a finite loss, and fit returned."""
+    model = MLP(2, [4, 1], seed=0)
+    data = make_xor(20, seed=0)
+    with pytest.raises(FloatingPointError, match=r"fit: .* after the last update \(epoch 1, iteration 1\)"):
+        fit(model, mse, SGD(model.parameters(), lr=1e300), data, 1, classify=False, quiet=True)
+    healthy = MLP(2, [4, 1], seed=0)
+    fit(healthy, mse, SGD(healthy.parameters(), lr=0.05), data, 3, 5, classify=False, quiet=True)  # no false alarm

@@ -21,7 +21,7 @@ import pytest
 
 from autograd import Value
 from nn import MLP
-from viz import DotTimeoutError, backprop_steps, draw, draw_network, render, run_dot
+from viz import DotTimeoutError, backprop_steps, dot_runner, draw, draw_network, render, run_dot
 from viz.cli import main
 
 pytestmark = pytest.mark.skipif(not Path("/proc/self/stat").exists(), reason="reads process groups from /proc")
@@ -186,6 +186,43 @@ def test_a_parent_told_to_stop_leaves_no_dot_running(
     assert parent.returncode == status
     assert (b"handler ran" in out) == (setup == "handler")
     assert wait_for(lambda: living_members(group) == [], 5), f"dot's group {group} is still running"
+
+
+KILLED_PARENT = """
+import sys
+import viz.dot_runner
+if sys.argv[1] == "prctl":  # as on a system without util-linux's setpriv
+    viz.dot_runner._setpriv = lambda: None
+viz.dot_runner.run_dot("digraph {}", "svg", timeout=60)
+"""
+
+
+@pytest.mark.skipif(not sys.platform.startswith("linux"), reason="the parent-death signal is Linux's")
+@pytest.mark.parametrize("how", ["setpriv", "prctl"])
+def test_a_parent_killed_outright_leaves_no_dot_running(
+    fake_dot: Callable[[str], Path], tmp_path: Path, how: str
+) -> None:
+    # issue 20, item 11: SIGKILL runs no code in the parent, so only the kernel can end dot
+    if how == "setpriv" and dot_runner._setpriv() is None:
+        pytest.skip("no setpriv that takes --pdeathsig here")
+    record = tmp_path / "dot-pid"
+    move, sleep = shutil.which("mv"), shutil.which("sleep")
+    fake_dot(f"echo $$ > {record}.tmp && {move} {record}.tmp {record}\nexec {sleep} 30")
+    parent = subprocess.Popen([sys.executable, "-c", KILLED_PARENT, how], env=dict(os.environ),
+                              stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    dot = 0
+    try:
+        assert wait_for(record.exists), "the fake dot never started"
+        dot = int(record.read_text())
+        assert wait_for(lambda: living_members(dot) == [dot]), "the fake dot is not running in a group of its own"
+        parent.kill()
+        parent.wait(timeout=10)
+        assert wait_for(lambda: living_members(dot) == [], 5), f"dot ({dot}) outlived its SIGKILLed parent"
+    finally:
+        if parent.poll() is None:
+            parent.kill()
+        if dot and living_members(dot):
+            os.killpg(dot, signal.SIGKILL)
 
 
 def test_the_notebook_display_uses_the_diagrams_timeout(slow_dot: Path) -> None:

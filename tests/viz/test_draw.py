@@ -121,6 +121,38 @@ def test_bad_options_are_clear_errors(options: dict[str, object], message: str) 
         draw(out, max_nodes=1, **options)  # type: ignore[arg-type]
 
 
+@pytest.mark.parametrize(
+    ("options", "message"),
+    [
+        # issue 20, item 15: collapse=None was "'NoneType' object is not iterable"
+        ({"collapse": None}, "draw: collapse must be True, False, or group names (str), not None"),
+        ({"collapse": [3]}, "draw: collapse must be True, False, or group names (str), not [3]"),
+        ({"parameters": 3}, "draw: parameters must be Values (any iterable of them) or None, not 3"),
+        ({"show": 3}, "draw: show must be field names (any of label, data, grad), not 3"),
+        ({"clusters": "no"}, "draw: clusters must be True or False, not 'no'"),  # was taken as True
+        ({"legend": "no"}, "draw: legend must be True or False, not 'no'"),
+        ({"group_symbols": 3}, "draw: group_symbols must map group names to text (str to str), or be None; not 3"),
+    ],
+)
+def test_options_of_the_wrong_type_are_named_not_raw(options: dict[str, object], message: str) -> None:
+    with pytest.raises(TypeError) as caught:
+        draw(Value(1.0) * 2, **options)  # type: ignore[arg-type]
+    assert str(caught.value) == message
+
+
+@pytest.mark.parametrize(
+    ("options", "message"),
+    [
+        ({"max_nodes": True}, "draw: max_nodes must be an int of at least 1, or None; not True"),  # was max_nodes=1
+        ({"gradient_scale": "a"}, "draw: gradient_scale must be a number of at least 0, or None; not 'a'"),
+    ],
+)
+def test_option_values_python_would_take_are_refused(options: dict[str, object], message: str) -> None:
+    with pytest.raises(ValueError) as caught:
+        draw(Value(1.0) * 2, **options)  # type: ignore[arg-type]
+    assert str(caught.value) == message
+
+
 def test_a_user_gate_is_drawn_as_one_gate_with_its_symbol() -> None:
     import math
 

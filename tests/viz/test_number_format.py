@@ -9,6 +9,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from viz.number_format import NumberFormat, format_gradient, format_number
+from viz.options import DrawOptions
 
 FOUR, TWO_DECIMALS = NumberFormat(digits=4), NumberFormat(decimals=2)
 
@@ -78,4 +79,4 @@ def test_a_missing_gradient_is_a_dash() -> None:
 )
 def test_bad_choices_name_the_caller_and_the_range(precision: object, decimals: object, message: str) -> None:
     with pytest.raises(ValueError, match=message):
-        NumberFormat.build(precision, decimals, FOUR, "draw")  # type: ignore[arg-type]
+        DrawOptions.build("draw", precision=precision, decimals=decimals)  # type: ignore[arg-type]

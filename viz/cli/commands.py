@@ -11,7 +11,7 @@ from autograd import Value
 from viz.cli.expression import ExpressionError, parse_assignments, parse_expression
 from viz.dot_runner import DEFAULT_TIMEOUT
 from viz.player.player import backprop_steps
-from viz.render import render
+from viz.render import check_target, rendered
 
 
 def render_expression(
@@ -33,9 +33,10 @@ def render_expression(
     output_name). ``style``: the diagram's and the player's (None: each its own default, ``viz.options``).
     ``output_format``, ``timeout`` and ``dpi`` go to ``viz.render``.
     Every variable is drawn as an input; a ``--set`` name the expression does not use is an
-    error (it is usually a typo). An output folder that does not exist is an error naming it.
-    Nothing is written unless everything worked: the player is made in memory before the
-    diagram is written. Returns the paths written.
+    error (it is usually a typo). An output folder that does not exist, or a target that is a
+    folder, is an error naming it. Nothing is written unless everything worked: the diagram and
+    the player are made in memory before either file is written, and a failed write removes the
+    files the run made. Returns the paths written.
 
     >>> import tempfile, pathlib
     >>> with tempfile.TemporaryDirectory() as folder:
@@ -43,24 +44,41 @@ def render_expression(
     ...     print("x|data 2.000|grad -3.000" in path.read_text(), "y|data -3.000|grad 2.000" in path.read_text())
     True True
     """
-    targets = [Path(output), *([] if steps is None else [Path(steps)])]
+    targets = [check_target(output), *([] if steps is None else [check_target(steps)])]
     for target in targets:
         folder = target.parent
         if not folder.is_dir():
             raise FileNotFoundError(f"the folder {str(folder)!r} for {target.name!r} does not exist")
+    if len(targets) == 2 and targets[0].resolve() == targets[1].resolve():
+        raise ValueError(f"--steps {str(targets[1])!r} is the diagram's own file; give the player another name")
     root = _build(expression, assignments)
-    page = None
+    pages = []
     if steps is not None:
         player = backprop_steps(_build(expression, assignments), parameters=(), timeout=timeout, style=style,
                                 **draw_options)
-        page = player.html()
+        pages.append(player.html().encode("utf-8"))
     root.backward()
-    written = [render(root, output, output_format=output_format, timeout=timeout, dpi=dpi, parameters=(), style=style,
-                      **draw_options)]
-    if page is not None:
-        written.append(targets[1])
-        targets[1].write_text(page, encoding="utf-8")
-    return written
+    diagram = rendered(root, targets[0], output_format=output_format, timeout=timeout, dpi=dpi, parameters=(),
+                       style=style, **draw_options)
+    _write_all(dict(zip(targets, [diagram, *pages], strict=True)))
+    return targets
+
+
+def _write_all(files: dict[Path, bytes]) -> None:
+    """Write each file; if one write fails (disk full, read-only file system), remove the files it made new.
+
+    A file that was there before keeps what was written over it: its old content is gone either way.
+    """
+    made: list[Path] = []
+    try:
+        for target, data in files.items():
+            if not target.exists():
+                made.append(target)
+            target.write_bytes(data)
+    except BaseException:
+        for target in made:
+            target.unlink(missing_ok=True)
+        raise
 
 
 def _build(expression: str, assignments: Sequence[str]) -> Value:

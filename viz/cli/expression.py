@@ -103,6 +103,9 @@ def parse_expression(text: str, values: Mapping[str, float]) -> ParsedExpression
             tree = ast.parse(text, mode="eval")
     except SyntaxError as error:
         raise ExpressionError(_syntax_message(error), _syntax_column(text, error)) from None
+    except UnicodeEncodeError as error:
+        # a lone surrogate (from a terminal's broken paste) cannot become the UTF-8 the parser reads
+        raise ExpressionError(f"character {error.object[error.start]!r} is not valid text", error.start + 1) from None
     except (ValueError, RecursionError, MemoryError):
         raise ExpressionError("the expression is nested too deeply or too long to parse", 1) from None
     return _Builder(text, values).build(tree.body)
@@ -207,6 +210,8 @@ class _Builder:
             if isinstance(argument, ast.Starred):
                 raise self.error(argument, f"{name}() does not take '*' arguments")
         if name == "scope":
+            # both positional: ``combine`` reads them from node.args
+            self.bind(node, name, (), ())
             self.check_arity(node, name, 2, 2, "a name and an expression")
             if not (isinstance(node.args[0], ast.Constant) and isinstance(node.args[0].value, str)):
                 raise self.error(node.args[0], 'scope() needs a quoted name first, like scope("gate", x * y)')

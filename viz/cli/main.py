@@ -23,7 +23,8 @@ from viz.dot_runner import (
     DotNotFoundError,
     DotTimeoutError,
 )
-from viz.options import DEFAULT_MAX_NODES, DEFAULT_OUTPUT_NAME, DEFAULT_STYLE, PLAYER_STYLE, RANKDIRS, STYLES
+from viz.option_fields import default_of
+from viz.options import DEFAULT_STYLE, PLAYER_STYLE, RANKDIRS, STYLES, DrawOptions, ModelOptions
 from viz.palette import PALETTES
 
 RENDER_EXAMPLE = (
@@ -63,17 +64,18 @@ def build_parser() -> argparse.ArgumentParser:
                         help=f"resolution of a png or jpg image (default: {DEFAULT_DPI:g})")
     render.add_argument("--collapse", nargs="*", metavar="NAME",
                         help="draw these scopes as single gates (no names: every scope)")
-    render.add_argument("--rankdir", choices=RANKDIRS, default="LR", help="layout direction (default: %(default)s)")
+    render.add_argument("--rankdir", choices=RANKDIRS, default=default_of(DrawOptions, "rankdir"),
+                        help="layout direction (default: %(default)s)")
     numbers = render.add_mutually_exclusive_group()
     numbers.add_argument("--precision", type=int, metavar="N",
                          help="significant digits shown (default: 4 for graph; circuit shows 2 decimals)")
     numbers.add_argument("--decimals", type=int, metavar="N",
                          help="digits after the point instead (very large or small numbers stay scientific)")
-    render.add_argument("--name", default=DEFAULT_OUTPUT_NAME,
+    render.add_argument("--name", default=default_of(DrawOptions, "output_name"),
                         help="the name the output's wire ends in (default: %(default)s)")
-    render.add_argument("--palette", choices=sorted(PALETTES), default="default",
+    render.add_argument("--palette", choices=sorted(PALETTES), default=default_of(DrawOptions, "palette").name,
                         help="colours; colorblind avoids red/green pairs (default: %(default)s)")
-    render.add_argument("--max-nodes", type=int, default=DEFAULT_MAX_NODES, metavar="N",
+    render.add_argument("--max-nodes", type=int, default=default_of(ModelOptions, "max_nodes"), metavar="N",
                         help="collapse scopes past this many nodes; 0 for no limit (default: %(default)s)")
     render.add_argument("--timeout", type=float, default=DEFAULT_TIMEOUT, metavar="SECONDS",
                         help=f"stop Graphviz after this long, at most {MAX_TIMEOUT:g} (default: %(default)s)")

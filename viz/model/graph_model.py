@@ -28,7 +28,7 @@ group output with respect to each group input) are recorded on its input edges.
 
 >>> from autograd.examples import sigmoid_circuit
 >>> wires = sigmoid_circuit()
->>> from viz.options import ModelOptions
+>>> from viz.model.options import ModelOptions
 >>> model = describe(wires["f"], ModelOptions(collapse=("sigmoid gate",)))
 >>> [gate.id for gate in model.gates], model.value("n12").grad is None
 (['g2', 'g5', 'g6', 'g8', 's0'], True)
@@ -49,7 +49,7 @@ from typing import Literal, TypeVar
 from autograd import Value, gradients, topological_order
 from viz.model.groups import GraphIndex, Group, later_samples, plan_collapse, resolve_collapse
 from viz.model.layout_cost import check_layout_cost
-from viz.options import ModelOptions
+from viz.model.options import ModelOptions
 
 Role = Literal["input", "parameter", "output", "intermediate"]
 
@@ -213,7 +213,7 @@ def describe(root: Value, options: ModelOptions | None = None) -> GraphModel:
     """Describe ``root``'s graph for drawing: the groups and parameters ``options`` pick (default ``ModelOptions()``).
 
     Past ``options.max_nodes`` groups are collapsed (or ``TooManyNodesError`` raised, see
-    ``viz.options.ModelOptions``); a drawing that would take ``dot`` minutes to lay out (one
+    ``viz.model.options.ModelOptions``); a drawing that would take ``dot`` minutes to lay out (one
     value used all along a long chain, see ``viz.model.layout_cost``) raises
     ``LayoutTooCostlyError``; ``max_nodes=None`` draws everything.
     """

@@ -322,7 +322,7 @@ def plan_collapse(
     """The groups to collapse: ``requested``, plus whole levels (innermost first) while the drawing is too big.
 
     ``on_overflow="raise"`` raises ``TooManyNodesError`` instead of collapsing automatically
-    (``viz.options.ModelOptions`` checks it is one of the two).
+    (``viz.model.options.ModelOptions`` checks it is one of the two).
     The drawn size at every level comes from one pass (``GraphIndex.sizes_by_level``), so the
     plan takes time linear in the graph whatever the nesting depth.
     """

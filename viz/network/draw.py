@@ -25,16 +25,17 @@ column 2 (``layers.1.neurons.3``), the connection ``l1_n3_w0`` is ``layers.1.neu
 from __future__ import annotations
 
 import math
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from autograd import Value
 from nn.layers import MLP, Layer, Neuron
 from viz.diagram import Diagram
 from viz.escaping import html_text, plain_label
 from viz.number_format import NumberFormat, format_number
-from viz.options import DrawOptions, SharedKeywords, check_keywords
+from viz.option_fields import build, count_or_none, number_or_none, one_of, option
+from viz.options import SharedKeywords, SharedOptions
 from viz.palette import Palette, blend, gradient_fill
 from viz.styles.canvas import FONT
 
@@ -64,50 +65,76 @@ class _Column:
         return len(self.labels)
 
 
-def draw_network(
-    network: MLP | Layer | Neuron,
-    *,
-    show: str = "weights",
-    max_units: int | None = DEFAULT_MAX_UNITS,
-    scale: float | None = None,
-    input_names: Sequence[str] | None = None,
-    output_names: Sequence[str] | None = None,
-    **options: Unpack[SharedKeywords],
-) -> Diagram:
+def _names_or_none(name: str, value: Any) -> tuple[str, ...] | None:
+    if value is None:
+        return None
+    if isinstance(value, Iterable) and not isinstance(value, str):
+        return tuple(str(item) for item in value)
+    raise TypeError(f"{name} must be a sequence of names, or None; not {value!r}")
+
+
+@dataclass(frozen=True)
+class NetworkOptions(SharedOptions):
+    """How ``draw_network`` draws: the ``SharedOptions`` (3 significant digits by default), and
+
+    ``show`` (``"weights"`` or ``"gradients"``), ``max_units`` (an int of at least 2, or
+    ``None``), ``scale`` (a positive number, or ``None``), ``input_names`` and
+    ``output_names`` (names, or ``None``); see ``draw_network``.
+
+    >>> NetworkOptions(max_units=1)
+    Traceback (most recent call last):
+    ValueError: max_units must be an int of at least 2, or None; not 1
+    """
+
+    show: str = option("weights", one_of(SHOWS))
+    max_units: int | None = option(DEFAULT_MAX_UNITS, count_or_none(2))
+    scale: float | None = option(None, number_or_none(0.0, above=True))
+    input_names: tuple[str, ...] | None = option(None, _names_or_none)
+    output_names: tuple[str, ...] | None = option(None, _names_or_none)
+
+    def default_number_format(self) -> NumberFormat:
+        """Three significant digits: the legend's and the tooltips' numbers."""
+        return NumberFormat(digits=3)
+
+
+class NetworkKeywords(SharedKeywords, total=False):
+    """``NetworkOptions`` as keyword arguments (see ``draw_network``)."""
+
+    show: str
+    max_units: int | None
+    scale: float | None
+    input_names: Sequence[str] | None
+    output_names: Sequence[str] | None
+
+
+def draw_network(network: MLP | Layer | Neuron, **options: Unpack[NetworkKeywords]) -> Diagram:
     """Draw ``network`` (an ``nn`` ``MLP``, ``Layer`` or ``Neuron``) as columns of units; a ``graphviz.Digraph``.
 
     - ``show``: ``"weights"`` (colour = sign, width = |w|, fill = bias) or ``"gradients"``
       (the same for each parameter's ``.grad``).
     - ``max_units``: a layer with more units shows its first and last units around a "…"
-      unit (``None``: every unit).
+      unit (``None``: every unit; default 10).
     - ``scale``: the magnitude drawn at full width (default: the model's largest); fix it to
       compare two drawings.
     - ``input_names`` / ``output_names``: the units' labels (default ``x0``, ``x1``, … and ``y`` or ``y0``, …).
-    - the options every drawing takes, as in ``viz.draw`` (``viz.options.SharedKeywords``):
+    - the options every drawing takes, as in ``viz.draw`` (``viz.options.SharedOptions``):
       ``rankdir`` ``"LR"`` (columns left to right) or ``"TB"``; ``palette``; ``legend``;
       ``precision`` (significant digits, default 3) or ``decimals``: the numbers in the legend and the tooltips.
 
-    Hovering over a connection or unit (in an SVG viewer or a notebook) names its parameter and value.
+    The options are ``NetworkOptions``, checked before anything is drawn. Hovering over a
+    connection or unit (in an SVG viewer or a notebook) names its parameter and value.
     """
-    if show not in SHOWS:
-        raise ValueError(f"draw_network: show must be one of {', '.join(SHOWS)}, not {show!r}")
-    if max_units is not None and (isinstance(max_units, bool) or not isinstance(max_units, int) or max_units < 2):
-        raise ValueError(f"draw_network: max_units must be an int of at least 2, or None; got {max_units!r}")
-    if scale is not None and not (isinstance(scale, (int, float)) and math.isfinite(scale) and scale > 0):
-        raise ValueError(f"draw_network: scale must be a positive number, not {scale!r}")
-    check_keywords("draw_network", options, SharedKeywords.__optional_keys__)
-    if "decimals" not in options:
-        options.setdefault("precision", 3)
-    drawing = DrawOptions.build("draw_network", **options)
+    drawing = build(NetworkOptions, "draw_network", options)
+    show, max_units, scale = drawing.show, drawing.max_units, drawing.scale
     rankdir, colours, number_format = drawing.rankdir, drawing.palette, drawing.number_format
-    columns = _columns(network, input_names, output_names)
+    columns = _columns(network, drawing.input_names, drawing.output_names)
 
     def amount(value: Value) -> float:
         return value.data if show == "weights" else value.grad
 
     every = [amount(w) for column in columns for row in column.weights for w in row]
     biggest = max((abs(x) for x in every if math.isfinite(x)), default=0.0)
-    width_scale = biggest if scale is None else float(scale)
+    width_scale = biggest if scale is None else scale
     bias_scale = max((abs(amount(b)) for column in columns for b in column.biases if math.isfinite(amount(b))),
                      default=0.0)
 
@@ -143,7 +170,7 @@ def draw_network(
 
 
 def _columns(
-    network: MLP | Layer | Neuron, input_names: Sequence[str] | None, output_names: Sequence[str] | None
+    network: MLP | Layer | Neuron, input_names: tuple[str, ...] | None, output_names: tuple[str, ...] | None
 ) -> list[_Column]:
     if isinstance(network, MLP):
         layers = [layer.neurons for layer in network.layers]
@@ -169,10 +196,9 @@ def _columns(
     return columns
 
 
-def _names(given: Sequence[str] | None, count: int, stem: str, argument: str) -> tuple[str, ...]:
-    if given is None:
+def _names(names: tuple[str, ...] | None, count: int, stem: str, argument: str) -> tuple[str, ...]:
+    if names is None:
         return (stem,) if count == 1 and stem == "y" else tuple(f"{stem}{i}" for i in range(count))
-    names = tuple(str(name) for name in given)
     if len(names) != count:
         raise ValueError(f"draw_network: {argument} has {len(names)} names for {count} units")
     return names

@@ -61,6 +61,9 @@ def test_missing_variable_is_one_line_with_the_column(tmp_path: Path, capsys: py
         (["x", "--set", "x=1", "y=2"], "--set y: the expression has no variable 'y'"),
         (["x * 2", "--set", "x=1", "--collapse", "layer"], "collapse: no group named 'layer'"),
         (["x * 2", "--set", "x=1", "--precision", "99"], "precision must be an int from 1 to 17"),
+        # issue 20, item 6: these were an IndexError traceback with exit status 1
+        (["scope('a', x=x)", "--set", "x=1"], "column 12: scope() does not take the keyword 'x'"),
+        (["scope(name='a', x=x)", "--set", "x=1"], "column 7: scope() does not take the keyword 'name'"),
     ],
 )
 def test_usage_errors_exit_2_with_one_line(
@@ -143,6 +146,46 @@ def test_a_steps_failure_writes_nothing(
     out, steps = tmp_path / "f.svg", tmp_path / "steps.html"
     assert main(["render", "x * 2", "--set", "x=1", "-o", str(out), "--steps", str(steps)]) == 1
     assert "dot took longer" in capsys.readouterr().err
+    assert list(tmp_path.iterdir()) == []
+
+
+@pytest.mark.parametrize("which", ["--steps", "-o"])
+def test_a_folder_as_a_target_is_named_and_nothing_is_written(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], which: str
+) -> None:
+    # issue 20, item 10: --steps given a folder exited 1 after writing the diagram
+    folder = tmp_path / "pages"
+    folder.mkdir()
+    files = {"-o": str(tmp_path / "f.svg"), "--steps": str(tmp_path / "steps.html")}
+    files[which] = str(folder)
+    assert main(["render", "x * 2", "--set", "x=1", "-o", files["-o"], "--steps", files["--steps"]]) == 1
+    error = capsys.readouterr().err
+    assert error == f"gradtrace render: error: {str(folder)!r} is a folder; give a file name in it, like " \
+                    f"{str(folder / 'diagram.svg')!r}\n"
+    assert sorted(tmp_path.iterdir()) == [folder] and list(folder.iterdir()) == []
+
+
+def test_the_player_and_the_diagram_need_two_files(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    out = tmp_path / "f.svg"
+    assert main(["render", "x * 2", "--set", "x=1", "-o", str(out), "--steps", str(tmp_path / "." / "f.svg")]) == 2
+    assert "is the diagram's own file" in capsys.readouterr().err
+    assert list(tmp_path.iterdir()) == []
+
+
+def test_a_failed_write_leaves_no_new_file(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    write_bytes = Path.write_bytes
+
+    def disk_full(path: Path, data: bytes) -> int:
+        if path.suffix == ".html":
+            raise OSError(28, "No space left on device", str(path))
+        return write_bytes(path, data)
+
+    monkeypatch.setattr(Path, "write_bytes", disk_full)
+    arguments = ["render", "x * 2", "--set", "x=1", "-o", str(tmp_path / "f.svg"), "--steps", str(tmp_path / "s.html")]
+    assert main(arguments) == 1
+    assert "No space left on device" in capsys.readouterr().err
     assert list(tmp_path.iterdir()) == []
 
 

@@ -156,6 +156,9 @@ ERRORS = {
     "dot([x], [y, z])": (1, "same length"),
     'scope(x, y)': (7, "scope() needs a quoted name first"),
     'scope("a")': (1, "scope() takes a name and an expression"),
+    "scope('a', x=x)": (12, "scope() does not take the keyword 'x'"),
+    "scope(name='a', x=x)": (7, "scope() does not take the keyword 'name'"),
+    "scope('a', x, y)": (1, "scope() takes a name and an expression, got 3 arguments"),
     "'text'": (1, "a string is not a number"),
     "True": (1, "True is not a number"),
     "1j": (1, "1j is not a number"),
@@ -164,6 +167,7 @@ ERRORS = {
     "x\0": (3, "null bytes"),
     "1" * 5000: (5001, "a number has too many digits"),
     "-" * 100000 + "x": (1, "nested too deeply"),
+    "x + \ud800": (5, "'\\ud800' is not valid text"),
     "(" * 300 + "x" + ")" * 300: (201, "too many nested parentheses"),
 }
 

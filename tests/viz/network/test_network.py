@@ -140,7 +140,7 @@ def test_neurons_layers_names_and_errors() -> None:
         draw_network(Maxout(2, 2, seed=0))  # type: ignore[arg-type]
     with pytest.raises(ValueError, match="input_names has 1 names for 2 units"):
         draw_network(MLP(2, [1], seed=0), input_names=["x"])
-    with pytest.raises(ValueError, match="show must be one of"):
+    with pytest.raises(ValueError, match="draw_network: unknown show 'biases'; choose one of weights, gradients"):
         draw_network(MLP(2, [1], seed=0), show="biases")
     with pytest.raises(ValueError, match="max_units"):
         draw_network(MLP(2, [1], seed=0), max_units=1)
