@@ -320,8 +320,8 @@ class MLP(Module):
     def __call__(self, xs: Sequence[Operand]) -> Value | list[Value]:
         """The network's output for one input vector: a Value if the last layer has one unit, else a list."""
         _check_inputs(self, xs, self.nin)
-        if self.scoped:  # drawn: the inputs are wires named as in the course notes, x[0], x[1], ...
-            xs = _input_values(xs)
+        if self.scoped and type(xs[0]) is Value:  # drawn: Value inputs are wires named as in the notes, x[0], …
+            _label_inputs(xs)
         out = self.layers[0](xs)
         for number, layer in enumerate(self.layers[1:], start=1):
             if self.scoped:  # drawn: hidden activations named as in the course notes, h1[3] = layer 1's unit 3
@@ -336,24 +336,21 @@ class MLP(Module):
         return f"MLP({self.nin}, {self.nouts}, activation={hidden!r}, output_activation={output!r})"
 
 
-def _input_values(xs: Sequence[Operand]) -> list[Value]:
-    """The inputs as leaves labelled ``x[0]``, ``x[1]``, …: a number becomes a ``Value``, a Value keeps its own label.
+def _label_inputs(xs: Sequence[Operand]) -> None:
+    """Label the Value inputs that have no label ``x[0]``, ``x[1]``, … (numbers stay numbers).
 
-    A scoped network is one that is drawn, and a drawing shows its inputs as named wires that the
-    first layer's arithmetic points at (a number folded into a ``dot`` is not drawn).
+    A drawing shows Value inputs as named wires that the first layer's arithmetic points at.
+    Numbers are not wrapped: a number folded into a ``dot`` costs no node and no gradient, and
+    wrapping them cost the default demo step 9% more instructions (205 M to 223 M).
 
-    >>> [(x.data, x.label) for x in _input_values([0.5, Value(2.0, label="age")])]
-    [(0.5, 'x[0]'), (2.0, 'age')]
+    >>> xs = [Value(0.5), Value(2.0, label="age")]
+    >>> _label_inputs(xs)
+    >>> [x.label for x in xs]
+    ['x[0]', 'age']
     """
-    labels = _input_labels(len(xs))
-    values = []
-    for x, label in zip(xs, labels, strict=True):
-        if type(x) is Value:
-            x.label = x.label or label
-            values.append(x)
-        else:
-            values.append(Value(x, label=label))  # type: ignore[arg-type]  # a number: _check_inputs saw to it
-    return values
+    for x, label in zip(xs, _input_labels(len(xs)), strict=True):
+        if type(x) is Value and not x.label:
+            x.label = label
 
 
 @functools.cache

@@ -436,6 +436,8 @@ def _backward_caption(
     receivers = [_receiver(model, gate, arrival) for arrival in arrivals]
     if len(receivers) > _NAMED_RECEIVERS:  # the first and the last by name: w0 … b
         to = f"{receivers[0]} … {receivers[-1]}"
+    elif not receivers:  # a first layer given numbers: they are folded into its gates, not drawn
+        return f"{_gate_name(model, gate)} sends {source} back to no drawn input (its inputs are numbers)."
     elif receivers == ["its input"]:
         to = "its input"
     else:

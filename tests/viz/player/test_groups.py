@@ -12,6 +12,11 @@ from nn import MLP
 from viz import backprop_steps, forward_steps
 
 
+def _xs(*numbers: float) -> list[Value]:
+    """A network's inputs as Values (numbers are folded into the first layer and not drawn)."""
+    return [Value(float(n)) for n in numbers]
+
+
 def mlp_loss(sizes: list[int]) -> tuple[Value, MLP]:
     model = MLP(2, sizes, seed=0)
     out = model([Value(0.5, label="x0"), Value(-1.0, label="x1")])
@@ -115,7 +120,7 @@ def test_a_batch_loss_plays_with_the_drawings_defaults() -> None:
     from nn import MLP, mse
 
     net = MLP(2, [4, 4, 1], seed=0)
-    loss = mse([net(x) for x in [[0, 0], [0, 1], [1, 0], [1, 1]]], [0, 1, 1, 0])
+    loss = mse([net(_xs(*x)) for x in [[0, 0], [0, 1], [1, 0], [1, 1]]], [0, 1, 1, 0])
     player = backprop_steps(loss)
     collapsed = [frame for frame in player.frames if frame.gate and player.model.gate(frame.gate).collapsed]
     assert len(collapsed) == 9  # samples 2-4, three layers each
@@ -131,9 +136,21 @@ def test_first_layer_neurons_show_their_arithmetic_on_the_named_inputs() -> None
     shows its arithmetic (it used to read "back to ." with none)."""
     from nn import MLP, binary_hinge
 
-    player = backprop_steps(binary_hinge(MLP(2, [16, 16, 1], seed=0)([0.5, -1.0]), 1))
+    player = backprop_steps(binary_hinge(MLP(2, [16, 16, 1], seed=0)(_xs(0.5, -1.0)), 1))
     first_layer = [frame for frame in player.frames if "of layer 1 sends" in frame.caption]
     assert len(first_layer) == 16
     for frame in first_layer:
         assert frame.caption.endswith("back to x[0] and x[1].")
         assert [line.split(":")[0] for line in frame.work] == ["x[0]", "x[1]"]
+
+
+
+def test_a_first_layer_given_numbers_says_so_instead_of_an_empty_list() -> None:
+    """Numbers are folded into the first layer's gates (not drawn): its steps say so, not "back to ."."""
+    from nn import MLP, binary_hinge
+
+    player = backprop_steps(binary_hinge(MLP(2, [16, 16, 1], seed=0)([0.5, -1.0]), 1))
+    first_layer = [frame for frame in player.frames if "of layer 1 sends" in frame.caption]
+    assert len(first_layer) == 16
+    assert all(frame.caption.endswith("back to no drawn input (its inputs are numbers).") for frame in first_layer)
+    assert not any(frame.caption.endswith(" to .") for frame in player.frames)

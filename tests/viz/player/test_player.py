@@ -22,6 +22,11 @@ GEOMETRY = ("x", "y", "cx", "cy", "rx", "ry", "points", "d", "width", "height", 
 EXTERNAL = re.compile(r"https?://|//cdn|\bsrc\s*=|<link\b|@import", re.IGNORECASE)
 
 
+def _xs(*numbers: float) -> list[Value]:
+    """A network's inputs as Values (numbers are folded into the first layer and not drawn)."""
+    return [Value(float(n)) for n in numbers]
+
+
 def cs231n_player(**options: object) -> tuple[Player, dict[str, Value]]:
     wires = sigmoid_circuit()
     weights = [wires["w0"], wires["w1"], wires["w2"]]
@@ -204,7 +209,7 @@ def test_a_wire_from_the_column_before_lights_up_in_both_pieces() -> None:
     from viz.player.stage import HIGHLIGHT
 
     net = MLP(2, [3, 2], activation="sigmoid", output_activation="sigmoid", seed=0)
-    player = backprop_steps(mse([net([0.5, -1.0])], [[1.0, 0.0]], reduction="sum", half=True))
+    player = backprop_steps(mse([net(_xs(0.5, -1.0))], [[1.0, 0.0]], reduction="sum", half=True))
     step = next(frame for frame in player.frames if any(edge.endswith("_in1") for edge in frame.edges)
                 and frame.gate and player.model.gate(frame.gate).op == "dot")
     edge = next(edge for edge in step.edges if edge.endswith("_in1"))

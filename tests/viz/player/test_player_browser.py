@@ -16,6 +16,11 @@ from viz import Player, backprop_steps, forward_steps
 from viz.cli import main
 
 
+def _xs(*numbers: float) -> list[Value]:
+    """A network's inputs as Values (numbers are folded into the first layer and not drawn)."""
+    return [Value(float(n)) for n in numbers]
+
+
 def cs231n() -> Player:
     wires = sigmoid_circuit()
     return backprop_steps(wires["f"], parameters=[wires["w0"], wires["w1"], wires["w2"]])
@@ -147,7 +152,7 @@ def _network_loss() -> Value:
     from nn import MLP, binary_hinge
 
     net = MLP(2, [16, 16, 1], seed=0)
-    return binary_hinge(net([0.5, -1.0]), 1)
+    return binary_hinge(net(_xs(0.5, -1.0)), 1)
 
 
 @pytest.mark.parametrize("style", ["circuit", "graph"])

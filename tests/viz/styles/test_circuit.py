@@ -10,6 +10,11 @@ from autograd import Value
 from viz import describe, draw, run_dot
 
 
+def _xs(*numbers: float) -> list[Value]:
+    """A network's inputs as Values (numbers are folded into the first layer and not drawn)."""
+    return [Value(float(n)) for n in numbers]
+
+
 def _worked_unlabelled() -> Value:
     x, y = Value(1.0, label="x"), Value(-2.0, label="y")
     out = -(x * y + x.exp())
@@ -70,7 +75,7 @@ def test_values_leaving_a_box_carry_their_names_on_the_wire() -> None:
     """A network's hidden activations (h1[0], …) are named on their wires, boxes open or collapsed."""
     from nn import MLP
 
-    out = MLP(2, [3, 1], seed=0)([0.5, -1.0])
+    out = MLP(2, [3, 1], seed=0)(_xs(0.5, -1.0))
     for collapse in (False, True):
         source = draw(out, style="circuit", collapse=collapse).source
         assert all(f"h1[{j}] </FONT>" in source for j in range(3)), collapse

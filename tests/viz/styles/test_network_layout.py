@@ -28,6 +28,11 @@ _NUMBER = re.compile(r"-?\d+(?:\.\d+)?")
 Box = tuple[float, float, float, float]  # left, top, right, bottom
 
 
+def _xs(*numbers: float) -> list[Value]:
+    """A network's inputs as Values (numbers are folded into the first layer and not drawn)."""
+    return [Value(float(n)) for n in numbers]
+
+
 def _boxes(svg: str) -> dict[str, Box]:
     """Every cluster's and node's bounding box by id, from its outline (and a node's texts)."""
     boxes: dict[str, Box] = {}
@@ -127,14 +132,14 @@ def foreign_crossings(model: GraphModel, svg: str, margin: float = 2.0) -> list[
 def _two_three_two() -> Value:
     """The course notes' 2-3-2 sigmoid network with its ½Σ(y − t)² loss."""
     net = MLP(2, [3, 2], activation="sigmoid", output_activation="sigmoid", seed=0)
-    loss = mse([net([0.5, -1.0])], [[1.0, 0.0]], reduction="sum", half=True)
+    loss = mse([net(_xs(0.5, -1.0))], [[1.0, 0.0]], reduction="sum", half=True)
     loss.backward()
     return loss
 
 
 def _softmax_net() -> Value:
     net = MLP(2, [3], activation="relu", output_activation="identity", seed=0)
-    loss = softmax_cross_entropy(net([0.5, -1.0]), 2)
+    loss = softmax_cross_entropy(net(_xs(0.5, -1.0)), 2)
     loss.backward()
     return loss
 
@@ -213,7 +218,7 @@ def test_a_wide_network_with_collapsed_neurons_stays_in_columns_and_compact(styl
     """MLP(2, [16, 16, 1]) collapses its neurons by default: the 16 gates of a layer in index order, and no
     rank of bends between the columns (it made the drawing ten times as tall as it is)."""
     net = MLP(2, [16, 16, 1], seed=0)
-    loss = mse(net([0.5, -1.0]), 1.0)
+    loss = mse(net(_xs(0.5, -1.0)), 1.0)
     loss.backward()
     model = describe(loss)
     assert any(group.collapsed for group in model.groups)
@@ -232,19 +237,19 @@ def test_a_graph_without_nested_groups_is_not_a_network() -> None:
 def test_nn_losses_build_no_gates_that_do_nothing() -> None:
     """No x-0 for a zero target, no one-input Σ and no x/1 for a single example."""
     net = MLP(2, [3, 2], activation="sigmoid", output_activation="sigmoid", seed=0)
-    loss = mse([net([0.5, -1.0])], [[1.0, 0.0]], reduction="sum", half=True)
+    loss = mse([net(_xs(0.5, -1.0))], [[1.0, 0.0]], reduction="sum", half=True)
     model = describe(loss)
     ops = [(gate.op, gate.const) for gate in model.gates]
     assert ("-", 0.0) not in ops
     assert ("/", 1.0) not in ops
     assert all(len(gate.inputs) > 1 for gate in model.gates if gate.op == "sum")
-    single = mse(net([0.5, -1.0])[0], 0.0)
+    single = mse(net(_xs(0.5, -1.0))[0], 0.0)
     assert single.op == "*" and {gate.op for gate in describe(single).gates} == {"dot", "sigmoid", "*"}
 
 
 def _xor_loss() -> Value:
     net = MLP(2, [4, 4, 1], seed=0)
-    loss = mse([net(x) for x in [[0, 0], [0, 1], [1, 0], [1, 1]]], [0, 1, 1, 0])
+    loss = mse([net(_xs(*x)) for x in [[0, 0], [0, 1], [1, 0], [1, 1]]], [0, 1, 1, 0])
     loss.backward()
     return loss
 
@@ -320,9 +325,10 @@ def test_a_batch_networks_dot_text_is_identical_in_a_fresh_process_with_another_
     import sys
 
     code = (
-        "from nn import MLP, mse; from viz import draw\n"
+        "from autograd import Value; from nn import MLP, mse; from viz import draw\n"
         "net = MLP(2, [4, 4, 1], seed=0)\n"
-        "loss = mse([net(x) for x in [[0, 0], [0, 1], [1, 0], [1, 1]]], [0, 1, 1, 0]); loss.backward()\n"
+        "rows = [[Value(a), Value(b)] for a, b in [[0, 0], [0, 1], [1, 0], [1, 1]]]\n"
+        "loss = mse([net(row) for row in rows], [0, 1, 1, 0]); loss.backward()\n"
         "print(draw(loss, style='circuit').source + draw(loss, rankdir='TB').source, end='')"
     )
     environment = {**os.environ, "PYTHONHASHSEED": "12345"}
