@@ -7,10 +7,11 @@ other), so a layer's own samples in a batch loss share a column. Column 0 holds 
 inputs: the top-level leaves that feed column 1 only. ``viz.styles.canvas`` turns the columns
 into rank bands (see ``ARCHITECTURE.md`` for why ranks, not computed positions).
 
+>>> from autograd import Value
 >>> from nn import MLP
 >>> from viz.model.graph_model import describe
 >>> net = MLP(2, [3, 2], seed=0)
->>> model = describe(net([0.5, -1.0])[0] + 0.0)
+>>> model = describe(net([Value(0.5), Value(-1.0)])[0] + 0.0)
 >>> columns = network_columns(model)
 >>> [model.value(v).label for v in columns.inputs], [[model.group(g).title for g in c] for c in columns.layers]
 (['x[0]', 'x[1]'], [['layer 1'], ['layer 2']])
