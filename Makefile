@@ -42,6 +42,7 @@ bench: $(DEV_STAMP)
 	@scripts/ensure-system-deps graphviz
 	$(BIN)/python benchmarks/engine_vs_micrograd.py
 	$(BIN)/python benchmarks/mlp_vs_micrograd.py
+	$(BIN)/python benchmarks/matrix_vs_torch.py
 	$(BIN)/python benchmarks/instructions.py
 	$(BIN)/python benchmarks/machine_floor.py
 	$(BIN)/python benchmarks/render_mlp.py

@@ -17,6 +17,8 @@ from autograd.gradgradcheck import gradgradcheck
 from autograd.higher_order import grad
 from autograd.modes import Scope, current_scope, detect_anomaly, is_recording, no_grad, scope
 from autograd.ops import OPS, Op, op_row
+from autograd.scalar_view import scalar_view
+from autograd.tensor import Tensor
 from autograd.value import Value
 
 __all__ = [
@@ -27,6 +29,7 @@ __all__ = [
     "GradcheckError",
     "Op",
     "Scope",
+    "Tensor",
     "Value",
     "backward",
     "backward_steps",
@@ -46,6 +49,7 @@ __all__ = [
     "no_grad",
     "numeric_gradient",
     "op_row",
+    "scalar_view",
     "scope",
     "sum_values",
     "topological_order",

@@ -4,10 +4,14 @@ from __future__ import annotations
 
 import math
 from collections.abc import Callable, Sequence
+from typing import TYPE_CHECKING, Any, cast
 
 from autograd.modes import no_grad
 from autograd.numerics import as_number
 from autograd.value import Value
+
+if TYPE_CHECKING:
+    from autograd.tensor import Tensor
 
 
 def _check_tolerance(check: str, name: str, x: object, positive: bool) -> None:
@@ -18,13 +22,18 @@ def _check_tolerance(check: str, name: str, x: object, positive: bool) -> None:
         raise ValueError(f"{check}: {name} must be {need}, got {x!r}")
 
 
+def check_tolerances(check: str, eps: float, atol: float, rtol: float) -> None:
+    """A ValueError naming the check and the argument unless eps > 0 and atol, rtol ≥ 0 (all finite)."""
+    _check_tolerance(check, "eps", eps, positive=True)
+    _check_tolerance(check, "atol", atol, positive=False)
+    _check_tolerance(check, "rtol", rtol, positive=False)
+
+
 def checked_point(
     check: str, inputs: Sequence[Value | float], eps: float, atol: float, rtol: float
 ) -> tuple[list[float], list[str]]:
     """The floats of ``inputs`` and a name for each (its label, else ``input i``), the tolerances checked."""
-    _check_tolerance(check, "eps", eps, positive=True)
-    _check_tolerance(check, "atol", atol, positive=False)
-    _check_tolerance(check, "rtol", rtol, positive=False)
+    check_tolerances(check, eps, atol, rtol)
     point: list[float] = []
     labels: list[str] = []
     for index, item in enumerate(inputs):
@@ -78,8 +87,8 @@ def evaluated(
 
 
 def gradcheck(
-    fn: Callable[..., Value],
-    inputs: Sequence[Value | float],
+    fn: Callable[..., Value] | Callable[..., Tensor],
+    inputs: Sequence[Value | float] | Sequence[Tensor | Any],
     eps: float = 1e-6,
     atol: float = 1e-5,
     rtol: float = 1e-3,
@@ -93,7 +102,16 @@ def gradcheck(
 
     >>> gradcheck(lambda x, y: x * y.exp(), [Value(2.0, label="x"), 0.5])
     True
+
+    With ``Tensor`` inputs, ``fn`` takes Tensors and returns a one-element Tensor; every element is checked.
     """
+    from autograd.tensor import Tensor
+
+    if any(isinstance(x, Tensor) for x in inputs):
+        from autograd.tensor_gradcheck import tensor_gradcheck
+
+        return tensor_gradcheck(fn, inputs, eps, atol, rtol)  # type: ignore[arg-type]
+    fn, inputs = cast(Callable[..., Value], fn), cast(Sequence[Value | float], inputs)
     point, labels = checked_point("gradcheck", inputs, eps, atol, rtol)
     leaves, out = evaluated("gradcheck", fn, point, labels)
     out.backward()

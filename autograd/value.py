@@ -16,7 +16,7 @@ from __future__ import annotations
 
 import math
 from collections.abc import Callable, Sequence
-from typing import TYPE_CHECKING, NamedTuple, Union
+from typing import TYPE_CHECKING, Any, NamedTuple, Union
 
 from autograd import ops
 from autograd.derivatives import DotLayout
@@ -46,6 +46,17 @@ def _unary_method(row: ops.Op) -> Callable[[Value], Value]:
     method.__name__ = method.__qualname__ = row.name
     method.__doc__ = row.doc
     return method
+
+
+class CombinesWithValue:
+    """A type whose objects take part in a ``Value``'s op themselves (``autograd.Tensor``): ``apply`` hands the whole
+    op to the first such operand's ``combine`` (``value * tensor`` is then a Tensor op), in this one place."""
+
+    __slots__ = ()
+
+    def combine(self, op: ops.Op, operands: Sequence[object], params: Sequence[object]) -> Any:
+        """``op`` applied to ``operands`` (this object among them), the way this type applies it."""
+        raise NotImplementedError
 
 
 class LeftNumber(NamedTuple):
@@ -241,6 +252,8 @@ def apply(op: ops.Op, operands: Sequence[object], params: Sequence[object] = ())
 
     >>> apply(ops.OPS["max"], (Value(1.0), 3)).data
     3.0
+
+    With a ``Tensor`` among the operands the op is the Tensor's (``CombinesWithValue.combine``).
     """
     floats: list[float] = []
     inputs: list[Value] = []
@@ -251,6 +264,8 @@ def apply(op: ops.Op, operands: Sequence[object], params: Sequence[object] = ())
             inputs.append(item)
             floats.append(item.data)
             continue
+        if isinstance(item, CombinesWithValue):  # value * tensor: a Tensor op, with the Value as a 0-d Tensor
+            return item.combine(op, operands, params)  # type: ignore[no-any-return]
         number = to_number(item, f"{op.name}: {_argument(position)}")
         if number is None:
             if op.arity == 2 and isinstance(op.notation, ops.Infix):

@@ -25,6 +25,7 @@ from nn.data import (
     one_hot,
     train_val_test_split,
 )
+from nn.datasets import MissingExtraError, load_digits
 from nn.layers import MLP, Layer, Maxout, Neuron
 from nn.losses import (
     binary_cross_entropy,
@@ -58,6 +59,7 @@ __all__ = [
     "Layer",
     "LinearDecay",
     "Maxout",
+    "MissingExtraError",
     "Module",
     "Neuron",
     "Optimizer",
@@ -76,6 +78,7 @@ __all__ = [
     "fit",
     "l2_regularization",
     "load",
+    "load_digits",
     "log_softmax",
     "make_blobs",
     "make_circles",

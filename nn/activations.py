@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 
-from autograd import Value, ops, sum_values
+from autograd import Tensor, Value, ops, sum_values
 
 Activation = Callable[[Value], Value]
 
@@ -90,7 +90,11 @@ def softmax(values: Sequence[Value]) -> list[Value]:
 
     >>> [round(p.data, 2) for p in softmax([Value(-0.21), Value(0.47), Value(1.72)])]
     [0.1, 0.2, 0.7]
+
+    On a Tensor (rows of logits): e^(log σ), over the last axis.
     """
+    if isinstance(values, Tensor):
+        return values.log_softmax().exp()  # type: ignore[return-value]
     exps = [s.exp() for s in _shifted(values, "softmax")]
     total = sum_values(exps)
     return [e / total for e in exps]
@@ -101,7 +105,11 @@ def log_softmax(values: Sequence[Value]) -> list[Value]:
 
     >>> [round(p.data, 4) for p in log_softmax([Value(1000.0), Value(1000.0)])]
     [-0.6931, -0.6931]
+
+    On a Tensor (rows of logits): ``Tensor.log_softmax``, over the last axis.
     """
+    if isinstance(values, Tensor):
+        return values.log_softmax()  # type: ignore[return-value]
     shifted = _shifted(values, "log_softmax")
     log_total = sum_values([s.exp() for s in shifted]).log()
     return [s - log_total for s in shifted]

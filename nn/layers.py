@@ -29,9 +29,10 @@ from typing import TYPE_CHECKING, Any, TypedDict, TypeVar
 
 import numpy as np
 
-from autograd import Value, dot, maximum, scope
+from autograd import Tensor, Value, dot, maximum, scope
 from autograd.fast import input_vector, place_groups_in_new_scope, place_in_new_scope
 from autograd.value import Operand
+from nn import matrix
 from nn.activations import SINGLE_NODE, Activation, activation_key, activation_name, resolve_activation
 from nn.checks import check_count, check_flag
 from nn.init import Initialiser, SeedLike, make_rng, resolve_initialiser
@@ -180,6 +181,8 @@ class Neuron(Module):
         (Scope('neuron'), True)
         """
         if len(xs) != self.nin or type(xs[0]) not in _SCALARS:  # _check_inputs's quick test, without its call
+            if isinstance(xs, Tensor):  # a Tensor of rows: the matrix path (nn.matrix)
+                return self.forward_matrix(xs)  # type: ignore[return-value]
             _check_inputs(self, xs, self.nin)
         if not self.scoped:
             return self.activation(self.pre_activation(xs))
@@ -193,6 +196,16 @@ class Neuron(Module):
             return out
         with scope(self.name or "Neuron", self.title):
             return self.activation(self.pre_activation(xs))
+
+    def forward_matrix(self, xs: Tensor) -> Tensor:
+        """act(X·w + b) for a Tensor of examples (rows × nin): one output per row (``nn.matrix``)."""
+        matrix.checked_batch(self, xs, self.nin)
+        return matrix.scoped(self, self.scoped, self._matrix_output, xs)
+
+    def _matrix_output(self, xs: Tensor) -> Tensor:
+        owner = self.name or "Neuron"
+        pre = matrix.affine(xs, [self.w], [self.b], self.name, self)
+        return matrix.activate(self.activation_key, self.activation, pre.reshape(pre.shape[:-1]), owner)
 
     def pre_activation(self, xs: Sequence[Operand]) -> Value:
         """w·x + b: one ``dot`` node, or (``fused=False``) the chain w0·x0 + w1·x1 + … + b."""
@@ -247,13 +260,26 @@ class Layer(Module):
         return check_count(arguments.get("nout"), "nout", "Layer") * (nin + 1)
 
     def __call__(self, xs: Sequence[Operand]) -> list[Value]:
-        """Each neuron's output for the input vector ``xs``, in the layer's scope when ``scoped``."""
+        """Each neuron's output for the input vector ``xs``, in the layer's scope when ``scoped``; a Tensor of rows:
+        ``forward_matrix``."""
+        if isinstance(xs, Tensor):
+            return self.forward_matrix(xs)  # type: ignore[return-value]
         _check_inputs(self, xs, self.nin)  # once for all the neurons, which read the same inputs
         inputs = input_vector(xs)  # read once for every neuron's dot (autograd.fast)
         outputs = [neuron(inputs) for neuron in self.neurons]
         if self.scoped:  # each neuron made its nodes in its own scope: those go in the layer's (autograd.fast)
             place_groups_in_new_scope(outputs, self.name or "Layer", self.title)
         return outputs
+
+    def forward_matrix(self, xs: Tensor) -> Tensor:
+        """act(X·W + b) for a Tensor of examples (rows × nin): rows × nout, column j neuron j's (``nn.matrix``)."""
+        matrix.checked_batch(self, xs, self.nin)
+        return matrix.scoped(self, self.scoped, self._matrix_outputs, xs)
+
+    def _matrix_outputs(self, xs: Tensor) -> Tensor:
+        first = self.neurons[0]
+        pre = matrix.affine(xs, [n.w for n in self.neurons], [n.b for n in self.neurons], self.name, self)
+        return matrix.activate(first.activation_key, first.activation, pre, self.name or "Layer")
 
     def __repr__(self) -> str:
         return f"Layer({self.nin}, {self.nout}, activation={self.neurons[0].activation_name!r})"
@@ -318,7 +344,11 @@ class MLP(Module):
         return sum((fan_in + 1) * width for fan_in, width in itertools.pairwise(sizes))
 
     def __call__(self, xs: Sequence[Operand]) -> Value | list[Value]:
-        """The network's output for one input vector: a Value if the last layer has one unit, else a list."""
+        """The network's output for one input vector: a Value if the last layer has one unit, else a list.
+
+        A Tensor of rows runs on the matrix path (``forward_matrix``)."""
+        if isinstance(xs, Tensor):
+            return self.forward_matrix(xs)  # type: ignore[return-value]
         _check_inputs(self, xs, self.nin)
         if self.scoped and type(xs[0]) is Value:  # drawn: Value inputs are wires named as in the notes, x[0], …
             _label_inputs(xs)
@@ -329,6 +359,19 @@ class MLP(Module):
                     value.label = value.label or label
             out = layer(out)
         return out[0] if len(out) == 1 else out
+
+    def forward_matrix(self, xs: Tensor) -> Tensor:
+        """The outputs for a Tensor of examples (rows × nin): rows × outputs, or one per row for one output.
+
+        Hidden activations are labelled ``h1``, ``h2``… (as the course notes name them) when scoped.
+        """
+        matrix.checked_batch(self, xs, self.nin)
+        out = self.layers[0].forward_matrix(xs)
+        for number, layer in enumerate(self.layers[1:], start=1):
+            if self.scoped:
+                out.label = out.label or f"h{number}"
+            out = layer.forward_matrix(out)
+        return out.reshape(out.shape[:-1]) if out.shape[-1] == 1 else out
 
     def __repr__(self) -> str:
         hidden = self.layers[0].neurons[0].activation_name if len(self.layers) > 1 else "-"
@@ -415,9 +458,21 @@ class Maxout(Module):
         return nout * check_count(arguments.get("pieces"), "pieces", "Maxout") * (nin + 1)
 
     def __call__(self, xs: Sequence[Operand]) -> list[Value]:
-        """max over each unit's pieces, for one input vector."""
+        """max over each unit's pieces, for one input vector; a Tensor of rows: ``forward_matrix``."""
+        if isinstance(xs, Tensor):
+            return self.forward_matrix(xs)  # type: ignore[return-value]
         _check_inputs(self, xs, self.nin)
         return run_in_scope(self, self.scoped, self._units, xs)
+
+    def forward_matrix(self, xs: Tensor) -> Tensor:
+        """max over each unit's pieces for a Tensor of examples (rows × nin): rows × nout (``nn.matrix``)."""
+        matrix.checked_batch(self, xs, self.nin)
+        return matrix.scoped(self, self.scoped, self._matrix_units, xs)
+
+    def _matrix_units(self, xs: Tensor) -> Tensor:
+        pieces = [piece for unit in self.units for piece in unit]  # unit by unit: columns j·pieces … j·pieces + k
+        pre = matrix.affine(xs, [p.w for p in pieces], [p.b for p in pieces], self.name, self)
+        return pre.reshape(*xs.shape[:-1], self.nout, self.pieces).max(axis=-1)
 
     def _units(self, xs: Sequence[Operand]) -> list[Value]:
         inputs = input_vector(xs)  # read once for every piece's dot

@@ -13,7 +13,8 @@ from typing import Literal
 
 import numpy as np
 
-from autograd import Value, sum_values
+from autograd import Tensor, Value, sum_values
+from nn import matrix_losses
 from nn.activations import log_softmax
 from nn.checks import check_count, check_real
 
@@ -80,13 +81,18 @@ def numeric_targets(targets: object, loss: str) -> np.ndarray:
 
 
 def _flat_targets(targets: object, count: int, loss: str) -> list[float]:
+    result: list[float] = flat_target_array(targets, count, loss).tolist()
+    return result
+
+
+def flat_target_array(targets: object, count: int, loss: str) -> np.ndarray:
+    """``count`` finite targets as a flat float64 array, or an error naming the loss and the culprit."""
     array = numeric_targets(targets, loss).ravel()
     if array.size != count:
         raise ValueError(f"{loss}: {count} output value(s) but {array.size} target value(s)")
     if not np.all(np.isfinite(array)):
         raise ValueError(f"{loss}: target {int(np.argmin(np.isfinite(array)))} is not finite")
-    result: list[float] = array.tolist()
-    return result
+    return array
 
 
 def _pairs(outputs: Outputs, targets: object, loss: str) -> list[tuple[Value, float]]:
@@ -113,6 +119,8 @@ def mse(outputs: Outputs, targets: object, reduction: Reduction = "mean", *, hal
     >>> mse([Value(1.0), Value(3.0)], [0.0, 1.0], "sum", half=True).data
     2.5
     """
+    if isinstance(outputs, Tensor):  # the matrix path (nn.matrix_losses)
+        return matrix_losses.mse(outputs, targets, reduction, half=half)  # type: ignore[return-value]
     terms = []
     for y, t in _pairs(outputs, targets, "mse"):
         d = y - t if t else y  # a zero target subtracts nothing: no x-0 node
@@ -130,6 +138,8 @@ def binary_cross_entropy(probabilities: Outputs, targets: object, reduction: Red
     >>> round(binary_cross_entropy(Value(0.8), 1.0).data, 6)
     0.223144
     """
+    if isinstance(probabilities, Tensor):  # the matrix path (nn.matrix_losses)
+        return matrix_losses.binary_cross_entropy(probabilities, targets, reduction)  # type: ignore[return-value]
     pairs = _pairs(probabilities, targets, "binary_cross_entropy")
     _check_probability_targets(pairs, "binary_cross_entropy")
     for index, (p, _) in enumerate(pairs):
@@ -159,6 +169,8 @@ def binary_cross_entropy_with_logits(logits: Outputs, targets: object, reduction
     >>> round(binary_cross_entropy_with_logits(Value(1000.0), 0.0).data, 6)
     1000.0
     """
+    if isinstance(logits, Tensor):  # the matrix path (nn.matrix_losses)
+        return matrix_losses.binary_cross_entropy_with_logits(logits, targets, reduction)  # type: ignore[return-value]
     pairs = _pairs(logits, targets, "binary_cross_entropy_with_logits")
     _check_probability_targets(pairs, "binary_cross_entropy_with_logits")
     terms = [z.softplus() - t * z for z, t in pairs]
@@ -178,6 +190,8 @@ def binary_hinge(scores: Outputs, targets: object, reduction: Reduction = "mean"
     ...
     ValueError: binary_hinge: labels must be -1 or +1, got 0 (target 1); for 0/1 labels pass 2*y - 1
     """
+    if isinstance(scores, Tensor):  # the matrix path (nn.matrix_losses)
+        return matrix_losses.binary_hinge(scores, targets, reduction, margin=margin)  # type: ignore[return-value]
     pairs = _pairs(scores, targets, "binary_hinge")
     for index, (_, y) in enumerate(pairs):
         if y not in (-1.0, 1.0):
@@ -199,11 +213,7 @@ def _per_example(scores: ClassScores, targets: object, loss: str) -> list[tuple[
     labels = np.asarray(targets)
     single = bool(scores) and isinstance(scores[0], Value)
     if single and labels.ndim >= 1 and labels.shape[0] == len(scores) > 1:
-        raise ValueError(
-            f"{loss}: got {len(scores)} single scores and {len(scores)} targets: each example has 1 score (the "
-            "model has 1 output) but this loss needs one score per class. Give the last layer one output per "
-            f"class, e.g. MLP(nin, [..., {_classes_needed(labels)}])"
-        )
+        raise single_scores_error(len(scores), labels, loss)
     rows = [scores] if single else scores
     labels = _class_indices(labels.reshape(1, -1) if single and labels.ndim == 1 else labels, len(rows), loss)
     pairs = []
@@ -222,6 +232,15 @@ def _per_example(scores: ClassScores, targets: object, loss: str) -> list[tuple[
             raise ValueError(f"{loss}: target {index} must be a class index in [0, {len(values)}), got {shown!r}{more}")
         pairs.append((values, int(label)))
     return pairs
+
+
+def single_scores_error(count: int, labels: np.ndarray, loss: str) -> ValueError:
+    """The error for one score per example given to a loss that needs one score per class."""
+    return ValueError(
+        f"{loss}: got {count} single scores and {count} targets: each example has 1 score (the "
+        "model has 1 output) but this loss needs one score per class. Give the last layer one output per "
+        f"class, e.g. MLP(nin, [..., {_classes_needed(labels)}])"
+    )
 
 
 def _classes_needed(labels: np.ndarray) -> str:
@@ -260,6 +279,8 @@ def softmax_cross_entropy(logits: ClassScores, targets: object, reduction: Reduc
     >>> round(softmax_cross_entropy([Value(-0.21), Value(0.47), Value(1.72)], 2).data, 6)
     0.35883
     """
+    if isinstance(logits, Tensor):  # the matrix path (nn.matrix_losses)
+        return matrix_losses.softmax_cross_entropy(logits, targets, reduction)  # type: ignore[return-value]
     pairs = _per_example(logits, targets, "softmax_cross_entropy")
     terms = [-log_softmax(row)[label] for row, label in pairs]
     return apply_reduction(terms, reduction, "softmax_cross_entropy")
@@ -273,6 +294,8 @@ def multiclass_hinge(
     >>> round(multiclass_hinge([Value(3.2), Value(5.1), Value(-1.7)], 0).data, 10)  # the notes' cat example
     2.9
     """
+    if isinstance(scores, Tensor):  # the matrix path (nn.matrix_losses)
+        return matrix_losses.multiclass_hinge(scores, targets, reduction, margin=margin)  # type: ignore[return-value]
     terms = []
     for row, label in _per_example(scores, targets, "multiclass_hinge"):
         correct = row[label]

@@ -14,7 +14,7 @@ from collections.abc import Callable, Iterator, Mapping
 from operator import methodcaller
 from typing import Any, TypeVar
 
-from autograd import Value
+from autograd import Tensor, Value
 from nn.checks import check_flag, check_name
 from nn.state_file import StateError, check_state, encode_state, read_state_file, write_atomic
 
@@ -115,7 +115,12 @@ class Module:
         return None if arguments is None else {"kind": type(self).__name__, **arguments}
 
     def forward_batch(self, rows: list[Any]) -> list[Any]:
-        """The outputs for a batch of examples: one call per row here; BatchNorm sees the whole batch."""
+        """The outputs for a batch of examples: one call per row here; BatchNorm sees the whole batch.
+
+        A ``Tensor`` of rows is one call (the matrix path: ``nn.matrix``), which returns a Tensor.
+        """
+        if isinstance(rows, Tensor):
+            return self(rows)  # type: ignore[no-any-return]
         return [self(row) for row in rows]
 
     def rename(self, name: str) -> None:

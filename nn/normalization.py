@@ -6,8 +6,11 @@ import math
 from collections.abc import Sequence
 from typing import Any
 
-from autograd import Value, sum_values
+import numpy as np
+
+from autograd import Tensor, Value, sum_values
 from autograd.value import Operand
+from nn import matrix
 from nn.checks import check_count, check_flag, check_real
 from nn.layers import run_in_scope
 from nn.module import Module, Sizer, child_name, numbered
@@ -68,7 +71,9 @@ class BatchNorm(Module):
         return self(rows)
 
     def __call__(self, batch: Sequence[Sequence[Operand]]) -> list[list[Value]]:
-        """The normalised batch: one output row per input row, each with ``n`` Values."""
+        """The normalised batch: one output row per input row, each with ``n`` Values (a Tensor: ``forward_matrix``)."""
+        if isinstance(batch, Tensor):
+            return self.forward_matrix(batch)  # type: ignore[return-value]
         m = len(batch)
         for index, row in enumerate(batch):
             if len(row) != self.n:
@@ -81,6 +86,34 @@ class BatchNorm(Module):
             self, self.scoped, lambda rows: [normalise(j, [row[j] for row in rows]) for j in range(self.n)], batch
         )
         return [list(row) for row in zip(*columns, strict=True)]
+
+    def forward_matrix(self, batch: Tensor) -> Tensor:
+        """The normalised batch for a Tensor (rows × n), every feature at once, with the same formulas."""
+        matrix.checked_batch(self, batch, self.n)
+        if batch.ndim != 2 or (self.training and batch.shape[0] < 2):
+            raise ValueError(f"{self.name or 'BatchNorm'}: training needs at least 2 rows per batch, got {batch.shape}")
+        return matrix.scoped(self, self.scoped, self._matrix_normalised, batch)
+
+    def _matrix_normalised(self, batch: Tensor) -> Tensor:
+        prefix = f"{self.name}." if self.name else ""
+        gamma = matrix.vector(self.gamma, f"{prefix}γ", self, "gamma")
+        beta = matrix.vector(self.beta, f"{prefix}β", self, "beta")
+        if not self.training:
+            running_mean = np.array([v.data for v in self.running_mean])
+            running_inv_std = 1.0 / np.sqrt(np.array([v.data for v in self.running_var]) + self.eps)
+            return gamma * ((batch - running_mean) * running_inv_std) + beta
+        m = batch.shape[0]
+        mean = batch.sum(axis=0) / m
+        centred = batch - mean
+        variance = (centred * centred).sum(axis=0) / m
+        inv_std = (variance + self.eps) ** -0.5
+        keep = 1.0 - self.momentum
+        for j in range(self.n):
+            self.running_mean[j].data = keep * self.running_mean[j].data + self.momentum * float(mean.data[j])
+            self.running_var[j].data = keep * self.running_var[j].data + self.momentum * float(variance.data[j]) * m / (
+                m - 1
+            )
+        return gamma * (centred * inv_std) + beta
 
     def _batch_feature(self, j: int, column: list[Operand]) -> list[Value]:
         m = len(column)

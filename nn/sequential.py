@@ -12,7 +12,8 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 from typing import Any, TypeVar
 
-from autograd import Value
+from autograd import Tensor, Value
+from nn import matrix
 from nn.activations import Activation, resolve_activation
 from nn.layers import checked_activation
 from nn.module import Builder, Module, Sizer
@@ -41,7 +42,10 @@ class Elementwise(Module):
         return 0
 
     def __call__(self, row: Sequence[Value]) -> list[Value]:
-        """f(v) for every value v of the row."""
+        """f(v) for every value v of the row (of a Tensor: the activation on the whole matrix)."""
+        if isinstance(row, Tensor):
+            owner = self.name or "Elementwise"
+            return matrix.activate(self.activation_key, self.activation, row, owner)  # type: ignore[return-value]
         if isinstance(row, Value):
             raise TypeError(f"{self.name or 'Elementwise'}: expected a row (a list of Values), got a single Value")
         return [self.activation(v) for v in row]
@@ -118,11 +122,21 @@ class Sequential(Module):
         return batches
 
     def forward_batch(self, rows: list[Any]) -> list[Any]:
-        """The model's output for every row of the batch."""
+        """The model's output for every row of the batch (a Tensor of rows: ``forward_matrix``)."""
+        if isinstance(rows, Tensor):
+            return self.forward_matrix(rows)  # type: ignore[return-value]
         return [_unwrapped(output) for output in self.trace(list(rows))[-1]]
+
+    def forward_matrix(self, rows: Tensor) -> Tensor:
+        """Each module on the previous one's Tensor; a single output column becomes one number per row."""
+        for module in self.steps:
+            rows = module(rows)
+        return rows.reshape(rows.shape[:-1]) if rows.ndim == 2 and rows.shape[-1] == 1 else rows
 
     def __call__(self, xs: Any) -> Any:
         """The output for one example (a module that needs a batch, such as BatchNorm in training, refuses it)."""
+        if isinstance(xs, Tensor):
+            return self.forward_matrix(xs)
         return self.forward_batch([xs])[0]
 
     def __repr__(self) -> str:

@@ -28,6 +28,8 @@ from viz.palette import PALETTES, Palette
 from viz.player.frames import Frame
 from viz.player.player import Player, backprop_steps, forward_steps
 from viz.render import render
+from viz.tensor_draw import draw_tensor
+from viz.tensor_player import TensorPlayer, tensor_backprop_steps
 
 __all__ = [
     "DEFAULT_MAX_NODES",
@@ -49,6 +51,7 @@ __all__ = [
     "NumberFormat",
     "Palette",
     "Player",
+    "TensorPlayer",
     "TooManyNodesError",
     "ValueNode",
     "backprop_steps",
@@ -56,9 +59,11 @@ __all__ = [
     "draw",
     "draw_model",
     "draw_network",
+    "draw_tensor",
     "format_number",
     "forward_steps",
     "parse_expression",
     "render",
     "run_dot",
+    "tensor_backprop_steps",
 ]

@@ -9,7 +9,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import TYPE_CHECKING
 
-from autograd import Value
+from autograd import Tensor, Value
 from viz.diagram import Diagram
 from viz.model.graph_model import GraphModel, describe
 from viz.model.network import network_columns
@@ -17,12 +17,13 @@ from viz.options import STATIC_DRAWING, DrawOptions, GraphKeywords
 from viz.palette import gradient_scale
 from viz.styles.canvas import FONT, Canvas
 from viz.styles.legend import graph_label
+from viz.tensor_draw import draw_tensor, tensor_options
 
 if TYPE_CHECKING:
     from typing_extensions import Unpack
 
 
-def draw(root: Value, **options: Unpack[GraphKeywords]) -> Diagram:
+def draw(root: Value | Tensor, **options: Unpack[GraphKeywords]) -> Diagram:
     """Draw ``root``'s graph with its forward values and gradients; returns a ``graphviz.Digraph``.
 
     - ``style``: ``"graph"`` (the default: a record per value, label | data | grad, a node per
@@ -46,6 +47,9 @@ def draw(root: Value, **options: Unpack[GraphKeywords]) -> Diagram:
     (``viz.model.options.ModelOptions``), the others are the drawing's (``viz.options.DrawOptions``);
     an option ``draw`` does not take is a ``TypeError`` naming it.
 
+    A ``Tensor`` is drawn as matrices (``viz.tensor_draw.draw_tensor``: its options ``rankdir``, ``precision``,
+    ``palette``, ``max_cells``, ``picture_cells``, ``output_name``).
+
     Before ``backward()`` gradients show as "—". A leaf whose ``.grad`` holds more than this
     graph sends it (an earlier ``backward()``, another graph) is named in a note with the
     remedy, even with ``legend=False``. The DOT text is deterministic.
@@ -57,6 +61,8 @@ def draw(root: Value, **options: Unpack[GraphKeywords]) -> Diagram:
     >>> 'label="σ"' in diagram.source, diagram.size_text()
     (True, '21 nodes and 20 edges')
     """
+    if isinstance(root, Tensor):  # the matrix view: its own drawing (viz.tensor_draw)
+        return draw_tensor(root, **tensor_options(dict(options)))
     model_options, drawing = STATIC_DRAWING.build("draw", options)
     return draw_model(describe(root, model_options), drawing)
 

@@ -195,13 +195,14 @@ def test_one_hot_of_no_labels_is_an_empty_matrix() -> None:
 
 
 FIT_ARGUMENTS = ["model", "loss", "optimizer", "data", "epochs", "batch_size", "validation", "shuffle", "seed",
-                 "drop_last", "l2", "schedule", "classify", "decide", "quiet", "on_epoch"]  # fmt: skip
+                 "drop_last", "l2", "schedule", "classify", "decide", "quiet", "on_epoch", "matrix"]  # fmt: skip
 ODD_VALUES = [None, "no", 3, -1, 1.5, float("nan"), [], lambda *_: 0, object(), True, np.int64(2), {}, (1, 2)]
 ACCEPTED = {  # (argument, index in ODD_VALUES): values fit takes as they are
     *(("validation", 0), ("schedule", 0), ("decide", 0), ("on_epoch", 0), ("batch_size", 0), ("seed", 0)),
     *((name, i) for name in ("epochs", "batch_size", "seed") for i in (2, 10)),
     *(("l2", 2), ("l2", 4), ("l2", 10), ("decide", 7), ("on_epoch", 7)),
-    *((name, 9) for name in ("shuffle", "drop_last", "classify", "quiet")),
+    *((name, 9) for name in ("shuffle", "drop_last", "classify", "quiet", "matrix")),
+    ("matrix", 0),  # None: the matrix path when the model and loss can take it
 }
 
 

@@ -18,7 +18,7 @@ from viz.fitting import COLUMN_PX
 
 REPO = Path(__file__).resolve().parents[2]
 NOTEBOOK_DIR = REPO / "notebooks"
-NOTEBOOKS = sorted(NOTEBOOK_DIR.glob("*.ipynb"))
+NOTEBOOKS = sorted(NOTEBOOK_DIR.glob("*.ipynb"), key=lambda path: int(path.name.split("-", 1)[0]))  # 10 after 9
 CELL_TIMEOUT_SECONDS = 120
 REFERENCE = REPO / "tests" / "autograd" / "data"  # the lectures' published numbers, copied into the repository
 PLOTTING = re.compile(r"plt\.show\(\)|\.plot\(per=|history\.plot\(\)")
@@ -156,3 +156,19 @@ def test_notebook_9_differentiates_twice_and_newton_wins(tmp_path_factory: pytes
     assert "symmetric: True" in printed and "|Hv − λv| = " in printed
     side_by_side = next(cell for cell in code_cells(notebook) if "side_by_side" in cell.source)
     assert side_by_side.outputs[0].data["text/html"].count("<svg") == 2  # the forward and the backward graph
+
+
+def test_notebook_10_links_the_matrix_and_scalar_views(tmp_path_factory: pytest.TempPathFactory) -> None:
+    reference = json.loads((REFERENCE / "cs231n-vectorized.json").read_text())
+    notebook = executed(notebook_named("10-"), tmp_path_factory)
+    printed = "".join(text_of(cell) for cell in code_cells(notebook))
+    assert f"q = {reference['forward']['q = W x']}  f = {reference['forward']['f = sum(q_i^2)']}" in printed
+    assert f"df/dW = {reference['backward']['df/dW = 2 q x^T']}" in printed
+    assert f"df/dx = {reference['backward']['df/dx = 2 W^T q']}" in printed
+    assert "equals W.grad: True" in printed and "equals x.grad: True" in printed
+    assert "scalar W gradients: [[0.088, 0.176], [0.104, 0.208]]  equal: True" in printed
+    assert "hand-written backward agrees with the engine: True" in printed
+    differ = re.search(r"histories differ by at most ([\d.e+-]+)", printed)
+    assert differ and float(differ.group(1)) < 1e-9
+    drawn = [cell for cell in code_cells(notebook) if "draw(" in cell.source]
+    assert len(drawn) == 4 and all("image/svg+xml" in cell.outputs[-1].data for cell in drawn)

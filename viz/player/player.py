@@ -31,7 +31,7 @@ from dataclasses import replace
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from autograd import Value, topological_order
+from autograd import Tensor, Value, topological_order
 from viz.dot_runner import DEFAULT_TIMEOUT, DotFailedError, DotNotFoundError, DotTimeoutError, check_timeout
 from viz.model.graph_model import GraphModel, describe, stale_leaves
 from viz.model.groups import Group
@@ -294,6 +294,11 @@ def backprop_steps(
     default (``viz.options.PLAYER_STYLE``: the cs231n look); not ``show`` nor ``gradient_scale``
     (a frame writes every field on one colour scale for every frame).
     """
+    if isinstance(root, Tensor):  # the matrix view has its own player (viz.tensor_player)
+        from viz.tensor_player import tensor_backprop_steps
+
+        seed = None if isinstance(grad, int | float) and grad == 1.0 else grad
+        return tensor_backprop_steps(root, grad=seed, timeout=timeout, **options)  # type: ignore[arg-type,return-value]
     return _player("backprop_steps", root, options, timeout,
                    lambda root, order, chosen: BackwardPass.record(root, order, chosen, grad=grad))
 

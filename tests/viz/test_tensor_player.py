@@ -1,0 +1,63 @@
+"""The player of a Tensor graph's backward: the engine's own steps, one layout for every frame, in a browser."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import numpy as np
+
+from autograd import Tensor
+from autograd.tensor_backprop import tensor_backward_steps
+from tests.browser import Page
+from viz import backprop_steps
+from viz.tensor_player import tensor_backprop_steps
+
+
+def _cs231n() -> tuple[Tensor, Tensor, Tensor]:
+    w = Tensor([[0.1, 0.5], [-0.3, 0.8]], label="W")
+    x = Tensor([0.2, 0.4], label="x")
+    return ((w @ x) ** 2).sum(), w, x
+
+
+def test_one_frame_per_engine_step_with_the_rows_rule_and_what_each_gate_sent() -> None:
+    f, w, _ = _cs231n()
+    player = backprop_steps(f)  # viz.backprop_steps hands a Tensor to the Tensor player
+    assert len(player) == len(tensor_backward_steps(_cs231n()[0])) + 1 == 6
+    assert player.captions[3] == "step 3: ∂f/∂(W@x) is complete; @ sends it to its operands"
+    assert player.work[3] == ["@: A @ B (numpy's 1-D/2-D rules);  ∂L/∂A = ∂L/∂Y·Bᵀ, ∂L/∂B = Aᵀ·∂L/∂Y.",
+                              "→ W: [0.0880, 0.176, 0.104, 0.208]", "→ x: [-0.112, 0.636]"]
+    np.testing.assert_allclose(w.grad, [[0.088, 0.176], [0.104, 0.208]])  # it ran backward, as backward() does
+
+
+def test_every_frame_has_the_same_layout_and_shows_only_finished_gradients() -> None:
+    player = tensor_backprop_steps(_cs231n()[0])
+    sizes = {re.search(r"<svg\b[^>]*>", svg).group(0) for svg in player.svgs}  # type: ignore[union-attr]
+    assert len(sizes) == 1
+    # a gradient not yet computed keeps its place, written in the blank cell's own colour
+    assert _ink(player.svgs[2], "0.440") == "#f4f4f4" != _ink(player.svgs[3], "0.440")  # ∂f/∂(W@x): step 3
+    minus = "&#45;0.112"  # dot writes - as &#45;
+    assert _ink(player.svgs[3], minus) == "#f4f4f4" != _ink(player.svgs[4], minus)
+
+
+def _ink(svg: str, text: str) -> str:
+    return re.search(rf'fill="(#[0-9a-f]+)">{re.escape(text)}</text>', svg).group(1)  # type: ignore[union-attr]
+
+
+def test_the_page_steps_through_the_frames(browser: object, tmp_path: Path) -> None:
+    player = tensor_backprop_steps(_cs231n()[0])
+    view = Page(browser, 900)
+    page = view.page
+    page.goto(player.to_html(tmp_path / "tensor.html").resolve().as_uri())
+    visible = "Array.from(document.querySelectorAll('[data-gt^=frame]')).filter(g => " \
+              "g.getAttribute('visibility') === 'visible').map(g => g.getAttribute('data-gt'))"
+    assert page.evaluate(visible) == ["frame0"] and view.counter() == "forward done"
+    page.click(".gt-next")
+    page.keyboard.press("ArrowRight")
+    page.keyboard.press("ArrowRight")
+    assert page.evaluate(visible) == ["frame3"] and view.counter() == "step 3 of 5"
+    assert page.text_content(".gt-caption") == player.captions[3]
+    width = page.evaluate("document.querySelector('.gt-stage svg').getBoundingClientRect().width")
+    assert width <= 900
+    assert view.errors == [] and view.refused == []
+    page.close()

@@ -1,0 +1,359 @@
+"""``draw_tensor``: a ``Tensor`` graph drawn as the course notes draw matrices.
+
+Each Tensor is a box headed by its name and shape (``W 2×2``). A small one (at most ``max_cells``
+rows and columns) shows its numbers: the values in a grid, and below them, after ``backward()``,
+the gradients in a grid of the same shape, each cell filled by its gradient on the diverging
+scale (``viz.palette``). A larger one shows a compact picture instead: up to ``picture_cells``
+rows and columns of small squares, sampled evenly, coloured by value (and below, by gradient),
+with the range of its numbers written under it. Each op is a gate between its operands and its
+result, drawn with the op's symbol (``@``, ``+``, ``Σ``, ``relu``, ``x*(-1)`` with a number folded
+in, as the scalar drawings do); a Tensor made inside an ``autograd.scope`` (an ``nn`` layer on the
+matrix path) sits in that scope's box. ``viz.draw`` hands a Tensor to this function.
+
+>>> from autograd import Tensor
+>>> W = Tensor([[0.1, 0.5], [-0.3, 0.8]], label="W")
+>>> x = Tensor([0.2, 0.4], label="x")
+>>> f = ((W @ x) ** 2).sum()
+>>> f.backward()
+>>> diagram = draw_tensor(f)
+>>> "<B>W</B>" in diagram.source, ">0.0880<" in diagram.source, diagram.size_text()
+(True, True, '8 nodes and 7 edges')
+"""
+
+from __future__ import annotations
+
+import html
+from collections.abc import Collection, Mapping
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any, TypedDict
+
+import graphviz
+import numpy as np
+
+from autograd.modes import Scope
+from autograd.scalar_view import formula_names
+from autograd.tensor import Tensor
+from autograd.tensor_backprop import topological_order
+from viz.diagram import Diagram
+from viz.escaping import html_text
+from viz.number_format import NumberFormat, format_number
+from viz.palette import Palette, blend, get_palette, gradient_fill
+from viz.styles.canvas import FONT
+
+if TYPE_CHECKING:
+    from typing_extensions import Unpack
+
+Array = np.ndarray
+
+
+class TensorKeywords(TypedDict, total=False):
+    """The options of a Tensor drawing (``draw_tensor``, ``tensor_backprop_steps``), declared once."""
+
+    rankdir: str
+    precision: int
+    palette: str
+    max_cells: int
+    picture_cells: int
+    output_name: str
+    legend: bool
+
+
+_DEFAULTS: TensorKeywords = {
+    "rankdir": "auto", "precision": 3, "palette": "default", "max_cells": 5, "picture_cells": 12, "output_name": "f",
+    "legend": True,
+}
+_OPTIONS = tuple(_DEFAULTS)
+
+
+def draw_tensor(root: Tensor, **options: Unpack[TensorKeywords]) -> Diagram:
+    """Draw ``root``'s Tensor graph (see the module docstring); returns a ``Diagram`` (a ``graphviz.Digraph``).
+
+    ``rankdir``: ``"LR"``, ``"TB"`` or ``"auto"`` (left to right up to 5 gates in a row, else top to bottom);
+    ``precision``: significant digits of the numbers; ``max_cells``: the largest row or column count drawn with
+    numbers; ``picture_cells``: the most squares per side of a larger Tensor's picture; ``output_name``: what an
+    unlabelled output is called; ``legend``: a line under the drawing saying how to read it.
+    """
+    return tensor_diagram(root, tensor_drawing("draw_tensor", root, options))
+
+
+def tensor_drawing(caller: str, root: object, options: TensorKeywords) -> TensorDrawing:
+    """The options of a Tensor drawing, defaults filled in and checked (errors name ``caller`` and the option)."""
+    unknown = sorted(set(options) - set(_OPTIONS))
+    if unknown:
+        raise TypeError(f"{caller}: unknown option(s) {', '.join(map(repr, unknown))}; it takes {', '.join(_OPTIONS)}")
+    chosen: TensorKeywords = {**_DEFAULTS, **options}
+    rankdir, precision, output_name = chosen["rankdir"], chosen["precision"], chosen["output_name"]
+    max_cells, picture_cells = chosen["max_cells"], chosen["picture_cells"]
+    if not isinstance(root, Tensor):
+        raise TypeError(f"{caller}: root must be a Tensor, got {type(root).__name__}")
+    if rankdir not in ("auto", "LR", "TB"):
+        raise ValueError(f"{caller}: rankdir must be 'auto', 'LR' or 'TB', got {rankdir!r}")
+    if rankdir == "auto":  # a long chain of matrices is too wide for a page left to right: top to bottom then
+        rankdir = "LR" if _longest_chain(topological_order(root)) <= _LONGEST_ACROSS else "TB"
+    for name, count in (("precision", precision), ("max_cells", max_cells), ("picture_cells", picture_cells)):
+        if isinstance(count, bool) or not isinstance(count, int) or count < 1:
+            raise ValueError(f"{caller}: {name} must be a positive int, got {count!r}")
+    if not isinstance(output_name, str):
+        raise TypeError(f"{caller}: output_name must be a str, got {type(output_name).__name__}")
+    if not isinstance(chosen["legend"], bool):
+        raise TypeError(f"{caller}: legend must be True or False, got {chosen['legend']!r}")
+    return TensorDrawing(get_palette(chosen["palette"]), NumberFormat(digits=precision), max_cells, picture_cells,
+                         rankdir, output_name, chosen["legend"])
+
+
+def tensor_diagram(
+    root: Tensor,
+    drawing: TensorDrawing,
+    gradients: Mapping[Tensor, Array] | None = None,
+    pending: Collection[Tensor] = (),
+) -> Diagram:
+    """The diagram of ``root``'s graph. ``gradients``: what each Tensor's gradient slot shows (default: its
+    ``.grad`` after backward); a Tensor in ``pending`` keeps its slot's size but shows nothing in it yet (a player's
+    frames share one layout this way)."""
+    order = topological_order(root)
+    diagram = Diagram(
+        name="tensor_graph",
+        graph_attr={"rankdir": drawing.rankdir, "bgcolor": "white", "pad": "0.2", "fontname": FONT, "fontsize": "10",
+                    "nodesep": "0.25", "ranksep": "0.35",
+                    **({"label": drawing.key(), "labelloc": "b", "labeljust": "l"} if drawing.legend else {})},
+        node_attr={"fontname": FONT, "fontsize": "10"},
+        edge_attr={"color": drawing.palette.faint, "arrowsize": "0.6"},
+    )
+    ids = {node: f"t{i}" for i, node in enumerate(order)}
+    boxes: dict[Scope | None, list[tuple[str, str, dict[str, str]]]] = {}
+    edges: list[tuple[str, str]] = []
+    below: list[tuple[str, str]] = []  # invisible: a layer's weights one rank after what flows into the layer
+    def shown(node: Tensor) -> Array | None:
+        if gradients is not None:
+            return gradients.get(node)
+        return node.grad if node._grad is not None else None  # None: before backward (no zeros drawn)
+
+    formulas = formula_names(order)
+    for node in order:
+        name = node.label or (drawing.output_name if node is root else formulas[node])
+        label = drawing.tensor_label(node, name, shown(node), node in pending)
+        _place(boxes, node.scope, ids[node], label, {"shape": "plain"})
+        if node.row is None:
+            continue
+        gate = f"g{ids[node][1:]}"
+        _place(boxes, node.scope, gate, _gate_text(node), {"shape": "circle", "width": "0.42", "fixedsize": "false",
+                                                           "margin": "0.02", "color": drawing.palette.ink})
+        for position, child in enumerate(node.inputs):
+            if child.constant and child.data.size == 1:
+                continue  # folded into the gate's text
+            if child not in ids:
+                ids[child] = f"c{ids[node][1:]}_{position}"
+                _place(boxes, node.scope, ids[child], drawing.tensor_label(child, "", None, False), {"shape": "plain"})
+            edges.append((ids[child], gate))
+        edges.append((gate, ids[node]))
+        below.extend(_below(node, ids))
+    _emit(diagram, boxes, drawing.palette)
+    for tail, head in edges:
+        diagram.edge(tail, head)
+    for tail, head in below:
+        diagram.edge(tail, head, style="invis")
+    diagram.node_count = sum(len(items) for items in boxes.values())
+    diagram.edge_count = len(edges)
+    return diagram
+
+
+def _below(node: Tensor, ids: dict[Tensor, str]) -> list[tuple[str, str]]:
+    """Invisible edges from a gate's computed inputs to its leaf inputs (a layer's weights and bias, data): ``dot``
+    then puts the leaves after what flows in, so one layer's box starts below the last one's, not beside it."""
+    drawn = [child for child in node.inputs if child in ids]
+    computed = [ids[child] for child in drawn if child.row is not None]
+    return [(tail, ids[child]) for tail in computed for child in drawn if child.row is None]
+
+
+def _place(boxes: dict[Scope | None, list[tuple[str, str, dict[str, str]]]], where: Scope | None, node_id: str,
+           label: str, attributes: dict[str, str]) -> None:
+    boxes.setdefault(where, []).append((node_id, label, attributes))
+
+
+def _emit(diagram: graphviz.Digraph, boxes: dict[Scope | None, list[tuple[str, str, dict[str, str]]]],
+          palette: Palette) -> None:
+    """Every node, each inside its scope's box (boxes nest as the scopes do), in a fixed order."""
+    children: dict[Scope | None, list[Scope]] = {}
+    for where in boxes:
+        chain = where.path() if where is not None else ()
+        parent: Scope | None = None
+        for scope in chain:
+            siblings = children.setdefault(parent, [])
+            if scope not in siblings:
+                siblings.append(scope)
+            parent = scope
+    numbers = {scope: i for i, scope in enumerate(s for group in children.values() for s in group)}
+
+    def fill(graph: graphviz.Digraph, where: Scope | None) -> None:
+        for node_id, label, attributes in boxes.get(where, []):
+            graph.node(node_id, label=label, **attributes)
+        for scope in children.get(where, []):
+            with graph.subgraph(name=f"cluster_s{numbers[scope]}") as box:
+                box.attr(label=html_text(scope.title), style="rounded,filled", fillcolor=palette.cluster_fill,
+                         color=palette.faint, fontcolor=palette.faint, fontsize="9", labeljust="l")
+                fill(box, scope)
+
+    fill(diagram, None)
+
+
+def gate_text(node: Tensor) -> str:
+    """The text on a Tensor node's gate: the row's label, with a number operand folded in (``x**2``, ``1-x``)."""
+    return html.unescape(_gate_text(node))
+
+
+def _gate_text(node: Tensor) -> str:
+    row = node.row
+    assert row is not None
+    scalar_row = row.row
+    numbers = [child for child in node.inputs if child.constant and child.data.size == 1]
+    if scalar_row is not None and numbers:
+        left = node.inputs[0].constant and node.inputs[0].data.size == 1
+        return html_text(scalar_row.label(float(numbers[0].data), const_left=left))
+    return html_text(row.label(node.params))
+
+
+def _as_matrix(array: Array) -> Array:
+    """Rows and columns to draw: a number as 1×1, a vector as a column (as the notes write x), more axes flattened
+    after the first."""
+    if array.ndim == 0:
+        return array.reshape(1, 1)
+    if array.ndim == 1:
+        return array.reshape(-1, 1)
+    return array.reshape(array.shape[0], int(np.prod(array.shape[1:], dtype=np.int64)))
+
+
+def _shape_text(shape: tuple[int, ...]) -> str:
+    return "×".join(str(n) for n in shape) if shape else "scalar"
+
+
+@dataclass(frozen=True)
+class TensorDrawing:
+    """The options of one Tensor drawing (checked by ``tensor_drawing``), and the tables it draws with them."""
+
+    palette: Palette
+    numbers: NumberFormat
+    max_cells: int
+    picture_cells: int
+    rankdir: str
+    output_name: str
+    legend: bool
+
+    def key(self) -> str:
+        """The legend under the drawing: how to read a box (an HTML-like label)."""
+        p = self.palette
+        swatch = '<FONT COLOR="{}">■</FONT>'
+        return (f'<<FONT POINT-SIZE="9" COLOR="{p.faint}">each box: name, shape; <FONT COLOR="{p.value_text}">values'
+                f"</FONT> above, gradients below, filled {swatch.format(p.positive)} &gt; 0, "
+                f"{swatch.format(p.negative)} &lt; 0 (stronger = larger)</FONT>>")
+
+    def tensor_label(self, node: Tensor, name: str, grads: Array | None, pending: bool) -> str:
+        """The HTML-like table of one Tensor: its name and shape, then its numbers or its picture.
+
+        ``grads``: the gradient to show below the values (None: none); ``pending``: keep its place, show nothing.
+        """
+        data = node.data
+        grid = _as_matrix(data)
+        small = data.ndim <= 2 and max(grid.shape) <= self.max_cells
+        grad_grid = None if grads is None else _as_matrix(grads)
+        columns = max(1, grid.shape[1] if small else min(grid.shape[1], self.picture_cells))
+        shape = f'<FONT COLOR="{self.palette.faint}">{_shape_text(data.shape)}</FONT>'
+        named = node.label or node.row is None or name == self.output_name  # a formula's name is not bold
+        gap = "&#160;"  # a space the renderer keeps (a plain one can vanish at the edge of a tight box)
+        written = f"<B>{html_text(name)}</B>" if named else html_text(name)
+        title = f"{written}{gap}{shape}" if name else shape
+        if node.constant:
+            title = f"<I>{title}</I>"
+        rows = [f'<TR><TD COLSPAN="{columns}" BORDER="0">{title}</TD></TR>']
+        if small:
+            rows += self._numbers(grid, None, False)
+            if grad_grid is not None:
+                rows += self._numbers(grad_grid, np.abs(grad_grid).max(initial=0.0), pending)
+        else:
+            rows += self._picture(grid, "values", False)
+            if grad_grid is not None:
+                rows += self._picture(grad_grid, "gradients", pending)
+        border = self.palette.ink if node.row is not None or node.values is not None or not node.constant else "#bdbdbd"
+        return (f'<<TABLE BORDER="1" COLOR="{border}" CELLBORDER="0" CELLSPACING="0" CELLPADDING="3" '
+                f'BGCOLOR="white">{"".join(rows)}</TABLE>>')
+
+    def _numbers(self, grid: Array, scale: float | None, pending: bool) -> list[str]:
+        """One row of cells per matrix row: values in the value colour, or gradients filled by size and sign
+        (``pending``: the same cells, blank: the text in the fill's colour)."""
+        colour = self.palette.value_text if scale is None else self.palette.ink  # ink reads on every fill
+        rows = []
+        for r in range(grid.shape[0]):
+            cells = []
+            for c in range(grid.shape[1]):
+                x = float(grid[r, c])
+                fill = "white" if scale is None else gradient_fill(x, scale, self.palette)
+                if pending:
+                    fill = colour = self.palette.missing
+                text = html_text(format_number(x, self.numbers))
+                side = ' SIDES="T"' if r == 0 and scale is not None else ""
+                cells.append(f'<TD BGCOLOR="{fill}" BORDER="{1 if side else 0}"{side} ALIGN="RIGHT">'
+                             f'<FONT COLOR="{colour}">{text}</FONT></TD>')
+            rows.append(f"<TR>{''.join(cells)}</TR>")
+        return rows
+
+    def _picture(self, matrix: Array, what: str, pending: bool) -> list[str]:
+        """Up to ``picture_cells`` squares per side, sampled evenly, coloured by value; then the range in words."""
+        picked_rows = _evenly(matrix.shape[0], self.picture_cells)
+        picked_columns = _evenly(matrix.shape[1], self.picture_cells)
+        sample = matrix[np.ix_(picked_rows, picked_columns)]
+        finite = np.abs(sample[np.isfinite(sample)])
+        scale = float(finite.max()) if finite.size else 0.0
+        rows = []
+        for r in range(sample.shape[0]):
+            cells = "".join(
+                f'<TD BGCOLOR="{self.palette.missing if pending else self._shade(float(x), scale, what)}" '
+                'WIDTH="7" HEIGHT="7" FIXEDSIZE="TRUE"></TD>'
+                for x in sample[r]
+            )
+            rows.append(f"<TR>{cells}</TR>")
+        if matrix.size == 0 or np.isnan(matrix).all():
+            low = high = "—"  # nothing to show (an empty Tensor) or nothing but nan
+        else:
+            low, high = (format_number(float(x), self.numbers) for x in (np.nanmin(matrix), np.nanmax(matrix)))
+        colour = self.palette.value_text if what == "values" else self.palette.grad_text
+        colour = "white" if pending else colour
+        rows.append(f'<TR><TD COLSPAN="{sample.shape[1]}" BORDER="0"><FONT POINT-SIZE="8" COLOR="{colour}">'
+                    f"{what} {html_text(low)} … {html_text(high)}</FONT></TD></TR>")
+        return rows
+
+    def _shade(self, x: float, scale: float, what: str) -> str:
+        if what == "gradients":
+            return gradient_fill(x, scale, self.palette)
+        if not np.isfinite(x) or scale == 0.0:
+            return self.palette.missing if np.isfinite(x) else self.palette.invalid
+        return blend("#ffffff", self.palette.value_text, 0.1 + 0.8 * abs(x) / scale) if x >= 0 else blend(
+            "#ffffff", self.palette.ink, 0.1 + 0.6 * abs(x) / scale
+        )
+
+
+_LONGEST_ACROSS = 5
+
+
+def _longest_chain(order: list[Tensor]) -> int:
+    """The most gates on one path from a leaf to the root (``order``: inputs before the nodes that use them)."""
+    depth: dict[Tensor, int] = {}
+    for node in order:
+        depth[node] = max((depth.get(child, 0) for child in node.inputs), default=-1) + 1
+    return max(depth.values(), default=0)
+
+
+
+def _evenly(count: int, most: int) -> list[int]:
+    if count <= most:
+        return list(range(count))
+    return sorted({round(float(i)) for i in np.linspace(0, count - 1, most)})
+
+
+def tensor_options(options: dict[str, Any]) -> dict[str, Any]:
+    """The keyword arguments ``draw`` passes on for a Tensor; an option only Value graphs take is a TypeError."""
+    unknown = sorted(set(options) - set(_OPTIONS))
+    if unknown:
+        raise TypeError(
+            f"draw: a Tensor graph takes the options {', '.join(_OPTIONS)}; not {', '.join(map(repr, unknown))} "
+            "(draw autograd.scalar_view(root) for the scalar drawing's options)"
+        )
+    return options
