@@ -114,10 +114,11 @@ class Op:
         """The symbol the op is drawn with (its name unless the row gives one)."""
         return self.symbol or self.name
 
-    def label(self, const: float | None, const_left: bool = False) -> str:
-        """The gate's text: its symbol, or with a number folded in, the op written with ``x`` for its wire.
+    def label(self, const: float | None, const_left: bool = False, wire: str = "x") -> str:
+        """The gate's text: its symbol, or with a number folded in, the op written with ``wire`` for its wire.
 
-        One rule for every op and side; a negative number is in parentheses.
+        One rule for every op and side; a negative number is in parentheses. A drawing passes
+        another ``wire`` (``·``) when ``x`` names a different value of its graph.
 
         >>> [OPS[op].label(c, left) for op, c, left in [("+", 1.0, True), ("-", -1.0, False), ("**", 2.0, False)]]
         ['1+x', 'x-(-1)', 'x**2']
@@ -127,7 +128,7 @@ class Op:
         if const is None:
             return self.shown
         number = number_text(const)
-        operands = (number, "x") if const_left else ("x", number)
+        operands = (number, wire) if const_left else (wire, number)
         return self.notation.written(self.shown, operands)
 
     @property

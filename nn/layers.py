@@ -350,6 +350,8 @@ class MLP(Module):
         if isinstance(xs, Tensor):
             return self.forward_matrix(xs)  # type: ignore[return-value]
         _check_inputs(self, xs, self.nin)
+        if self.scoped and type(xs[0]) is Value:  # drawn: Value inputs are wires named as in the notes, x[0], …
+            _label_inputs(xs)
         out = self.layers[0](xs)
         for number, layer in enumerate(self.layers[1:], start=1):
             if self.scoped:  # drawn: hidden activations named as in the course notes, h1[3] = layer 1's unit 3
@@ -375,6 +377,29 @@ class MLP(Module):
         hidden = self.layers[0].neurons[0].activation_name if len(self.layers) > 1 else "-"
         output = self.layers[-1].neurons[0].activation_name
         return f"MLP({self.nin}, {self.nouts}, activation={hidden!r}, output_activation={output!r})"
+
+
+def _label_inputs(xs: Sequence[Operand]) -> None:
+    """Label the Value inputs that have no label ``x[0]``, ``x[1]``, … (numbers stay numbers).
+
+    A drawing shows Value inputs as named wires that the first layer's arithmetic points at.
+    Numbers are not wrapped: a number folded into a ``dot`` costs no node and no gradient, and
+    wrapping them cost the default demo step 9% more instructions (205 M to 223 M).
+
+    >>> xs = [Value(0.5), Value(2.0, label="age")]
+    >>> _label_inputs(xs)
+    >>> [x.label for x in xs]
+    ['x[0]', 'age']
+    """
+    for x, label in zip(xs, _input_labels(len(xs)), strict=True):
+        if type(x) is Value and not x.label:
+            x.label = label
+
+
+@functools.cache
+def _input_labels(units: int) -> tuple[str, ...]:
+    """``x[0]`` … ``x[units-1]``, made once."""
+    return tuple(f"x[{unit}]" for unit in range(units))
 
 
 def _layer_sizes(nin: object, nouts: object) -> list[int]:

@@ -24,13 +24,26 @@ Outputs = Value | Sequence[Value | Sequence[Value]]
 
 
 def apply_reduction(terms: Sequence[Value], reduction: Reduction, loss: str) -> Value:
-    """Σ terms (``"sum"``) or Σ terms / n (``"mean"``), one ``sum`` node (and one ``/``)."""
+    """Σ terms (``"sum"``) or Σ terms / n (``"mean"``), one ``sum`` node (and one ``/``); a single term as it is.
+
+    >>> from autograd import Value
+    >>> term = Value(2.0) * 3.0
+    >>> apply_reduction([term], "mean", "mse") is term, apply_reduction([term, term], "mean", "mse").op
+    (True, '/')
+    """
     if reduction not in ("mean", "sum"):
         raise ValueError(f"{loss}: reduction must be 'mean' or 'sum', got {reduction!r}")
     if not terms:
         raise ValueError(f"{loss}: empty batch")
-    total = sum_values(terms)
+    if len(terms) == 1:  # divided by 1: no node that does nothing (a drawing shows every node)
+        return terms[0]
+    total = _total(terms)
     return total / len(terms) if reduction == "mean" else total
+
+
+def _total(terms: Sequence[Value]) -> Value:
+    """Σ terms as one ``sum`` node; a single term as it is (a one-input Σ does nothing)."""
+    return terms[0] if len(terms) == 1 else sum_values(terms)
 
 
 def _flat_outputs(outputs: Outputs, loss: str) -> list[Value]:
@@ -110,7 +123,7 @@ def mse(outputs: Outputs, targets: object, reduction: Reduction = "mean", *, hal
         return matrix_losses.mse(outputs, targets, reduction, half=half)  # type: ignore[return-value]
     terms = []
     for y, t in _pairs(outputs, targets, "mse"):
-        d = y - t
+        d = y - t if t else y  # a zero target subtracts nothing: no x-0 node
         terms.append(d * d)
     total = apply_reduction(terms, reduction, "mse")
     return total * 0.5 if half else total
@@ -184,7 +197,7 @@ def binary_hinge(scores: Outputs, targets: object, reduction: Reduction = "mean"
         if y not in (-1.0, 1.0):
             hint = "for 0/1 labels pass 2*y - 1" if y == 0.0 else "the labels are the classes' signs"
             raise ValueError(f"binary_hinge: labels must be -1 or +1, got {y:g} (target {index}); {hint}")
-    terms = [(margin - y * s).relu() for s, y in pairs]
+    terms = [(margin - s if y > 0 else margin + s).relu() for s, y in pairs]  # y·s without a 1*x node
     return apply_reduction(terms, reduction, "binary_hinge")
 
 
@@ -287,7 +300,7 @@ def multiclass_hinge(
     for row, label in _per_example(scores, targets, "multiclass_hinge"):
         correct = row[label]
         margins = [(s - correct + margin).relu() for j, s in enumerate(row) if j != label]
-        terms.append(sum_values(margins) if margins else correct * 0.0)
+        terms.append(_total(margins) if margins else correct * 0.0)
     return apply_reduction(terms, reduction, "multiclass_hinge")
 
 
@@ -302,4 +315,4 @@ def l2_regularization(parameters: Iterable[Value], strength: float, examples: in
     squares = [p * p for p in parameters]
     if not squares:
         raise ValueError("l2_regularization: no parameters")
-    return sum_values(squares) * (strength / (2.0 * examples))
+    return _total(squares) * (strength / (2.0 * examples))

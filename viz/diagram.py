@@ -4,7 +4,8 @@ It is a real ``Digraph`` (``.source``, ``.render()``, ``.pipe()``, ``.view()`` a
 every ``dot`` run goes through ``dot_runner.run_dot``, with a timeout (``diagram.timeout``,
 default 30 s) and no process left behind:
 
-- it displays in Jupyter as SVG with no extra call; when ``dot`` is missing, fails or times out
+- it displays in Jupyter as SVG with no extra call, shrunk to the notebook's column while its
+  text stays readable (``viz.fitting``); when ``dot`` is missing, fails or times out
   the notebook shows that message, not a traceback;
 - ``.pipe()`` and ``.render()`` take graphviz's arguments (layout engine ``dot`` only) plus
   ``timeout`` and ``dpi``; a missing ``dot`` is gradtrace's ``DotNotFoundError`` (which says how
@@ -31,6 +32,7 @@ from viz.dot_runner import (
     resolution_arguments,
     run_dot,
 )
+from viz.fitting import fit_svg
 
 
 class Diagram(graphviz.Digraph):  # type: ignore[misc]
@@ -64,7 +66,7 @@ class Diagram(graphviz.Digraph):  # type: ignore[misc]
         self, include: Any = None, exclude: Any = None, **_: Any
     ) -> dict[str, str]:
         try:
-            return {"image/svg+xml": self.svg()}
+            return {"image/svg+xml": fit_svg(self.svg())}  # the notebook's column (viz.fitting)
         except (DotNotFoundError, DotTimeoutError, DotFailedError) as error:
             message = str(error)
             return {"text/plain": message, "text/html": f"<pre>{html.escape(message)}</pre>"}

@@ -12,6 +12,7 @@ from typing import TYPE_CHECKING
 from autograd import Tensor, Value
 from viz.diagram import Diagram
 from viz.model.graph_model import GraphModel, describe
+from viz.model.network import network_columns
 from viz.options import STATIC_DRAWING, DrawOptions, GraphKeywords
 from viz.palette import gradient_scale
 from viz.styles.canvas import FONT, Canvas
@@ -87,9 +88,13 @@ def draw_model(model: GraphModel, options: DrawOptions, grad_texts: Mapping[str,
         "remincross": "false",  # its pass over the whole graph reshuffles a cluster's inputs (see styles/canvas.py)
         **style.graph_attributes(options),
     }
-    label = graph_label(model, options, scale, style.legend_rows(model, options))
+    columns = network_columns(model)
+    samples = 1 if columns is None or not columns.shared else columns.samples
+    label = graph_label(model, options, scale, style.legend_rows(model, options), samples)
     if label is not None:
         attributes.update(label=label, labelloc="b", labeljust="l")
     canvas = Canvas(model, options, attributes)
+    if columns is not None:
+        canvas.network(columns)
     style.emit(model, options, scale, canvas, grad_texts)
     return canvas.finish()

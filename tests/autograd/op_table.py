@@ -38,7 +38,8 @@ def _sigmoid(m: Any, x: Any) -> Any:
 
 
 def _phi(m: Any, x: Any) -> Any:
-    return (1 + m.erf(x / m.sqrt(2))) / 2
+    # erfc, not 1 + erf: far in the left tail 1 + erf(x/√2) cancels every digit (even mpmath's 50)
+    return m.erfc(-x / m.sqrt(2)) / 2
 
 
 def _near(x: float, y: float, gap: float = 1e-3) -> bool:

@@ -138,3 +138,14 @@ def test_random_graphs_match_a_high_precision_oracle(program: Program) -> None:
         spread = max(abs(g[index] - exact) for _, g, _ in nudged)
         tolerance = 8 * spread + 8 * steps * 2.2e-16 * scale + 1e-300
         assert abs(leaf.grad - exact) <= tolerance, (index, leaf.grad, float(exact), float(tolerance))
+
+
+def test_gelu_far_in_the_left_tail_matches_the_oracle() -> None:
+    """gelu(−13.5) ≈ −1.06e-40: Φ there is 1 + erf(…) cancelled to nothing unless written with erfc."""
+    program: Program = ([2.0], [(1, [0] * 5), (0, [0] * 5), (7, [1, 0, 0, 0, 0]), (0, [0] * 5), (30, [3, 0, 0, 0, 0])])
+    mp.dps = 50
+    assert [OPS_ROWS[index].name for index, _ in program[1]][-1] == "gelu"
+    value, _, _ = run_oracle(program, [0.0] * len(program[1]))
+    out, _ = run_engine(program)
+    assert float(value) == pytest.approx(-1.0555389862638153e-40, rel=1e-15)  # not the cancelled -1.0555389862192e-40
+    assert abs(out.data - value) <= 1e-13 * abs(value)

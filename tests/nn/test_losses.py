@@ -186,3 +186,21 @@ def test_matches_torch_losses_when_installed() -> None:
     theirs.backward()
     assert ours.data == pytest.approx(theirs.item(), rel=1e-14)
     np.testing.assert_allclose([v.grad for v in leaves], t_z.grad.numpy(), rtol=0, atol=1e-15)
+
+
+def test_losses_build_no_one_input_sums() -> None:
+    """Two classes leave one margin, one parameter one square: no Σ over a single term (drawn as a no-op gate)."""
+    from nn import l2_regularization, multiclass_hinge
+
+    hinge = multiclass_hinge([[Value(1.0), Value(2.0)]], [0])
+    penalty = l2_regularization([Value(3.0)], strength=0.5)
+    for loss in (hinge, penalty):
+        stack, seen = [loss], set()
+        while stack:
+            node = stack.pop()
+            if id(node) in seen:
+                continue
+            seen.add(id(node))
+            assert not (node.op == "sum" and len(node.inputs) == 1)
+            stack.extend(node.inputs)
+    assert hinge.data == 2.0 and penalty.data == 2.25

@@ -14,16 +14,16 @@ import nbformat
 import pytest
 from nbclient import NotebookClient
 
+from viz.fitting import COLUMN_PX
+
 REPO = Path(__file__).resolve().parents[2]
 NOTEBOOK_DIR = REPO / "notebooks"
 NOTEBOOKS = sorted(NOTEBOOK_DIR.glob("*.ipynb"), key=lambda path: int(path.name.split("-", 1)[0]))  # 10 after 9
 CELL_TIMEOUT_SECONDS = 120
 REFERENCE = REPO / "tests" / "autograd" / "data"  # the lectures' published numbers, copied into the repository
 PLOTTING = re.compile(r"plt\.show\(\)|\.plot\(per=|history\.plot\(\)")
-COLUMN_PT = 808  # JupyterLab's output column measured at 1,078 px, in the SVG's points (0.75 pt per px)
-
-# Notebook 2's stepped sigmoid circuit is still 1,326 pt wide; it joins this check when it is brought in.
-FITTED = [path for path in NOTEBOOKS if path.name.split("-", 1)[0] not in ("1", "2")]
+COLUMN_PT = COLUMN_PX * 0.75  # JupyterLab's output column (~850 px), in the SVG's points (0.75 pt per px)
+FITTED = NOTEBOOKS
 
 _executed: dict[Path, nbformat.NotebookNode] = {}
 

@@ -47,7 +47,7 @@ from dataclasses import dataclass, field, replace
 from typing import Literal, TypeVar
 
 from autograd import Value, gradients, topological_order
-from viz.model.groups import GraphIndex, Group, plan_collapse, resolve_collapse
+from viz.model.groups import GraphIndex, Group, later_samples, plan_collapse, resolve_collapse
 from viz.model.layout_cost import check_layout_cost
 from viz.model.options import ModelOptions
 
@@ -221,7 +221,10 @@ def describe(root: Value, options: ModelOptions | None = None) -> GraphModel:
         raise TypeError(f"describe/draw needs a Value, got {type(root).__name__}")
     chosen = ModelOptions() if options is None else options
     index = GraphIndex(root, topological_order(root), chosen.parameters)
-    collapsed = plan_collapse(index, resolve_collapse(index, chosen.collapse), chosen.max_nodes, chosen.on_overflow)
+    requested = resolve_collapse(index, chosen.collapse)
+    if chosen.collapse is False and chosen.max_nodes is not None:  # by default a batch loss shows one sample open
+        requested |= later_samples(index)
+    collapsed = plan_collapse(index, requested, chosen.max_nodes, chosen.on_overflow)
     model = _build(index, collapsed)
     if chosen.max_nodes is not None:  # None: draw everything, however long dot takes
         check_layout_cost(model)

@@ -76,6 +76,7 @@ class GraphIndex:
         self.parent_index: list[int | None] = []
         self.depth: list[int] = []
         own_scope = [self._register(node.scope) for node in self.order]
+        self._paths: list[str] = []
         explicit = None if parameters is None else set(parameters)
         self.is_parameter: list[bool] = []
         # the scope each node is drawn in: its own for an op, the one scope of all its uses for a parameter
@@ -110,11 +111,22 @@ class GraphIndex:
         return parent
 
     def _home(self, leaf: int, own_scope: list[int | None]) -> int | None:
-        """The scope all uses of a leaf are in, when they share one innermost scope."""
+        """The scope all uses of a leaf are in, when they share one innermost scope.
+
+        Uses in scopes of the same path (one neuron called once per sample of a batch loss) count
+        as one: the leaf's home is the first of them, so a shared parameter is drawn once, in the
+        first sample's box, by its short name.
+        """
         homes = {own_scope[user] for user in self.consumers[leaf]}
         if len(homes) == 1:
             return homes.pop()
-        return None
+        if None in homes:
+            return None
+        if len(self._paths) != len(self.scopes):  # scopes are registered as the nodes are read
+            self._paths = self.path_names()
+        scopes = [home for home in homes if home is not None]
+        nested = all(self.depth[home] > 0 for home in scopes)  # a neuron in a layer, not two look-alike scopes
+        return min(scopes) if nested and len({self._paths[home] for home in scopes}) == 1 else None
 
     def scope_path(self, scope: int) -> list[int]:
         """The scope and its ancestors, outermost first."""
@@ -283,6 +295,25 @@ def resolve_collapse(index: GraphIndex, collapse: bool | Collection[str]) -> set
             raise ValueError(f"collapse: no group named {name!r}; the graph's groups are {known or 'none'}")
         chosen |= matches
     return chosen
+
+
+def later_samples(index: GraphIndex) -> set[int]:
+    """The top-level groups of a batch loss's later samples: each holds groups and repeats the path of one before it.
+
+    A model called once per sample makes one ``layers.0`` scope per sample. Drawn with default
+    options the first sample is open and the others are collapsed, one gate per layer, so the
+    drawing stays about the size of one sample's (the parameters are the first sample's,
+    drawn once: see ``GraphIndex._home``).
+    """
+    seen: set[str] = set()
+    later = set()
+    holders = {parent for parent in index.parent_index if parent is not None}  # a layer holds neurons
+    for s, path in enumerate(index.path_names()):
+        if index.parent_index[s] is None and s in holders:
+            if path in seen:
+                later.add(s)
+            seen.add(path)
+    return later
 
 
 def plan_collapse(

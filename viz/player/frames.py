@@ -160,7 +160,14 @@ def backward_frames(
     root = model.value(model.root)
     done = f"Forward pass done: {root.label or 'the output'} = {format_number(root.data, number_format)}."
     frames = [Frame(0, None, None, (), (), dict(grads), frozenset(grads), "")]
-    frames[0] = _captioned(frames[0], total, f"{done} No gradients yet (— means not reached).")
+    held = [model.value(node_id) for node_id, grad in grads.items() if grad is not None]
+    if held:  # never a silent double count: say what the leaves hold and that this pass adds to it
+        names = ", ".join(node.shown_label(False) or node.id for node in held[:6]) + (" …" if len(held) > 6 else "")
+        start = (f"{names} already {'holds a gradient' if len(held) == 1 else 'hold gradients'} from an earlier "
+                 "backward(), and this pass adds to them: call zero_grad() (or set .grad = 0) first for fresh ones.")
+    else:
+        start = "No gradients yet (— means not reached)."
+    frames[0] = _captioned(frames[0], total, f"{done} {start}")
     # a collapsed group's steps: the final gradients of its outputs, and the engine's last sum per input
     outputs_done: dict[str, float] = {}
     sums: dict[str, BackwardEdge] = {}
@@ -394,6 +401,10 @@ def _gate_name(model: GraphModel, gate: Gate) -> str:
 def _receiver(model: GraphModel, gate: Gate, arrival: Arrival) -> str:
     """How a caption names the value that received ``arrival``: its label, or its input position."""
     name = _label(model, arrival.value)
+    node = model.value(arrival.value)
+    if name and node.role == "parameter" and node.group is not None and node.group != gate.group:
+        # read outside its box (a batch's later sample uses the first sample's w0): say whose it is
+        return f"{name} ({model.group(node.group).shown_title(True)})"
     if name:
         return name
     if len(gate.inputs) == 1 or len(arrival.terms) == len(gate.inputs):  # x, or both sides of x*x
@@ -423,8 +434,10 @@ def _backward_caption(
                        else f"upstream gradient {format_number(grad, number_format)}")
     source = sources[0] if len(sources) == 1 else f"the gradients of its {len(sources)} outputs"
     receivers = [_receiver(model, gate, arrival) for arrival in arrivals]
-    if len(receivers) > _NAMED_RECEIVERS:
-        to = f"its {len(receivers)} inputs"
+    if len(receivers) > _NAMED_RECEIVERS:  # the first and the last by name: w0 … b
+        to = f"{receivers[0]} … {receivers[-1]}"
+    elif not receivers:  # a first layer given numbers: they are folded into its gates, not drawn
+        return f"{_gate_name(model, gate)} sends {source} back to no drawn input (its inputs are numbers)."
     elif receivers == ["its input"]:
         to = "its input"
     else:

@@ -30,17 +30,21 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
 from viz.escaping import visible_text
+from viz.fitting import fit_svg, min_width_px
 
 _CSS = """
 .gt-player { font-family: Helvetica, Arial, sans-serif; color: #262626; max-width: 100%; outline: none;
   padding: 6px; border-radius: 6px; }
 .gt-player:focus-visible { box-shadow: 0 0 0 2px #f2a900; }
 .gt-player .gt-caption { font-size: 15px; line-height: 1.4; min-height: 1.4em; margin: 0 0 4px; }
+.gt-player .gt-head { position: sticky; top: 0; z-index: 1; background: white; padding: 4px 0 2px;
+  border-bottom: 1px solid #e4e4e4; }
 .gt-player .gt-work { font-size: 14px; line-height: 1.45; min-height: 1.45em; margin: 0 0 6px; color: #3a3a3a;
-  font-variant-numeric: tabular-nums; white-space: pre-wrap; overflow-wrap: anywhere; max-height: 9em;
-  overflow-y: auto; }
+  font-variant-numeric: tabular-nums; white-space: pre-wrap; overflow-wrap: anywhere; columns: 22em auto;
+  column-gap: 2em; }
+.gt-player .gt-stage { overflow-x: auto; }
 .gt-player .gt-stage svg { max-width: 100%; height: auto; display: block; }
-.gt-player .gt-controls { display: flex; flex-wrap: wrap; align-items: center; gap: 6px; margin-top: 8px; }
+.gt-player .gt-controls { display: flex; flex-wrap: wrap; align-items: center; gap: 6px; margin: 2px 0 4px; }
 .gt-player button { font: inherit; font-size: 14px; padding: 4px 12px; border: 1px solid #b5b5b5;
   border-radius: 4px; background: #f6f6f6; color: #262626; cursor: pointer; }
 .gt-player button:hover:not(:disabled) { background: #ececec; }
@@ -186,6 +190,22 @@ class Choices:
                 "labels": [visible_text(label) for label in self.labels], "start": self.start}
 
 
+def readable(svg: str) -> str:
+    """The stage's SVG: fitted to the column (``viz.fitting``), and never shown so small that its text is under 10 px.
+
+    A wide diagram (the graph style's records) fitted into a 900 px column had 4 px text; at
+    ``MIN_SCALE`` of its own size it stops shrinking and the stage scrolls sideways instead.
+
+    >>> readable('<svg width="1000pt" height="10pt">')
+    '<svg style="min-width: 933px" width="700pt" height="7pt">'
+    """
+    smallest = min_width_px(svg)
+    fitted = fit_svg(svg)
+    if smallest is None:
+        return fitted
+    return fitted.replace("<svg ", f'<svg style="min-width: {smallest:.0f}px" ', 1)
+
+
 def player_id(svg: str, data_json: str) -> str:
     """A deterministic id for a player: a hash of what it shows.
 
@@ -243,9 +263,11 @@ def player_fragment(
         f'<div class="gt-player" data-gt-player="{identity}" tabindex="0" role="group" '
         f'aria-label="{html.escape(label)}">\n'
         f"<style>{_CSS}</style>\n"
+        # the caption, the whole arithmetic (in columns when long) and the controls stay in view
+        # while a tall diagram scrolls under them
+        '<div class="gt-head">\n'
         f'<div class="gt-caption" aria-live="polite">{html.escape(captions[start])}</div>\n'
         f'<div class="gt-work">{html.escape(chr(10).join(work[start]))}</div>\n'
-        f'<div class="gt-stage">{svg}</div>\n'
         '<div class="gt-controls">'
         '<button type="button" class="gt-first" title="first step (Home)">|\u25c0</button>'
         '<button type="button" class="gt-prev" title="previous step (\u2190)">\u25c0 previous</button>'
@@ -254,6 +276,8 @@ def player_fragment(
         '<button type="button" class="gt-last" title="last step (End)">\u25b6|</button>'
         f'<input type="range" class="gt-slider" min="0" max="{last}" value="{start}" step="1" aria-label="step">'
         f'<span class="gt-counter">{html.escape(steps[start])}</span></div>\n'
+        '</div>\n'
+        f'<div class="gt-stage">{readable(svg)}</div>\n'
         '<div class="gt-keys">keys: \u2190 \u2192 step \u00b7 space play/pause \u00b7 Home / End</div>\n'
         f'<script type="application/json" class="gt-data">{data}</script>\n'
         f"<script>{script}</script>\n"

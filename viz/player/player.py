@@ -33,7 +33,7 @@ from typing import TYPE_CHECKING
 
 from autograd import Tensor, Value, topological_order
 from viz.dot_runner import DEFAULT_TIMEOUT, DotFailedError, DotNotFoundError, DotTimeoutError, check_timeout
-from viz.model.graph_model import GraphModel, describe
+from viz.model.graph_model import GraphModel, describe, stale_leaves
 from viz.model.groups import Group
 from viz.options import PLAYER_DRAWING, DrawOptions, GraphKeywords, ModelOptions
 from viz.palette import gradient_scale
@@ -260,6 +260,10 @@ def _player(caller: str, root: Value, keywords: GraphKeywords, timeout: float,
     # as in draw: groups past max_nodes are collapsed, and a collapsed group is one step
     model = describe(root, model_options)
     recorded = record(root, order, model_options)
+    # the leaves this pass did not fill alone (an earlier backward()): the drawing notes them, as draw does
+    drawn = {node.id for node in model.values}
+    after = {value_id: node.grad for node, value_id in model.value_ids.items() if value_id in drawn}
+    model = replace(model, stale=stale_leaves(model.with_gradients(after)))
     frames = recorded.frames(model, drawing.number_format)
     # one colour scale for every frame (running sums at forks can exceed the final gradients)
     scale = gradient_scale([g for frame in frames for g in frame.changed.values()])

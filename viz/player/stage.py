@@ -16,6 +16,7 @@ business (``Style.value_elements``, ``value_state``, ``gate_state``):
 ``g7.shape``      the gate's outline (circuit style: filled by its output's gradient)
 ``g7.halo``       a highlight ring behind the gate, visible while it is being worked
 ``g7_in0.path``   the edge's line and ``g7_in0.head`` its arrowhead (highlighted in use)
+``g7_in0.lead``   in a network, the wire's piece from the column before (highlighted with it)
 ``caption``       the caption band of a standalone frame (``Stage.svg(caption)``)
 ================  ================================================================
 
@@ -114,9 +115,14 @@ class Stage:
             self._slot(f"{gate.id}.shape", shape)
             self._slot(f"{gate.id}.halo", halo)
         for edge in self.model.edges:
+            if edge.id not in groups:  # a batch's shared-parameter wire into a later sample is not drawn
+                continue
             group = groups[edge.id]
             self._slot(f"{edge.id}.path", _child(group, "path"))
             self._slot(f"{edge.id}.head", _child(group, "polygon"))
+            lead = groups.get(f"{edge.id}_lead")  # a network's wire from an earlier column (styles/canvas.py)
+            if lead is not None:
+                self._slot(f"{edge.id}.lead", _child(lead, "path"))
 
     def _slot(self, key: str, element: ET.Element) -> None:
         element.set(KEY, key)
@@ -208,8 +214,8 @@ class Stage:
 
     def _edge_state(self, edge_id: str, moment: _Moment) -> State:
         active = edge_id in moment.frame.edges
-        return {f"{edge_id}.path": self.line(f"{edge_id}.path", active),
-                f"{edge_id}.head": self.line(f"{edge_id}.head", active)}
+        return {f"{edge_id}.{part}": self.line(f"{edge_id}.{part}", active)
+                for part in ("path", "head", "lead") if self.has(f"{edge_id}.{part}")}
 
     # ------------------------------------------------ Paint, for the styles' per-frame attributes
     def fill(self, grad: float | None) -> str:

@@ -21,7 +21,7 @@ from itertools import pairwise
 from typing import TYPE_CHECKING
 
 from viz.escaping import html_text, plain_label
-from viz.labels import gate_text, group_text
+from viz.labels import gate_text, gate_wire, group_text
 from viz.number_format import NumberFormat, format_gradient, format_number
 from viz.palette import gradient_fill
 from viz.styles.canvas import FONT, Canvas
@@ -60,15 +60,18 @@ class CircuitStyle(Style):
         incoming, outgoing = _PORTS[options.rankdir]
         wire = {"color": palette.ink, "penwidth": "1.2"}
         named = "label" in options.show
+        leaving = _leaving_boxes(model)
         for node in model.values:
             shown = options.name_of(node) if named else ""
             leaf = node.role in ("input", "parameter")
-            end = leaf or node.id == model.root  # a wire with a free end: the name sits there
+            # in a network a boxed parameter's name is written on its wire (see Canvas.network)
+            on_wire = leaf and canvas.is_network and node.group is not None
+            end = (leaf and not on_wire) or node.id == model.root  # a wire with a free end: the name sits there
             label = wire_label(node, options, None if grad_texts is None else grad_texts[node.id],
-                               "" if end else _crossing_name(node, model, shown))
+                               shown if on_wire or (node.id in leaving and not end) else "")
             canvas.node(node.id, node.group, shape="plain", label=label, fontname=FONT, fontsize="11")
             # the output's wire always ends in an arrow (and its name, unless names are hidden)
-            if (shown and leaf) or node.id == model.root:
+            if (shown and end) or node.id == model.root:
                 name = f"{node.id}_name"
                 canvas.node(name, node.group, shape="plain", label=plain_label(shown),
                             fontname=_NAME_FONTS.get(node.role, FONT), fontsize="13", fontcolor=palette.ink)
@@ -76,8 +79,9 @@ class CircuitStyle(Style):
                     canvas.edge(f"{name}_edge", name, node.id, headport=incoming, arrowhead="none", **wire)
                 else:
                     canvas.edge(f"{name}_edge", node.id, name, tailport=outgoing, arrowsize="0.7", **wire)
+        names = {options.name_of(node) for node in model.values}
         for gate in model.gates:
-            _emit_gate(gate, model, options, scale, canvas)
+            _emit_gate(gate, model, options, scale, canvas, gate_wire(gate, model, options, names))
             for edge_id in gate.inputs:
                 edge = model.edge(edge_id)
                 canvas.edge(edge.id, edge.source, gate.id, tailport=outgoing, arrowsize="0.7", **wire)
@@ -150,11 +154,21 @@ def _order_shared_inputs(model: GraphModel, canvas: Canvas) -> None:
         canvas.keep_in_order(list(pairs))
 
 
-def _crossing_name(node: ValueNode, model: GraphModel, shown: str) -> str:
-    """The name written on an inner wire: only a value leaving a collapsed group (``h1[3]``), whose inside is hidden."""
-    if node.gate is None or model.gate(node.gate).collapsed is None:
-        return ""
-    return shown
+def _leaving_boxes(model: GraphModel) -> set[str]:
+    """The values computed in a box (open or collapsed) and used outside it: their wires carry their names (``h1[3]``).
+
+    Other inner wires stay unnamed, as in the cs231n figure (its ``w0*x0``, ``sum1`` are labels
+    for captions, not drawn). One pass over the edges.
+    """
+    leaving = set()
+    for edge in model.edges:
+        source = model.value(edge.source)
+        if source.gate is None:
+            continue
+        gate = model.gate(source.gate)
+        if gate.collapsed is not None or (gate.group is not None and model.gate(edge.target).group != gate.group):
+            leaving.add(source.id)
+    return leaving
 
 
 def wire_label(node: ValueNode, options: DrawOptions, grad_text: str | None = None, name: str = "") -> str:
@@ -192,7 +206,7 @@ def wire_label(node: ValueNode, options: DrawOptions, grad_text: str | None = No
     return f"<{table}{rows}</TABLE>>"
 
 
-def _emit_gate(gate: Gate, model: GraphModel, options: DrawOptions, scale: float, canvas: Canvas) -> None:
+def _emit_gate(gate: Gate, model: GraphModel, options: DrawOptions, scale: float, canvas: Canvas, wire: str) -> None:
     palette = options.palette
     # a gate is filled by the gradient of what it computes (a gate with several outputs stays neutral)
     grad = model.value(gate.outputs[0]).grad if len(gate.outputs) == 1 else None
@@ -210,7 +224,7 @@ def _emit_gate(gate: Gate, model: GraphModel, options: DrawOptions, scale: float
         canvas.node(gate.id, gate.group, shape="box", label=plain_label(text), fontsize="14", margin="0.1,0.06",
                     width="0.5", **box)
     else:
-        text = gate_text(gate.op, gate.const, gate.const_left)
+        text = gate_text(gate.op, gate.const, gate.const_left, wire)
         canvas.node(gate.id, gate.group, shape="circle", label=plain_label(text), fontsize="12", margin="0.03",
                     width="0.42", **common)
 

@@ -19,7 +19,7 @@ from typing import TYPE_CHECKING
 import graphviz
 
 from viz.escaping import plain_label, record_field
-from viz.labels import constant_text, group_text, is_operand_constant, op_text
+from viz.labels import constant_text, gate_wire, group_text, is_operand_constant, op_text
 from viz.number_format import NumberFormat, format_gradient, format_number
 from viz.palette import gradient_fill
 from viz.styles.canvas import FONT, Canvas
@@ -67,8 +67,9 @@ class GraphStyle(Style):
                 fontsize="11",
                 **ROLE_BORDERS[node.role],
             )
+        names = {options.name_of(node) for node in model.values}
         for gate in model.gates:
-            _emit_gate(gate, model, options, canvas)
+            _emit_gate(gate, model, options, canvas, gate_wire(gate, model, options, names))
 
     def field_text(self, field: str, text: str) -> str:
         # record fields are named: "grad 0.2000"
@@ -133,7 +134,7 @@ def record_label(node: ValueNode, options: DrawOptions, grad_text: str | None = 
     return graphviz.nohtml("{" + body + "}" if options.rankdir == "LR" else body)  # type: ignore[no-any-return]
 
 
-def _emit_gate(gate: Gate, model: GraphModel, options: DrawOptions, canvas: Canvas) -> None:
+def _emit_gate(gate: Gate, model: GraphModel, options: DrawOptions, canvas: Canvas, wire: str) -> None:
     palette = options.palette
     if gate.collapsed is not None:
         group = model.group(gate.collapsed)
@@ -155,7 +156,7 @@ def _emit_gate(gate: Gate, model: GraphModel, options: DrawOptions, canvas: Canv
             gate.group,
             shape="circle",
             style="filled",
-            label=plain_label(op_text(gate.op, gate.const)),
+            label=plain_label(op_text(gate.op, gate.const, wire)),
             fillcolor="#eeeeee",
             color=palette.faint,
             fontname=FONT,

@@ -39,11 +39,15 @@ def _row(title: str, cells: Sequence[str], used_columns: int, faint: str) -> str
     return f"<TR>{heading}{''.join(cells)}{filler}</TR>"
 
 
-def graph_label(model: GraphModel, options: DrawOptions, scale: float, style_rows: Sequence[LegendRow]) -> str | None:
-    """The legend (if ``options.legend``) and the notes as an HTML-like DOT label (``<...>``), or None."""
+def graph_label(model: GraphModel, options: DrawOptions, scale: float, style_rows: Sequence[LegendRow],
+                samples: int = 1) -> str | None:
+    """The legend (if ``options.legend``) and the notes as an HTML-like DOT label (``<...>``), or None.
+
+    ``samples``: how many samples a network's loss runs through (``viz.model.network``), noted when several.
+    """
     # the legend and the notes are separate tables, so a long note never widens the legend's columns
     tables = [_table(rows) for rows in (legend_rows(model, options, scale, style_rows) if options.legend else [],
-                                         note_rows(model, options)) if rows]
+                                         note_rows(model, options, samples)) if rows]
     if not tables:
         return None
     if len(tables) == 1:
@@ -56,21 +60,26 @@ def _table(rows: Sequence[str]) -> str:
     return f'<TABLE BORDER="0" CELLBORDER="0" CELLSPACING="4" CELLPADDING="3" ALIGN="LEFT">{"".join(rows)}</TABLE>'
 
 
-def note_rows(model: GraphModel, options: DrawOptions) -> list[str]:
-    """The note naming the leaves whose gradient this graph does not explain, and the remedy."""
-    if not model.stale:
-        return []
-    names = [options.name_of(model.value(node_id)) or node_id for node_id in model.stale]
-    shown = ", ".join(names[:6]) + (f" and {len(names) - 6} more" if len(names) > 6 else "")
-    verb = "holds" if len(names) == 1 else "hold"
-    sentences = (
-        ("note", f"{shown} {verb} more gradient than this graph sends back"
-                 " (an earlier backward(), or another graph built from the same leaves)"),
-        ("remedy", "call zero_grad() (or set .grad = 0) before backward(), or build the graph from fresh leaves"),
-    )
-    colour = options.palette.grad_text
+def note_rows(model: GraphModel, options: DrawOptions, samples: int = 1) -> list[str]:
+    """The notes: how a batch loss is drawn (``samples`` > 1), and the leaves whose gradient this graph
+    does not explain, with the remedy."""
+    palette = options.palette
+    sentences = []  # (heading, sentence, colour): the batch note reads as the legend does, a warning in red
+    if samples > 1:
+        sentences.append(("batch", f"{samples} samples share the parameters, drawn once in the first sample's boxes; "
+                                   "the other samples are one gate per layer (their parameter wires are not drawn); "
+                                   f"a parameter's gradient sums its {samples} samples' contributions", palette.ink))
+    if model.stale:
+        names = [options.name_of(model.value(node_id)) or node_id for node_id in model.stale]
+        shown = ", ".join(names[:6]) + (f" and {len(names) - 6} more" if len(names) > 6 else "")
+        verb = "holds" if len(names) == 1 else "hold"
+        sentences.append(("note", f"{shown} {verb} more gradient than this graph sends back"
+                                  " (an earlier backward(), or another graph built from the same leaves)",
+                          palette.grad_text))
+        sentences.append(("remedy", "call zero_grad() (or set .grad = 0) before backward(), or build the graph "
+                                    "from fresh leaves", palette.grad_text))
     rows = []
-    for heading, sentence in sentences:
+    for heading, sentence, colour in sentences:
         # short whole lines, each one piece of text, so the note never widens the legend's columns
         for k, line in enumerate(textwrap.wrap(sentence, _NOTE_WIDTH, break_long_words=False)):
             title = f'<FONT COLOR="{colour}">{heading}</FONT>' if k == 0 else ""

@@ -424,7 +424,8 @@ class GraphPlan:
         root_value = self.example_root(recording.sample)
         self.layout = describe(root_value, ModelOptions(collapse=collapse))
         order = topological_order(root_value)
-        self.ops = [node.op for node in order]
+        # the graph's shape: how many inputs each node has (the ops may differ: a hinge loss is 1-s or 1+s by label)
+        self.shape = [len(node.inputs) for node in order]
         index = {id(node): i for i, node in enumerate(order)}
         positions = {name: index[id(node)] for node, name in self.layout.value_ids.items()}
         self.positions = [(positions[node.id], part) for node in self.layout.values for part in self.FIELDS]
@@ -448,7 +449,7 @@ class GraphPlan:
         for parameter in self.parameters:  # each example's backward starts from zero, as after zero_grad()
             parameter.grad = 0.0
         order = topological_order(self.example_root(k))
-        if len(order) != len(self.ops) or any(node.op != op for node, op in zip(order, self.ops, strict=True)):
+        if [len(node.inputs) for node in order] != self.shape:
             raise ValueError(f"training theatre: example {k}'s graph has another shape than example "
                              f"{self.recording.sample}'s; the graph panel needs the same graph for every example")
         style, fmt = self.drawing.style, self.drawing.number_format

@@ -152,6 +152,11 @@ def test_a_leaf_that_kept_its_gradient_starts_from_it() -> None:
     assert first.grads[ids[w]] == 2.0 and first.grads[ids[out]] is None
     assert last.work[0] == "w: 2.00 + (1.00 × 2.00) = 4.00"
     assert last.grads[ids[w]] == w.grad == 4.0
+    # never silent: frame 0 says so, and the drawing carries draw's stale-gradient note
+    assert "w, x already hold gradients from an earlier backward()" in first.caption
+    assert "zero_grad()" in first.caption and "No gradients yet" not in first.caption
+    assert set(player.model.stale) == {ids[w], ids[x]}
+    assert "zero_grad()" in player.frame_svg(0, caption=False)
 
 
 

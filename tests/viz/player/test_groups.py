@@ -12,6 +12,11 @@ from nn import MLP
 from viz import backprop_steps, forward_steps
 
 
+def _xs(*numbers: float) -> list[Value]:
+    """A network's inputs as Values (numbers are folded into the first layer and not drawn)."""
+    return [Value(float(n)) for n in numbers]
+
+
 def mlp_loss(sizes: list[int]) -> tuple[Value, MLP]:
     model = MLP(2, sizes, seed=0)
     out = model([Value(0.5, label="x0"), Value(-1.0, label="x1")])
@@ -38,7 +43,7 @@ def test_the_mlp_player_works_with_default_options_at_neuron_level() -> None:
     labels = {value.label for value in player.model.values}
     assert {f"h1[{j}]" for j in range(16)} <= labels and {f"h2[{j}]" for j in range(16)} <= labels
     assert player.frames[3].caption == ("Step 3 of 35 · neuron 0 of layer 3 sends upstream gradient -1.04 "
-                                        "back to its 16 inputs.")
+                                        "back to h2[0] … h2[15].")
     assert [line.split(":")[0] for line in player.frames[3].work] == [f"h2[{j}]" for j in range(16)]
     assert not any("layers." in line for frame in player.frames for line in frame.work)
     assert model.layers[0].neurons[0].w[0].grad != 0.0  # backward ran once
@@ -107,3 +112,45 @@ def test_bad_groups_and_frames_are_named() -> None:
         player.frame(-7)
     with pytest.raises(ValueError, match=re.escape("collapse: no group named 'layers.0'")):
         backprop_steps(Value(2.0) * 3, collapse=["layers.0"])
+
+
+def test_a_batch_loss_plays_with_the_drawings_defaults() -> None:
+    """MSE over the 4 XOR points: the first sample step by step, the later samples one step per layer, and a
+    parameter read from another box is named with its neuron (w0 of neuron 2, not a bare w0)."""
+    from nn import MLP, mse
+
+    net = MLP(2, [4, 4, 1], seed=0)
+    loss = mse([net(_xs(*x)) for x in [[0, 0], [0, 1], [1, 0], [1, 1]]], [0, 1, 1, 0])
+    player = backprop_steps(loss)
+    collapsed = [frame for frame in player.frames if frame.gate and player.model.gate(frame.gate).collapsed]
+    assert len(collapsed) == 9  # samples 2-4, three layers each
+    assert any(line.startswith("w0 (neuron 2): ") for frame in collapsed for line in frame.work)
+    final = player.frames[-1].grads
+    for node, node_id in player.model.value_ids.items():
+        if node_id in final:
+            assert final[node_id] == node.grad  # the sums over the 4 samples, exactly the engine's
+
+
+def test_first_layer_neurons_show_their_arithmetic_on_the_named_inputs() -> None:
+    """Numbers given to an MLP are its inputs x[0], x[1]: a collapsed first-layer neuron's step names them and
+    shows its arithmetic (it used to read "back to ." with none)."""
+    from nn import MLP, binary_hinge
+
+    player = backprop_steps(binary_hinge(MLP(2, [16, 16, 1], seed=0)(_xs(0.5, -1.0)), 1))
+    first_layer = [frame for frame in player.frames if "of layer 1 sends" in frame.caption]
+    assert len(first_layer) == 16
+    for frame in first_layer:
+        assert frame.caption.endswith("back to x[0] and x[1].")
+        assert [line.split(":")[0] for line in frame.work] == ["x[0]", "x[1]"]
+
+
+
+def test_a_first_layer_given_numbers_says_so_instead_of_an_empty_list() -> None:
+    """Numbers are folded into the first layer's gates (not drawn): its steps say so, not "back to ."."""
+    from nn import MLP, binary_hinge
+
+    player = backprop_steps(binary_hinge(MLP(2, [16, 16, 1], seed=0)([0.5, -1.0]), 1))
+    first_layer = [frame for frame in player.frames if "of layer 1 sends" in frame.caption]
+    assert len(first_layer) == 16
+    assert all(frame.caption.endswith("back to no drawn input (its inputs are numbers).") for frame in first_layer)
+    assert not any(frame.caption.endswith(" to .") for frame in player.frames)

@@ -22,6 +22,11 @@ GEOMETRY = ("x", "y", "cx", "cy", "rx", "ry", "points", "d", "width", "height", 
 EXTERNAL = re.compile(r"https?://|//cdn|\bsrc\s*=|<link\b|@import", re.IGNORECASE)
 
 
+def _xs(*numbers: float) -> list[Value]:
+    """A network's inputs as Values (numbers are folded into the first layer and not drawn)."""
+    return [Value(float(n)) for n in numbers]
+
+
 def cs231n_player(**options: object) -> tuple[Player, dict[str, Value]]:
     wires = sigmoid_circuit()
     weights = [wires["w0"], wires["w1"], wires["w2"]]
@@ -193,3 +198,25 @@ def test_cli_writes_the_player(tmp_path: Path, capsys: pytest.CaptureFixture[str
     assert "step 0 of 8" in page and not EXTERNAL.search(page)
     assert "Step 8 of 8 · * gate sends upstream gradient 0.20 back to w0 and x0." in page
     assert "x0: 0.197 × 2.00 = 0.39" in page
+
+
+def test_a_wire_from_the_column_before_lights_up_in_both_pieces() -> None:
+    """In a network a wire from an earlier column is drawn in two pieces (``g7_in1_lead`` and ``g7_in1``): a step
+    that sends a gradient along it highlights both."""
+    import re as regex
+
+    from nn import MLP, mse
+    from viz.player.stage import HIGHLIGHT
+
+    net = MLP(2, [3, 2], activation="sigmoid", output_activation="sigmoid", seed=0)
+    player = backprop_steps(mse([net(_xs(0.5, -1.0))], [[1.0, 0.0]], reduction="sum", half=True))
+    step = next(frame for frame in player.frames if any(edge.endswith("_in1") for edge in frame.edges)
+                and frame.gate and player.model.gate(frame.gate).op == "dot")
+    edge = next(edge for edge in step.edges if edge.endswith("_in1"))
+    svg = player.frame_svg(step.index, caption=False)
+    before = player.frame_svg(0, caption=False)
+    for piece in (f"{edge}_lead", edge):
+        group = regex.search(rf'<g id="{piece}" class="edge".*?</g>', svg, regex.S)
+        assert group is not None and f'stroke="{HIGHLIGHT}"' in group.group(0), piece
+        unlit = regex.search(rf'<g id="{piece}" class="edge".*?</g>', before, regex.S)
+        assert unlit is not None and HIGHLIGHT not in unlit.group(0), piece

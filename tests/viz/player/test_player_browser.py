@@ -16,6 +16,11 @@ from viz import Player, backprop_steps, forward_steps
 from viz.cli import main
 
 
+def _xs(*numbers: float) -> list[Value]:
+    """A network's inputs as Values (numbers are folded into the first layer and not drawn)."""
+    return [Value(float(n)) for n in numbers]
+
+
 def cs231n() -> Player:
     wires = sigmoid_circuit()
     return backprop_steps(wires["f"], parameters=[wires["w0"], wires["w1"], wires["w2"]])
@@ -141,3 +146,38 @@ def test_players_are_readable_at_notebook_and_page_widths(browser: object, tmp_p
     for name, figures in measured.items():
         assert figures["font"] >= 11.0, (name, width, figures)
         assert figures["scroll"] <= figures["width"] == width, (name, width, figures)
+
+
+def _network_loss() -> Value:
+    from nn import MLP, binary_hinge
+
+    net = MLP(2, [16, 16, 1], seed=0)
+    return binary_hinge(net(_xs(0.5, -1.0)), 1)
+
+
+@pytest.mark.parametrize("style", ["circuit", "graph"])
+def test_a_network_player_holds_up_at_900_px(browser: object, tmp_path: Path, style: str) -> None:
+    """MLP(2, [16, 16, 1]): caption, whole arithmetic and controls stay in view while the diagram scrolls,
+    and the diagram's text is readable (at least 10 px median), scrolling sideways when it must."""
+    player = backprop_steps(_network_loss(), style=style)
+    view = Page(browser, width=900)
+    page = view.page
+    page.set_viewport_size({"width": 900, "height": 900})
+    page.goto(player.to_html(tmp_path / "steps.html").resolve().as_uri())
+    widest = max(range(len(player)), key=lambda k: len(player.frames[k].work))
+    for _ in range(widest):
+        page.keyboard.press("ArrowRight")
+    assert len(player.frames[widest].work) >= 16
+    page.mouse.wheel(0, 600)
+    page.wait_for_timeout(100)
+    assert page.evaluate("window.scrollY") > 0  # the diagram scrolled
+    for part in (".gt-caption", ".gt-work", ".gt-next", ".gt-counter"):
+        box = page.query_selector(part).bounding_box()  # type: ignore[union-attr]
+        assert box is not None and box["y"] >= 0 and box["y"] + box["height"] <= 900, part
+    work = page.query_selector(".gt-work")
+    assert work is not None
+    assert work.evaluate("w => w.scrollHeight <= w.clientHeight + 1")  # nothing cut off
+    sizes = sorted(page.evaluate(
+        "() => Array.from(document.querySelectorAll('.gt-stage svg text')).map(t => t.getBoundingClientRect().height)"))
+    assert sizes[len(sizes) // 2] >= 10
+    assert not view.errors and not view.refused

@@ -10,6 +10,11 @@ from autograd import Value
 from viz import describe, draw, run_dot
 
 
+def _xs(*numbers: float) -> list[Value]:
+    """A network's inputs as Values (numbers are folded into the first layer and not drawn)."""
+    return [Value(float(n)) for n in numbers]
+
+
 def _worked_unlabelled() -> Value:
     x, y = Value(1.0, label="x"), Value(-2.0, label="y")
     out = -(x * y + x.exp())
@@ -54,3 +59,23 @@ def test_top_to_bottom_wires_attach_where_the_divider_runs() -> None:
     divider = (min(rule_xs) + max(rule_xs)) / 2
     wire = re.search(r'<g id="g2_in0" class="edge">.*?<path[^>]* d="M([-\d.]+),', svg, re.S)
     assert wire is not None and abs(float(wire.group(1)) - divider) < 1.5, (wire.group(1), divider)
+
+
+@pytest.mark.parametrize("style", ["circuit", "graph"])
+def test_a_gate_never_calls_its_wire_by_another_values_name(style: str) -> None:
+    """The README's -x*leaky_relu(y, slope=0.2): the gate on y's wire does not read leaky_relu(x,0.2)."""
+    x, y = Value(1.0, label="x"), Value(-2.0, label="y")
+    source = draw(-x * y.leaky_relu(0.2), style=style).source
+    assert "leaky_relu(x" not in source and "leaky_relu(·,0.2)" in source
+    z = Value(-2.0, label="x")
+    assert "leaky_relu(x,0.2)" in draw(z.leaky_relu(0.2), style=style).source  # its own wire is x
+
+
+def test_values_leaving_a_box_carry_their_names_on_the_wire() -> None:
+    """A network's hidden activations (h1[0], …) are named on their wires, boxes open or collapsed."""
+    from nn import MLP
+
+    out = MLP(2, [3, 1], seed=0)(_xs(0.5, -1.0))
+    for collapse in (False, True):
+        source = draw(out, style="circuit", collapse=collapse).source
+        assert all(f"h1[{j}] </FONT>" in source for j in range(3)), collapse

@@ -1,0 +1,337 @@
+"""A network is drawn in columns, measured in the SVG ``dot`` draws.
+
+The boxes (clusters, by group id) of a network's layers must follow each other along the rank
+axis (x in LR, y in TB) without overlapping, the inputs ``x[0]``, ``x[1]`` must come before the
+first layer's box, the neuron boxes of a layer must sit in index order across it, and the loss
+after the last layer.
+"""
+
+from __future__ import annotations
+
+import re
+import xml.etree.ElementTree as ET
+
+import pytest
+
+from autograd import Value
+from nn import MLP, mse, softmax_cross_entropy
+from tests.viz.styles.test_input_order import Drawing, input_order
+from viz import draw
+from viz.dot_runner import run_dot
+from viz.model.graph_model import GraphModel, describe
+from viz.model.network import network_columns
+from viz.options import ModelOptions
+
+_SVG = "{http://www.w3.org/2000/svg}"
+_NUMBER = re.compile(r"-?\d+(?:\.\d+)?")
+
+Box = tuple[float, float, float, float]  # left, top, right, bottom
+
+
+def _xs(*numbers: float) -> list[Value]:
+    """A network's inputs as Values (numbers are folded into the first layer and not drawn)."""
+    return [Value(float(n)) for n in numbers]
+
+
+def _boxes(svg: str) -> dict[str, Box]:
+    """Every cluster's and node's bounding box by id, from its outline (and a node's texts)."""
+    boxes: dict[str, Box] = {}
+    for group in ET.fromstring(svg).iter(f"{_SVG}g"):
+        if group.get("class") not in ("cluster", "node"):
+            continue
+        xs: list[float] = []
+        ys: list[float] = []
+        for element in group:
+            if element.tag in (f"{_SVG}polygon", f"{_SVG}path"):
+                numbers = [float(n) for n in _NUMBER.findall(element.get("points", element.get("d", "")))]
+                xs += numbers[0::2]
+                ys += numbers[1::2]
+            elif element.tag == f"{_SVG}text":
+                xs.append(float(element.get("x", "0")))
+                ys.append(float(element.get("y", "0")))
+            elif element.tag == f"{_SVG}ellipse":
+                cx, cy = float(element.get("cx", "0")), float(element.get("cy", "0"))
+                rx, ry = float(element.get("rx", "0")), float(element.get("ry", "0"))
+                xs += [cx - rx, cx + rx]
+                ys += [cy - ry, cy + ry]
+        if xs:
+            boxes[group.get("id", "")] = (min(xs), min(ys), max(xs), max(ys))
+    return boxes
+
+
+def _cubic_points(d: str, steps: int = 12) -> list[tuple[float, float]]:
+    """Points along an SVG path of cubic Béziers (``M p C p p p p p p …``, as Graphviz writes edges)."""
+    numbers = [float(n) for n in _NUMBER.findall(d)]
+    points = list(zip(numbers[0::2], numbers[1::2], strict=True))
+    sampled = [points[0]]
+    for k in range(1, len(points) - 2, 3):
+        p0, p1, p2, p3 = points[k - 1], points[k], points[k + 1], points[k + 2]
+        for step in range(1, steps + 1):
+            t = step / steps
+            sampled.append(tuple(  # type: ignore[arg-type]
+                (1 - t) ** 3 * a + 3 * (1 - t) ** 2 * t * b + 3 * (1 - t) * t * t * c + t**3 * e
+                for a, b, c, e in zip(p0, p1, p2, p3, strict=True)
+            ))
+    return sampled
+
+
+def foreign_crossings(model: GraphModel, svg: str, margin: float = 2.0) -> list[tuple[str, str]]:
+    """(edge id, box id) for every wire that runs through a box holding neither of its ends.
+
+    An edge's ends are the model's (a value and a gate, or a name and its value); the boxes that
+    hold an end are its group and the group's ancestors. A point counts when it is more than
+    ``margin`` inside the box.
+    """
+    boxes = _boxes(svg)
+    parents = {group.id: group.parent for group in model.groups}
+
+    def holders(node_id: str) -> set[str]:
+        if node_id.endswith("_name"):
+            node_id = node_id.removesuffix("_name")
+        group: str | None
+        if node_id in {value.id for value in model.values}:
+            group = model.value(node_id).group
+        elif node_id in {gate.id for gate in model.gates}:
+            gate = model.gate(node_id)
+            group = gate.group
+        else:
+            group = None
+        found = set()
+        while group is not None:
+            found.add(group)
+            group = parents[group]
+        return found
+
+    crossings = []
+    for group in ET.fromstring(svg).iter(f"{_SVG}g"):
+        if group.get("class") != "edge":
+            continue
+        edge_id = group.get("id", "")
+        path = group.find(f"{_SVG}path")
+        if path is None:
+            continue
+        base = edge_id.removesuffix("_lead").removesuffix("_edge")
+        if base in {edge.id for edge in model.edges}:
+            edge = model.edge(base)
+            ends = holders(edge.source) | holders(edge.target)
+        elif edge_id.endswith("_name_edge"):
+            ends = holders(edge_id.removesuffix("_name_edge"))
+        else:
+            owner = base.split("_")[0]  # a gate's output edge (g7_out0) or constant (g7_const_in), a group's (s2_out0)
+            ends = holders(owner) | ({owner} if owner.startswith("s") else set())
+        for box_id in {g.id for g in model.groups} - ends:
+            if box_id not in boxes:
+                continue
+            left, top, right, bottom = boxes[box_id]
+            if any(left + margin < x < right - margin and top + margin < y < bottom - margin
+                   for x, y in _cubic_points(path.get("d", ""))):
+                crossings.append((edge_id, box_id))
+    return crossings
+
+
+def _two_three_two() -> Value:
+    """The course notes' 2-3-2 sigmoid network with its ½Σ(y − t)² loss."""
+    net = MLP(2, [3, 2], activation="sigmoid", output_activation="sigmoid", seed=0)
+    loss = mse([net(_xs(0.5, -1.0))], [[1.0, 0.0]], reduction="sum", half=True)
+    loss.backward()
+    return loss
+
+
+def _softmax_net() -> Value:
+    net = MLP(2, [3], activation="relu", output_activation="identity", seed=0)
+    loss = softmax_cross_entropy(net(_xs(0.5, -1.0)), 2)
+    loss.backward()
+    return loss
+
+
+def _check_columns(model: GraphModel, svg: str, rankdir: str) -> None:
+    columns = network_columns(model)
+    assert columns is not None
+    boxes = _boxes(svg)
+    start, end = (0, 2) if rankdir == "LR" else (1, 3)  # along the rank axis
+    across = 1 if rankdir == "LR" else 0
+    inputs = [model.value(v) for v in columns.inputs]
+    assert [node.label for node in inputs] == [f"x[{i}]" for i in range(len(inputs))]
+    edge_of_inputs = max(boxes[node.id][end] for node in inputs)
+    previous = edge_of_inputs
+    for layer in columns.layers:
+        for group_id in layer:
+            box = boxes[group_id]
+            assert box[start] > previous, f"{group_id} starts before the column before it ends"
+            neurons = [group for group in model.groups if group.parent == group_id]
+            centres = [(boxes[n.id][across] + boxes[n.id][across + 2]) / 2 for n in neurons]
+            assert centres == sorted(centres), f"neurons of {group_id} out of index order"
+        previous = max(boxes[g][end] for g in layer)
+    assert boxes[model.root][start] > previous  # the loss after the last layer
+    assert foreign_crossings(model, svg) == []
+
+
+@pytest.mark.parametrize("style", ["circuit", "graph"])
+@pytest.mark.parametrize("rankdir", ["LR", "TB"])
+def test_the_2_3_2_network_is_drawn_in_columns(style: str, rankdir: str) -> None:
+    loss = _two_three_two()
+    model = describe(loss)
+    svg = run_dot(draw(loss, style=style, rankdir=rankdir).source, "svg")
+    _check_columns(model, svg, rankdir)
+
+
+@pytest.mark.parametrize("style", ["circuit", "graph"])
+@pytest.mark.parametrize("rankdir", ["LR", "TB"])
+def test_a_softmax_network_draws_its_logits_in_index_order(style: str, rankdir: str) -> None:
+    """A 3-class softmax net: the logits' neurons in index order (the target's logit, which runs on to the end,
+    used to pull its neuron out of order), inputs first, the loss last, no wire through a foreign box."""
+    loss = _softmax_net()
+    model = describe(loss)
+    _check_columns(model, run_dot(draw(loss, style=style, rankdir=rankdir).source, "svg"), rankdir)
+
+
+@pytest.mark.parametrize("style", ["circuit", "graph"])
+@pytest.mark.parametrize("rankdir", ["LR", "TB"])
+def test_every_neuron_takes_its_inputs_in_formula_order(style: str, rankdir: str) -> None:
+    """w0, x[0], w1, x[1], …, b along each gate's input side: the weights in the box, the inputs between them."""
+    loss = _two_three_two()
+    model = describe(loss)
+    drawing = Drawing(run_dot(draw(loss, style=style, rankdir=rankdir).source, "svg"))
+    for gate in model.gates:
+        if gate.op == "dot":
+            names = [model.value(model.edge(e).source).shown_label(True) for e in gate.inputs]
+            assert input_order(model, drawing, gate.id, rankdir, uncrossed=False) == names, gate.id
+
+
+def test_the_crossing_check_finds_a_wire_through_a_foreign_box() -> None:
+    """The check itself: a hand-placed wire through neuron 1's box is found."""
+    loss = _two_three_two()
+    model = describe(loss)
+    svg = run_dot(draw(loss, style="circuit").source, "svg").decode()
+    boxes = _boxes(svg)
+    left, top, right, bottom = boxes["s2"]
+    edge = model.gates[0].inputs[0]
+    through = (f'<g id="{edge}" class="edge"><path d="M{left - 50},{(top + bottom) / 2} '
+               f'C{left},{(top + bottom) / 2} {right},{(top + bottom) / 2} {right + 50},{(top + bottom) / 2}"/></g>')
+    spliced = svg.replace("</svg>", f'<g xmlns="http://www.w3.org/2000/svg">{through}</g></svg>')
+    assert (edge, "s2") in foreign_crossings(model, spliced)
+
+
+@pytest.mark.parametrize("style", ["circuit", "graph"])
+@pytest.mark.parametrize("rankdir", ["LR", "TB"])
+def test_a_wide_network_with_collapsed_neurons_stays_in_columns_and_compact(style: str, rankdir: str) -> None:
+    """MLP(2, [16, 16, 1]) collapses its neurons by default: the 16 gates of a layer in index order, and no
+    rank of bends between the columns (it made the drawing ten times as tall as it is)."""
+    net = MLP(2, [16, 16, 1], seed=0)
+    loss = mse(net(_xs(0.5, -1.0)), 1.0)
+    loss.backward()
+    model = describe(loss)
+    assert any(group.collapsed for group in model.groups)
+    svg = run_dot(draw(loss, style=style, rankdir=rankdir).source, "svg").decode()
+    _check_columns(model, svg, rankdir)
+    width, height = (float(n) for n in re.search(r'<svg width="([\d.]+)pt" height="([\d.]+)pt"', svg).groups())
+    assert max(width, height) < 4000 and min(width, height) < 1100, (width, height)
+
+
+def test_a_graph_without_nested_groups_is_not_a_network() -> None:
+    from autograd.examples import sigmoid_circuit
+
+    assert network_columns(describe(sigmoid_circuit()["f"])) is None
+
+
+def test_nn_losses_build_no_gates_that_do_nothing() -> None:
+    """No x-0 for a zero target, no one-input Σ and no x/1 for a single example."""
+    net = MLP(2, [3, 2], activation="sigmoid", output_activation="sigmoid", seed=0)
+    loss = mse([net(_xs(0.5, -1.0))], [[1.0, 0.0]], reduction="sum", half=True)
+    model = describe(loss)
+    ops = [(gate.op, gate.const) for gate in model.gates]
+    assert ("-", 0.0) not in ops
+    assert ("/", 1.0) not in ops
+    assert all(len(gate.inputs) > 1 for gate in model.gates if gate.op == "sum")
+    single = mse(net(_xs(0.5, -1.0))[0], 0.0)
+    assert single.op == "*" and {gate.op for gate in describe(single).gates} == {"dot", "sigmoid", "*"}
+
+
+def _xor_loss() -> Value:
+    net = MLP(2, [4, 4, 1], seed=0)
+    loss = mse([net(_xs(*x)) for x in [[0, 0], [0, 1], [1, 0], [1, 1]]], [0, 1, 1, 0])
+    loss.backward()
+    return loss
+
+
+def test_a_batch_loss_draws_its_parameters_once_and_the_later_samples_collapsed() -> None:
+    """MSE over the 4 XOR points: the parameters in the first sample's boxes by short names, each later sample one
+    gate per layer (its parameter wires not drawn), and the drawing says that the gradients sum over the samples."""
+    loss = _xor_loss()
+    model = describe(loss)
+    parameters = [node for node in model.values if node.role == "parameter"]
+    assert len(parameters) == 2 * 4 + 4 + 4 * 4 + 4 + 4 + 1  # 37, each once
+    assert all(node.group is not None and "." not in node.shown_label(True) for node in parameters)
+    columns = network_columns(model)
+    assert columns is not None and columns.samples == 4
+    assert [len(layer) for layer in columns.layers] == [4, 4, 4] and len(columns.inputs) == 8
+    assert sum(group.collapsed for group in model.groups) == 3 * 3  # samples 2-4, three layers each
+    source = draw(loss, style="circuit").source
+    assert "4 samples share the parameters" in source and "sums its 4 samples" in source
+    assert len(columns.shared) == 3 * 37
+    assert not any(re.search(rf"\bid={edge}[\s\]]", source) for edge in columns.shared)
+    assert re.search(rf"\bid={model.edges[0].id}[\s\]]", source)  # the check finds a drawn wire
+    everything = describe(loss, ModelOptions(max_nodes=None))  # max_nodes=None draws every sample open
+    assert not any(group.collapsed for group in everything.groups)
+
+
+@pytest.mark.parametrize("style", ["circuit", "graph"])
+def test_a_batch_loss_is_drawn_in_columns(style: str) -> None:
+    """Measured: inputs first, then the layers' columns, the loss last. (The first sample's neurons are not
+    yet held in index order, and the drawing is still larger than a slide: see issue 18.)"""
+    loss = _xor_loss()
+    model = describe(loss)
+    svg = run_dot(draw(loss, style=style).source, "svg").decode()
+    columns = network_columns(model)
+    assert columns is not None
+    boxes = _boxes(svg)
+    previous = max(boxes[v][2] for v in columns.inputs)
+    for layer in columns.layers:
+        assert min(boxes[g][0] for g in layer) > previous
+        previous = max(boxes[g][2] for g in layer)
+    assert boxes[model.root][0] > previous
+    height = float(re.search(r'<svg width="[\d.]+pt" height="([\d.]+)pt"', svg).group(1))  # type: ignore[union-attr]
+    assert height * 4 / 3 < 3000  # all four samples open: 7,051 px in the circuit style
+
+
+@pytest.mark.parametrize("style", ["circuit", "graph"])
+@pytest.mark.parametrize("options", [{}, {"collapse": True}, {"clusters": False}, {"rankdir": "TB"}])
+def test_every_nn_module_and_nested_user_scopes_draw(style: str, options: dict[str, object]) -> None:
+    """Networks without drawn inputs (a Layer or Maxout given numbers), a lone Neuron, and a user's own nested
+    scopes all lay out (a network with no input column raised IndexError)."""
+    from autograd import scope
+    from nn import Layer, Maxout, Neuron
+
+    a, b = Value(1.0, label="a"), Value(2.0, label="b")
+    with scope("layer A"):
+        with scope("unit 0"):
+            first = (a * Value(0.5, label="p") + b).tanh()
+        with scope("unit 1"):
+            second = (a * Value(-0.5, label="r")).relu()
+    with scope("layer B"), scope("unit 0"):
+        user = (first * second).sigmoid()
+    roots = [user, sum(Layer(2, 3, seed=0)([0.5, 1.0]), Value(0.0)), Maxout(2, 2, pieces=2, seed=0)([0.5, 1.0])[0],
+             Neuron(3, seed=0)([0.5, 1.0, 2.0])]
+    for root in roots:
+        root.backward()
+        assert run_dot(draw(root, style=style, **options).source, "svg")  # type: ignore[arg-type]
+    assert network_columns(describe(user)) is not None
+
+
+def test_a_batch_networks_dot_text_is_identical_in_a_fresh_process_with_another_hash_seed() -> None:
+    """The network layout's constraints (bands, entry points, shared wires left out) are written deterministically."""
+    import os
+    import subprocess
+    import sys
+
+    code = (
+        "from autograd import Value; from nn import MLP, mse; from viz import draw\n"
+        "net = MLP(2, [4, 4, 1], seed=0)\n"
+        "rows = [[Value(a), Value(b)] for a, b in [[0, 0], [0, 1], [1, 0], [1, 1]]]\n"
+        "loss = mse([net(row) for row in rows], [0, 1, 1, 0]); loss.backward()\n"
+        "print(draw(loss, style='circuit').source + draw(loss, rankdir='TB').source, end='')"
+    )
+    environment = {**os.environ, "PYTHONHASHSEED": "12345"}
+    other = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, env=environment, check=True)
+    loss = _xor_loss()
+    assert other.stdout == draw(loss, style="circuit").source + draw(loss, rankdir="TB").source
