@@ -358,7 +358,7 @@ class NetworkPanel(Panel):
     """
 
     name = "network"
-    WIDTH_PT = 645.0
+    WIDTH_PT = 630.0  # within a notebook column (850 px, tests/notebooks)
     COPIED = ("stroke", "stroke-width", "stroke-dasharray", "fill")
 
     def __init__(self, model: Any, svg: str | None) -> None:
@@ -468,18 +468,14 @@ class GraphPlan:
 class GraphPanel(Panel):
     """One training example's loss graph, collapsed to neurons, with the engine's values and gradients.
 
-    Drawn as wide as the page's column (``WIDTH_PT``), unless that would shrink it below
-    ``READABLE`` of its size (its numbers under 10 px): then wider, up to ``WIDEST_PT`` (a notebook
-    column), and the panel scrolls sideways on its own (the page does not).
+    Drawn at most as wide as a notebook column (``WIDTH_PT``: 850 px, the notebook tests' column).
     """
 
     name = "graph"
-    WIDTH_PT, WIDEST_PT, READABLE = 645.0, 800.0, 0.7
+    WIDTH_PT = 630.0
 
     def __init__(self, plan: GraphPlan, svg: str) -> None:
-        root = _strip_namespaces(ET.fromstring(svg))
-        natural = float(root.get("viewBox", "0 0 1 1").split()[2])
-        fitted_width(root, max(self.WIDTH_PT, min(self.READABLE * natural, self.WIDEST_PT)))
+        root = fitted_width(_strip_namespaces(ET.fromstring(svg)), self.WIDTH_PT)
         super().__init__(root, "")
         self.plan = plan
         groups = {group.get("id"): group for group in root.iter("g") if group.get("id")}
