@@ -8,7 +8,7 @@ from typing import Any
 
 import graphviz
 
-from autograd import Value
+from autograd import Tensor, Value
 from viz.diagram import Diagram
 from viz.dot_runner import DEFAULT_TIMEOUT, check_timeout, resolution_arguments, run_dot
 from viz.dot_runner import output_format as file_format
@@ -16,7 +16,7 @@ from viz.draw import draw
 
 
 def render(
-    graph_or_value: graphviz.Digraph | graphviz.Graph | Value,
+    graph_or_value: graphviz.Digraph | graphviz.Graph | Value | Tensor,
     path: str | os.PathLike[str],
     output_format: str | None = None,
     timeout: float = DEFAULT_TIMEOUT,
@@ -25,7 +25,7 @@ def render(
 ) -> Path:
     """Write ``graph_or_value`` to ``path`` and return the path.
 
-    A ``Value`` is drawn first (``draw_options`` go to ``draw``). The format follows the
+    A ``Value`` or ``Tensor`` is drawn first (``draw_options`` go to ``draw``). The format follows the
     path's suffix: ``.svg``, ``.png``, ``.jpg``/``.jpeg``, ``.pdf`` or ``.dot`` (the DOT source,
     no Graphviz needed); any other suffix is a ``ValueError`` unless ``output_format`` names one
     of those (graphviz's ``format=`` is a ``TypeError`` that says so). ``dpi`` is a PNG's or
@@ -51,7 +51,7 @@ def render(
 
 
 def rendered(
-    graph_or_value: graphviz.Digraph | graphviz.Graph | Value,
+    graph_or_value: graphviz.Digraph | graphviz.Graph | Value | Tensor,
     path: str | os.PathLike[str],
     output_format: str | None = None,
     timeout: float = DEFAULT_TIMEOUT,
@@ -71,14 +71,15 @@ def rendered(
     chosen_format = file_format(Path(path), output_format)
     check_timeout(timeout)
     resolution_arguments(chosen_format, dpi)  # checks dpi now, before anything is drawn
-    if isinstance(graph_or_value, Value):
+    if isinstance(graph_or_value, (Value, Tensor)):  # draw owns both views
         diagram: Any = draw(graph_or_value, **draw_options)
     elif isinstance(graph_or_value, (graphviz.Digraph, graphviz.Graph)):
         if draw_options:
-            raise TypeError(f"render: drawing options {sorted(draw_options)} apply only when rendering a Value")
+            wanted = sorted(draw_options)
+            raise TypeError(f"render: drawing options {wanted} apply only when rendering a Value or Tensor")
         diagram = graph_or_value
     else:
-        raise TypeError(f"render needs a Value or a graphviz graph, got {type(graph_or_value).__name__}")
+        raise TypeError(f"render needs a Value or a graphviz graph (or a Tensor), got {type(graph_or_value).__name__}")
     source: str = diagram.source
     if chosen_format == "dot":
         return source.encode("utf-8")

@@ -10,7 +10,7 @@ from pathlib import Path
 import graphviz
 import pytest
 
-from autograd import Value
+from autograd import Tensor, Value
 from viz import Diagram, DotFailedError, DotNotFoundError, DotTimeoutError, draw, render, run_dot
 from viz.cli import main
 
@@ -111,3 +111,11 @@ def test_a_diagram_is_a_digraph_and_copies_keep_the_model() -> None:
     copied = diagram.copy()
     assert copied.model is diagram.model and copied.source == diagram.source
     assert diagram.size_text() == "3 nodes and 3 edges"
+
+
+def test_a_tensor_renders_as_draw_draws_it(tmp_path: Path) -> None:
+    weights = Tensor([[0.1, 0.5], [-0.3, 0.8]], label="W")
+    total = (weights @ Tensor([0.2, 0.4], label="x")).sum()
+    total.backward()
+    written = render(total, tmp_path / "f.dot")
+    assert written.read_text() == draw(total).source
