@@ -313,6 +313,7 @@ def _build(index: GraphIndex, collapsed: set[int]) -> GraphModel:
                 hidden=state == "hidden",
                 title=index.scopes[s].title,
                 full_title=index.full_title(s),
+                sample=s in index.samples,
             )
         )
     model = GraphModel(

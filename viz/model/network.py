@@ -72,6 +72,10 @@ def network_columns(model: GraphModel) -> NetworkColumns | None:
     for group_id in top:  # a layer comes after the layers feeding it in topological order
         column[group_id] = 1 + max((column.get(source, 0) for source in feeds[group_id]), default=0)
     count = max(column.values())
+    fed = set().union(*feeds.values())
+    for group_id in top:  # a layer on its own (a batch's later sample as one gate) stands just before the loss
+        if not feeds[group_id] and group_id not in fed:
+            column[group_id] = count
     layers = tuple(tuple(g for g in top if column[g] == k) for k in range(1, count + 1))
     first = set(layers[0])
     inputs = tuple(
@@ -85,6 +89,5 @@ def network_columns(model: GraphModel) -> NetworkColumns | None:
         and model.gate(edge.target).collapsed is not None
         and layer_of_gate(edge.target) != top_level[model.value(edge.source).group or ""]
     )
-    names = [model.group(group_id).name for group_id in top]
-    samples = max(names.count(model.group(first).name) for first in layers[0])
+    samples = 1 + sum(1 for group in model.groups if group.sample)
     return NetworkColumns(inputs, layers, shared, samples)

@@ -403,8 +403,9 @@ def _receiver(model: GraphModel, gate: Gate, arrival: Arrival) -> str:
     name = _label(model, arrival.value)
     node = model.value(arrival.value)
     if name and node.role == "parameter" and node.group is not None and node.group != gate.group:
-        # read outside its box (a batch's later sample uses the first sample's w0): say whose it is
-        return f"{name} ({model.group(node.group).shown_title(True)})"
+        # read outside its box (a batch's later sample uses the first sample's w0): say whose it is, in full,
+        # since one later sample's gate reads every layer's neuron 0
+        return f"{name} ({model.group(node.group).full_title})"
     if name:
         return name
     if len(gate.inputs) == 1 or len(arrival.terms) == len(gate.inputs):  # x, or both sides of x*x

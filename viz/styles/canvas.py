@@ -208,9 +208,12 @@ class Canvas:
             if home in layer_band:
                 band[name] = layer_band[home]
         band.update((value_id, 0) for value_id in columns.inputs)
-        for tail, head, _ in self._edges:
-            if tail not in band and band.get(head) == 0:
-                band[tail] = 0  # an input's name leads to its wire
+        for _ in range(2):  # a leaf that feeds one band only stands in it (a later sample's inputs), then its name
+            fed: dict[str, set[int]] = {}
+            for tail, head, _ in self._edges:
+                if tail not in band:  # -1: a node outside every band
+                    fed.setdefault(tail, set()).add(band.get(head, -1))
+            band.update((tail, min(bands)) for tail, bands in fed.items() if len(bands) == 1 and -1 not in bands)
         has_in: set[str] = set()
         has_out: set[str] = set()
         for tail, head, _ in self._edges:

@@ -54,6 +54,11 @@ class CircuitStyle(Style):
     def graph_attributes(self, options: DrawOptions) -> dict[str, str]:
         return {"nodesep": "0.25", "ranksep": "0.2"}
 
+    def network_attributes(self, options: DrawOptions) -> dict[str, str]:
+        # a neuron's wires come in side by side (its weights' tables between its inputs' wires): the
+        # tables keep them apart, so a batch loss's layer of 4 neurons × 4 inputs fits a slide
+        return {"nodesep": "0.05"}
+
     def emit(self, model: GraphModel, options: DrawOptions, scale: float, canvas: Canvas,
              grad_texts: Mapping[str, str] | None = None) -> None:
         palette = options.palette

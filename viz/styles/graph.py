@@ -52,6 +52,9 @@ class GraphStyle(Style):
     def graph_attributes(self, options: DrawOptions) -> dict[str, str]:
         return {"nodesep": "0.18", "ranksep": "0.3"}
 
+    def network_attributes(self, options: DrawOptions) -> dict[str, str]:
+        return {"nodesep": "0.05"}
+
     def emit(self, model: GraphModel, options: DrawOptions, scale: float, canvas: Canvas,
              grad_texts: Mapping[str, str] | None = None) -> None:
         palette = options.palette

@@ -115,16 +115,19 @@ def test_bad_groups_and_frames_are_named() -> None:
 
 
 def test_a_batch_loss_plays_with_the_drawings_defaults() -> None:
-    """MSE over the 4 XOR points: the first sample step by step, the later samples one step per layer, and a
-    parameter read from another box is named with its neuron (w0 of neuron 2, not a bare w0)."""
+    """MSE over the 4 XOR points: the first sample step by step, each later sample one step, and a parameter
+    read from another box is named with its neuron and layer (w0 of neuron 2 of layer 1, not a bare w0)."""
     from nn import MLP, mse
 
     net = MLP(2, [4, 4, 1], seed=0)
     loss = mse([net(_xs(*x)) for x in [[0, 0], [0, 1], [1, 0], [1, 1]]], [0, 1, 1, 0])
     player = backprop_steps(loss)
     collapsed = [frame for frame in player.frames if frame.gate and player.model.gate(frame.gate).collapsed]
-    assert len(collapsed) == 9  # samples 2-4, three layers each
-    assert any(line.startswith("w0 (neuron 2): ") for frame in collapsed for line in frame.work)
+    assert [player.model.gate(frame.gate).collapsed for frame in collapsed] == [  # samples 4, 3, 2: backward order
+        next(group.id for group in player.model.groups if group.name == f"sample {k}") for k in (4, 3, 2)]
+    for frame in collapsed:  # each sample's two inputs and the 37 parameters it shares
+        assert len(frame.work) == 2 + 37
+        assert sum(line.startswith("w0 (neuron 2 of layer 1): ") for line in frame.work) == 1
     final = player.frames[-1].grads
     for node, node_id in player.model.value_ids.items():
         if node_id in final:

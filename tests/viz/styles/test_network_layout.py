@@ -158,7 +158,7 @@ def _check_columns(model: GraphModel, svg: str, rankdir: str) -> None:
         for group_id in layer:
             box = boxes[group_id]
             assert box[start] > previous, f"{group_id} starts before the column before it ends"
-            neurons = [group for group in model.groups if group.parent == group_id]
+            neurons = [group for group in model.groups if group.parent == group_id and not group.hidden]
             centres = [(boxes[n.id][across] + boxes[n.id][across + 2]) / 2 for n in neurons]
             assert centres == sorted(centres), f"neurons of {group_id} out of index order"
         previous = max(boxes[g][end] for g in layer)
@@ -254,9 +254,10 @@ def _xor_loss() -> Value:
     return loss
 
 
-def test_a_batch_loss_draws_its_parameters_once_and_the_later_samples_collapsed() -> None:
+def test_a_batch_loss_draws_its_parameters_once_and_the_later_samples_as_one_gate_each() -> None:
     """MSE over the 4 XOR points: the parameters in the first sample's boxes by short names, each later sample one
-    gate per layer (its parameter wires not drawn), and the drawing says that the gradients sum over the samples."""
+    gate (its parameter wires not drawn) standing before the loss, and the drawing says that the gradients sum over
+    the samples."""
     loss = _xor_loss()
     model = describe(loss)
     parameters = [node for node in model.values if node.role == "parameter"]
@@ -264,34 +265,68 @@ def test_a_batch_loss_draws_its_parameters_once_and_the_later_samples_collapsed(
     assert all(node.group is not None and "." not in node.shown_label(True) for node in parameters)
     columns = network_columns(model)
     assert columns is not None and columns.samples == 4
-    assert [len(layer) for layer in columns.layers] == [4, 4, 4] and len(columns.inputs) == 8
-    assert sum(group.collapsed for group in model.groups) == 3 * 3  # samples 2-4, three layers each
+    samples = [group for group in model.groups if group.sample]
+    assert [(group.title, group.collapsed) for group in samples] == [(f"sample {k}", True) for k in (2, 3, 4)]
+    assert [len(layer) for layer in columns.layers] == [1, 1, 4] and set(columns.layers[-1][1:]) == {
+        group.id for group in samples}
+    assert [model.value(v).label for v in columns.inputs] == ["x[0]", "x[1]"]
+    for group in samples:  # each later sample's inputs are drawn, wired to its gate
+        drawn = [model.value(model.edge(e).source) for e in model.gate(group.id).inputs
+                 if model.edge(e).id not in columns.shared]
+        assert [node.label for node in drawn] == ["x[0]", "x[1]"]
     source = draw(loss, style="circuit").source
-    assert "4 samples share the parameters" in source and "sums its 4 samples" in source
+    note = " ".join(re.findall(r'<FONT COLOR="[^"]*">([^<]*)</FONT>', source))
+    assert "gradients summed over the 4 samples" in note and "samples 2–4 drawn as one gate each" in note
     assert len(columns.shared) == 3 * 37
     assert not any(re.search(rf"\bid={edge}[\s\]]", source) for edge in columns.shared)
     assert re.search(rf"\bid={model.edges[0].id}[\s\]]", source)  # the check finds a drawn wire
     everything = describe(loss, ModelOptions(max_nodes=None))  # max_nodes=None draws every sample open
     assert not any(group.collapsed for group in everything.groups)
+    assert sum(group.sample for group in everything.groups) == 3
 
 
-@pytest.mark.parametrize("style", ["circuit", "graph"])
-def test_a_batch_loss_is_drawn_in_columns(style: str) -> None:
-    """Measured: inputs first, then the layers' columns, the loss last. (The first sample's neurons are not
-    yet held in index order, and the drawing is still larger than a slide: see issue 18.)"""
+def test_a_batch_losss_samples_are_collapsed_and_expanded_by_name() -> None:
+    """``collapse`` by name: ``sample 3`` is a group like any other, and a layer's name names it in every sample
+    (its path, ``sample 2/layers.0``, one sample's); the player expands a sample and collapses it back."""
+    from viz import backprop_steps
+
+    loss = _xor_loss()
+    model = describe(loss, ModelOptions(collapse=("sample 3", "layers.0")))
+    collapsed = {group.path for group in model.groups if group.collapsed}
+    assert collapsed == {"layers.0", "sample 2/layers.0", "sample 3", "sample 4/layers.0"}
+    one = describe(loss, ModelOptions(collapse=("sample 2/layers.0",)))
+    assert {group.path for group in one.groups if group.collapsed} == {"sample 2/layers.0"}
+    player = backprop_steps(loss)
+    opened = player.expand("sample 3")
+    assert not opened.model.group(next(g.id for g in opened.model.groups if g.name == "sample 3")).collapsed
+    closed = opened.collapse("sample 3").model
+    assert (closed.gates, closed.groups) == (player.model.gates, player.model.groups)
+
+
+def _slide(svg: str) -> tuple[float, float]:
+    """The drawing's size in px at 96 dpi (Graphviz writes it in points)."""
+    width, height = (float(n) for n in re.search(r'<svg width="([\d.]+)pt" height="([\d.]+)pt"', svg).groups())
+    return width * 96 / 72, height * 96 / 72
+
+
+@pytest.mark.parametrize("style", [
+    "circuit",
+    pytest.param("graph", marks=pytest.mark.xfail(strict=True, reason="issue 18: the graph style's value records "
+                                                  "make the first sample 4,489 × 1,620 px; it needs a compact record")),
+])
+def test_a_batch_loss_fits_a_slide_in_columns(style: str) -> None:
+    """The XOR batch loss with default options: at most 1920 × 1440 px at 96 dpi; inputs first, the first sample's
+    neurons in index order, the later samples' gates and the loss last, no wire through a foreign box."""
     loss = _xor_loss()
     model = describe(loss)
     svg = run_dot(draw(loss, style=style).source, "svg").decode()
-    columns = network_columns(model)
-    assert columns is not None
+    _check_columns(model, svg, "LR")
     boxes = _boxes(svg)
-    previous = max(boxes[v][2] for v in columns.inputs)
-    for layer in columns.layers:
-        assert min(boxes[g][0] for g in layer) > previous
-        previous = max(boxes[g][2] for g in layer)
-    assert boxes[model.root][0] > previous
-    height = float(re.search(r'<svg width="[\d.]+pt" height="([\d.]+)pt"', svg).group(1))  # type: ignore[union-attr]
-    assert height * 4 / 3 < 3000  # all four samples open: 7,051 px in the circuit style
+    for group in model.groups:
+        if group.sample:  # drawn beside the last layer, its inputs just before it
+            assert boxes[group.id][0] > max(boxes[g][2] for g in network_columns(model).layers[-2])  # type: ignore[union-attr]
+    width, height = _slide(svg)
+    assert width <= 1920 and height <= 1440, (width, height)
 
 
 @pytest.mark.parametrize("style", ["circuit", "graph"])
