@@ -3,8 +3,10 @@
 A graph is a network when one of its top-level groups holds groups of its own: ``nn``'s layers
 holding neurons, or a user's scopes nested the same way. Each top-level group is a layer; its
 column is one more than the column of the furthest layer feeding it (1 for a layer fed by no
-other), so a layer's own samples in a batch loss share a column. Column 0 holds the network's
-inputs: the top-level leaves that feed column 1 only. ``viz.styles.canvas`` turns the columns
+other), except that a group fed by no layer and feeding none (a batch loss's later sample,
+drawn as one gate: ``viz.model.groups.later_samples``) stands in the last column, just before
+the loss. Column 0 holds the network's inputs: the top-level leaves that feed column 1's layers
+only (a later sample's inputs stand by its gate). ``viz.styles.canvas`` turns the columns
 into rank bands (see ``ARCHITECTURE.md`` for why ranks, not computed positions).
 
 >>> from autograd import Value
@@ -77,7 +79,7 @@ def network_columns(model: GraphModel) -> NetworkColumns | None:
         if not feeds[group_id] and group_id not in fed:
             column[group_id] = count
     layers = tuple(tuple(g for g in top if column[g] == k) for k in range(1, count + 1))
-    first = set(layers[0])
+    first = {group_id for group_id in layers[0] if not model.group(group_id).sample}  # a sample's inputs: by its gate
     inputs = tuple(
         node.id for node in model.values
         if node.gate is None and node.group is None and node.id != model.root
