@@ -402,7 +402,9 @@ def _collapsed_gate(
     for i in members:
         for child in order[i].inputs:
             position = index.position[child]
-            if containers[position] != container and position not in seen:
+            # a parameter hidden in the first sample's collapsed layer is not drawn as a later sample's input
+            visible = containers[position] is None or index.is_output(position, containers)
+            if containers[position] != container and position not in seen and visible:
                 seen.add(position)
                 external.append(position)
     outputs = [i for i in members if index.is_output(i, containers)]

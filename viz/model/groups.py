@@ -91,6 +91,13 @@ class GraphIndex:
             )
             self.is_parameter.append(parameter)
             self.member_scope.append(home if node.inputs or parameter else None)
+        # each node's sample in a batch loss: the later sample's scope it is in (None: the first sample's, or none)
+        top = [s if parent is None else 0 for s, parent in enumerate(self.parent_index)]
+        for s, parent in enumerate(self.parent_index):  # parents first
+            if parent is not None:
+                top[s] = top[parent]
+        self.sample_of_node = [
+            None if scope is None or top[scope] not in self.samples else top[scope] for scope in self.member_scope]
 
     def _register_all(self) -> list[int | None]:
         """Register every node's scope (outermost first, in order of first appearance); each node's scope index."""
@@ -217,7 +224,11 @@ class GraphIndex:
         container = containers[node]
         if container is None or self.order[node] is self.root:
             return True
-        return any(containers[user] != container for user in self.consumers[node])
+        return any(containers[user] != container and not self.shared_with(node, user) for user in self.consumers[node])
+
+    def shared_with(self, node: int, user: int) -> bool:
+        """Whether ``user`` is a later sample's node using a parameter of the first sample's (not a use to draw)."""
+        return self.is_parameter[node] and self.sample_of_node[user] != self.sample_of_node[node]
 
     def drawn_size(self, collapsed: Collection[int]) -> int:
         """How many values and gates are drawn when ``collapsed`` groups are collapsed."""

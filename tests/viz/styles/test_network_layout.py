@@ -303,6 +303,23 @@ def test_a_batch_losss_samples_are_collapsed_and_expanded_by_name() -> None:
     assert (closed.gates, closed.groups) == (player.model.gates, player.model.groups)
 
 
+def test_a_batch_loss_collapsed_draws_no_parameter_outside_its_layer() -> None:
+    """``collapse=True`` on the XOR batch loss: the first sample's layers and the later samples are gates; the
+    parameters stay inside the layers' gates (they used to be drawn as 37 loose values by their long names, since the
+    later samples use them), and the drawing fits a slide (it was 4,023 × 4,706 px)."""
+    loss = _xor_loss()
+    model = describe(loss, ModelOptions(collapse=True))
+    assert [group.title for group in model.groups if group.collapsed] == [
+        "layer 1", "layer 2", "layer 3", "sample 2", "sample 3", "sample 4"]
+    assert not [node for node in model.values if node.role == "parameter"]
+    drawn = {node.id for node in model.values}
+    assert all(edge.source in drawn for edge in model.edges)
+    svg = run_dot(draw(loss, style="circuit", collapse=True).source, "svg").decode()
+    width, height = _slide(svg)
+    assert width <= 1920 and height <= 1440, (width, height)
+    assert foreign_crossings(model, svg) == []
+
+
 def _slide(svg: str) -> tuple[float, float]:
     """The drawing's size in px at 96 dpi (Graphviz writes it in points)."""
     width, height = (float(n) for n in re.search(r'<svg width="([\d.]+)pt" height="([\d.]+)pt"', svg).groups())
