@@ -309,6 +309,8 @@ class GraphIndex:
         scope = self.member_scope[node]
         shallowest = len(self.scopes)  # no user: never used outside any group
         for user in self.consumers[node]:
+            if self.shared_with(node, user):  # not drawn (see is_output)
+                continue
             shallowest = min(shallowest, self._shared_depth(scope, self.member_scope[user]))
             if shallowest < 0:
                 break

@@ -320,6 +320,24 @@ def test_a_batch_loss_collapsed_draws_no_parameter_outside_its_layer() -> None:
     assert foreign_crossings(model, svg) == []
 
 
+def test_a_wide_batch_loss_collapses_its_first_samples_neurons_to_fit_max_nodes() -> None:
+    """MLP(2, [16, 16, 1]) over 4 samples: past max_nodes the first sample's neurons collapse (innermost first) and
+    the drawing is planned without the later samples' uses of the parameters, which are not drawn (it raised
+    TooManyNodesError: "399 nodes to draw even with every group collapsed")."""
+    net = MLP(2, [16, 16, 1], seed=0)
+    loss = mse([net(_xs(0.1 * i, -0.2 * i)) for i in range(4)], [0.0] * 4)
+    loss.backward()
+    model = describe(loss)
+    assert model.size <= 300
+    assert sum(group.collapsed and group.depth == 1 for group in model.groups) == 16 + 16 + 1
+    assert [group.title for group in model.groups if group.sample and group.collapsed] == [
+        "sample 2", "sample 3", "sample 4"]
+    svg = run_dot(draw(loss, style="circuit").source, "svg").decode()
+    _check_columns(model, svg, "LR")
+    width, height = _slide(svg)
+    assert width <= 1920 and height <= 1440, (width, height)
+
+
 def _slide(svg: str) -> tuple[float, float]:
     """The drawing's size in px at 96 dpi (Graphviz writes it in points)."""
     width, height = (float(n) for n in re.search(r'<svg width="([\d.]+)pt" height="([\d.]+)pt"', svg).groups())
