@@ -86,10 +86,22 @@ class Canvas:
 
         For nodes ``dot`` would otherwise order by its heuristics alone; at top level such an edge
         holds in LR (top to bottom) and TB (left to right) alike. Not for records: ``dot`` loses a
-        flat edge next to a record.
+        flat edge next to a record. Pairs that share no node are kept apart, each chain in a rank of
+        its own: one rank for all would pull a batch's later samples' inputs into the first's column.
         """
-        body = [f"\t{first} -> {second} [style=invis]\n" for first, second in pairs]
-        self.diagram.subgraph(graphviz.Digraph(graph_attr={"rank": "same"}, body=body))
+        chains: list[tuple[set[str], list[str]]] = []  # (nodes, edge lines), in order of first appearance
+        for first, second in pairs:
+            touching = [chain for chain in chains if first in chain[0] or second in chain[0]]
+            nodes, body = set(), []
+            for chain in touching:  # a pair joining two chains merges them
+                nodes |= chain[0]
+                body += chain[1]
+                chains.remove(chain)
+            nodes |= {first, second}
+            body.append(f"\t{first} -> {second} [style=invis]\n")
+            chains.append((nodes, body))
+        for _, body in chains:
+            self.diagram.subgraph(graphviz.Digraph(graph_attr={"rank": "same"}, body=body))
 
     def network(self, columns: NetworkColumns) -> None:
         """Draw the graph as a network (before any node is added): its inputs, then each layer's boxes in a band.

@@ -338,6 +338,29 @@ def test_a_wide_batch_loss_collapses_its_first_samples_neurons_to_fit_max_nodes(
     assert width <= 1920 and height <= 1440, (width, height)
 
 
+def test_an_opened_later_sample_stays_in_the_samples_column_with_its_inputs() -> None:
+    """``sample 3`` opened (its layers collapsed, as the player's ``expand`` gives): its box and its inputs stand after
+    the first sample's last layer. Its inputs used to share one invisible rank with the first sample's (one rank for
+    every input pair kept in order), which pulled its box into the first column and its wires backwards."""
+    loss = _xor_loss()
+    options = ModelOptions(collapse=("sample 2", "sample 4", "sample 3/layers.0", "sample 3/layers.1",
+                                     "sample 3/layers.2"))
+    model = describe(loss, options)
+    svg = run_dot(draw(loss, style="circuit", **{"collapse": options.collapse}).source, "svg").decode()
+    boxes = _boxes(svg)
+    first = [group for group in model.groups if group.depth == 0 and not group.sample]
+    last_layer = max(boxes[group.id][2] for group in first)
+    sample = next(group for group in model.groups if group.name == "sample 3")
+    assert boxes[sample.id][0] > last_layer
+    columns = network_columns(model)
+    assert columns is not None
+    inputs = {model.edge(e).source for gate in model.gates if gate.group == sample.id for e in gate.inputs
+              if model.value(model.edge(e).source).gate is None and e not in columns.shared}
+    assert [model.value(v).label for v in sorted(inputs)] == ["x[0]", "x[1]"]
+    assert all(boxes[v][0] > max(boxes[group.id][2] for group in first[:-1]) for v in inputs)
+    assert foreign_crossings(model, svg) == []
+
+
 def _slide(svg: str) -> tuple[float, float]:
     """The drawing's size in px at 96 dpi (Graphviz writes it in points)."""
     width, height = (float(n) for n in re.search(r'<svg width="([\d.]+)pt" height="([\d.]+)pt"', svg).groups())
