@@ -201,8 +201,9 @@ class Canvas:
         Band 0 holds the inputs (and their name nodes), band k the nodes drawn in column k's
         boxes. ``dot`` cannot set two boxes side by side when their ranks overlap (it stacks
         them, and the wires between them then run through the boxes in between), so each band
-        starts after the one before it ends. When the next band's wires end on points on its
-        boxes' first rank (``_lead_in``: neurons drawn open), each band's last nodes (no edge
+        starts after the one before it ends. When the next band starts with anything but gates
+        (points on its boxes' first rank where wires end, ``_lead_in``: neurons drawn open; a
+        later sample's inputs, which stand by its gate), each band's last nodes (no edge
         to another node of the band) lead to an invisible anchor that leads to the next band's
         first nodes; otherwise (collapsed neurons, taking the wires themselves) the last and
         the first nodes are two ranks side by side, since a rank between them would hold one
@@ -234,12 +235,13 @@ class Canvas:
                 has_in.add(head)
         self._edges = [piece for edge in self._edges for piece in self._lead_in(edge, band, has_in, has_out)]
         lines = []
+        gates = {gate.id for gate in self.model.gates}
         for k in range(len(columns.layers)):
             ends = [name for name, b in band.items() if b == k and name not in has_out]
             starts = [name for name, b in band.items() if b == k + 1 and name not in has_in]
             if not ends or not starts:  # no drawn inputs (a Layer given numbers): nothing to keep apart
                 continue
-            if any(name.endswith("_via") for name in starts):
+            if not all(name in gates for name in starts):  # entry points, or inputs (a later sample's): an anchor
                 anchor = f"band{k}_end"
                 lines.append(f'\t{anchor} [shape=point width=0 height=0 style=invis label=""]\n')
                 lines.extend(f"\t{name} -> {anchor} [style=invis]\n" for name in ends)
