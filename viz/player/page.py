@@ -107,6 +107,17 @@ _SCRIPT = """
       buttons.first.disabled = buttons.prev.disabled = frame === 0;
       buttons.last.disabled = buttons.next.disabled = frame === count - 1;
       root.setAttribute('data-frame', String(frame));
+      reveal();
+    }
+    // a diagram wider than the stage scrolls sideways: bring the gate being worked into view
+    // (a batch loss's later samples stand at the right, past the first sample's layers)
+    function reveal() {
+      var stage = part('stage'), gate = root.querySelector('.gt-current');
+      if (!stage || !gate || stage.scrollWidth <= stage.clientWidth) { return; }
+      var box = gate.getBoundingClientRect(), view = stage.getBoundingClientRect();
+      if (box.left < view.left || box.right > view.right) {
+        stage.scrollLeft += (box.left + box.right - view.left - view.right) / 2;
+      }
     }
     function stop() {
       if (timer !== null) { clearInterval(timer); timer = null; }
