@@ -28,13 +28,14 @@ from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
-from autograd.scalar_view import formula_names, wrapped
+from autograd.scalar_view import wrapped
 from autograd.tensor import Tensor
-from autograd.tensor_backprop import TensorStep, tensor_backward_steps, topological_order
+from autograd.tensor_backprop import TensorStep, tensor_backward_steps
 from viz.dot_runner import DEFAULT_TIMEOUT, DotFailedError, DotNotFoundError, DotTimeoutError
 from viz.number_format import format_number
 from viz.player.page import player_document, player_fragment
 from viz.tensor_draw import TensorDrawing, TensorKeywords, gate_text, tensor_diagram, tensor_drawing
+from viz.tensor_names import notes_names, shape_text
 
 if TYPE_CHECKING:
     from typing_extensions import Unpack
@@ -93,8 +94,7 @@ def tensor_backprop_steps(
     drawing = tensor_drawing("tensor_backprop_steps", root, options)
     steps = tensor_backward_steps(root, grad)
     gradients = {step.node: np.array(step.grad) for step in steps}
-    names = formula_names(topological_order(root))
-    names[root] = root.label or drawing.output_name
+    names = notes_names(root, drawing.output_name).names
     captions = ["forward done: every value computed, no gradient yet"]
     work: list[list[str]] = [["backward starts at the output with ∂f/∂f = 1"]]
     for number, step in enumerate(steps, start=1):
@@ -142,8 +142,11 @@ def _described(number: int, step: TensorStep, root: Tensor, names: dict[Tensor, 
 
 
 def _numbers(array: np.ndarray, drawing: TensorDrawing) -> str:
-    if array.size > 6:
-        return f"a {'×'.join(str(n) for n in array.shape)} gradient"
+    if array.size > 6:  # too many numbers for a line: the shape and the range, as the drawing's picture says
+        if np.isnan(array).all():
+            return f"{shape_text(array.shape)} numbers, all nan"
+        low, high = (format_number(float(x), drawing.numbers) for x in (np.nanmin(array), np.nanmax(array)))
+        return f"{shape_text(array.shape)} numbers, {low} … {high}"
     flat = ", ".join(format_number(float(x), drawing.numbers) for x in np.ravel(array))
     return f"[{flat}]" if array.ndim else flat
 
