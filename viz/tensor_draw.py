@@ -25,6 +25,7 @@ from __future__ import annotations
 import html
 from collections.abc import Collection, Mapping
 from dataclasses import dataclass
+from itertools import pairwise
 from typing import TYPE_CHECKING, Any, TypedDict
 
 import graphviz
@@ -189,13 +190,66 @@ def tensor_diagram(
         edges.append((gate, ids[node]))
         below.extend(_below(node, ids))
     _emit(diagram, boxes, drawing.palette)
+    rows = _chain_rows(order, boxed, ids) if drawing.rankdir == "TB" else []
+    for side, row in rows:
+        with diagram.subgraph() as same:
+            same.attr(rank="same")
+            for node_id in side + row:
+                same.node(node_id)
+    turns = {(above[-1], below_row[0]) for (_, above), (_, below_row) in pairwise(rows)} & set(edges)
+    for (_, above), (_, below_row) in pairwise(rows):  # each row starts under the last one, not where it ended
+        if (above[-1], below_row[0]) in turns:
+            diagram.edge(above[0], below_row[0], style="invis", weight="20")
     for tail, head in edges:
-        diagram.edge(tail, head)
+        diagram.edge(tail, head, **({"weight": "0"} if (tail, head) in turns else {}))
+    in_rows = {node_id for side, row in rows for node_id in side + row}
     for tail, head in below:
-        diagram.edge(tail, head, style="invis")
+        if tail not in in_rows:  # a side input of a folded chain sits above its row, where its wire comes from
+            diagram.edge(tail, head, style="invis")
     diagram.node_count = sum(len(items) for items in boxes.values())
     diagram.edge_count = len(edges)
     return diagram
+
+
+_PER_ROW = 2  # gates (each with the Tensor it makes) side by side in a chain drawn top to bottom
+
+
+def _chain_rows(
+    order: list[Tensor], boxed: Mapping[Tensor, TensorLayer], ids: Mapping[Tensor, str]
+) -> list[tuple[list[str], list[str]]]:
+    """A long chain of ops outside any box (a loss: reshape, ×y, 1−, relu, Σ, /n, + L2) drawn top to bottom takes a
+    rank per gate and per Tensor: the chain is folded into rows of ``_PER_ROW`` gates, each row's gates and Tensors
+    on one rank (``dot``'s ``rank=same``), left to right, so the drawing is several times shorter. Each row: the
+    ids of the leaves drawn beside its first gate, then its gates' and Tensors' ids."""
+    users: dict[Tensor, list[Tensor]] = {}
+    for node in order:
+        for child in node.inputs:
+            users.setdefault(child, []).append(node)
+
+    def free(node: Tensor) -> bool:  # an op drawn on its own, at the top level
+        return node.row is not None and node not in boxed and node.scope is None
+
+    chains: list[list[Tensor]] = []
+    chain_of: dict[Tensor, list[Tensor]] = {}
+    for node in order:
+        if not free(node):
+            continue
+        previous = [child for child in node.inputs if child in chain_of and users.get(child) == [node]]
+        chain = chain_of[previous[0]] if len(previous) == 1 and chain_of[previous[0]][-1] is previous[0] else []
+        if not chain:
+            chains.append(chain)
+        chain.append(node)
+        chain_of[node] = chain
+    rows: list[tuple[list[str], list[str]]] = []
+    for chain in chains:
+        if len(chain) <= _PER_ROW:
+            continue
+        for start in range(0, len(chain), _PER_ROW):
+            first = chain[start]  # its leaf inputs (the L2 term of a loss) go beside it: on the row above they jut out
+            side = [ids[child] for child in first.inputs if start and child.row is None and child in ids]
+            rows.append((side, [node_id for node in chain[start:start + _PER_ROW]
+                                for node_id in (f"g{ids[node][1:]}", ids[node])]))
+    return rows
 
 
 def _below(node: Tensor, ids: dict[Tensor, str]) -> list[tuple[str, str]]:

@@ -9,6 +9,7 @@ import numpy as np
 
 from autograd import Tensor
 from autograd.tensor_backprop import tensor_backward_steps
+from nn import MLP, binary_hinge, l2_regularization, make_moons
 from tests.browser import Page
 from viz import backprop_steps
 from viz.tensor_player import tensor_backprop_steps
@@ -60,4 +61,37 @@ def test_the_page_steps_through_the_frames(browser: object, tmp_path: Path) -> N
     width = page.evaluate("document.querySelector('.gt-stage svg').getBoundingClientRect().width")
     assert width <= 900
     assert view.errors == [] and view.refused == []
+    page.close()
+
+
+def test_the_mlp_on_a_batch_plays_readably_at_900_px(browser: object, tmp_path: Path) -> None:
+    """The demo's step on the matrix path (MLP(2, [16, 16, 1]), hinge + L2 on 100 moons rows): its text at least
+    10 px once the stage fits the column, nothing scrolls sideways, and the page steps without errors."""
+    moons = make_moons(100, seed=0)
+    model = MLP(2, [16, 16, 1], seed=0)
+    loss = binary_hinge(model(Tensor(moons.X, label="X")), 2 * moons.y - 1) + l2_regularization(
+        model.parameters(), 1e-4)
+    player = tensor_backprop_steps(loss)
+    assert "∂f/∂Z1 is complete" in " ".join(player.captions)  # the layers' short names, as drawn
+    view = Page(browser, 900)
+    page = view.page
+    page.goto(player.to_html(tmp_path / "mlp.html").resolve().as_uri())
+    for _ in range(4):
+        page.keyboard.press("ArrowRight")
+    measured = page.evaluate("""() => {
+      const sizes = [];
+      for (const text of document.querySelectorAll('.gt-stage svg g[visibility=visible] text')) {
+        if (text.getBoundingClientRect().width > 0) {
+          sizes.push(parseFloat(getComputedStyle(text).fontSize) * text.getScreenCTM().a);
+        }
+      }
+      sizes.sort((a, b) => a - b);
+      const root = document.documentElement;
+      return {median: sizes[Math.floor(sizes.length / 2)], smallest: sizes[0], count: sizes.length,
+              scroll: root.scrollWidth, width: root.clientWidth};
+    }""")
+    assert measured["count"] > 50
+    assert measured["median"] >= 12 and measured["smallest"] >= 10, measured
+    assert measured["scroll"] <= measured["width"], measured
+    assert view.counter() == "step 4 of 23" and view.errors == [] and view.refused == []
     page.close()
