@@ -39,7 +39,7 @@ from viz.escaping import html_text
 from viz.number_format import NumberFormat, format_number
 from viz.palette import Palette, blend, get_palette, gradient_fill
 from viz.styles.canvas import FONT
-from viz.tensor_names import TensorLayer, find_layers, notes_names, shape_text
+from viz.tensor_names import NotesNaming, TensorLayer, find_layers, notes_names, shape_text
 
 if TYPE_CHECKING:
     from typing_extensions import Unpack
@@ -130,10 +130,12 @@ def tensor_diagram(
     drawing: TensorDrawing,
     gradients: Mapping[Tensor, Array] | None = None,
     pending: Collection[Tensor] = (),
+    current: Tensor | None = None,
 ) -> Diagram:
     """The diagram of ``root``'s graph. ``gradients``: what each Tensor's gradient slot shows (default: its
     ``.grad`` after backward); a Tensor in ``pending`` keeps its slot's size but shows nothing in it yet (a player's
-    frames share one layout this way)."""
+    frames share one layout this way); ``current``: the Tensor a player's step is about, its box outlined in the
+    player's colour (the layout stays the same). Each node's SVG id is its ``drawn_ids`` id."""
     order = topological_order(root)
     naming = notes_names(root, drawing.output_name)
     names = naming.names
@@ -146,7 +148,7 @@ def tensor_diagram(
         edge_attr={"color": drawing.palette.faint, "arrowsize": "0.6"},
     )
     boxed = {node: layer for node, layer in naming.layer_of.items() if layer.number not in drawing.expanded}
-    ids = {node: f"L{boxed[node].number}" if node in boxed else f"t{i}" for i, node in enumerate(order)}
+    ids = drawn_ids(order, naming, drawing)
     boxes: dict[Scope | None, list[tuple[str, str, dict[str, str]]]] = {}
     edges: list[tuple[str, str]] = []
     below: list[tuple[str, str]] = []  # invisible: a layer's weights one rank after what flows into the layer
@@ -170,14 +172,14 @@ def tensor_diagram(
         if layer is not None:
             if node is layer.output:  # the box, once its last Tensor is reached
                 where = layer.scope.parent if layer.scope is not None else layer.pre.scope
-                label = drawing.layer_label(layer, names, {t: shown(t) for t in layer.shown}, pending)
-                _place(boxes, where, ids[node], label, {"shape": "plain"})
+                label = drawing.layer_label(layer, names, {t: shown(t) for t in layer.shown}, pending, current)
+                _place(boxes, where, ids[node], label, {"shape": "plain", "id": ids[node]})
                 tail = operand(layer.inputs, where, f"{layer.number}_in")
                 if tail is not None:
                     edges.append((tail, ids[node]))
             continue
-        label = drawing.tensor_label(node, names[node], shown(node), node in pending)
-        _place(boxes, node.scope, ids[node], label, {"shape": "plain"})
+        label = drawing.tensor_label(node, names[node], shown(node), node in pending, node is current)
+        _place(boxes, node.scope, ids[node], label, {"shape": "plain", "id": ids[node]})
         if node.row is None:
             continue
         gate = f"g{ids[node][1:]}"
@@ -212,6 +214,13 @@ def tensor_diagram(
 
 
 _PER_ROW = 2  # gates (each with the Tensor it makes) side by side in a chain drawn top to bottom
+
+
+def drawn_ids(order: list[Tensor], naming: NotesNaming, drawing: TensorDrawing) -> dict[Tensor, str]:
+    """Each Tensor's node id in the drawing (also its SVG id): ``t5`` (5th in ``order``), or ``L2`` for every
+    Tensor of layer 2 when that layer is one box."""
+    boxed = {node: layer for node, layer in naming.layer_of.items() if layer.number not in drawing.expanded}
+    return {node: f"L{boxed[node].number}" if node in boxed else f"t{i}" for i, node in enumerate(order)}
 
 
 def _chain_rows(
@@ -335,17 +344,18 @@ class TensorDrawing:
         p = self.palette
         swatch = '<FONT COLOR="{}">■</FONT>'
         return (f'<<FONT POINT-SIZE="9" COLOR="{p.faint}">each box: name, shape; <FONT COLOR="{p.value_text}">values'
-                f"</FONT> above, gradients below, filled {swatch.format(p.positive)} &gt; 0, "
+                f"</FONT>&#160;above, gradients below, filled {swatch.format(p.positive)} &gt; 0, "
                 f"{swatch.format(p.negative)} &lt; 0 (stronger = larger)</FONT>>")
 
-    def tensor_label(self, node: Tensor, name: str, grads: Array | None, pending: bool) -> str:
+    def tensor_label(self, node: Tensor, name: str, grads: Array | None, pending: bool, current: bool = False) -> str:
         """The HTML-like label of one Tensor's box (``tensor_table``)."""
-        return f"<{self.tensor_table(node, name, grads, pending)}>"
+        return f"<{self.tensor_table(node, name, grads, pending, current)}>"
 
-    def tensor_table(self, node: Tensor, name: str, grads: Array | None, pending: bool, border: int = 1) -> str:
+    def tensor_table(self, node: Tensor, name: str, grads: Array | None, pending: bool, current: bool = False) -> str:
         """The HTML-like table of one Tensor: its name and shape, then its numbers or its picture.
 
-        ``grads``: the gradient to show below the values (None: none); ``pending``: keep its place, show nothing.
+        ``grads``: the gradient to show below the values (None: none); ``pending``: keep its place, show nothing;
+        ``current``: the player's step is about it (outline and title in the player's colour, the same size).
         """
         data = node.data
         small = data.ndim <= 2 and max(_as_matrix(data).shape) <= self.max_cells
@@ -359,7 +369,8 @@ class TensorDrawing:
         title = f"{written}{gap}{shape}" if name else shape
         if node.constant:
             title = f"<I>{title}</I>"
-        rows = [f'<TR><TD COLSPAN="{columns}" BORDER="0">{title}</TD></TR>']
+        heading = f' BGCOLOR="{_CURRENT_FILL}"' if current else ""
+        rows = [f'<TR><TD COLSPAN="{columns}" BORDER="0"{heading}>{title}</TD></TR>']
         if small:
             rows += self._numbers(grid, None, False)
             if grad_grid is not None:
@@ -369,11 +380,12 @@ class TensorDrawing:
             if grad_grid is not None:
                 rows += self._picture(grad_grid, "gradients", pending)
         ink = self.palette.ink if node.row is not None or node.values is not None or not node.constant else "#bdbdbd"
-        return (f'<TABLE BORDER="{border}" COLOR="{ink}" CELLBORDER="0" CELLSPACING="0" CELLPADDING="3" '
+        ink = _CURRENT if current else ink
+        return (f'<TABLE BORDER="1" COLOR="{ink}" CELLBORDER="0" CELLSPACING="0" CELLPADDING="3" '
                 f'BGCOLOR="white">{"".join(rows)}</TABLE>')
 
     def layer_label(self, layer: TensorLayer, names: Mapping[Tensor, str], grads: Mapping[Tensor, Array | None],
-                    pending: Collection[Tensor]) -> str:
+                    pending: Collection[Tensor], current: Tensor | None = None) -> str:
         """One layer as one box: its title, its equations with each symbol's shape under it (as the notes write
         ``Z1 = X·W1 + b1`` over ``100×2 · 2×16 + 16``), then its Tensors' tables side by side."""
         faint, ink = self.palette.faint, self.palette.ink
@@ -398,7 +410,8 @@ class TensorDrawing:
         tallest = max(heights.values())
         span = {node: ' ROWSPAN="2"' if heights[node] == tallest else "" for node in layer.shown}
         tables = "".join(
-            f'<TD VALIGN="TOP"{span[node]}>{self.tensor_table(node, names[node], grads[node], node in pending)}</TD>'
+            f'<TD VALIGN="TOP"{span[node]}>'
+            f"{self.tensor_table(node, names[node], grads[node], node in pending, node is current)}</TD>"
             for node in layer.shown
         )
         fillers = "".join("<TD></TD>" for node in layer.shown if heights[node] < tallest) or "<TD></TD>"
@@ -479,6 +492,7 @@ class TensorDrawing:
 
 
 _LONGEST_ACROSS = 5
+_CURRENT, _CURRENT_FILL = "#f2a900", "#fdeec2"  # the player's accent (viz.player.page): the step's Tensor
 _LAYER_ACROSS = 3  # a layer's box holds four Tensors side by side
 
 

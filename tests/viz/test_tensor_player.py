@@ -94,4 +94,20 @@ def test_the_mlp_on_a_batch_plays_readably_at_900_px(browser: object, tmp_path: 
     assert measured["median"] >= 12 and measured["smallest"] >= 10, measured
     assert measured["scroll"] <= measured["width"], measured
     assert view.counter() == "step 4 of 23" and view.errors == [] and view.refused == []
+    # backward starts at the drawing's foot: each step's Tensor is outlined and scrolled into view below the head
+    focus = player.focus[4]
+    assert focus is not None and 'stroke="#f2a900"' in _group(player.svgs[4], focus.split("_", 1)[1])
+    seen = page.evaluate(f"""() => {{
+      const box = document.getElementById({focus!r}).getBoundingClientRect();
+      const head = document.querySelector('.gt-head').getBoundingClientRect();
+      return box.top >= head.bottom && box.bottom <= window.innerHeight && window.scrollY > 0;
+    }}""")
+    assert seen
     page.close()
+
+
+def _group(svg: str, node_id: str) -> str:
+    """The SVG of one node's group (dot writes it from its id to the next node's or edge's)."""
+    start = svg.index(f'<g id="{node_id}" class="node">')
+    following = re.compile(r'<g id="[^"]+" class="(node|edge|cluster)">').search(svg, start + 1)
+    return svg[start:following.start() if following is not None else len(svg)]
