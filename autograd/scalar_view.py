@@ -5,8 +5,10 @@ views Values (``Tensor.from_values``, a network's weights) becomes those very Va
 becomes plain numbers folded into the ops, as the scalar engine keeps them. Each op node is then
 rebuilt by its row's ``scalar`` form (``autograd.tensor_ops``: ``@`` as one ``dot`` per output
 element, ``sum`` as one ``sum`` node, an elementwise op as its own scalar row), inside an
-``autograd.scope`` named after the op (``W@x``), so ``viz.draw(..., collapse=["W@x"])`` shows the
-matrix picture and ``expand`` opens it into its dot products. The numbers are the same (sums may
+``autograd.scope`` named after the op (``W@x``), so ``viz.draw(..., collapse=["W@x"], parameters=[])`` shows the
+matrix picture (``parameters=[]``: W's and x's elements feed the gate; by default a leaf only one group uses is
+drawn inside it, as a neuron's weights are, and folds away with it) and ``expand`` opens it into its dot products.
+The numbers are the same (sums may
 round in another order than BLAS does) and, after ``backward()``, every scalar leaf's gradient is
 the Tensor leaf's gradient at that position.
 

@@ -145,6 +145,10 @@ def test_the_scalar_view_collapses_back_to_the_matrix_picture() -> None:
     expanded, collapsed = draw(scalars), draw(scalars, collapse=["W@x"])  # type: ignore[arg-type]
     assert expanded.source.count("label=dot") == 2 and "label=dot" not in collapsed.source
     assert "W@x" in collapsed.source and collapsed.node_count < expanded.node_count
+    assert "W[0,0]" not in collapsed.source  # a leaf only W@x uses is drawn in its group and folds away with it
+    fed = draw(scalars, collapse=["W@x"], parameters=[], show=("label", "grad"), legend=False)  # type: ignore[arg-type]
+    assert all(leaf in fed.source for leaf in ("W[0,0]", "W[0,1]", "W[1,0]", "W[1,1]", "x[0]", "x[1]"))
+    assert _size_px(fed.svg())[0] <= 900  # notebook 10's cell: the matrix picture, each element's gradient
 
 
 def _two_layer_net() -> tuple[Tensor, dict[str, Tensor]]:
