@@ -6,12 +6,14 @@ import re
 from pathlib import Path
 
 import numpy as np
+import pytest
 
 from autograd import Tensor
 from autograd.tensor_backprop import tensor_backward_steps
 from nn import MLP, binary_hinge, l2_regularization, make_moons
 from tests.browser import Page
 from viz import backprop_steps
+from viz.player.page import player_fragment
 from viz.tensor_player import tensor_backprop_steps
 
 
@@ -111,3 +113,11 @@ def _group(svg: str, node_id: str) -> str:
     start = svg.index(f'<g id="{node_id}" class="node">')
     following = re.compile(r'<g id="[^"]+" class="(node|edge|cluster)">').search(svg, start + 1)
     return svg[start:following.start() if following is not None else len(svg)]
+
+
+def test_a_focus_per_frame_is_checked_and_none_is_no_focus() -> None:
+    with pytest.raises(ValueError, match="player: 2 frames need as many focus ids, got 1"):
+        player_fragment("<svg/>", {}, [{}], ["a", "b"], [[], []], ["0", "1"], focus=["x"])
+    assert '"focus":[null,"x"]' in player_fragment("<svg/>", {}, [{}], ["a", "b"], [[], []], ["0", "1"],
+                                                   focus=[None, "x"])
+    assert '"focus"' not in player_fragment("<svg/>", {}, [{}], ["a", "b"], [[], []], ["0", "1"])
