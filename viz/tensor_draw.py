@@ -398,10 +398,13 @@ class TensorDrawing:
             node = layer.pre if number == 0 else layer.output
             pieces = [(f"<B>{html_text(left)}</B>", shape_text(node.shape)), ("=", "")]
             pieces += [(html_text(symbol), size) for symbol, size in right]
-            for symbol, size in pieces:
-                symbols.append(f"<TD>{symbol}</TD>")
+            for position, (symbol, size) in enumerate(pieces):
+                # X·W1 has no table of its own: when the player's step is about it, its three cells are marked
+                marked = current is layer.product and number == 0 and 2 <= position <= 4
+                fill = f' BGCOLOR="{_CURRENT_FILL}"' if marked else ""
+                symbols.append(f"<TD{fill}>{symbol}</TD>")
                 written = f'<FONT POINT-SIZE="8" COLOR="{faint}">{html_text(size)}</FONT>' if size else ""
-                shapes.append(f"<TD>{written}</TD>")
+                shapes.append(f"<TD{fill}>{written}</TD>")
         equations = (f'<TABLE BORDER="0" CELLSPACING="0" CELLPADDING="1"><TR>{"".join(symbols)}</TR>'
                      f'<TR>{"".join(shapes)}</TR></TABLE>')
         # a table in a cell stretches to the cell's height: the tallest tables span two rows, the others one, over
