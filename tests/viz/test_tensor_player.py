@@ -121,3 +121,18 @@ def test_a_focus_per_frame_is_checked_and_none_is_no_focus() -> None:
     assert '"focus":[null,"x"]' in player_fragment("<svg/>", {}, [{}], ["a", "b"], [[], []], ["0", "1"],
                                                    focus=[None, "x"])
     assert '"focus"' not in player_fragment("<svg/>", {}, [{}], ["a", "b"], [[], []], ["0", "1"])
+
+
+def test_each_frame_marks_the_tensor_its_step_is_about() -> None:
+    rng = np.random.default_rng(0)
+    x, w1, b1 = Tensor(rng.normal(size=(4, 2)), label="X"), Tensor(rng.normal(size=(2, 3))), Tensor(np.zeros(3))
+    w2, b2 = Tensor(rng.normal(size=(3, 2))), Tensor(np.zeros(2))
+    player = tensor_backprop_steps((((x @ w1 + b1).sigmoid() @ w2 + b2).sigmoid() ** 2).mean())
+    product = next(k for k, caption in enumerate(player.captions) if "∂f/∂(H1@W2) is complete" in caption)
+    assert player.focus is not None and player.focus[product] == f"f{product}_L2"  # the layer's box
+    marked = _group(player.svgs[product], "L2")
+    assert marked.count('fill="#fdeec2"') == 6  # X·W's three cells and the shapes under them, nothing else
+    assert 'stroke="#f2a900"' not in marked  # no Tensor's box outlined: X·W has none
+    outlined = [k for k, svg in enumerate(player.svgs) if 'stroke="#f2a900"' in svg]
+    assert outlined == [k for k in range(1, len(player)) if k != product]  # every other step outlines its Tensor
+    assert player.svgs[0].count("#fdeec2") == 0  # forward done: nothing marked
