@@ -134,5 +134,7 @@ def test_each_frame_marks_the_tensor_its_step_is_about() -> None:
     assert marked.count('fill="#fdeec2"') == 6  # X·W's three cells and the shapes under them, nothing else
     assert 'stroke="#f2a900"' not in marked  # no Tensor's box outlined: X·W has none
     outlined = [k for k, svg in enumerate(player.svgs) if 'stroke="#f2a900"' in svg]
-    assert outlined == [k for k in range(1, len(player)) if k != product]  # every other step outlines its Tensor
+    products = [k for k, caption in enumerate(player.captions) if "@W" in caption.split(" is complete")[0]]
+    assert product in products and len(products) == 2  # X@W1, H1@W2
+    assert outlined == [k for k in range(1, len(player)) if k not in products]  # the others outline their Tensor
     assert player.svgs[0].count("#fdeec2") == 0  # forward done: nothing marked
