@@ -407,23 +407,27 @@ class TensorDrawing:
                 shapes.append(f"<TD{fill}>{written}</TD>")
         equations = (f'<TABLE BORDER="0" CELLSPACING="0" CELLPADDING="1"><TR>{"".join(symbols)}</TR>'
                      f'<TR>{"".join(shapes)}</TR></TABLE>')
-        # a table in a cell stretches to the cell's height: the tallest tables span two rows, the others one, over
-        # an empty cell that takes up the rest (a short W1 beside a tall Z1 keeps its rows together)
+        # a table in a cell stretches to the cell's height: with the distinct heights h1 < h2 < … as rows, a table
+        # of height h_r spans rows 1..r and an empty cell the rest (a short W1 beside a tall Z1 keeps its rows together)
         heights = {node: self._height(node, grads[node] is not None) for node in layer.shown}
-        tallest = max(heights.values())
-        span = {node: ' ROWSPAN="2"' if heights[node] == tallest else "" for node in layer.shown}
+        ranks = {height: rank for rank, height in enumerate(sorted(set(heights.values())), start=1)}
+        tiers = len(ranks)
         tables = "".join(
-            f'<TD VALIGN="TOP"{span[node]}>'
+            f'<TD VALIGN="TOP" ROWSPAN="{ranks[heights[node]]}">'
             f"{self.tensor_table(node, names[node], grads[node], node in pending, node is current)}</TD>"
             for node in layer.shown
         )
-        fillers = "".join("<TD></TD>" for node in layer.shown if heights[node] < tallest) or "<TD></TD>"
+        below = "".join(
+            "<TR>" + "".join(f'<TD ROWSPAN="{tiers - rank}"></TD>' for node in layer.shown
+                             if ranks[heights[node]] == rank) + "</TR>"
+            for rank in range(1, tiers)
+        )
         return (f'<<TABLE BORDER="1" STYLE="ROUNDED" COLOR="{ink}" CELLBORDER="0" CELLSPACING="0" CELLPADDING="4" '
                 f'BGCOLOR="{self.palette.cluster_fill}">'
                 f'<TR><TD ALIGN="LEFT"><FONT COLOR="{faint}">{html_text(layer.title)}</FONT></TD></TR>'
                 f"<TR><TD>{equations}</TD></TR>"
-                f'<TR><TD><TABLE BORDER="0" CELLSPACING="6" CELLPADDING="0"><TR>{tables}</TR><TR>{fillers}</TR>'
-                "</TABLE></TD></TR>"
+                f'<TR><TD><TABLE BORDER="0" CELLSPACING="6" CELLPADDING="0"><TR>{tables}</TR>{below}</TABLE></TD></TR>'
+
                 "</TABLE>>")
 
     def _height(self, node: Tensor, with_gradients: bool) -> int:
