@@ -199,6 +199,20 @@ def _em(character: str) -> float:
     return 0.667 if character.isupper() else 0.5
 
 
+def test_a_short_table_in_a_layer_keeps_its_height_beside_a_tall_one() -> None:
+    """W1 (2×3: two rows of values, two of gradients) beside Z1 and H1 (four and four): a table in a cell would
+    stretch to the row's height, its numbers spread apart."""
+    svg = draw(_two_layer_net()[0]).svg()
+    start = svg.index("<title>L1</title>")
+    box = svg[start:svg.index('class="node"', start)]
+    heights = []
+    for points in re.findall(r'<polygon fill="none" stroke="#262626" points="([^"]+)"', box):
+        ys = [float(point.split(",")[1]) for point in points.split()]
+        heights.append(max(ys) - min(ys))
+    assert len(heights) == 4  # W1, b1, Z1, H1
+    assert sorted(heights)[0] < 0.7 * max(heights) and sorted(heights)[1] < 0.9 * max(heights)
+
+
 def _text_boxes(svg: str) -> list[tuple[float, float, float, float, str]]:
     """Each text's box in the SVG's points (x0, y0, x1, y1, text): its width from Helvetica's widths (``_em``), its
     height one em above the baseline."""
