@@ -425,7 +425,10 @@ class TensorDrawing:
         return (f'<<TABLE BORDER="1" STYLE="ROUNDED" COLOR="{ink}" CELLBORDER="0" CELLSPACING="0" CELLPADDING="4" '
                 f'BGCOLOR="{self.palette.cluster_fill}">'
                 f'<TR><TD ALIGN="LEFT"><FONT COLOR="{faint}">{html_text(layer.title)}</FONT></TD></TR>'
-                f"<TR><TD>{equations}</TD></TR>"
+                # the box is as wide as its tables: the empty cells beside the equations take most of the extra
+                # width (dot shares it among the cells), so the equations stay together, as written
+                f'<TR><TD ALIGN="LEFT"><TABLE BORDER="0" CELLSPACING="0" CELLPADDING="0"><TR><TD>{equations}</TD>'
+                "<TD></TD><TD></TD><TD></TD></TR></TABLE></TD></TR>"
                 f'<TR><TD><TABLE BORDER="0" CELLSPACING="6" CELLPADDING="0"><TR>{tables}</TR>{below}</TABLE></TD></TR>'
 
                 "</TABLE>>")
