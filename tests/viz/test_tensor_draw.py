@@ -88,6 +88,15 @@ def test_a_layer_is_one_box_with_its_equations_and_the_shapes_under_the_symbols(
     assert "Z3" in last and "16×1" in last and "relu(Z3)" not in last  # the output layer has no activation
 
 
+def test_a_layers_equations_are_written_together_not_spread_across_its_box() -> None:
+    svg = draw(_moons_loss(10)).svg()
+    start = svg.index("<title>L1</title>")
+    box = svg[start:svg.index('class="node"', start)]
+    xs = {html.unescape(text): float(x) for x, text in re.findall(r'<text[^>]* x="([-\d.]+)"[^>]*>([^<]*)</text>', box)}
+    outline = [float(x) for x in re.findall(r"([-\d.]+),[-\d.]+", re.search(r'<path[^>]*d="([^"]+)"', box).group(1))]  # type: ignore[union-attr]
+    assert xs["relu(Z1)"] - xs["Z1"] < 0.6 * (max(outline) - min(outline))
+
+
 def test_every_op_is_drawn_when_expanded_and_names_stay_short() -> None:
     loss = _moons_loss(10)
     everything = draw(loss, expand=True).source  # type: ignore[call-arg]
