@@ -143,7 +143,8 @@ def tensor_diagram(
         name="tensor_graph",
         graph_attr={"rankdir": drawing.rankdir, "bgcolor": "white", "pad": "0.2", "fontname": FONT, "fontsize": "10",
                     "nodesep": "0.25", "ranksep": "0.35",
-                    **({"label": drawing.key(), "labelloc": "b", "labeljust": "l"} if drawing.legend else {})},
+                    **({"label": drawing.key(any(not drawing.numbered(node) for node in order)), "labelloc": "b",
+                        "labeljust": "l"} if drawing.legend else {})},
         node_attr={"fontname": FONT, "fontsize": "10"},
         edge_attr={"color": drawing.palette.faint, "arrowsize": "0.6"},
     )
@@ -339,13 +340,20 @@ class TensorDrawing:
     legend: bool
     expanded: frozenset[int] = frozenset()  # the layers drawn op by op (by number)
 
-    def key(self) -> str:
-        """The legend under the drawing: how to read a box (an HTML-like label)."""
+    def key(self, pictures: bool = False) -> str:
+        """The legend under the drawing: how to read a box (an HTML-like label); ``pictures``: the drawing has a
+        large Tensor's picture, whose value squares are coloured too (a second line says how)."""
         p = self.palette
         swatch = '<FONT COLOR="{}">■</FONT>'
-        return (f'<<FONT POINT-SIZE="9" COLOR="{p.faint}">each box: name, shape; <FONT COLOR="{p.value_text}">values'
+        line = (f'<FONT POINT-SIZE="9" COLOR="{p.faint}">each box: name, shape; <FONT COLOR="{p.value_text}">values'
                 f"</FONT>&#160;above, gradients below, filled {swatch.format(p.positive)} &gt; 0, "
-                f"{swatch.format(p.negative)} &lt; 0 (stronger = larger)</FONT>>")
+                f"{swatch.format(p.negative)} &lt; 0 (stronger = larger)</FONT>")
+        if pictures:
+            line += (f'<BR ALIGN="LEFT"/><FONT POINT-SIZE="9" COLOR="{p.faint}">a large one: a sample of its numbers, '
+                     f"values {swatch.format(self._shade(1.0, 1.0, 'values'))} ≥ 0, "
+                     f"{swatch.format(self._shade(-1.0, 1.0, 'values'))} &lt; 0, and their range</FONT>"
+                     '<BR ALIGN="LEFT"/>')  # each line ends in a left-aligned break: both start at the left
+        return f"<{line}>"
 
     def tensor_label(self, node: Tensor, name: str, grads: Array | None, pending: bool, current: bool = False) -> str:
         """The HTML-like label of one Tensor's box (``tensor_table``)."""
@@ -358,7 +366,7 @@ class TensorDrawing:
         ``current``: the player's step is about it (outline and title in the player's colour, the same size).
         """
         data = node.data
-        small = data.ndim <= 2 and max(_as_matrix(data).shape) <= self.max_cells
+        small = self.numbered(node)
         grid = _as_matrix(data) if small else _as_matrix(data, vector_as_row=True)
         grad_grid = None if grads is None else _as_matrix(np.asarray(grads), vector_as_row=not small)
         columns = max(1, grid.shape[1]) if small else 1
@@ -433,11 +441,15 @@ class TensorDrawing:
 
                 "</TABLE>>")
 
+    def numbered(self, node: Tensor) -> bool:
+        """Whether ``node`` is drawn with its numbers (at most ``max_cells`` rows and columns), not a picture."""
+        return node.data.ndim <= 2 and max(_as_matrix(node.data).shape) <= self.max_cells
+
     def _height(self, node: Tensor, with_gradients: bool) -> int:
         """About how tall ``tensor_table`` draws ``node``, in points (to line up tables of different heights)."""
         grid = _as_matrix(node.data)
         copies = 2 if with_gradients else 1
-        if node.data.ndim <= 2 and max(grid.shape) <= self.max_cells:
+        if self.numbered(node):
             return 19 * (1 + copies * int(grid.shape[0]))
         rows = int(_as_matrix(node.data, vector_as_row=True).shape[0])
         return 19 + copies * (7 * min(rows, self.picture_cells) + 14)

@@ -144,6 +144,7 @@ def test_a_legend_says_how_to_read_a_box_unless_asked_not_to() -> None:
     assert "values</FONT>&#160;above, gradients below" in draw(_cs231n()).source  # a kept space: a browser's
     # wider fallback font ran "values" and "above" together
     assert "gradients below" not in draw(_cs231n(), legend=False).source
+    assert "a large one" not in draw(_cs231n()).source and "a large one: a sample" in draw(_moons_loss(10)).source
     with pytest.raises(TypeError, match="draw_tensor: legend must be True or False, got 'yes'"):
         draw_tensor(_cs231n(), legend="yes")  # type: ignore[typeddict-item]
 
