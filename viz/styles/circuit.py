@@ -22,7 +22,7 @@ from typing import TYPE_CHECKING
 
 from viz.escaping import html_text, plain_label
 from viz.labels import gate_text, gate_wire, group_text
-from viz.number_format import NumberFormat, format_gradient, format_number
+from viz.number_format import NumberFormat, format_number
 from viz.palette import gradient_fill
 from viz.styles.canvas import FONT, Canvas
 from viz.styles.legend import LEGEND_COLUMNS
@@ -41,7 +41,9 @@ _PORTS = {"LR": ("w", "e"), "TB": ("value:ne", "value:se")}
 _NAME_FONTS = {"parameter": f"{FONT}-Oblique", "output": f"{FONT}-Bold"}
 _WIRE_SIDES = {"LR": ("above the wire", "below the wire"), "TB": ("left of the wire", "right of the wire")}
 # the names the legend explains, in its order, and what each says
-_NAME_ROLES = (("input", "input"), ("parameter", "parameter"), ("output", "output"))
+_NAME_ROLES = (("input", "input"), ("constant", "number input"), ("parameter", "parameter"),
+               ("output", "output"))
+_LEAF_ROLES = frozenset({"input", "parameter", "constant"})  # wires with a free end at the left
 _RULE_GAP = 3.0  # pt between a TB wire and the texts beside it
 
 
@@ -63,7 +65,7 @@ class CircuitStyle(Style):
         leaving = _leaving_boxes(model)
         for node in model.values:
             shown = options.name_of(node) if named else ""
-            leaf = node.role in ("input", "parameter")
+            leaf = node.role in _LEAF_ROLES
             # in a network a boxed parameter's name is written on its wire (see Canvas.network)
             on_wire = leaf and canvas.is_network and node.group is not None
             end = (leaf and not on_wire) or node.id == model.root  # a wire with a free end: the name sits there
@@ -82,7 +84,7 @@ class CircuitStyle(Style):
         names = {options.name_of(node) for node in model.values}
         for gate in model.gates:
             _emit_gate(gate, model, options, scale, canvas, gate_wire(gate, model, options, names))
-            for edge_id in gate.inputs:
+            for edge_id in gate.wires:
                 edge = model.edge(edge_id)
                 canvas.edge(edge.id, edge.source, gate.id, tailport=outgoing, arrowsize="0.7", **wire)
             for edge_id, output in zip(gate.output_edges, gate.outputs, strict=True):
@@ -189,15 +191,14 @@ def wire_label(node: ValueNode, options: DrawOptions, grad_text: str | None = No
     palette = options.palette
     value = grad = _EMPTY_CELL
     if "data" in options.show:
-        balance = grad_text is not None and options.rankdir == "TB"
-        text = html_text(format_number(node.data, options.number_format) if grad_text is None or not balance
-                         else grad_text)
+        balance = bool(grad_text) and options.rankdir == "TB"  # a constant's empty gradient: nothing to balance
+        text = html_text(grad_text if grad_text and balance else format_number(node.data, options.number_format))
         value = f'<FONT COLOR="{palette.value_text}">{text}</FONT>'
         if name:
             value = f'<FONT COLOR="{palette.faint}" POINT-SIZE="10">{html_text(name)} </FONT>{value}'
     if "grad" in options.show:
-        text = html_text(format_gradient(node.grad, options.number_format) if grad_text is None else grad_text)
-        grad = f'<FONT COLOR="{palette.grad_text}">{text}</FONT>'
+        text = html_text(node.gradient_text(node.grad, options.number_format) if grad_text is None else grad_text)
+        grad = f'<FONT COLOR="{palette.grad_text}">{text or _EMPTY_CELL}</FONT>'
     if options.rankdir == "LR":
         rows = f"<TR><TD>{value}</TD></TR><HR/><TR><TD>{grad}</TD></TR>"
     else:

@@ -168,12 +168,14 @@ def test_arrival_text_with_several_terms_and_an_earlier_sum() -> None:
 
 
 _NUMBER = r"-?(?:\d+(?:\.\d*)?(?:e[-+]?\d+)?|inf|nan)"
-_PRODUCT = re.compile(rf"\(?({_NUMBER}) × ({_NUMBER})\)?")
+# the second factor may name the value it is (``0.30 × x[0]=0.50``, a dot's partner)
+_PRODUCT = re.compile(rf"\(?({_NUMBER}) × (?:[^\s=×]+=)?({_NUMBER})\)?")
+_NOT_KEPT = " (a number: not kept)"
 
 
 def check_honest(line: str) -> None:
     """The rule: work out the left side with the numbers shown, round like the result is shown, get the result."""
-    expression, result = line.split(": ", 1)[1].rsplit(" = ", 1)
+    expression, result = line.removesuffix(_NOT_KEPT).split(": ", 1)[1].rsplit(" = ", 1)
     total = 0.0
     for part in expression.split(" + "):
         product = _PRODUCT.fullmatch(part)
