@@ -5,7 +5,9 @@ Gates are circles labelled with their operation, number operands folded in (``*-
 a small two-row table sitting on its wire, the value above the line (green) and the
 gradient below (red), the table's rule continuing the wire (with ``rankdir="TB"`` value and
 gradient sit left and right of a vertical wire). Inputs and the output carry their names
-(parameters in italics, the output in bold).
+(parameters in italics, the output in bold) at the wire's free end; a labelled intermediate value
+(``q`` in (x + y)·z, a network's ``h1[0]``) has its name in grey before its value, on its wire,
+so a caption's "q's gradient" can be found in the drawing. Unlabelled wires stay unnamed.
 
 Element ids are the graph model's: the wire table of value ``n7`` is node ``n7`` (its SVG
 text elements: the value, then the gradient), the gate is ``g7`` (or ``s2``), the wire
@@ -62,15 +64,15 @@ class CircuitStyle(Style):
         incoming, outgoing = _PORTS[options.rankdir]
         wire = {"color": palette.ink, "penwidth": "1.2"}
         named = "label" in options.show
-        leaving = _leaving_boxes(model)
         for node in model.values:
             shown = options.name_of(node) if named else ""
             leaf = node.role in _LEAF_ROLES
             # in a network a boxed parameter's name is written on its wire (see Canvas.network)
             on_wire = leaf and canvas.is_network and node.group is not None
             end = (leaf and not on_wire) or node.id == model.root  # a wire with a free end: the name sits there
+            # a labelled intermediate value's name sits by its value (an unlabelled one has none to show)
             label = wire_label(node, options, None if grad_texts is None else grad_texts[node.id],
-                               shown if on_wire or (node.id in leaving and not end) else "")
+                               shown if on_wire or node.role == "intermediate" else "")
             canvas.node(node.id, node.group, shape="plain", label=label, fontname=FONT, fontsize="11")
             # the output's wire always ends in an arrow (and its name, unless names are hidden)
             if (shown and end) or node.id == model.root:
@@ -101,7 +103,7 @@ class CircuitStyle(Style):
         rule = group.find("polygon")
         if rule is not None:
             elements["rule"] = rule
-            _hug_rule(texts[0], texts[-1], rule, options.rankdir)
+            _hug_rule(texts[-2], texts[-1], rule, options.rankdir)  # the value, not a name before it
         return elements
 
     def value_state(self, value_id: str, grad: float | None, feeding: bool, paint: Paint) -> State:
@@ -154,23 +156,6 @@ def _order_shared_inputs(model: GraphModel, canvas: Canvas) -> None:
                 pairs[(first, second)] = None
     if pairs:
         canvas.keep_in_order(list(pairs))
-
-
-def _leaving_boxes(model: GraphModel) -> set[str]:
-    """The values computed in a box (open or collapsed) and used outside it: their wires carry their names (``h1[3]``).
-
-    Other inner wires stay unnamed, as in the cs231n figure (its ``w0*x0``, ``sum1`` are labels
-    for captions, not drawn). One pass over the edges.
-    """
-    leaving = set()
-    for edge in model.edges:
-        source = model.value(edge.source)
-        if source.gate is None:
-            continue
-        gate = model.gate(source.gate)
-        if gate.collapsed is not None or (gate.group is not None and model.gate(edge.target).group != gate.group):
-            leaving.add(source.id)
-    return leaving
 
 
 def wire_label(node: ValueNode, options: DrawOptions, grad_text: str | None = None, name: str = "") -> str:
