@@ -147,6 +147,9 @@ class GraphModel:
     ``value_ids`` maps every engine node of the graph (drawn or not) to its ``n`` id, and
     ``hidden_in`` maps the id of each value hidden inside a collapsed group to that group's gate.
     ``stale`` lists the leaves whose gradient is not what this graph sends them (see ``stale_leaves``).
+    ``numbers_from`` maps each number drawn as an input (``c0``) to where the engine keeps it: the
+    topological position of a ``dot`` node taking it and the input whose local gradient it is
+    (``order[i].local_grads[k]``), so a drawing of another example's graph can read it there.
     """
 
     root: str
@@ -157,6 +160,7 @@ class GraphModel:
     value_ids: Mapping[Value, str] = field(repr=False, compare=False)
     hidden_in: Mapping[str, str] = field(repr=False)
     stale: tuple[str, ...] = ()
+    numbers_from: Mapping[str, tuple[int, int]] = field(default_factory=dict, repr=False, compare=False)
     _values: dict[str, ValueNode] = field(init=False, repr=False, compare=False)
     _gates: dict[str, Gate] = field(init=False, repr=False, compare=False)
     _edges: dict[str, InputEdge] = field(init=False, repr=False, compare=False)
@@ -362,6 +366,7 @@ def _build(index: GraphIndex, collapsed: set[int]) -> GraphModel:
         groups=tuple(groups),
         value_ids={node: f"n{i}" for i, node in enumerate(order)},
         hidden_in=hidden_in,
+        numbers_from={constant_id(p): (i, k) for i, pairs in reversed(shared.users.items()) for k, p in pairs},
     )
     return replace(model, stale=stale_leaves(model))
 

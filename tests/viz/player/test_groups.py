@@ -60,7 +60,7 @@ def test_a_collapsed_group_is_one_step_with_the_groups_local_gradients() -> None
     (term,) = arrival.terms
     assert term.local == player.model.edge(gate.inputs[0]).local_grads[0]  # autograd.gradients, as in draw
     assert round(term.local, 4) == 0.1966 and arrival.after == wires["sum2"].grad
-    assert step.work == ("sum2: 1.00 × 0.20 = 0.20",)  # 1.00 × 0.20 rounds to 0.20: no extra digit needed
+    assert step.work == ("its input: 1.00 × 0.20 = 0.20",)  # 1.00 × 0.20 rounds to 0.20: no extra digit needed
 
 
 def test_stepping_into_a_group_and_back_out() -> None:
