@@ -147,7 +147,7 @@ def _order_shared_inputs(model: GraphModel, canvas: Canvas) -> None:
         if gate.group is None:
             continue
         outside: list[str] = []
-        for edge_id in gate.inputs:
+        for edge_id in gate.wires:  # a number drawn as an input (x[0]) too
             node = model.value(model.edge(edge_id).source)
             if node.group is None and node.gate is None and node.id not in outside:
                 outside.append(node.id)

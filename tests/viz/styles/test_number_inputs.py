@@ -69,6 +69,37 @@ def test_numbers_are_drawn_as_inputs_in_the_first_column(style: str, rankdir: st
 
 @pytest.mark.parametrize("style", ["circuit", "graph"])
 @pytest.mark.parametrize("rankdir", ["LR", "TB"])
+def test_a_wide_network_on_numbers_keeps_them_in_order_before_its_collapsed_neurons(style: str, rankdir: str) -> None:
+    """MLP(2, [16, 16, 1]) collapses its neurons (inside their layers' boxes) by default: x[0] before x[1], both
+    before layer 1's box, columns as for Value inputs."""
+    net = MLP(2, [16, 16, 1], seed=0)
+    loss = mse(net([0.5, -1.0]), 1.0)
+    loss.backward()
+    model = describe(loss)
+    assert any(group.collapsed for group in model.groups)
+    svg = run_dot(draw(loss, style=style, rankdir=rankdir).source, "svg").decode()
+    _check_columns(model, svg, rankdir)
+    boxes = _boxes(svg)
+    across = 1 if rankdir == "LR" else 0
+    assert boxes["c0"][across] < boxes["c1"][across]
+
+
+@pytest.mark.parametrize("style", ["circuit", "graph"])
+@pytest.mark.parametrize("rankdir", ["LR", "TB"])
+def test_a_softmax_network_on_numbers_draws_its_inputs_and_logits_in_index_order(style: str, rankdir: str) -> None:
+    from nn import softmax_cross_entropy
+
+    net = MLP(2, [3], activation="relu", output_activation="identity", seed=0)
+    loss = softmax_cross_entropy(net([0.5, -1.0]), 2)
+    loss.backward()
+    model = describe(loss)
+    columns = network_columns(model)
+    assert columns is not None and columns.inputs == ("c0", "c1")
+    _check_columns(model, run_dot(draw(loss, style=style, rankdir=rankdir).source, "svg").decode(), rankdir)
+
+
+@pytest.mark.parametrize("style", ["circuit", "graph"])
+@pytest.mark.parametrize("rankdir", ["LR", "TB"])
 def test_each_first_layer_neuron_takes_w0_x0_w1_x1_b_in_order(style: str, rankdir: str) -> None:
     loss = _two_three_two([0.5, -1.0])
     model = describe(loss)
