@@ -273,7 +273,7 @@ class _Moment:
 
     def go_to(self, frame: Frame) -> None:
         self.frame = frame
-        self.arrived = {arrival.value for arrival in frame.arrivals}
+        self.arrived = {arrival.value for arrival in frame.arrivals if arrival.kept}  # a number keeps nothing
         self.feeding = {self.model.edge(edge).source for edge in frame.edges}  # the wires the gate uses light up
 
 

@@ -168,5 +168,11 @@ def test_the_players_arithmetic_points_at_the_numbers(rankdir: str) -> None:
         assert {"c0", "c1"} <= {player.model.edge(edge).source for edge in frame.edges}  # their wires light up
     # what backward() left: the numbers hold no gradient, and nothing else changed
     assert player.frames[-1].grads["c0"] is None and player.frames[-1].grads["c1"] is None
+    # their slots stay empty and plain in every frame (a gradient that arrives is bold: none arrives here)
+    _, base, deltas = player._drawn()
+    for state in (base, *deltas):
+        for key in ("c0.grad", "c1.grad"):
+            assert state.get(key, {}).get("text", "").strip() == ""
+            assert state.get(key, {}).get("font-weight", "normal") == "normal"
     page = player.html()
     assert "x[0]" in page and "x[1]" in page
