@@ -89,8 +89,10 @@ class CircuitStyle(Style):
             for edge_id in gate.wires:
                 edge = model.edge(edge_id)
                 canvas.edge(edge.id, edge.source, gate.id, tailport=outgoing, arrowsize="0.7", **wire)
+            # in a network, a gate's output wire runs straight, so a unit's value (h1[0]) sits level with it
+            straight = {"weight": "16"} if canvas.is_network else {}
             for edge_id, output in zip(gate.output_edges, gate.outputs, strict=True):
-                canvas.edge(edge_id, gate.id, output, headport=incoming, arrowhead="none", **wire)
+                canvas.edge(edge_id, gate.id, output, headport=incoming, arrowhead="none", **wire, **straight)
         if options.clusters:
             _order_shared_inputs(model, canvas)
 

@@ -176,3 +176,24 @@ def test_the_players_arithmetic_points_at_the_numbers(rankdir: str) -> None:
             assert state.get(key, {}).get("font-weight", "normal") == "normal"
     page = player.html()
     assert "x[0]" in page and "x[1]" in page
+
+
+@pytest.mark.parametrize("rankdir", ["LR", "TB"])
+@pytest.mark.parametrize("collapse", [False, True])
+def test_a_hidden_value_sits_level_with_the_gate_computing_it(rankdir: str, collapse: bool) -> None:
+    """h1[k]'s wire leaves neuron k (its σ gate, or the collapsed neuron) straight, so its value and name sit level
+    with it, not beside the next neuron (MLP(2, [16, 16, 1]) put h1[0] beside neuron 1)."""
+    net = MLP(2, [16, 16, 1], seed=0)
+    loss = mse(net([0.5, -1.0]), 1.0)
+    loss.backward()
+    options = ModelOptions() if collapse else ModelOptions(max_nodes=None)
+    model = describe(loss, options)
+    drawing = Drawing(run_dot(draw(loss, style="circuit", rankdir=rankdir, max_nodes=options.max_nodes).source, "svg"))
+    across = 1 if rankdir == "LR" else 0
+    hidden = [node for node in model.values if node.label.startswith("h1[")]
+    assert len(hidden) == 16
+    for node in hidden:
+        assert node.gate is not None
+        gate = model.gate(node.gate)
+        start, end = drawing.edges[gate.output_edges[gate.outputs.index(node.id)]]
+        assert abs(start[across] - end[across]) < 6.0, (node.label, start, end)
