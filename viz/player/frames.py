@@ -220,7 +220,9 @@ def forward_frames(model: GraphModel, order: Sequence[Value], number_format: Num
     """Frame 0 (the leaves given) and one frame per drawn gate, in topological order."""
     ids = model.value_ids
     no_grads: dict[str, float | None] = {node.id: None for node in model.values}
-    leaves = [ids[node] for node in order if not node.inputs and ids[node] in no_grads]
+    # the numbers drawn as a network's inputs (x[0]) first: they are given too, though no engine node holds them
+    leaves = [node.id for node in model.values if node.role == "constant"]
+    leaves += [ids[node] for node in order if not node.inputs and ids[node] in no_grads]
     named = [_given(_label(model, v), model.value(v).data, number_format) for v in leaves]
     more = f" and {len(named) - _NAMED_INPUTS} more" if len(named) > _NAMED_INPUTS else ""
     ops = [node for node in order if node.inputs]
@@ -234,11 +236,11 @@ def forward_frames(model: GraphModel, order: Sequence[Value], number_format: Num
         if last_op[gate.id] != k:
             continue
         inputs = ", ".join(format_number(model.value(model.edge(e).source).data, number_format)
-                           for e in gate.inputs[:_NAMED_INPUTS])
-        if len(gate.inputs) > _NAMED_INPUTS:
-            inputs += f", … ({len(gate.inputs)} inputs)"
+                           for e in gate.wires[:_NAMED_INPUTS])
+        if len(gate.wires) > _NAMED_INPUTS:
+            inputs += f", … ({len(gate.wires)} inputs)"
         results = ", ".join(_given(_label(model, v), model.value(v).data, number_format) for v in gate.outputs)
-        frame = Frame(len(frames), gate.id, gate.outputs[0], gate.inputs, (), {}, frozenset(gate.outputs), "", (),
+        frame = Frame(len(frames), gate.id, gate.outputs[0], gate.wires, (), {}, frozenset(gate.outputs), "", (),
                       frames[-1])
         caption = f"{_group_of(model, gate)}{_gate_name(model, gate)}: {inputs} → {results}"
         frames.append(_captioned(frame, total, caption))

@@ -197,3 +197,15 @@ def test_a_hidden_value_sits_level_with_the_gate_computing_it(rankdir: str, coll
         gate = model.gate(node.gate)
         start, end = drawing.edges[gate.output_edges[gate.outputs.index(node.id)]]
         assert abs(start[across] - end[across]) < 6.0, (node.label, start, end)
+
+
+def test_the_forward_player_gives_the_numbers_first_and_lights_their_wires() -> None:
+    from viz import forward_steps
+
+    player = forward_steps(_two_three_two([0.5, -1.0], backward=False))
+    first = player.frames[0]
+    assert "Inputs: x[0] = 0.50, x[1] = -1.00, w0 = " in first.caption
+    assert {"c0", "c1"} <= first.revealed  # their values are shown from the start
+    dot = player.frames[1]
+    assert ": 0.27, 0.50, -0.46, -1.00, 0.00 → 0.60" in dot.caption  # w0, x[0], w1, x[1], b
+    assert {"c0", "c1"} <= {player.model.edge(edge).source for edge in dot.edges}
