@@ -113,6 +113,8 @@ def notes_names(root: Tensor, output_name: str = "f") -> NotesNaming:
         if layer.activation is not None:  # nn labels a hidden layer's output h1: the notes' H1
             label = _own(layer.activation.label)
             given[layer.activation] = f"H{k}" if label.lower() in ("", f"h{k}") else label
+    if layers and layers[0].inputs.row is None and not layers[0].inputs.label:
+        given[layers[0].inputs] = "X"  # the network's data, as the notes write it (not the anonymous leaf's "t")
     if root.row is not None and root not in given:
         given[root] = _own(root.label) or output_name
     names = formula_names(order, given, longest=_LONGEST, elide=True)

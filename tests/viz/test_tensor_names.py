@@ -50,3 +50,10 @@ def test_a_long_formula_is_the_op_with_its_operands_elided_and_its_numbers_kept(
     long = ((((x * 2.0).exp() + 1.0).log() * 3.0).sum() / 100.0)
     assert _names(long) == ["x", "x*2", "exp(x*2)", "(exp(x*2))+1", "log((exp(x*2))+1)", "(…)*3", "Σ((…)*3)", "f"]
     assert all(len(name) <= 20 for name in _names(long * 2.0))
+
+
+def test_a_networks_unlabelled_data_is_x_as_the_notes_write_it() -> None:
+    data = Tensor(np.ones((4, 2)))  # no label: the anonymous leaf would read "t"
+    naming = notes_names(MLP(2, [3, 1], seed=0)(data).sum())
+    assert naming.names[data] == "X"
+    assert naming.layers[0].equations(naming.names)[0][1][0] == ("X", "4×2")
