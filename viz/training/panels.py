@@ -37,7 +37,7 @@ from viz.draw import draw
 from viz.escaping import visible_text
 from viz.model.graph_model import describe
 from viz.network.draw import draw_network
-from viz.number_format import format_gradient, format_number
+from viz.number_format import NumberFormat, format_gradient, format_number
 from viz.options import DrawOptions, ModelOptions
 from viz.palette import PALETTES, blend
 from viz.player.stage import KEY, _strip_namespaces
@@ -427,8 +427,11 @@ class GraphPlan:
         # the graph's shape: how many inputs each node has (the ops may differ: a hinge loss is 1-s or 1+s by label)
         self.shape = [len(node.inputs) for node in order]
         index = {id(node): i for i, node in enumerate(order)}
-        positions = {name: index[id(node)] for node, name in self.layout.value_ids.items()}
-        self.positions = [(positions[node.id], part) for node in self.layout.values for part in self.FIELDS]
+        # where each drawn value's numbers are: a node's own (input -1), or a number drawn as an input
+        # (x[0]), kept as a dot node's local gradient
+        positions = {name: (index[id(node)], -1) for node, name in self.layout.value_ids.items()}
+        positions.update(self.layout.numbers_from)
+        self.positions = [(*positions[node.id], part) for node in self.layout.values for part in self.FIELDS]
         # without the wires' names (a gate says which neuron it is), the graph fits a 900 px page with
         # its numbers at 10 px or more
         self.diagram = draw(root_value, style="circuit", collapse=collapse, group_symbols=symbols, legend=False,
@@ -454,15 +457,22 @@ class GraphPlan:
                              f"{self.recording.sample}'s; the graph panel needs the same graph for every example")
         style, fmt = self.drawing.style, self.drawing.number_format
         return [
-            style.field_text(part, format_number(order[p].data, fmt) if part == "data"
-                             else format_gradient(order[p].grad, fmt))
-            for p, part in self.positions
+            style.field_text(part, _number_text(order[p], k, part, fmt))
+            for p, k, part in self.positions
         ]
 
     def caption(self, k: int) -> str:
         """What the panel shows, naming the example."""
         return visible_text(f"The graph of {_example_text(self.recording, k)}: its loss, values above "
                             "the wires, gradients below")
+
+
+def _number_text(node: Value, k: int, part: str, fmt: NumberFormat) -> str:
+    """A drawn value's ``part`` as the graph panel writes it: the node's own (``k`` = -1), or the number its
+    input ``k`` is multiplied by (a number drawn as an input: it has no gradient)."""
+    if k >= 0:
+        return format_number(node.local_grads[k], fmt) if part == "data" else ""
+    return format_number(node.data, fmt) if part == "data" else format_gradient(node.grad, fmt)
 
 
 class GraphPanel(Panel):

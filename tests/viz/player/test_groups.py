@@ -60,7 +60,7 @@ def test_a_collapsed_group_is_one_step_with_the_groups_local_gradients() -> None
     (term,) = arrival.terms
     assert term.local == player.model.edge(gate.inputs[0]).local_grads[0]  # autograd.gradients, as in draw
     assert round(term.local, 4) == 0.1966 and arrival.after == wires["sum2"].grad
-    assert step.work == ("sum2: 1.00 × 0.20 = 0.20",)  # 1.00 × 0.20 rounds to 0.20: no extra digit needed
+    assert step.work == ("its input: 1.00 × 0.20 = 0.20",)  # 1.00 × 0.20 rounds to 0.20: no extra digit needed
 
 
 def test_stepping_into_a_group_and_back_out() -> None:
@@ -148,12 +148,20 @@ def test_first_layer_neurons_show_their_arithmetic_on_the_named_inputs() -> None
 
 
 
-def test_a_first_layer_given_numbers_says_so_instead_of_an_empty_list() -> None:
-    """Numbers are folded into the first layer's gates (not drawn): its steps say so, not "back to ."."""
+def test_a_first_layer_given_numbers_sends_to_its_drawn_inputs_with_arithmetic() -> None:
+    """Numbers are drawn as inputs x[0], x[1]: each collapsed first-layer neuron's step names them and shows
+    what it sends them (not kept: they are numbers), not "back to ." nor an empty list."""
     from nn import MLP, binary_hinge
 
     player = backprop_steps(binary_hinge(MLP(2, [16, 16, 1], seed=0)([0.5, -1.0]), 1))
     first_layer = [frame for frame in player.frames if "of layer 1 sends" in frame.caption]
     assert len(first_layer) == 16
-    assert all(frame.caption.endswith("back to no drawn input (its inputs are numbers).") for frame in first_layer)
+    for frame in first_layer:
+        assert frame.caption.endswith("back to x[0] and x[1] (numbers: not kept).")
+        assert [line.split(":")[0] for line in frame.work] == ["x[0]", "x[1]"]
+        assert all(line.endswith("(a number: not kept)") for line in frame.work)
+        assert set(frame.edges) == {edge for gate in [player.model.gate(frame.gate)] for edge in gate.wires}
+    # nothing is kept for them: the last frame's gradients are backward()'s, and the numbers show none
+    assert all(player.frames[-1].grads[value] is None for value in ("c0", "c1"))
+    assert all(frame.work for frame in player.frames[1:])
     assert not any(frame.caption.endswith(" to .") for frame in player.frames)
