@@ -82,7 +82,7 @@ class StyleDefault:
 
 
 # a static drawing's (draw, render, the CLI's diagram): a network as the course draws it (cs231n's gates and wires:
-# the graph style's records make a batch loss about 4500 px wide), anything else as micrograd does
+# the graph style's records make the XOR batch loss 4500-5200 px wide), anything else as micrograd does
 DEFAULT_STYLE = StyleDefault(network="circuit", other="graph")
 PLAYER_STYLE = StyleDefault(network="circuit", other="circuit")  # a player's: the cs231n look, readable in a browser
 DEFAULT_OUTPUT_NAME = "f"  # what cs231n calls the function being drawn
