@@ -71,12 +71,15 @@ class Recording:
     sample: int
     total_iterations: int
     snapshots: list[Snapshot] = dataclasses.field(default_factory=list)
+    _parameters: list[Value] | None = dataclasses.field(default=None, repr=False, compare=False)
 
     def take(self, iteration: int) -> None:
         """Add a snapshot of the model's parameters as they are now, after ``iteration`` updates."""
         if self.snapshots and self.snapshots[-1].iteration == iteration:
             return
-        self.snapshots.append(Snapshot(iteration, tuple(p.data for p in self.model.parameters())))
+        if self._parameters is None:  # walked once: a model's parameters do not change during a run
+            self._parameters = self.model.parameters()
+        self.snapshots.append(Snapshot(iteration, tuple(p.data for p in self._parameters)))
 
     @contextlib.contextmanager
     def parameters_of(self, snapshot: Snapshot) -> Iterator[None]:

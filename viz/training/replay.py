@@ -89,9 +89,9 @@ class TrainingReplay:
         last = len(recording.snapshots) - 1
         for index, snapshot in enumerate(recording.snapshots):
             with recording.parameters_of(snapshot):
-                shown, network = stage.moment()
+                shown = stage.moment()
                 rows.append(stage.example_texts(examples))
-            states.append(stage.state(history, snapshot.iteration, shown, network.svg() if network else None))
+            states.append(stage.state(history, snapshot.iteration, shown))
             heading, lines = moment_text(history, snapshot.iteration, total)
             if index == last and history.interrupted:
                 heading += " · stopped by Ctrl-C: the model keeps this last completed update"

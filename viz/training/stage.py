@@ -14,7 +14,6 @@ import re
 from typing import TYPE_CHECKING
 
 from nn.theatre import model_moment
-from viz.diagram import Diagram
 from viz.escaping import visible_text
 from viz.styles.style import State
 from viz.training.panels import (
@@ -51,10 +50,11 @@ _CHOICE_LABEL = ' class="gt-choice-label"'  # the page writes the chosen example
 class TheatreStage:
     """The four panels of one run (see the module docstring).
 
-    Made in two steps, because ``dot`` may run elsewhere (the live view runs it in a background
-    thread while training goes on): the constructor reads the model (the curves and boundary
+    Made in two steps, because ``dot`` may run elsewhere (the live view runs it in background
+    threads while training goes on): the constructor reads the model (the curves and boundary
     panels, and the two Graphviz drawings described: ``graph_plan.diagram``, ``network_diagram``);
-    ``lay_out`` takes their SVG text. ``laid_out()`` does both here.
+    ``lay_out`` takes their SVG text. ``laid_out()`` does both here. ``dot`` runs once per stage:
+    a moment changes numbers, colours and widths on that layout, never its shape.
     ``resolution``: the heatmap's grid (points per side); ``loss_top`` and ``weight_scale`` fix the
     loss axis and the network's full line width (a replay fixes both; live, they follow the run).
     """
@@ -91,15 +91,14 @@ class TheatreStage:
     def panels(self) -> tuple[Panel, ...]:
         return tuple(p for p in (self.curves, self.boundary, self.network, self.graph) if p is not None)
 
-    def moment(self) -> tuple[State, Diagram | None]:
-        """What the model shows now, in a ``model_moment``: the heatmap, and the network's drawing (``dot`` to run)."""
+    def moment(self) -> State:
+        """What the model shows now, in a ``model_moment``: the heatmap and the network's colours and widths."""
         with model_moment(self.recording.model):
-            return self.boundary.state(), NetworkPanel.diagram(self.recording.model, self.weight_scale)
+            return {**self.boundary.state(), **NetworkPanel.state(self.recording.model, self.weight_scale)}
 
-    def state(self, history: History, iteration: int, shown: State, network_svg: str | None) -> State:
-        """A moment's state: the curves up to ``iteration``, ``shown`` (from ``moment``), the network from its SVG."""
-        network = self.network.state_of(network_svg) if self.network is not None else {}
-        return {**self.curves.state(history, iteration), **shown, **network}
+    def state(self, history: History, iteration: int, shown: State) -> State:
+        """A moment's state: the curves up to ``iteration``, and ``shown`` (from ``moment``)."""
+        return {**self.curves.state(history, iteration), **shown}
 
     def example_texts(self, examples: list[int]) -> list[list[str]]:
         """The graph panel's texts for each of ``examples`` now (the model holds the moment's parameters)."""
@@ -118,6 +117,7 @@ class TheatreStage:
             if circle.get("data-gt-choice") is not None:
                 chosen = circle.get("data-gt-choice") == index
                 circle.set("class", "gt-choice gt-chosen" if chosen else "gt-choice")
+        self.boundary.changed()
 
     def html(self, status: str = "") -> str:
         """The stage as HTML: the curves and the boundary in a row, then the network and the graph."""
