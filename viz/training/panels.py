@@ -29,7 +29,7 @@ from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
-from autograd import Tensor, Value, no_grad, topological_order
+from autograd import Tensor, Value, no_grad, scope, topological_order
 from nn.layers import MLP, Layer, Neuron
 from nn.module import Module
 from nn.train import decided_rows, run_batch
@@ -402,7 +402,10 @@ def _example_text(recording: Recording, k: int) -> str:
     point = ", ".join(format_number(float(v), _TICKS) for v in recording.data.X[k][:4])
     more = ", …" if recording.data.X.shape[1] > 4 else ""
     target = recording.data.y[k]
-    label = format_number(float(target), _TICKS) if np.ndim(target) == 0 else str(int(np.argmax(target)))
+    if np.ndim(target) != 0:  # a one-hot row: its class
+        label = str(int(np.argmax(target)))
+    else:  # a class (or a sign) as an integer, "1" not "1.000"; a regression target as a number
+        label = f"{float(target):.0f}" if float(target).is_integer() else format_number(float(target), _TICKS)
     return f"training example {k}: x = ({point}{more}), label {label}"
 
 
@@ -484,6 +487,10 @@ class GraphPlan:
     """
 
     FIELDS = ("data", "grad")
+    LOSS = "loss"  # the scope the loss's nodes are made in (the panel's own graph only: training has none)
+    # a loss of more nodes than this is drawn as one gate (softmax cross-entropy's ten would take half
+    # the panel's width and shrink the network's numbers below 10 px); the hinge's 1-s and relu are drawn
+    MOST_LOSS_NODES = 4
 
     def __init__(self, recording: Recording) -> None:
         self.recording = recording
@@ -492,15 +499,19 @@ class GraphPlan:
         collapse = tuple(n.name for n in neurons if n.name)
         symbols = {n.name: f"{n.activation_name} {n.name.rpartition('.')[2]}" for n in neurons if n.name}
         self.parameters = model.parameters()
+        root_value = self.example_root(recording.sample)
+        order = topological_order(root_value)
+        in_loss = sum(1 for node in order if node.scope is not None and node.scope.name == self.LOSS)
+        self.loss_collapsed = in_loss > self.MOST_LOSS_NODES
+        if self.loss_collapsed:
+            collapse = (*collapse, self.LOSS)
         # without the wires' names (a gate says which neuron it is), the graph fits a 900 px page with
         # its numbers at 10 px or more
         model_options, self.drawing = STATIC_DRAWING.build("training theatre", {
             "style": "circuit", "collapse": collapse, "group_symbols": symbols, "legend": False,
             "output_name": "loss", "parameters": self.parameters, "show": self.FIELDS})
-        root_value = self.example_root(recording.sample)
         self.layout = describe(root_value, model_options)
         self.diagram = draw_model(self.layout, self.drawing)
-        order = topological_order(root_value)
         # the graph's shape: how many inputs each node has (the ops may differ: a hinge loss is 1-s or 1+s by label)
         self.shape = [len(node.inputs) for node in order]
         index = {id(node): i for i, node in enumerate(order)}
@@ -511,12 +522,15 @@ class GraphPlan:
                       for gate in self.layout.gates if gate.collapsed is None and len(gate.outputs) == 1]
 
     def example_root(self, k: int) -> Value:
-        """The loss of training example ``k`` alone, through the model as it is now, after ``backward()``."""
-        data = self.recording.data
+        """The loss of training example ``k`` alone, through the model as it is now, after ``backward()``; the
+        loss's own nodes in a scope (``LOSS``, titled by the loss's name), so that the panel may collapse them."""
+        data, loss = self.recording.data, self.recording.loss
         output = self.recording.model(data.X[k].tolist())
-        loss = self.recording.loss([output], data.y[k:k + 1])
-        loss.backward()
-        return loss
+        name = getattr(getattr(loss, "func", loss), "__name__", self.LOSS)  # a functools.partial: its function's
+        with scope(self.LOSS, title=name.replace("_", " ")):
+            value = loss([output], data.y[k:k + 1])
+        value.backward()
+        return value
 
     def texts(self, k: int) -> list[str]:
         """Example ``k``'s drawn values and gradients now, as the panel writes them (in ``positions`` order), then

@@ -19,10 +19,11 @@ from nn.data import Dataset, make_moons, make_spiral
 from nn.layers import MLP, Neuron
 from nn.losses import binary_hinge, softmax_cross_entropy
 from nn.optim import SGD
+from nn.theatre import Recording
 from nn.train import History, fit
 from viz.network.draw import draw_network
 from viz.training import live
-from viz.training.panels import NetworkPanel, Panel
+from viz.training.panels import GraphPlan, NetworkPanel, Panel
 
 # the attributes Graphviz's SVG gives a shape when the DOT source does not set them
 _SVG_DEFAULTS = {"stroke-width": "1", "stroke-dasharray": "none"}
@@ -80,23 +81,26 @@ def test_the_template_writes_the_applied_values_as_a_fresh_serialisation_would()
 
 # ------------------------------------------------------------------ gate texts
 def gate_texts(svg: str) -> dict[str, str]:
-    """Each gate's text in an SVG (a node group whose id is a gate's, ``g7``), by id."""
+    """Each gate's text in an SVG (a node group whose id is a gate's, ``g7``, or a collapsed group's, ``s3``), by id."""
     texts = {}
     for group in ET.fromstring(svg).iter():
-        if _local(group.tag) == "g" and group.get("class") == "node" and re.fullmatch(r"g\d+", group.get("id", "")):
+        if _local(group.tag) == "g" and group.get("class") == "node" and re.fullmatch(r"[gs]\d+", group.get("id", "")):
             texts[group.get("id", "")] = "".join(t.text or "" for t in group.iter() if _local(t.tag) == "text")
     return texts
 
 
-def own_gate_texts(model: MLP, loss: Any, data: Dataset, k: int) -> dict[str, str]:
-    """Example ``k``'s graph drawn by ``viz.draw`` as the panel draws it: its gates' texts."""
+def own_gate_texts(recording: Recording, k: int) -> dict[str, str]:
+    """Example ``k``'s graph (the model as it is now) drawn by ``viz.draw`` with the panel's options: its gates'
+    texts."""
+    model = recording.model
+    plan = GraphPlan(recording)  # the panel's choice: its loss drawn or collapsed
     neurons = [m for m in model.modules() if isinstance(m, Neuron)]
-    symbols = {n.name: f"{n.activation_name} {n.name.rpartition('.')[2]}" for n in neurons}
     for parameter in model.parameters():
         parameter.grad = 0.0
-    value = loss([model(data.X[k].tolist())], data.y[k:k + 1])
-    value.backward()
-    diagram = viz.draw(value, style="circuit", collapse=[n.name for n in neurons], group_symbols=symbols,
+    value = plan.example_root(k)  # the loss in a scope, so that it may be collapsed
+    collapse = [*(n.name for n in neurons), *([plan.LOSS] if plan.loss_collapsed else [])]
+    diagram = viz.draw(value, style="circuit", collapse=collapse,
+                       group_symbols={n.name: f"{n.activation_name} {n.name.rpartition('.')[2]}" for n in neurons},
                        legend=False, output_name="loss", parameters=model.parameters(), show=("data", "grad"))
     return gate_texts(diagram.svg())
 
@@ -146,9 +150,16 @@ def replayed_graph(page: str, frame: int, choice: int) -> str:
     return ET.tostring(root, encoding="unicode")
 
 
-@pytest.mark.parametrize("run", [hinge_run, softmax_run])
-def test_the_replays_graph_shows_each_examples_own_gates_at_every_snapshot(run: Any) -> None:
-    model, data, history = run(quiet=True, record=3)
+# the hinge loss (drawn gate by gate: its two nodes), and softmax cross-entropy drawn gate by gate too (by default
+# its ten nodes are one gate)
+GATE_BY_GATE = [(hinge_run, GraphPlan.MOST_LOSS_NODES), (softmax_run, 100)]
+
+
+@pytest.mark.parametrize(("run", "most"), GATE_BY_GATE)
+def test_the_replays_graph_shows_each_examples_own_gates_at_every_snapshot(run: Any, most: int,
+                                                                           monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(GraphPlan, "MOST_LOSS_NODES", most)
+    _, data, history = run(quiet=True, record=3)
     page = viz.training_replay(history, resolution=3).html()
     recording = history.recording
     labels = np.asarray(data.y)
@@ -157,15 +168,17 @@ def test_the_replays_graph_shows_each_examples_own_gates_at_every_snapshot(run: 
     for frame in (0, len(recording.snapshots) - 1):
         for k in examples:
             with recording.parameters_of(recording.snapshots[frame]):
-                expected = own_gate_texts(model, recording.loss, data, k)
+                expected = own_gate_texts(recording, k)
             drawn = gate_texts(replayed_graph(page, frame, k))
             assert drawn == expected, (frame, k)
             seen.add(tuple(sorted(drawn.values())))
     assert len(seen) > 1  # the examples' gates differ: the test can tell them apart
 
 
-@pytest.mark.parametrize("run", [hinge_run, softmax_run])
-def test_the_live_view_shows_the_watched_examples_own_gates(run: Any, monkeypatch: pytest.MonkeyPatch) -> None:
+@pytest.mark.parametrize(("run", "most"), GATE_BY_GATE)
+def test_the_live_view_shows_the_watched_examples_own_gates(run: Any, most: int,
+                                                            monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(GraphPlan, "MOST_LOSS_NODES", most)
     shown: list[str] = []
     monkeypatch.setattr(live, "in_notebook", lambda: True)
     monkeypatch.setattr(live, "_notebook_display", lambda: shown.append)
@@ -174,6 +187,16 @@ def test_the_live_view_shows_the_watched_examples_own_gates(run: Any, monkeypatc
     other = int(np.flatnonzero(labels != labels[0])[0])
     for k in (0, other):
         shown.clear()
-        model, data, _ = run(watch=True, watch_sample=k)
-        assert gate_texts(graph_svg(shown[-1])) == own_gate_texts(model, binary_hinge if run is hinge_run
-                                                                  else softmax_cross_entropy, data, k), k
+        _, _, history = run(watch=True, watch_sample=k, record=2)
+        recording = history.recording
+        assert recording is not None and gate_texts(graph_svg(shown[-1])) == own_gate_texts(recording, k), k
+
+
+def test_a_long_loss_is_one_gate_and_a_short_one_is_drawn_gate_by_gate() -> None:
+    for run, collapsed, texts in ((softmax_run, True, {"softmax cross entropy"}), (hinge_run, False, {"1-x", "relu"})):
+        _, _, history = run(quiet=True, record=2)
+        assert history.recording is not None
+        plan = GraphPlan(history.recording)
+        assert plan.loss_collapsed is collapsed
+        drawn = set(gate_texts(plan.diagram.svg()).values())
+        assert texts <= drawn and not any(t.startswith(("exp", "log", "x-")) for t in drawn), drawn
