@@ -25,6 +25,7 @@ import html
 import math
 import xml.etree.ElementTree as ET
 from collections.abc import Mapping
+from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 import numpy as np
@@ -40,7 +41,7 @@ from viz.labels import gate_text, gate_wire
 from viz.model.graph_model import describe
 from viz.network.draw import draw_network, network_looks
 from viz.number_format import format_gradient, format_number
-from viz.options import STATIC_DRAWING
+from viz.options import STATIC_DRAWING, DrawOptions
 from viz.palette import PALETTES, blend
 from viz.player.stage import KEY, _strip_namespaces
 from viz.styles import STYLES
@@ -97,17 +98,18 @@ class Panel:
     def svg(self) -> str:
         """The SVG as currently applied, for inline HTML.
 
-        Serialised once with a marker in each applied slot; each later call writes the slots'
-        values into that template (a live panel redraws without walking the whole SVG again).
+        Serialised once with a marker in each applied slot (``template``); each later call writes the
+        slots' values into that template (a live panel redraws without walking the whole SVG again).
         """
+        return TemplatePanel(self.template()).svg()
+
+    def template(self) -> PanelTemplate:
+        """The panel as a picklable template: its SVG with the applied slots to fill, and their values now."""
         if self._template is None:
             self._template = self._serialised_template()
         pieces, slots = self._template
-        out = [pieces[0]]
-        for (key, attribute), piece in zip(slots, pieces[1:], strict=True):
-            out.append(html.escape(self._applied[key, attribute], quote=attribute != "text"))
-            out.append(piece)
-        return "".join(out)
+        return PanelTemplate(self.name, self.title, tuple(pieces), tuple(slots),
+                             tuple(self._applied[slot] for slot in slots))
 
     def _serialised_template(self) -> tuple[list[str], list[tuple[str, str]]]:
         slots = list(self._applied)
@@ -121,6 +123,48 @@ class Panel:
         parts = text.split(_MARK)  # text, slot index, text, slot index, ..., text
         order = [slots[int(index)] for index in parts[1::2]]
         return parts[0::2], order
+
+
+@dataclass(frozen=True)
+class PanelTemplate:
+    """A panel's SVG text around its slots (``pieces`` = one more than ``slots``, each slot a (key, attribute)),
+    and the slots' values; plain data, so a laid-out panel can be sent from another process (``TemplatePanel``)."""
+
+    name: str
+    title: str
+    pieces: tuple[str, ...]
+    slots: tuple[tuple[str, str], ...]
+    values: tuple[str, ...]
+
+
+class TemplatePanel:
+    """A panel made from a ``PanelTemplate``: ``apply`` sets its slots, ``svg`` writes them into the template."""
+
+    def __init__(self, template: PanelTemplate) -> None:
+        self.name, self.title = template.name, template.title
+        self._pieces = template.pieces
+        self._slots = template.slots
+        self._values = dict(zip(template.slots, template.values, strict=True))
+
+    def apply(self, state: Mapping[str, Mapping[str, str]]) -> None:
+        """Set the values ``state`` gives for this panel's slots (a moment sets the same slots as the template's)."""
+        prefix = f"{self.name}."
+        for key, attributes in state.items():
+            if not key.startswith(prefix):
+                continue
+            for attribute, value in attributes.items():
+                if (key, attribute) not in self._values:
+                    raise ValueError(f"training theatre: the {self.name} panel's template has no slot "
+                                     f"{key}/{attribute}")
+                self._values[key, attribute] = value
+
+    def svg(self) -> str:
+        """The SVG with the slots' values written in."""
+        out = [self._pieces[0]]
+        for (key, attribute), piece in zip(self._slots, self._pieces[1:], strict=True):
+            out.append(html.escape(self._values[key, attribute], quote=attribute != "text"))
+            out.append(piece)
+        return "".join(out)
 
 
 # a private-use character: no SVG or number text holds it, and XML serialisation leaves it as it is
@@ -476,86 +520,116 @@ def svg_shape_or_none(group: ET.Element) -> ET.Element | None:
 
 
 # --------------------------------------------------------------------------------------- graph
-class GraphPlan:
-    """One example's graph as the graph panel draws it, described from the model (``diagram``: ``dot`` not run yet).
+@dataclass(frozen=True)
+class GraphShape:
+    """Where an example's drawn texts are in its graph, found from one example's description (plain data).
 
-    The drawn values are found again in any example's graph by their topological position (the
-    graph model's ids are those positions), so ``texts`` reads the engine's values and gradients
-    straight from the nodes, without describing each graph again. So are the gates that are engine
-    ops: their text is the example's own op (a hinge loss is ``1-s`` or ``1+s`` by the label, and
-    ``log_softmax`` folds each example's largest score into its ``x-m`` gate).
+    ``positions``: each drawn value's topological position and part (``"data"``, ``"grad"``);
+    ``gates``: each drawn engine-op gate's id, its node's position and the letter its text calls its
+    wire; ``inputs``: how many inputs each node has (every example's graph must have the same).
     """
 
+    sample: int
+    positions: tuple[tuple[int, str], ...]
+    gates: tuple[tuple[str, int, str], ...]
+    inputs: tuple[int, ...]
+
+
+LOSS = "loss"  # the scope the loss's nodes are made in (the panel's own graph only: training has none)
+
+
+def example_loss(recording: Recording, k: int) -> Value:
+    """The loss of training example ``k`` alone, through the model as it is now, after ``backward()``; the
+    loss's own nodes in a scope (``LOSS``, titled by the loss's name), so that the panel may collapse them."""
+    data, loss = recording.data, recording.loss
+    output = recording.model(data.X[k].tolist())
+    name = getattr(getattr(loss, "func", loss), "__name__", LOSS)  # a functools.partial: its function's
+    with scope(LOSS, title=name.replace("_", " ")):
+        value = loss([output], data.y[k:k + 1])
+    value.backward()
+    return value
+
+
+class GraphReader:
+    """Reads any example's drawn texts from its graph by their places (``GraphShape``), as the panel writes them:
+    the engine's values and gradients straight from the nodes, without describing each graph again, and the
+    gates that are engine ops by their own op (a hinge loss is ``1-s`` or ``1+s`` by the label, and a
+    ``log_softmax`` drawn gate by gate folds each example's largest score into its ``x-m`` gate)."""
+
     FIELDS = ("data", "grad")
-    LOSS = "loss"  # the scope the loss's nodes are made in (the panel's own graph only: training has none)
-    # a loss of more nodes than this is drawn as one gate (softmax cross-entropy's ten would take half
-    # the panel's width and shrink the network's numbers below 10 px); the hinge's 1-s and relu are drawn
-    MOST_LOSS_NODES = 4
 
-    def __init__(self, recording: Recording) -> None:
+    def __init__(self, recording: Recording, shape: GraphShape) -> None:
         self.recording = recording
-        model = recording.model
-        neurons = [m for m in model.modules() if isinstance(m, Neuron)] if isinstance(model, Module) else []
-        collapse = tuple(n.name for n in neurons if n.name)
-        symbols = {n.name: f"{n.activation_name} {n.name.rpartition('.')[2]}" for n in neurons if n.name}
-        self.parameters = model.parameters()
-        root_value = self.example_root(recording.sample)
-        order = topological_order(root_value)
-        in_loss = sum(1 for node in order if node.scope is not None and node.scope.name == self.LOSS)
-        self.loss_collapsed = in_loss > self.MOST_LOSS_NODES
-        if self.loss_collapsed:
-            collapse = (*collapse, self.LOSS)
-        # without the wires' names (a gate says which neuron it is), the graph fits a 900 px page with
-        # its numbers at 10 px or more
-        model_options, self.drawing = STATIC_DRAWING.build("training theatre", {
-            "style": "circuit", "collapse": collapse, "group_symbols": symbols, "legend": False,
-            "output_name": "loss", "parameters": self.parameters, "show": self.FIELDS})
-        self.layout = describe(root_value, model_options)
-        self.diagram = draw_model(self.layout, self.drawing)
-        # the graph's shape: how many inputs each node has (the ops may differ: a hinge loss is 1-s or 1+s by label)
-        self.shape = [len(node.inputs) for node in order]
-        index = {id(node): i for i, node in enumerate(order)}
-        positions = {name: index[id(node)] for node, name in self.layout.value_ids.items()}
-        self.positions = [(positions[node.id], part) for node in self.layout.values for part in self.FIELDS]
-        names = {self.drawing.name_of(node) for node in self.layout.values}
-        self.gates = [(gate.id, positions[gate.outputs[0]], gate_wire(gate, self.layout, self.drawing, names))
-                      for gate in self.layout.gates if gate.collapsed is None and len(gate.outputs) == 1]
-
-    def example_root(self, k: int) -> Value:
-        """The loss of training example ``k`` alone, through the model as it is now, after ``backward()``; the
-        loss's own nodes in a scope (``LOSS``, titled by the loss's name), so that the panel may collapse them."""
-        data, loss = self.recording.data, self.recording.loss
-        output = self.recording.model(data.X[k].tolist())
-        name = getattr(getattr(loss, "func", loss), "__name__", self.LOSS)  # a functools.partial: its function's
-        with scope(self.LOSS, title=name.replace("_", " ")):
-            value = loss([output], data.y[k:k + 1])
-        value.backward()
-        return value
+        self.shape = shape
+        self.parameters = recording.model.parameters()
+        self.drawing = DrawOptions.build("training theatre", style="circuit")  # the texts' style and numbers
 
     def texts(self, k: int) -> list[str]:
-        """Example ``k``'s drawn values and gradients now, as the panel writes them (in ``positions`` order), then
-        its gates' texts (in ``gates`` order).
+        """Example ``k``'s drawn values and gradients now (in ``positions`` order), then its gates' texts.
 
         The model must be in a ``nn.theatre.model_moment`` (its gradients are restored afterwards)."""
         for parameter in self.parameters:  # each example's backward starts from zero, as after zero_grad()
             parameter.grad = 0.0
-        order = topological_order(self.example_root(k))
-        if [len(node.inputs) for node in order] != self.shape:
+        order = topological_order(example_loss(self.recording, k))
+        if tuple(len(node.inputs) for node in order) != self.shape.inputs:
             raise ValueError(f"training theatre: example {k}'s graph has another shape than example "
-                             f"{self.recording.sample}'s; the graph panel needs the same graph for every example")
+                             f"{self.shape.sample}'s; the graph panel needs the same graph for every example")
         style, fmt = self.drawing.style, self.drawing.number_format
         values = [
             style.field_text(part, format_number(order[p].data, fmt) if part == "data"
                              else format_gradient(order[p].grad, fmt))
-            for p, part in self.positions
+            for p, part in self.shape.positions
         ]
-        gates = [gate_text(order[p].op, order[p].const, order[p].const_left, wire) for _, p, wire in self.gates]
+        gates = [gate_text(order[p].op, order[p].const, order[p].const_left, wire) for _, p, wire in self.shape.gates]
         return values + gates
 
     def caption(self, k: int) -> str:
         """What the panel shows, naming the example."""
         return visible_text(f"The graph of {_example_text(self.recording, k)}: its loss, values above "
                             "the wires, gradients below")
+
+
+class GraphPlan:
+    """One example's graph as the graph panel draws it, described from the model (``diagram``: ``dot`` not run yet);
+    ``reader`` reads any example's texts from its graph (the graph model's ids are topological positions)."""
+
+    FIELDS = GraphReader.FIELDS
+    LOSS = LOSS
+    # a loss of more nodes than this is drawn as one gate (softmax cross-entropy's ten would take half
+    # the panel's width and shrink the network's numbers below 10 px); the hinge's 1-s and relu are drawn
+    MOST_LOSS_NODES = 4
+
+    def __init__(self, recording: Recording) -> None:
+        model = recording.model
+        neurons = [m for m in model.modules() if isinstance(m, Neuron)] if isinstance(model, Module) else []
+        collapse = tuple(n.name for n in neurons if n.name)
+        symbols = {n.name: f"{n.activation_name} {n.name.rpartition('.')[2]}" for n in neurons if n.name}
+        root_value = example_loss(recording, recording.sample)
+        order = topological_order(root_value)
+        in_loss = sum(1 for node in order if node.scope is not None and node.scope.name == LOSS)
+        self.loss_collapsed = in_loss > self.MOST_LOSS_NODES
+        if self.loss_collapsed:
+            collapse = (*collapse, LOSS)
+        # without the wires' names (a gate says which neuron it is), the graph fits a 900 px page with
+        # its numbers at 10 px or more
+        model_options, self.drawing = STATIC_DRAWING.build("training theatre", {
+            "style": "circuit", "collapse": collapse, "group_symbols": symbols, "legend": False,
+            "output_name": "loss", "parameters": model.parameters(), "show": self.FIELDS})
+        self.layout = describe(root_value, model_options)
+        self.diagram = draw_model(self.layout, self.drawing)
+        index = {id(node): i for i, node in enumerate(order)}
+        positions = {name: index[id(node)] for node, name in self.layout.value_ids.items()}
+        names = {self.drawing.name_of(node) for node in self.layout.values}
+        self.reader = GraphReader(recording, GraphShape(
+            recording.sample,
+            tuple((positions[node.id], part) for node in self.layout.values for part in self.FIELDS),
+            tuple((gate.id, positions[gate.outputs[0]], gate_wire(gate, self.layout, self.drawing, names))
+                  for gate in self.layout.gates if gate.collapsed is None and len(gate.outputs) == 1),
+            tuple(len(node.inputs) for node in order)))
+
+    def example_root(self, k: int) -> Value:
+        """The loss of training example ``k`` alone, after ``backward()`` (``example_loss``)."""
+        return example_loss(self.reader.recording, k)
 
 
 class GraphPanel(Panel):
@@ -573,19 +647,24 @@ class GraphPanel(Panel):
         self.plan = plan
         groups = {group.get("id"): group for group in root.iter("g") if group.get("id")}
         style = plan.drawing.style
-        self.keys: list[tuple[str, str]] = []  # (key, "text") of each of plan.texts' texts
+        self.keys: list[tuple[str, str]] = []  # (key, "text") of each of plan.reader.texts' texts
         for node in plan.layout.values:
             elements = style.value_elements(groups[node.id], plan.drawing)
             for part in plan.FIELDS:
                 self.keys.append((self.tag(f"{node.id}.{part}", elements[part]).get(KEY, ""), "text"))
-        for gate_id, _, _ in plan.gates:
+        for gate_id, _, _ in plan.reader.shape.gates:
             self.keys.append((self.tag(f"{gate_id}.text", _gate_label(groups[gate_id])).get(KEY, ""), "text"))
         for gate in plan.layout.gates:  # a gate's fill would show one moment's gradient in every moment: none
             svg_shape(groups[gate.id]).set("fill", PALETTE.neutral)
 
     def state_of(self, texts: list[str]) -> State:
-        """A state writing ``texts`` (``GraphPlan.texts``) into the graph."""
-        return {key: {attribute: text} for (key, attribute), text in zip(self.keys, texts, strict=True)}
+        """A state writing ``texts`` (``GraphReader.texts``) into the graph."""
+        return texts_state(self.keys, texts)
+
+
+def texts_state(keys: list[tuple[str, str]], texts: list[str]) -> State:
+    """A state writing ``texts`` into the slots ``keys`` (each a (key, attribute))."""
+    return {key: {attribute: text} for (key, attribute), text in zip(keys, texts, strict=True)}
 
 
 def _gate_label(group: ET.Element) -> ET.Element:

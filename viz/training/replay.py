@@ -98,8 +98,8 @@ class TrainingReplay:
             captions.append(f"Snapshot {index} of {last} · {heading}")
             work.append(lines)
             steps.append(f"snapshot {index} of {last}")
-        assert stage.graph is not None  # laid out
-        choices = Choices(keys=stage.graph.keys, rows=rows, labels=[stage.graph_plan.caption(k) for k in examples],
+        assert stage.reader is not None  # laid out
+        choices = Choices(keys=stage.graph_keys, rows=rows, labels=[stage.reader.caption(k) for k in examples],
                           start=examples.index(recording.sample))
         stage.apply(states[0])
         self._drawn = _Frames(stage.html(), states[0], [_changes(a, b) for a, b in itertools.pairwise(states)],

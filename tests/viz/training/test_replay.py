@@ -3,6 +3,7 @@ gradients at each snapshot, the heatmap the model's decision; notes where a pane
 
 from __future__ import annotations
 
+import functools
 import json
 import re
 import signal
@@ -24,6 +25,7 @@ from viz.number_format import NumberFormat, format_gradient, format_number
 from viz.options import ModelOptions
 from viz.player.page import Choices, player_fragment
 from viz.training import live
+from viz.training.elsewhere import can_fork
 from viz.training.panels import PALETTE
 from viz.training.stage import TheatreStage
 
@@ -183,21 +185,25 @@ def test_the_live_view_draws_in_a_notebook_and_says_when_training_stopped(monkey
     assert "the model holds its last completed update" in shown[-1]
 
 
-def test_the_live_view_shows_a_moment_once_dot_has_drawn_it_and_counts_its_time() -> None:
+def test_the_live_view_shows_a_moment_once_its_layout_is_in_and_counts_its_time() -> None:
     _, history = recorded(record=2)
-    shown: list[str] = []
-    view = live.LiveView(history.recording, shown.append)  # type: ignore[arg-type]
-    fresh = History(examples=40, batch_size=10, iterations_per_epoch=4)
-    view.start(fresh)
-    assert shown == [] and view.redraws == 0  # the panels described; dot lays them out in the background
-    assert view._layout is not None
-    view._layout.svgs()
-    synced: list[bool] = []
-    view.maybe_redraw(fresh, lambda: synced.append(True))
-    assert len(shown) == 1 and "training: before training (0 of 12 updates)" in shown[0] and synced == [True]
-    assert not view.clock.due()  # the clock counts the drawing's time, dot's included: no new reading at once
-    view.maybe_redraw(fresh, lambda: synced.append(True))
-    assert len(shown) == 1 and synced == [True]
+    drawings: list[list[str]] = []
+    for fork in (True, False) if can_fork() else (False,):
+        shown: list[str] = []
+        view = live.LiveView(history.recording, shown.append, fork=fork)  # type: ignore[arg-type]
+        fresh = History(examples=40, batch_size=10, iterations_per_epoch=4)
+        view.start(fresh)
+        assert shown == [] and view.redraws == 0  # laid out elsewhere (a child process, or a thread)
+        assert view._layout is not None
+        view._layout.result(timeout=60)
+        synced: list[bool] = []
+        view.maybe_redraw(fresh, functools.partial(synced.append, True))
+        assert len(shown) == 1 and "training: before training (0 of 12 updates)" in shown[0] and synced == [True]
+        assert not view.clock.due()  # the clock counts the drawing's time: no new reading at once
+        view.maybe_redraw(fresh, functools.partial(synced.append, True))
+        assert len(shown) == 1 and synced == [True]
+        drawings.append(shown)
+    assert all(drawing == drawings[0] for drawing in drawings)  # a child process lays the panels out as a thread does
 
 
 def test_a_large_training_set_keeps_the_graphs_of_150_evenly_spaced_examples_and_the_chosen_one() -> None:
