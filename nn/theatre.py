@@ -298,9 +298,7 @@ class RedrawClock:
         """Whether a redraw may start now."""
         return bool(self._now() >= self._next)
 
-    def drew(self, started: float, ended: float, elsewhere: float = 0.0) -> None:
-        """Record a drawing that ran from ``started`` to ``ended`` (``time.perf_counter`` seconds), plus
-        ``elsewhere`` seconds of work done beside training (``dot`` in a background thread: on a busy
-        machine it takes its time from training too)."""
-        took = max(0.0, ended - started) + max(0.0, elsewhere)
+    def drew(self, started: float, ended: float) -> None:
+        """Record a drawing that ran from ``started`` to ``ended`` (``time.perf_counter`` seconds)."""
+        took = max(0.0, ended - started)
         self._next = ended + max(MIN_REDRAW_INTERVAL - took, took * (1.0 - self.budget) / self.budget)

@@ -12,7 +12,9 @@ view's cost in the training thread, ~46 ms of CPU per run in-process, falls to t
   and if the fork fails, it runs ``work`` in a background thread of this process instead.
 - The child ignores SIGINT (Ctrl-C at a terminal reaches the whole process group; the training
   process handles it), gets SIGKILL if its parent dies (``PR_SET_DEATHSIG``), writes only to its
-  pipe and leaves with ``os._exit``, running none of the parent's exit handlers.
+  pipe (its ``sys.stdout`` and ``sys.stderr`` go to ``os.devnull``, warnings are ignored: a
+  notebook's streams hold locks and sockets of the parent's threads) and leaves with ``os._exit``,
+  running none of the parent's exit handlers.
 - ``result(timeout)`` waits for the result (a child past the timeout is killed), and raises
   ``ElsewhereError`` with the child's traceback if the work raised there.
 """
@@ -27,6 +29,7 @@ import signal
 import sys
 import threading
 import traceback
+import warnings
 from collections.abc import Callable
 from typing import Generic, TypeVar
 
@@ -72,7 +75,11 @@ class Elsewhere(Generic[T]):
         read_end, write_end = os.pipe()
         parent = os.getpid()
         try:
-            pid = os.fork()
+            with warnings.catch_warnings():
+                # Python 3.12+ warns that a child forked from a threaded process may deadlock on a lock another
+                # thread held; the child runs only the work (its output silenced, see _child), never Jupyter's
+                warnings.simplefilter("ignore", DeprecationWarning)
+                pid = os.fork()
         except OSError:
             os.close(read_end)
             os.close(write_end)
@@ -135,6 +142,9 @@ def _child(work: Callable[[], object], write_end: int, parent: int) -> None:
     try:
         signal.signal(signal.SIGINT, signal.SIG_IGN)
         _die_with_parent(parent)
+        # the parent's streams may be a notebook's (locks, sockets): the child writes nothing but its pipe
+        sys.stdout = sys.stderr = open(os.devnull, "w")  # noqa: SIM115 - os._exit closes it
+        warnings.simplefilter("ignore")
         try:
             outcome: tuple[str, object] = ("result", work())
             data = pickle.dumps(outcome)
