@@ -99,8 +99,10 @@ class TheatreStage:
                     weight_scale=weight_scale)
         with model_moment(recording.model):
             plan = GraphPlan(recording)
+            graph_layout = Rendering((plan.diagram,))  # the longer of the two: dot starts on it at once
             network_diagram = NetworkPanel.diagram(recording.model, weight_scale)
-        graph_svg, network_svg = Rendering((plan.diagram, network_diagram)).svgs()
+        (network_svg,) = Rendering((network_diagram,)).svgs()
+        (graph_svg,) = graph_layout.svgs()
         assert graph_svg is not None  # the graph is always drawn
         graph = GraphPanel(plan, graph_svg)
         stage.graph, stage.graph_keys, stage.reader = graph, tuple(graph.keys), plan.reader
