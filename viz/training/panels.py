@@ -13,10 +13,14 @@ moment from the model itself: the model holds that moment's parameters when it i
   other inputs, or without classification, a note saying why it is absent.
 - ``NetworkPanel``: the network as ``viz.draw_network`` draws it (``dot`` once; each moment
   repaints the connections and units with ``draw_network``'s own colours and widths).
-- ``GraphPanel``: one training example's loss graph in the circuit style, collapsed to neurons,
-  with the engine's forward values and gradients (its own ``backward()``) at the moment.
+- ``GraphPanel``: one training example's loss graph in the circuit style, collapsed to neurons
+  (and a loss of more than ``GraphPlan.MOST_LOSS_NODES`` nodes to one gate), with the engine's
+  forward values and gradients (its own ``backward()``) and the example's own op gates at the moment.
 
 Keys are prefixed with the panel's name (``curves.``, ``boundary.``, ``network.``, ``graph.``).
+A panel serialises its SVG once, around its tagged slots (``PanelTemplate``); each moment writes the
+slots' values into that text. A ``TemplatePanel`` is a panel made from such plain data (the live
+view's layout comes from another process).
 """
 
 from __future__ import annotations
