@@ -9,7 +9,8 @@ view's cost in the training thread, ~46 ms of CPU per run in-process, falls to t
 
 - ``Elsewhere(work)`` forks where forking a running interpreter is safe enough (Linux: ``os.fork``;
   not macOS, whose system libraries may not survive a fork, nor Windows, which has none); elsewhere,
-  and if the fork fails, it runs ``work`` in a background thread of this process instead.
+  and if the fork fails, it runs ``work`` here and now, before returning. Not in a thread: ``work``
+  reads the model (the example's graph, its forward and backward), which training is changing.
 - The child ignores SIGINT (Ctrl-C at a terminal reaches the whole process group; the training
   process handles it), gets SIGKILL if its parent dies (``PR_SET_DEATHSIG``), writes only to its
   pipe (its ``sys.stdout`` and ``sys.stderr`` go to ``os.devnull``, warnings are ignored: a
@@ -44,12 +45,12 @@ class ElsewhereError(RuntimeError):
 
 
 def can_fork() -> bool:
-    """Whether ``Elsewhere`` forks here (Linux with ``os.fork``); elsewhere it uses a thread."""
+    """Whether ``Elsewhere`` forks here (Linux with ``os.fork``); elsewhere it runs the work at once."""
     return sys.platform.startswith("linux") and hasattr(os, "fork")
 
 
 class Elsewhere(Generic[T]):
-    """``work()`` run in a forked child (or a thread, see the module docstring); ``done``, ``result``.
+    """``work()`` run in a forked child (or here, see the module docstring); ``done``, ``result``.
 
     >>> job = Elsewhere(lambda: sum(range(10)))
     >>> job.result(timeout=30)
@@ -59,6 +60,7 @@ class Elsewhere(Generic[T]):
     def __init__(self, work: Callable[[], T], fork: bool | None = None) -> None:
         self._outcome: tuple[str, object] | None = None
         self._pid: int | None = None
+        self._reader: threading.Thread | None = None
         forking = can_fork() if fork is None else fork
         if forking:
             try:
@@ -66,9 +68,7 @@ class Elsewhere(Generic[T]):
                 return
             except OSError:  # no memory or process left for a child: the same work, here
                 pass
-        self._reader = threading.Thread(target=self._run_here, args=(work,), name="gradtrace-elsewhere",
-                                        daemon=True)
-        self._reader.start()
+        self._run_here(work)
 
     # ---------------------------------------------------------------- in a child
     def _start_child(self, work: Callable[[], T]) -> None:
@@ -107,7 +107,7 @@ class Elsewhere(Generic[T]):
         except Exception as error:  # a result that would not unpickle
             self._outcome = ("error", f"its result could not be read: {error!r}")
 
-    # ---------------------------------------------------------------- or here
+    # ---------------------------------------------------------------- or here, now
     def _run_here(self, work: Callable[[], T]) -> None:
         try:
             self._outcome = ("result", work())
@@ -116,21 +116,22 @@ class Elsewhere(Generic[T]):
 
     def done(self) -> bool:
         """Whether the result is in (never waits)."""
-        return not self._reader.is_alive()
+        return self._reader is None or not self._reader.is_alive()
 
     def result(self, timeout: float) -> T:
         """The work's result: waits up to ``timeout`` seconds (then kills a child and raises ``TimeoutError``)."""
-        self._reader.join(timeout)
-        if self._reader.is_alive():
-            if self._pid is not None:
+        if self._reader is not None:
+            self._reader.join(timeout)
+            if self._reader.is_alive():
+                assert self._pid is not None  # a reader reads a child
                 with contextlib.suppress(ProcessLookupError):
                     os.kill(self._pid, signal.SIGKILL)
                 self._reader.join()
-            raise TimeoutError(f"the work did not finish in {timeout:g} s")
+                raise TimeoutError(f"the work did not finish in {timeout:g} s")
         assert self._outcome is not None
         kind, value = self._outcome
         if kind == "raised":
-            raise value  # type: ignore[misc]  # a BaseException, from this process's thread
+            raise value  # type: ignore[misc]  # a BaseException, raised here
         if kind == "error":
             raise ElsewhereError(f"in its child process: {value}")
         return value  # type: ignore[return-value]

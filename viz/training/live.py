@@ -2,7 +2,7 @@
 
 ``nn.theatre`` calls ``start``, ``maybe_redraw`` after every update and ``finish``. The panels'
 layout is made once per run, away from training (``lay_out`` in a forked child process,
-``viz.training.elsewhere``, or a background thread where forking is unsafe): the graph described,
+``viz.training.elsewhere``; where forking is unsafe, here before the first update): the graph described,
 ``dot`` run on it and on the network, their SVG read back and serialised, sent as plain data
 (``StageLayout``). Training pays only for the moments: reading the model (the heatmap on the matrix
 path, the network's colours, the example's graph: ~3 ms for notebook 5's MLP) and writing those
@@ -75,7 +75,7 @@ class LiveView:
     """One run's live panel; ``show`` receives each drawing's HTML (default: a notebook display handle).
 
     ``fork``: lay the panels out in a forked child process (``viz.training.elsewhere``; None: where that is safe),
-    else in a background thread of this one.
+    else here, at the start.
     """
 
     def __init__(self, recording: Recording, show: Callable[[str], None] | None = None,
@@ -90,7 +90,7 @@ class LiveView:
         self.redraws = 0
 
     def start(self, history: History) -> None:
-        """Start laying the panels out elsewhere (a child process, or a thread), before the first update."""
+        """Start laying the panels out elsewhere (a child process; or here, now), before the first update."""
         if self._show is None:
             self._show = _notebook_display()
         started = time.perf_counter()

@@ -1,4 +1,4 @@
-"""Work run in a forked child (or a thread): its result comes back, its failure names the child's traceback, a
+"""Work run in a forked child (or here, at once): its result comes back, its failure names the child's traceback, a
 child past its timeout is killed, and the child ignores Ctrl-C (the training process handles it)."""
 
 from __future__ import annotations
@@ -32,7 +32,10 @@ def test_a_failure_in_the_child_names_its_traceback() -> None:
         Elsewhere(_fails, fork=True).result(timeout=30)
 
 
-def test_a_failure_in_a_thread_is_raised_as_it_is() -> None:
+def test_without_a_fork_the_work_runs_here_at_once_and_its_failure_is_raised_as_it_is() -> None:
+    ran: list[int] = []
+    job = Elsewhere(lambda: ran.append(os.getpid()), fork=False)
+    assert ran == [os.getpid()] and job.done()  # not in a thread: the work reads a model training changes
     with pytest.raises(ValueError, match="the work's own message"):
         Elsewhere(_fails, fork=False).result(timeout=30)
 
