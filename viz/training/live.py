@@ -21,7 +21,7 @@ from typing import TYPE_CHECKING, Any
 
 from nn.theatre import RedrawClock
 from viz.dot_runner import DEFAULT_TIMEOUT, DotFailedError, DotNotFoundError, DotTimeoutError
-from viz.training.elsewhere import Elsewhere
+from viz.training.elsewhere import Elsewhere, ElsewhereError
 from viz.training.stage import StageLayout, TheatreStage, moment_text
 
 if TYPE_CHECKING:
@@ -132,6 +132,8 @@ class LiveView:
                 layout = self._layout.result(LAYOUT_TIMEOUT)
             except TimeoutError:
                 layout = f"laying the panels out took more than {LAYOUT_TIMEOUT:g} s"
+            except ElsewhereError as error:  # the child's traceback, shown where the panel would be
+                layout = f"laying the panels out failed {error}"
             if isinstance(layout, str):  # watching must not stop training: say why there is no panel
                 self._stopped = True
                 self._show(f"<pre>{html.escape(f'the live panel stopped: {layout}')}</pre>")

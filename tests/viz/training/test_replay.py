@@ -26,7 +26,7 @@ from viz.options import ModelOptions
 from viz.player.page import Choices, player_fragment
 from viz.training import live
 from viz.training.elsewhere import can_fork
-from viz.training.panels import PALETTE
+from viz.training.panels import PALETTE, GraphPlan
 from viz.training.stage import TheatreStage
 
 CIRCUIT = NumberFormat(digits=2, decimals=2)
@@ -239,3 +239,23 @@ def test_without_dot_the_live_view_says_so_and_training_goes_on(monkeypatch: pyt
                   batch_size=10, watch=True)
     assert history.iterations == 12 and not history.interrupted
     assert len(shown) == 1 and shown[0].startswith("<pre>the live panel stopped: Graphviz&#x27;s `dot` program was not")
+
+
+@pytest.mark.skipif(not can_fork(), reason="the layout fails in a child process on Linux only")
+def test_a_layout_failing_in_its_process_stops_the_panel_and_training_goes_on(monkeypatch: pytest.MonkeyPatch) -> None:
+    shown: list[str] = []
+    monkeypatch.setattr(live, "in_notebook", lambda: True)
+    monkeypatch.setattr(live, "_notebook_display", lambda: shown.append)
+
+    def broken(self: object, recording: object) -> None:
+        raise ValueError("a graph the panel cannot describe")
+
+    monkeypatch.setattr(GraphPlan, "__init__", broken)
+    data = make_moons(40, noise=0.1, seed=0)
+    model = MLP(2, [4, 1], seed=0)
+    history = fit(model, binary_hinge, SGD(model.parameters(), lr=0.2), Dataset(data.X, 2 * data.y - 1), epochs=3,
+                  batch_size=10, watch=True)
+    assert history.iterations == 12 and not history.interrupted
+    assert len(shown) == 1 and shown[0].startswith("<pre>the live panel stopped: laying the panels out failed in "
+                                                   "its child process: Traceback")
+    assert "ValueError: a graph the panel cannot describe" in shown[0]
