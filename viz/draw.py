@@ -90,6 +90,8 @@ def draw_model(model: GraphModel, options: DrawOptions, grad_texts: Mapping[str,
         **style.graph_attributes(options),
     }
     columns = network_columns(model)
+    if columns is not None:
+        attributes.update(style.network_attributes(options))
     samples = 1 if columns is None or not columns.shared else columns.samples
     label = graph_label(model, options, scale, style.legend_rows(model, options), samples)
     if label is not None:

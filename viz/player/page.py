@@ -108,6 +108,7 @@ _SCRIPT = """
       buttons.last.disabled = buttons.next.disabled = frame === count - 1;
       root.setAttribute('data-frame', String(frame));
       if (ready) { keepInView(frame); }
+      reveal();
     }
     // a frame may name the element it is about (data.focus): brought into view when a step leaves it outside,
     // below the sticky head (a tall drawing's backward starts at its foot)
@@ -117,6 +118,16 @@ _SCRIPT = """
       var box = element.getBoundingClientRect(), head = part('head').getBoundingClientRect();
       var top = Math.max(head.bottom, 0), bottom = window.innerHeight;
       if (box.top < top || box.bottom > bottom) { element.scrollIntoView({block: 'center', inline: 'nearest'}); }
+    }
+    // a diagram wider than the stage scrolls sideways: bring the gate being worked into view
+    // (a batch loss's later samples stand at the right, past the first sample's layers)
+    function reveal() {
+      var stage = part('stage'), gate = root.querySelector('.gt-current');
+      if (!stage || !gate || stage.scrollWidth <= stage.clientWidth) { return; }
+      var box = gate.getBoundingClientRect(), view = stage.getBoundingClientRect();
+      if (box.left < view.left || box.right > view.right) {
+        stage.scrollLeft += (box.left + box.right - view.left - view.right) / 2;
+      }
     }
     function stop() {
       if (timer !== null) { clearInterval(timer); timer = null; }

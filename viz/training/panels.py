@@ -44,7 +44,7 @@ from viz.escaping import visible_text
 from viz.labels import gate_text, gate_wire
 from viz.model.graph_model import describe
 from viz.network.draw import draw_network, network_looks
-from viz.number_format import format_gradient, format_number
+from viz.number_format import NumberFormat, format_gradient, format_number
 from viz.options import STATIC_DRAWING, DrawOptions
 from viz.palette import PALETTES, blend
 from viz.player.stage import KEY, _strip_namespaces
@@ -528,13 +528,14 @@ def svg_shape_or_none(group: ET.Element) -> ET.Element | None:
 class GraphShape:
     """Where an example's drawn texts are in its graph, found from one example's description (plain data).
 
-    ``positions``: each drawn value's topological position and part (``"data"``, ``"grad"``);
+    ``positions``: each drawn value's topological position, -1 or the input whose number it is (a number
+    drawn as an input, ``x[0]``: kept as a ``dot`` node's local gradient), and part (``"data"``, ``"grad"``);
     ``gates``: each drawn engine-op gate's id, its node's position and the letter its text calls its
     wire; ``inputs``: how many inputs each node has (every example's graph must have the same).
     """
 
     sample: int
-    positions: tuple[tuple[int, str], ...]
+    positions: tuple[tuple[int, int, str], ...]
     gates: tuple[tuple[str, int, str], ...]
     inputs: tuple[int, ...]
 
@@ -580,9 +581,8 @@ class GraphReader:
                              f"{self.shape.sample}'s; the graph panel needs the same graph for every example")
         style, fmt = self.drawing.style, self.drawing.number_format
         values = [
-            style.field_text(part, format_number(order[p].data, fmt) if part == "data"
-                             else format_gradient(order[p].grad, fmt))
-            for p, part in self.shape.positions
+            style.field_text(part, _number_text(order[p], k, part, fmt))
+            for p, k, part in self.shape.positions
         ]
         gates = [gate_text(order[p].op, order[p].const, order[p].const_left, wire) for _, p, wire in self.shape.gates]
         return values + gates
@@ -591,6 +591,14 @@ class GraphReader:
         """What the panel shows, naming the example."""
         return visible_text(f"The graph of {_example_text(self.recording, k)}: its loss, values above "
                             "the wires, gradients below")
+
+
+def _number_text(node: Value, k: int, part: str, fmt: NumberFormat) -> str:
+    """A drawn value's ``part`` as the graph panel writes it: the node's own (``k`` = -1), or the number its
+    input ``k`` is multiplied by (a number drawn as an input: it has no gradient)."""
+    if k >= 0:
+        return format_number(node.local_grads[k], fmt) if part == "data" else ""
+    return format_number(node.data, fmt) if part == "data" else format_gradient(node.grad, fmt)
 
 
 class GraphPlan:
@@ -622,12 +630,15 @@ class GraphPlan:
         self.layout = describe(root_value, model_options)
         self.diagram = draw_model(self.layout, self.drawing)
         index = {id(node): i for i, node in enumerate(order)}
-        positions = {name: index[id(node)] for node, name in self.layout.value_ids.items()}
+        # where each drawn value's numbers are: a node's own (input -1), or a number drawn as an input
+        # (x[0]), kept as a dot node's local gradient
+        positions = {name: (index[id(node)], -1) for node, name in self.layout.value_ids.items()}
+        positions.update(self.layout.numbers_from)
         names = {self.drawing.name_of(node) for node in self.layout.values}
         self.reader = GraphReader(recording, GraphShape(
             recording.sample,
-            tuple((positions[node.id], part) for node in self.layout.values for part in self.FIELDS),
-            tuple((gate.id, positions[gate.outputs[0]], gate_wire(gate, self.layout, self.drawing, names))
+            tuple((*positions[node.id], part) for node in self.layout.values for part in self.FIELDS),
+            tuple((gate.id, positions[gate.outputs[0]][0], gate_wire(gate, self.layout, self.drawing, names))
                   for gate in self.layout.gates if gate.collapsed is None and len(gate.outputs) == 1),
             tuple(len(node.inputs) for node in order)))
 

@@ -21,7 +21,7 @@ from nn.losses import binary_hinge, mse
 from nn.optim import SGD
 from nn.train import History, fit
 from viz.model.graph_model import describe
-from viz.number_format import NumberFormat, format_gradient, format_number
+from viz.number_format import NumberFormat, format_number
 from viz.options import ModelOptions
 from viz.player.page import Choices, player_fragment
 from viz.training import live
@@ -72,7 +72,7 @@ def test_each_examples_graph_holds_the_engines_values_and_gradients_at_every_sna
             expected = {}
             for node in graph.values:
                 expected[f"graph.{node.id}.data"] = format_number(node.data, CIRCUIT)
-                expected[f"graph.{node.id}.grad"] = format_gradient(node.grad, CIRCUIT)
+                expected[f"graph.{node.id}.grad"] = node.gradient_text(node.grad, CIRCUIT)  # x[0]: none
             shown = dict(zip(keys, choices["rows"][frame][k].split("\t"), strict=True))
             assert {key: text for key, text in shown.items() if not key.endswith(".text")} == expected, (frame, k)
     assert choices["labels"][7].startswith("The graph of training example 7: x = (")
