@@ -29,8 +29,8 @@ import numpy as np
 
 from autograd.backprop import backward as value_backward
 from autograd.modes import CURRENT_MODE
-from autograd.ops import OPS
-from autograd.tensor import Tensor, _leaf, _memory_order
+from autograd.ops import OPS, Op
+from autograd.tensor import Tensor, _leaf, _memory_order, recorded
 from autograd.tensor_backprop import sum_to_shape
 from autograd.tensor_ops import (
     INDEX,
@@ -49,6 +49,7 @@ Array = np.ndarray
 _ndarray, _float64 = np.ndarray, np.float64
 _zeros, _full, _where, _multiply = np.zeros, np.full, np.where, np.multiply
 _new_object = object.__new__
+_INT64 = 2**63
 _current_mode = CURRENT_MODE.get
 _errstate = np.errstate
 
@@ -77,20 +78,31 @@ def backward(root: Tensor, seed: Array) -> None:
         fast = _VJPS.get(row)
         if fast is not None:
             sent = fast(g, context, inputs)
-        else:
-            elementwise = row.row is not None
+        elif row.row is not None:  # elementwise: upstream × local gradient, a zero local gradient sending zero
             sent = []
+            last_local: Any = None
             for position, child in enumerate(inputs):
                 if child._constant:
                     sent.append(None)
-                elif elementwise:
-                    local = context.saved[position]
-                    if type(local) is float and local == 1.0:
+                    continue
+                local = context.saved[position]
+                if local is last_local:  # x * x: both operands get the same share, computed once
+                    sent.append(sent[-1])
+                    continue
+                last_local = local
+                if type(local) is float or local.ndim == 0:  # one number: decided here, not by numpy per element
+                    number = float(local)
+                    if number == 1.0 and type(local) is float:
                         sent.append(g)
+                    elif number == 0.0:
+                        sent.append(_where(True, 0.0, g))  # zeros of g's shape, whatever g holds
                     else:
-                        sent.append(_where(local == 0.0, 0.0, _multiply(g, local)))
+                        share = _multiply(g, local)
+                        sent.append(share if type(share) is _ndarray else np.asarray(share))  # 0-d: an array
                 else:
-                    sent.append(row.vjp(g, context, position))
+                    sent.append(_where(local == 0.0, 0.0, _multiply(g, local)))
+        else:
+            sent = [None if child._constant else row.vjp(g, context, i) for i, child in enumerate(inputs)]
         for child, share in zip(inputs, sent):  # noqa: B905 - one share per operand
             if child._constant:
                 continue
@@ -205,6 +217,8 @@ def _constant(x: Any) -> Tensor | None:
     kind = type(x)
     if kind is float:
         data = np.array(x)
+    elif kind is int and -_INT64 <= x < _INT64:  # as np.array(x).astype(float64) rounds it
+        data = np.array(float(x))
     elif kind is _ndarray and x.dtype == _float64:
         data = x.copy()
     else:
@@ -220,29 +234,7 @@ def _node(op: TensorOp, inputs: tuple[Tensor, ...], arrays: tuple[Array, ...], p
     """The node ``record`` makes once forward has run, in plain recording mode (the caller checked it)."""
     if type(out) is not _ndarray:
         out = np.asarray(out, dtype=_float64)  # a 0-d result comes back from numpy as a scalar
-    node: Tensor = _new_object(Tensor)
-    node.data = out
-    node._grad = None
-    node.label = ""
-    node._values = node._sink = None
-    constant = True
-    for t in inputs:
-        if not t._constant:
-            constant = False
-            break
-    node._constant = constant
-    if constant:  # numbers only: a constant too, with nothing to record
-        node.op = ""
-        node._in = node._row = node._saved = node._scope = None
-        node._params = ()
-        return node
-    node.op = op.name
-    node._in = inputs
-    node._row = op
-    node._params = params
-    node._saved = Context(arrays, params, saved)
-    node._scope = _current_mode().scope
-    return node
+    return recorded(op, inputs, arrays, params, out, saved, _current_mode().scope)
 
 
 def _binary(name: str, forward: Callable[[Array, Array], tuple[Any, Any]], swapped: bool) -> Callable[..., Tensor]:
@@ -343,9 +335,15 @@ def _reshape_method(self: Tensor, *shape: Any) -> Tensor:
     return _node(RESHAPE, (self,), (a,), (tuple(target),), out, None)
 
 
+def _apply_method(self: Tensor, row: Op, *params: float) -> Tensor:
+    if row is _RELU.row and not params:  # a layer's activation, applied by its row (nn.matrix.activate)
+        return _relu_method(self)
+    return _REFERENCE["apply"](self, row, *params)  # type: ignore[no-any-return]
+
+
 INLINE: dict[str, Callable[..., Tensor]] = {
     "__matmul__": _matmul_method, "relu": _relu_method, "sum": _sum_method, "mean": _mean_method,
-    "reshape": _reshape_method,
+    "reshape": _reshape_method, "apply": _apply_method,
 }
 _REFERENCE: dict[str, Any] = {}  # Tensor's own methods, which the inline ones replace (the tests compare them)
 

@@ -123,7 +123,8 @@ def _network(seed: int) -> tuple[Tensor, list[Tensor], list[Value]]:
     rows = (hidden @ Tensor(rng.normal(size=(4, 3)), label="W3")).log_softmax()
     picked = rows[np.arange(5), np.array([0, 2, 1, 1, 0])]
     loss = (1.0 - scores * rng.choice([-1.0, 1.0], size=5)).relu().mean() - picked.mean() + (w1 * w1).sum() / 3.0
-    loss = loss + (b1 / 2.0).max() + hidden.sum(axis=0).sum()
+    loss = loss + (b1 / 2.0).max() + hidden.sum(axis=0).sum() + (scores * 0.0).sum() - b1.sum() * 2.0
+    loss = loss * Tensor(np.inf) if seed == 7 else loss  # infinite upstream gradients: zero masks still send 0
     return loss, [x, w1, b1, w2, h, hidden, scores, rows, picked], values
 
 
