@@ -336,7 +336,7 @@ def _reshape_method(self: Tensor, *shape: Any) -> Tensor:
 
 
 def _apply_method(self: Tensor, row: Op, *params: float) -> Tensor:
-    if row is _RELU.row and not params:  # a layer's activation, applied by its row (nn.matrix.activate)
+    if row is _RELU.row and not params and _current_mode().plain:  # a layer's activation (nn.matrix.activate)
         return _relu_method(self)
     return _REFERENCE["apply"](self, row, *params)  # type: ignore[no-any-return]
 
