@@ -159,3 +159,17 @@ def test_to_values_sends_a_broadcast_share_to_each_value() -> None:
     tensor_fast.to_values(np.array([[a, b]], dtype=object).T, np.array([[3.0], [4.0]]))
     tensor_fast.to_values(np.array([a, b], dtype=object), np.array(1.0))
     assert (a.grad, b.grad) == (4.0, 5.0)
+
+
+def test_inline_ops_give_ieee_results_without_warnings_and_leave_numpy_as_they_found_it() -> None:
+    import warnings
+
+    before = np.geterr()
+    x, zero = Tensor([1e308, -1.0, 0.0]), Tensor([0.0, 0.0, 0.0])
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        with np.errstate(all="raise"):  # the engine's ops say what IEEE says, whatever the caller's setting
+            big = x * 1e308
+            out = [x * 10.0, x / zero, x - np.inf, big.sum(), big.mean(), x.reshape(3, 1) @ x.reshape(1, 3)]
+    assert out[0].data[0] == np.inf and np.isnan(out[1].data[2]) and out[3].item() == np.inf
+    assert np.geterr() == before
