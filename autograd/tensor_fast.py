@@ -7,8 +7,8 @@ around it (calls through a row, ``sum_to_shape``, a dict per node, the checks) c
 here gives exactly what the code it stands in for gives, bit for bit (tests/autograd/test_tensor_fast.py
 checks each against its reference). What each buys was counted by callgrind on one step of
 ``benchmarks/matrix_vs_torch.py`` (``MLP(2, [16, 16, 1])`` on 100 points, hinge + L2, SGD), each piece swapped
-for its reference in turn: 1.67 M instructions with the parameters in ``nn.matrix.ParameterArrays``, 3.16 M as a
-user writes the step (numpy by hand: 0.72 M; before this module: 2.21 M and 4.12 M).
+for its reference in turn (with every piece: 1.76 M instructions with the parameters in ``nn.matrix.ParameterArrays``,
+3.16 M as a user writes the step; numpy by hand: 0.72 M; before this module: 2.21 M and 4.12 M).
 
 - ``backward``: the chain rule without observers, in one loop; each structural row's vector-Jacobian
   product written for the common shapes, an operand's gradient summed back to its shape only when
@@ -23,7 +23,7 @@ user writes the step (numpy by hand: 0.72 M; before this module: 2.21 M and 4.12
   ``array_rules``; a float, int or float array operand becomes a constant leaf without ``checked_array``'s scan.
   Anything else (an anomaly check, ``no_grad``, a list, a Value operand, shapes that do not fit) goes to the
   reference method, which says what is wrong. 2.02 M without them. Their IEEE quiet comes from ``np.errstate``
-  as a decorator, not a ``with`` block: 1.67 M, 1.76 M with the blocks.
+  as a decorator, not a ``with`` block: 1.67 M with every piece since, 1.76 M with the blocks.
 """
 
 from __future__ import annotations
