@@ -54,10 +54,12 @@ class Constant(Derivative):
 
 
 class DotLayout(NamedTuple):
-    """A ``dot`` node's ``_const`` when a number stood in a pair: the bias number, and who multiplies whom."""
+    """A ``dot`` node's ``_const`` when a number stood in a pair: the bias number, who multiplies whom, and where
+    each input stood in the call."""
 
     value: float | None
     partners: tuple[int, ...]  # per input, the index of the input it is multiplied by, -1 for none
+    operands: tuple[int, ...]  # per input, its place in the call's w0, x0, w1, x1, …: 2i, 2i + 1, -1 for the bias
 
 
 def dot_partners(node: Value) -> tuple[int, ...]:
@@ -77,6 +79,36 @@ def dot_partners(node: Value) -> tuple[int, ...]:
         return layout.partners
     count = len(node.inputs)
     return tuple(index ^ 1 for index in range(count - count % 2)) + (-1,) * (count % 2)
+
+
+def dot_operands(node: Value) -> tuple[int, ...]:
+    """For each input of a ``dot`` node, where it stood in the call: ``2i`` for ``ws[i]``, ``2i + 1`` for ``xs[i]``,
+    -1 for the bias.
+
+    >>> from autograd import Value, dot
+    >>> dot_operands(dot([Value(2.0), Value(3.0)], [-1.0, 4.0], bias=Value(0.5)))
+    (0, 2, -1)
+    """
+    layout = node._const
+    if isinstance(layout, DotLayout):
+        return layout.operands
+    count = len(node.inputs)
+    return tuple(range(count - count % 2)) + (-1,) * (count % 2)
+
+
+def dot_numbers(node: Value) -> tuple[tuple[int, int, float], ...]:
+    """The numbers among a ``dot`` node's ``xs``: ``(k, i, xs[i])`` for each input ``k`` that is a weight ``ws[i]``
+    multiplied by a number (its local gradient is that number). A drawing shows them as inputs ``x[i]``.
+
+    >>> from autograd import Value, dot
+    >>> dot_numbers(dot([Value(2.0), Value(3.0)], [-1.0, Value(4.0)], bias=Value(0.5)))
+    ((0, 0, -1.0),)
+    """
+    partners, operands, local = dot_partners(node), dot_operands(node), node.local_grads
+    return tuple(
+        (k, operands[k] // 2, local[k]) for k in range(len(partners))
+        if partners[k] < 0 and operands[k] >= 0 and operands[k] % 2 == 0
+    )
 
 
 class Bilinear(Derivative):

@@ -37,7 +37,8 @@ def sigmoid_circuit(gate_by_gate: bool = True, **inputs: float) -> dict[str, Val
     ``gate_by_gate=True`` builds the notes' figure (``*-1``, ``exp``, ``+1``, ``1/x`` gates, grouped
     in an ``autograd.scope("sigmoid gate")`` so renderers can collapse them); ``False`` uses the
     single ``sigmoid`` node (local gradient σ(1−σ)). Returns the wires by the names used in
-    ``tests/autograd/data/cs231n-sigmoid.json`` (the figure's published numbers); ``f`` is the output.
+    ``tests/autograd/data/cs231n-sigmoid.json`` (the figure's published numbers); ``f`` is the output. As in
+    the figure, only the inputs and ``f`` are labelled (a drawing writes a label by its wire).
 
     >>> wires = sigmoid_circuit()
     >>> wires["f"].backward()
@@ -61,8 +62,8 @@ def sigmoid_circuit(gate_by_gate: bool = True, **inputs: float) -> dict[str, Val
             wires["f"] = 1 / wires["plus1"]
     else:
         wires["f"] = wires["sum2"].sigmoid()
-    for name in ("w0*x0", "w1*x1", "sum1", "sum2"):
-        wires[name].label = name
+    # only the inputs and f are labelled, as the figure names them: the circuit style writes a labelled
+    # value's name by its wire (the dict's names above are for tests and lessons)
     wires["f"].label = "f"
     return wires
 

@@ -303,7 +303,7 @@ def _numbers_only(count: int) -> DotLayout:
     """The layout of a neuron's dot whose every input is a weight times a number, or the bias: one shared per count."""
     layout = _NUMBERS_ONLY.get(count)
     if layout is None:
-        layout = _NUMBERS_ONLY[count] = DotLayout(None, (-1,) * count)
+        layout = _NUMBERS_ONLY[count] = DotLayout(None, (-1,) * count, (*range(0, 2 * count - 2, 2), -1))
     return layout
 
 

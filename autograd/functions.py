@@ -124,19 +124,25 @@ def dot(ws: Sequence[Operand], xs: Sequence[Operand], bias: Operand | None = Non
     if not inputs:
         return Value(total)
     if paired != 2 * len(ws):  # a number stood in a pair: keep who multiplies whom, for gradients of gradients
-        layout = DotLayout(constant, _partners(ws, xs, bias))
+        layout = DotLayout(constant, *_layout(ws, xs, bias))
         return _make(total, _DOT, tuple(inputs), tuple(local_grads), layout)
     return _make(total, _DOT, tuple(inputs), tuple(local_grads), constant)
 
 
-def _partners(ws: Sequence[Operand], xs: Sequence[Operand], bias: Operand | None) -> tuple[int, ...]:
+def _layout(ws: Sequence[Operand], xs: Sequence[Operand], bias: Operand | None
+            ) -> tuple[tuple[int, ...], tuple[int, ...]]:
+    """Per input of the node: the input it multiplies (-1: a number), and its place in the call (``DotLayout``)."""
     partners: list[int] = []
-    for w, x in zip(ws, xs):  # noqa: B905 - dot checked the lengths
+    operands: list[int] = []
+    for index, (w, x) in enumerate(zip(ws, xs)):  # noqa: B905 - dot checked the lengths
         if isinstance(w, Value) and isinstance(x, Value):
             here = len(partners)
             partners += (here + 1, here)
+            operands += (2 * index, 2 * index + 1)
         elif isinstance(w, Value) or isinstance(x, Value):
             partners.append(-1)
+            operands.append(2 * index + isinstance(x, Value))
     if isinstance(bias, Value):
         partners.append(-1)
-    return tuple(partners)
+        operands.append(-1)
+    return tuple(partners), tuple(operands)

@@ -5,8 +5,10 @@ views Values (``Tensor.from_values``, a network's weights) becomes those very Va
 becomes plain numbers folded into the ops, as the scalar engine keeps them. Each op node is then
 rebuilt by its row's ``scalar`` form (``autograd.tensor_ops``: ``@`` as one ``dot`` per output
 element, ``sum`` as one ``sum`` node, an elementwise op as its own scalar row), inside an
-``autograd.scope`` named after the op (``W@x``), so ``viz.draw(..., collapse=["W@x"])`` shows the
-matrix picture and ``expand`` opens it into its dot products. The numbers are the same (sums may
+``autograd.scope`` named after the op (``W@x``), so ``viz.draw(..., collapse=["W@x"], parameters=[])`` shows the
+matrix picture (``parameters=[]``: W's and x's elements feed the gate; by default a leaf only one group uses is
+drawn inside it, as a neuron's weights are, and folds away with it) and ``expand`` opens it into its dot products.
+The numbers are the same (sums may
 round in another order than BLAS does) and, after ``backward()``, every scalar leaf's gradient is
 the Tensor leaf's gradient at that position.
 
@@ -24,6 +26,7 @@ the Tensor leaf's gradient at that position.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from typing import Any
 
 import numpy as np
@@ -55,11 +58,14 @@ def scalar_view(root: Tensor, nodes: dict[Tensor, Array] | None = None) -> Value
     return out.reshape(-1)[0] if out.size == 1 else out  # type: ignore[no-any-return]
 
 
-def formula_names(order: list[Tensor]) -> dict[Tensor, str]:
+def formula_names(
+    order: list[Tensor], given: Mapping[Tensor, str] | None = None, longest: int = _LONGEST, elide: bool = False
+) -> dict[Tensor, str]:
     """A name for each Tensor of ``order`` (inputs first): its label, else the formula that made it (``W@x``,
-    ``(W@x)**2``), or past 32 characters the op's own text; constants by their number (or ``c``).
+    ``(W@x)**2``), or past ``longest`` (32) characters the op's own text (``elide``: the op with its operands
+    written ``…``, ``Σ(…)``); constants by their number (or ``c``). A name in ``given`` is taken as it is.
 
-    The scopes of ``scalar_view`` and the player's captions use these names.
+    The scopes of ``scalar_view`` use these names; the Tensor drawings give their own short names (``W1``, ``Z1``).
 
     >>> from autograd import Tensor
     >>> from autograd.tensor_backprop import topological_order
@@ -72,6 +78,9 @@ def formula_names(order: list[Tensor]) -> dict[Tensor, str]:
     names: dict[Tensor, str] = {}
     for node in order:
         row = node.row
+        if given is not None and node in given:
+            names[node] = given[node]
+            continue
         if row is None:
             names[node] = node.label or "t"
             continue
@@ -79,7 +88,10 @@ def formula_names(order: list[Tensor]) -> dict[Tensor, str]:
             if child not in names:  # a constant (left out of the order: it has no gradient)
                 names[child] = number_text(float(child.data)) if child.data.size == 1 else "c"
         name = node.label or _formula(node, [names[child] for child in node.inputs])
-        names[node] = name if len(name) <= _LONGEST else row.label(node.params)
+        if len(name) > longest:
+            kept = [names[child] if child.constant else "…" for child in node.inputs]  # numbers stay: (…)/100
+            name = _formula(node, kept) if elide else row.label(node.params)
+        names[node] = name
     return names
 
 

@@ -384,7 +384,8 @@ def _label_inputs(xs: Sequence[Operand]) -> None:
 
     A drawing shows Value inputs as named wires that the first layer's arithmetic points at.
     Numbers are not wrapped: a number folded into a ``dot`` costs no node and no gradient, and
-    wrapping them cost the default demo step 9% more instructions (205 M to 223 M).
+    wrapping them cost the default demo step 9% more instructions (205 M to 223 M). A drawing finds
+    them in the ``dot`` nodes instead and shows them as inputs ``x[0]``, … too (``viz.model.constants``).
 
     >>> xs = [Value(0.5), Value(2.0, label="age")]
     >>> _label_inputs(xs)

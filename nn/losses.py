@@ -16,7 +16,7 @@ import numpy as np
 from autograd import Tensor, Value, sum_values
 from nn import matrix_losses
 from nn.activations import log_softmax
-from nn.checks import check_count, check_real
+from nn.checks import check_count, check_flag, check_real
 
 Reduction = Literal["mean", "sum"]
 Outputs = Value | Sequence[Value | Sequence[Value]]
@@ -119,6 +119,7 @@ def mse(outputs: Outputs, targets: object, reduction: Reduction = "mean", *, hal
     >>> mse([Value(1.0), Value(3.0)], [0.0, 1.0], "sum", half=True).data
     2.5
     """
+    half = check_flag(half, "half", "mse")  # half="no" would halve the loss (a non-empty string is true)
     if isinstance(outputs, Tensor):  # the matrix path (nn.matrix_losses)
         return matrix_losses.mse(outputs, targets, reduction, half=half)  # type: ignore[return-value]
     terms = []
@@ -190,6 +191,7 @@ def binary_hinge(scores: Outputs, targets: object, reduction: Reduction = "mean"
     ...
     ValueError: binary_hinge: labels must be -1 or +1, got 0 (target 1); for 0/1 labels pass 2*y - 1
     """
+    margin = check_real(margin, "margin", "binary_hinge")  # checked here: a str would fail deep in an op
     if isinstance(scores, Tensor):  # the matrix path (nn.matrix_losses)
         return matrix_losses.binary_hinge(scores, targets, reduction, margin=margin)  # type: ignore[return-value]
     pairs = _pairs(scores, targets, "binary_hinge")
@@ -294,6 +296,7 @@ def multiclass_hinge(
     >>> round(multiclass_hinge([Value(3.2), Value(5.1), Value(-1.7)], 0).data, 10)  # the notes' cat example
     2.9
     """
+    margin = check_real(margin, "margin", "multiclass_hinge")  # Δ ≥ 0 and finite (nan would poison the loss)
     if isinstance(scores, Tensor):  # the matrix path (nn.matrix_losses)
         return matrix_losses.multiclass_hinge(scores, targets, reduction, margin=margin)  # type: ignore[return-value]
     terms = []

@@ -125,13 +125,29 @@ class Sequential(Module):
         """The model's output for every row of the batch (a Tensor of rows: ``forward_matrix``)."""
         if isinstance(rows, Tensor):
             return self.forward_matrix(rows)  # type: ignore[return-value]
-        return [_unwrapped(output) for output in self.trace(list(rows))[-1]]
+        outputs: list[Any] = self._through(list(rows), lambda step, batch: step.forward_batch(batch), _unwrapped_rows)
+        return outputs
 
     def forward_matrix(self, rows: Tensor) -> Tensor:
         """Each module on the previous one's Tensor; a single output column becomes one number per row."""
-        for module in self.steps:
-            rows = module(rows)
-        return rows.reshape(rows.shape[:-1]) if rows.ndim == 2 and rows.shape[-1] == 1 else rows
+        output: Tensor = self._through(rows, lambda module, matrix_rows: module(matrix_rows), _one_column_flattened)
+        return output
+
+    def _through(self, rows: Any, run: Callable[[Module, Any], Any], finish: Callable[[Any], Any]) -> Any:
+        """``run(module, rows)`` for each module in order, with a nested Sequential's modules walked in place and
+        its ``finish`` applied where it ends: what calling it would do, but from an explicit stack, as a model may
+        nest thousands deep (calling each one inside the other would reach Python's recursion limit)."""
+        pending = [iter(self.steps)]
+        while pending:
+            module = next(pending[-1], None)
+            if module is None:
+                pending.pop()
+                rows = finish(rows)
+            elif isinstance(module, Sequential):
+                pending.append(iter(module.steps))
+            else:
+                rows = run(module, rows)
+        return rows
 
     def __call__(self, xs: Any) -> Any:
         """The output for one example (a module that needs a batch, such as BatchNorm in training, refuses it)."""
@@ -156,3 +172,13 @@ def _module_specs(modules: object) -> list[Any]:
 
 def _unwrapped(output: Any) -> Any:
     return output[0] if isinstance(output, list) and len(output) == 1 else output
+
+
+def _unwrapped_rows(rows: list[Any]) -> list[Any]:
+    """A batch of one-value rows as one Value per row, as a Sequential's batch output reads."""
+    return [_unwrapped(output) for output in rows]
+
+
+def _one_column_flattened(rows: Tensor) -> Tensor:
+    """An n × 1 output as n numbers, one per row (the matrix form of ``_unwrapped_rows``)."""
+    return rows.reshape(rows.shape[:-1]) if rows.ndim == 2 and rows.shape[-1] == 1 else rows

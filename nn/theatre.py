@@ -71,12 +71,15 @@ class Recording:
     sample: int
     total_iterations: int
     snapshots: list[Snapshot] = dataclasses.field(default_factory=list)
+    _parameters: list[Value] | None = dataclasses.field(default=None, repr=False, compare=False)
 
     def take(self, iteration: int) -> None:
         """Add a snapshot of the model's parameters as they are now, after ``iteration`` updates."""
         if self.snapshots and self.snapshots[-1].iteration == iteration:
             return
-        self.snapshots.append(Snapshot(iteration, tuple(p.data for p in self.model.parameters())))
+        if self._parameters is None:  # walked once: a model's parameters do not change during a run
+            self._parameters = self.model.parameters()
+        self.snapshots.append(Snapshot(iteration, tuple(p.data for p in self._parameters)))
 
     @contextlib.contextmanager
     def parameters_of(self, snapshot: Snapshot) -> Iterator[None]:
@@ -295,9 +298,7 @@ class RedrawClock:
         """Whether a redraw may start now."""
         return bool(self._now() >= self._next)
 
-    def drew(self, started: float, ended: float, elsewhere: float = 0.0) -> None:
-        """Record a drawing that ran from ``started`` to ``ended`` (``time.perf_counter`` seconds), plus
-        ``elsewhere`` seconds of work done beside training (``dot`` in a background thread: on a busy
-        machine it takes its time from training too)."""
-        took = max(0.0, ended - started) + max(0.0, elsewhere)
+    def drew(self, started: float, ended: float) -> None:
+        """Record a drawing that ran from ``started`` to ``ended`` (``time.perf_counter`` seconds)."""
+        took = max(0.0, ended - started)
         self._next = ended + max(MIN_REDRAW_INTERVAL - took, took * (1.0 - self.budget) / self.budget)

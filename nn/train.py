@@ -147,7 +147,7 @@ def _true_labels(targets: np.ndarray) -> np.ndarray:
 
 def _correct(outputs: Outputs, targets: np.ndarray, decide: Decide) -> int:
     if isinstance(outputs, Tensor):
-        return int(np.sum(_decided_rows(outputs.data, decide) == _true_labels(targets)))
+        return int(np.sum(decided_rows(outputs.data, decide) == _true_labels(targets)))
     return int(np.sum(_checked_labels([decide(output) for output in outputs]) == _true_labels(targets)))
 
 
@@ -161,8 +161,13 @@ def _checked_labels(labels: list[object]) -> np.ndarray:
     return np.array(labels, dtype=np.float64)
 
 
-def _decided_rows(outputs: np.ndarray, decide: Decide) -> np.ndarray:
-    """A matrix path's outputs decided: by the rule on the array, or (a custom ``decide``) row by row as Values."""
+def decided_rows(outputs: np.ndarray, decide: Decide) -> np.ndarray:
+    """A matrix path's outputs (one row, or one number, per example) decided: by the rule on the array, or (a
+    custom ``decide``) row by row as Values.
+
+    >>> decided_rows(np.array([0.3, -2.0]), LabelDecider(np.array([-1.0, 1.0]))).tolist()
+    [1.0, -1.0]
+    """
     if isinstance(decide, LabelDecider):
         return decide.on_array(outputs)
     rows: list[Output] = [

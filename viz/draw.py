@@ -48,7 +48,8 @@ def draw(root: Value | Tensor, **options: Unpack[GraphKeywords]) -> Diagram:
     an option ``draw`` does not take is a ``TypeError`` naming it.
 
     A ``Tensor`` is drawn as matrices (``viz.tensor_draw.draw_tensor``: its options ``rankdir``, ``precision``,
-    ``palette``, ``max_cells``, ``picture_cells``, ``output_name``).
+    ``palette``, ``max_cells``, ``picture_cells``, ``output_name``, ``legend``, ``expand``: each layer is one box
+    with its equations unless expanded).
 
     Before ``backward()`` gradients show as "—". A leaf whose ``.grad`` holds more than this
     graph sends it (an earlier ``backward()``, another graph) is named in a note with the
@@ -89,6 +90,8 @@ def draw_model(model: GraphModel, options: DrawOptions, grad_texts: Mapping[str,
         **style.graph_attributes(options),
     }
     columns = network_columns(model)
+    if columns is not None:
+        attributes.update(style.network_attributes(options))
     samples = 1 if columns is None or not columns.shared else columns.samples
     label = graph_label(model, options, scale, style.legend_rows(model, options), samples)
     if label is not None:

@@ -28,13 +28,14 @@ from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
-from autograd.scalar_view import formula_names, wrapped
+from autograd.scalar_view import wrapped
 from autograd.tensor import Tensor
 from autograd.tensor_backprop import TensorStep, tensor_backward_steps, topological_order
 from viz.dot_runner import DEFAULT_TIMEOUT, DotFailedError, DotNotFoundError, DotTimeoutError
 from viz.number_format import format_number
 from viz.player.page import player_document, player_fragment
-from viz.tensor_draw import TensorDrawing, TensorKeywords, gate_text, tensor_diagram, tensor_drawing
+from viz.tensor_draw import TensorDrawing, TensorKeywords, drawn_ids, gate_text, tensor_diagram, tensor_drawing
+from viz.tensor_names import notes_names, shape_text
 
 if TYPE_CHECKING:
     from typing_extensions import Unpack
@@ -46,8 +47,10 @@ _ID = re.compile(r'\bid="')
 class TensorPlayer:
     """The frames of one Tensor backward pass: ``captions``, ``work`` and ``svgs`` (one per frame)."""
 
-    def __init__(self, captions: list[str], work: list[list[str]], svgs: list[str]) -> None:
+    def __init__(self, captions: list[str], work: list[list[str]], svgs: list[str],
+                 focus: list[str | None] | None = None) -> None:
         self.captions, self.work, self.svgs = captions, work, svgs
+        self.focus = focus  # per frame, the SVG id of the box holding the step's Tensor (kept in view)
 
     def __len__(self) -> int:
         return len(self.captions)
@@ -62,7 +65,8 @@ class TensorPlayer:
                   for k in range(1, count)]
         steps = ["forward done"] + [f"step {k} of {count - 1}" for k in range(1, count)]
         return player_fragment(_stacked(self.svgs), base, deltas, self.captions, self.work, steps,
-                               interval_ms=interval_ms, standalone=standalone, label="Tensor backprop, step by step")
+                               interval_ms=interval_ms, standalone=standalone, label="Tensor backprop, step by step",
+                               focus=self.focus)
 
     def html(self, *, interval_ms: int = 1200) -> str:
         """The player as a standalone HTML page (inline CSS, script and SVG: works offline)."""
@@ -93,8 +97,7 @@ def tensor_backprop_steps(
     drawing = tensor_drawing("tensor_backprop_steps", root, options)
     steps = tensor_backward_steps(root, grad)
     gradients = {step.node: np.array(step.grad) for step in steps}
-    names = formula_names(topological_order(root))
-    names[root] = root.label or drawing.output_name
+    names = notes_names(root, drawing.output_name).names
     captions = ["forward done: every value computed, no gradient yet"]
     work: list[list[str]] = [["backward starts at the output with ∂f/∂f = 1"]]
     for number, step in enumerate(steps, start=1):
@@ -104,8 +107,10 @@ def tensor_backprop_steps(
     svgs = []
     for k in range(len(steps) + 1):
         pending = {step.node for step in steps[k:]}
-        svgs.append(_svg(root, drawing, gradients, pending, timeout))
-    return TensorPlayer(captions, work, svgs)
+        svgs.append(_svg(root, drawing, gradients, pending, steps[k - 1].node if k else None, timeout))
+    ids = drawn_ids(topological_order(root), notes_names(root, drawing.output_name), drawing)
+    focus = [None] + [f"f{k}_{ids[step.node]}" for k, step in enumerate(steps, start=1)]  # _stacked's ids
+    return TensorPlayer(captions, work, svgs, focus)
 
 
 def written(path: str | os.PathLike[str], page: str) -> Path:
@@ -117,9 +122,9 @@ def written(path: str | os.PathLike[str], page: str) -> Path:
 
 
 def _svg(root: Tensor, drawing: TensorDrawing, gradients: dict[Tensor, np.ndarray], pending: set[Tensor],
-         timeout: float) -> str:
+         current: Tensor | None, timeout: float) -> str:
     try:
-        return tensor_diagram(root, drawing, gradients, pending).svg(timeout=timeout)
+        return tensor_diagram(root, drawing, gradients, pending, current).svg(timeout=timeout)
     except (DotNotFoundError, DotTimeoutError, DotFailedError):
         raise
     except Exception as error:  # a drawing that cannot be made is an error naming the player, not a deep traceback
@@ -142,8 +147,11 @@ def _described(number: int, step: TensorStep, root: Tensor, names: dict[Tensor, 
 
 
 def _numbers(array: np.ndarray, drawing: TensorDrawing) -> str:
-    if array.size > 6:
-        return f"a {'×'.join(str(n) for n in array.shape)} gradient"
+    if array.size > 6:  # too many numbers for a line: the shape and the range, as the drawing's picture says
+        if np.isnan(array).all():
+            return f"{shape_text(array.shape)} numbers, all nan"
+        low, high = (format_number(float(x), drawing.numbers) for x in (np.nanmin(array), np.nanmax(array)))
+        return f"{shape_text(array.shape)} numbers, {low} … {high}"
     flat = ", ".join(format_number(float(x), drawing.numbers) for x in np.ravel(array))
     return f"[{flat}]" if array.ndim else flat
 

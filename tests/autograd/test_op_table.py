@@ -8,7 +8,7 @@ import math
 import pytest
 
 from autograd import OPS, Value, dot, maximum, minimum, op_row, sum_values
-from autograd.derivatives import dot_partners
+from autograd.derivatives import dot_numbers, dot_operands, dot_partners
 from autograd.fast import InputVector, input_vector
 from autograd.ops import BUILT_IN, FUNCTIONS, PARAMETER_FUNCTIONS, number_text
 from tests.autograd.op_table import ROWS
@@ -119,11 +119,27 @@ def test_dots_over_one_input_vector_match_the_general_path_bit_for_bit(size: int
             assert all(map(_same, shared.local_grads, general.local_grads)) and shared.inputs[-1] is bias
             assert len(shared.inputs) == len(general.inputs) + 1 and shared.local_grads[-1] == 1.0
             assert dot_partners(shared)[:-1] == dot_partners(general) and dot_partners(shared)[-1] == -1
+            # where each input stood, and the numbers among the xs, are the same on both paths
+            assert dot_operands(shared)[:-1] == dot_operands(general) and dot_operands(shared)[-1] == -1
+            assert dot_numbers(shared) == dot_numbers(general)
+            assert dot_numbers(shared) == (() if xs[0].__class__ is Value else tuple(
+                (i, i, x) for i, x in enumerate(data)))
     mixed = [Value(1.0), 2.0]
     assert input_vector(mixed) is mixed and input_vector([]) == []
     weights_with_a_number = [Value(1.0), 3.0]
     node = dot(weights_with_a_number, input_vector([Value(2.0), Value(4.0)]), Value(0.5))
     assert node.data == 14.5 and len(node.inputs) == 4  # the general path: the number is not an input
+
+
+def test_a_dot_node_keeps_where_each_number_stood() -> None:
+    """A number on either side of a pair, or as the bias: ``dot_numbers`` lists only the xs' numbers, by position."""
+    w0, w1, x1, b = Value(2.0), Value(-3.0), Value(4.0), Value(0.5)
+    node = dot([w0, 5.0, w1], [0.25, x1, -1.0], bias=b)
+    assert node.inputs == (w0, x1, w1, b)
+    assert dot_operands(node) == (0, 3, 4, -1) and dot_partners(node) == (-1, -1, -1, -1)
+    assert dot_numbers(node) == ((0, 0, 0.25), (2, 2, -1.0))  # 5.0 is a weight: not an input number
+    no_bias = dot([w0, w1], [1.0, x1])  # the last input is a weight times 1.0, not a bias
+    assert dot_operands(no_bias) == (0, 2, 3) and dot_numbers(no_bias) == ((0, 0, 1.0),)
 
 
 def test_labels_follow_one_rule_for_every_op_and_side() -> None:

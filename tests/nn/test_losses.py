@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import math
+from typing import Any
 
 import numpy as np
 import pytest
@@ -204,3 +205,21 @@ def test_losses_build_no_one_input_sums() -> None:
             assert not (node.op == "sum" and len(node.inputs) == 1)
             stack.extend(node.inputs)
     assert hinge.data == 2.0 and penalty.data == 2.25
+
+
+@pytest.mark.parametrize("matrix", [False, True], ids=["scalar", "matrix"])
+def test_loss_options_are_checked_on_both_paths(matrix: bool) -> None:
+    from autograd import Tensor
+
+    # Any: the losses' signatures name the scalar path; a Tensor takes the matrix path inside them
+    scores: Any = Tensor([[0.5], [-2.0]]) if matrix else values([0.5, -2.0])
+    class_scores: Any = Tensor([[3.2, 5.1, -1.7]]) if matrix else [values([3.2, 5.1, -1.7])]
+    with pytest.raises(TypeError, match="mse: half must be True or False, got str 'no'"):
+        mse(scores, [1.0, 0.0], half="no")  # type: ignore[arg-type]  # a non-empty string would halve the loss
+    with pytest.raises(TypeError, match="binary_hinge: margin must be a number, got str '1'"):
+        binary_hinge(scores, [1, -1], margin="1")  # type: ignore[arg-type]
+    with pytest.raises(ValueError, match=r"binary_hinge: margin must be >= 0\.0 and finite, got nan"):
+        binary_hinge(scores, [1, -1], margin=float("nan"))
+    with pytest.raises(ValueError, match=r"multiclass_hinge: margin must be >= 0\.0 and finite, got -1\.0"):
+        multiclass_hinge(class_scores, [0], margin=-1.0)
+    assert binary_hinge(scores, [1, -1], margin=0).data == pytest.approx(0.0)  # Δ = 0: the perceptron loss

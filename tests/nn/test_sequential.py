@@ -56,3 +56,28 @@ def test_bad_modules_are_refused() -> None:
         Sequential(Layer(2, 2), lambda row: row)  # type: ignore[arg-type]
     with pytest.raises(ValueError, match="Elementwise: activation: unknown activation 'swish'"):
         Elementwise("swish")
+
+
+def test_a_sequential_nested_thousands_deep_runs_on_every_path_as_the_flat_one() -> None:
+    import sys
+
+    from autograd import Tensor
+    from nn import mse
+
+    def model() -> Sequential:
+        return Sequential(
+            Layer(2, 2, activation=None, seed=0), Elementwise("tanh"), Layer(2, 1, activation=None, seed=1)
+        )
+
+    deep: Sequential = model()
+    for _ in range(sys.getrecursionlimit() + 500):  # calling each one inside the other would need this many frames
+        deep = Sequential(deep)
+    flat = model()
+    rows = [[0.5, -1.0], [1.0, 2.0]]
+    assert deep(rows[0]).data == flat(rows[0]).data
+    assert [v.data for v in deep.forward_batch(rows)] == [v.data for v in flat.forward_batch(rows)]
+    assert deep(Tensor(rows)).data.tolist() == flat(Tensor(rows)).data.tolist()
+    for matrix in (True, False):
+        fit(deep, mse, SGD(deep.parameters(), lr=0.1), Dataset(rows, [1.0, 0.0]), epochs=1, quiet=True, matrix=matrix)
+        fit(flat, mse, SGD(flat.parameters(), lr=0.1), Dataset(rows, [1.0, 0.0]), epochs=1, quiet=True, matrix=matrix)
+        assert [p.data for p in deep.parameters()] == [p.data for p in flat.parameters()]

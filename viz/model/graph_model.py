@@ -14,6 +14,8 @@ frame (``GraphModel.with_gradients``), because every element keeps one id:
 ``g7_in0``      the edge carrying input 0 of gate ``g7`` (input order = ``Value.inputs``,
                 so it is also ``BackwardEdge.position`` for the engine's step on ``n7``)
 ``g7_out0``     the edge from a gate to its output value (a collapsed group can have several)
+``c0``          a network's input 0 given as a number (``viz.model.constants``), named ``x[0]``
+``g7_x0``       the wire from ``c0`` into gate ``g7`` (or ``s2``): drawn, but no engine input
 ==============  ==========================================================================
 
 The drawn DOT uses these ids as node names and as ``id`` attributes, so they are also the
@@ -47,11 +49,14 @@ from dataclasses import dataclass, field, replace
 from typing import Literal, TypeVar
 
 from autograd import Value, gradients, topological_order
+from autograd.derivatives import dot_partners
+from viz.model.constants import INPUT_NAME, SharedNumbers, constant_id, shared_numbers
 from viz.model.groups import GraphIndex, Group, later_samples, plan_collapse, resolve_collapse
 from viz.model.layout_cost import check_layout_cost
 from viz.model.options import ModelOptions
+from viz.number_format import NumberFormat, format_gradient
 
-Role = Literal["input", "parameter", "output", "intermediate"]
+Role = Literal["input", "parameter", "output", "intermediate", "constant"]
 
 # a module's own parameter by its relative name (``w.0``, ``w.12``)
 _RELATIVE_PARAMETER = re.compile(r"[A-Za-z_]\w*(?:\.\d+)+")
@@ -62,7 +67,8 @@ class ValueNode:
     """One drawn value: its engine label, forward value and gradient (``None`` before backward).
 
     ``role`` is ``"output"`` (the root), ``"parameter"`` (a leaf passed as a parameter, or owned
-    by one group), ``"input"`` (another leaf) or ``"intermediate"``. ``group`` is the id of the
+    by one group), ``"input"`` (another leaf), ``"intermediate"``, or ``"constant"`` (a network's
+    input given as a number, ``viz.model.constants``: no engine node, no gradient). ``group`` is the id of the
     expanded group (cluster) it is drawn in, or None. ``gate`` is the id of the drawn gate that
     computes it (its op's gate, or the collapsed group it leaves), None for a leaf.
     ``local_label`` is the label as read inside its group's box: a parameter labelled with its
@@ -83,6 +89,15 @@ class ValueNode:
         """The label a drawing writes: ``local_label`` inside a drawn box (``boxed``), else the full label."""
         return (self.local_label or self.label) if boxed and self.group is not None else self.label
 
+    def gradient_text(self, grad: float | None, number_format: NumberFormat) -> str:
+        """What its gradient slot says: ``grad`` ("—" for None), or nothing for a constant (the engine keeps none).
+
+        >>> node = ValueNode("c0", "x[0]", 0.5, None, "constant", None)
+        >>> node.gradient_text(None, NumberFormat()), replace(node, role="input").gradient_text(0.25, NumberFormat())
+        ('', '0.2500')
+        """
+        return "" if self.role == "constant" else format_gradient(grad, number_format)
+
 
 @dataclass(frozen=True)
 class Gate:
@@ -91,7 +106,9 @@ class Gate:
     ``const``/``const_left`` are the op's folded number (see ``Value.const``); ``inputs`` are
     ``InputEdge`` ids in input order (``inputs[k]`` is the edge of input position ``k``),
     ``outputs`` the ``ValueNode`` ids it computes and ``output_edges`` the ids of the edges
-    drawn to them (``output_edges[k]`` leads to ``outputs[k]``).
+    drawn to them (``output_edges[k]`` leads to ``outputs[k]``). ``wires``: every edge drawn
+    into it, in formula order: its inputs, each number drawn as an input (``g7_x0``) after the
+    weight it multiplies (w0, x[0], w1, x[1], …, b); a collapsed group's numbers come first.
     """
 
     id: str
@@ -103,17 +120,24 @@ class Gate:
     inputs: tuple[str, ...]
     outputs: tuple[str, ...]
     output_edges: tuple[str, ...]
+    wires: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
 class InputEdge:
-    """One use of a value by a gate; ``local_grads[k]`` is ∂(gate output k)/∂(this input)."""
+    """One use of a value by a gate; ``local_grads[k]`` is ∂(gate output k)/∂(this input).
+
+    ``position`` is the engine's input position (``BackwardEdge.position``), -1 for a number drawn
+    as an input (``c0``); ``partner``, in a ``dot`` gate, the edge of the input it is multiplied by
+    (w0's is x[0]'s): its local gradient is that input's value.
+    """
 
     id: str
     source: str
     target: str
     position: int
     local_grads: tuple[float, ...]
+    partner: str | None = None
 
 
 @dataclass(frozen=True)
@@ -123,6 +147,9 @@ class GraphModel:
     ``value_ids`` maps every engine node of the graph (drawn or not) to its ``n`` id, and
     ``hidden_in`` maps the id of each value hidden inside a collapsed group to that group's gate.
     ``stale`` lists the leaves whose gradient is not what this graph sends them (see ``stale_leaves``).
+    ``numbers_from`` maps each number drawn as an input (``c0``) to where the engine keeps it: the
+    topological position of a ``dot`` node taking it and the input whose local gradient it is
+    (``order[i].local_grads[k]``), so a drawing of another example's graph can read it there.
     """
 
     root: str
@@ -133,6 +160,7 @@ class GraphModel:
     value_ids: Mapping[Value, str] = field(repr=False, compare=False)
     hidden_in: Mapping[str, str] = field(repr=False)
     stale: tuple[str, ...] = ()
+    numbers_from: Mapping[str, tuple[int, int]] = field(default_factory=dict, repr=False, compare=False)
     _values: dict[str, ValueNode] = field(init=False, repr=False, compare=False)
     _gates: dict[str, Gate] = field(init=False, repr=False, compare=False)
     _edges: dict[str, InputEdge] = field(init=False, repr=False, compare=False)
@@ -236,11 +264,17 @@ def _build(index: GraphIndex, collapsed: set[int]) -> GraphModel:
     containers = index.containers(collapsed)
     known = any(node.grad != 0.0 for node in order)
     group_ids = [f"s{s}" for s in range(len(index.scopes))]
+    shared = shared_numbers(index)
 
     def cluster_of_scope(scope: int | None) -> str | None:
         return None if scope is None else group_ids[scope]
 
-    values: list[ValueNode] = []
+    # a network's inputs given as numbers come first, as inputs do
+    values: list[ValueNode] = [
+        ValueNode(constant_id(p), INPUT_NAME.format(p), number, None, "constant", None,
+                  local_label=INPUT_NAME.format(p))
+        for p, number in shared.numbers.items()
+    ]
     hidden_in: dict[str, str] = {}
     # the gate that computes each drawn value: its op's gate, or the collapsed group it leaves
     gate_of: dict[int, str] = {i: f"g{i}" for i, node in enumerate(order) if node.inputs and containers[i] is None}
@@ -281,17 +315,26 @@ def _build(index: GraphIndex, collapsed: set[int]) -> GraphModel:
             continue
         gate_id = f"g{i}"
         inputs = []
+        wires = []
+        partners = dot_partners(node) if node.op == "dot" else ()
+        numbers = dict(shared.users.get(i, ()))  # weight k multiplies the number x[numbers[k]]
         for k, (child, local) in enumerate(zip(node.inputs, node.local_grads, strict=True)):
-            edge = InputEdge(f"{gate_id}_in{k}", f"n{index.position[child]}", gate_id, k, (local,))
+            number = f"{gate_id}_x{numbers[k]}" if k in numbers else None
+            partner = f"{gate_id}_in{partners[k]}" if partners and partners[k] >= 0 else number
+            edge = InputEdge(f"{gate_id}_in{k}", f"n{index.position[child]}", gate_id, k, (local,), partner)
             edges.append(edge)
             inputs.append(edge.id)
+            wires.append(edge.id)
+            if number is not None:  # ∂dot/∂x = w
+                edges.append(InputEdge(number, constant_id(numbers[k]), gate_id, -1, (child.data,), edge.id))
+                wires.append(number)
         gates.append(
             Gate(gate_id, node.op, node.const, node.const_left, cluster_of_scope(index.member_scope[i]), None,
-                 tuple(inputs), (f"n{i}",), (f"{gate_id}_out0",))
+                 tuple(inputs), (f"n{i}",), (f"{gate_id}_out0",), tuple(wires))
         )
         gate_position[gate_id] = i
     for container in sorted(members, key=lambda c: first_position.get(c, len(order))):
-        gate, gate_edges = _collapsed_gate(index, containers, container, members[container], group_ids)
+        gate, gate_edges = _collapsed_gate(index, containers, container, members[container], group_ids, shared)
         gates.append(gate)
         edges.extend(gate_edges)
         # a gate sits where its first output sits in topological order
@@ -313,6 +356,7 @@ def _build(index: GraphIndex, collapsed: set[int]) -> GraphModel:
                 hidden=state == "hidden",
                 title=index.scopes[s].title,
                 full_title=index.full_title(s),
+                sample=s in index.samples,
             )
         )
     model = GraphModel(
@@ -323,6 +367,7 @@ def _build(index: GraphIndex, collapsed: set[int]) -> GraphModel:
         groups=tuple(groups),
         value_ids={node: f"n{i}" for i, node in enumerate(order)},
         hidden_in=hidden_in,
+        numbers_from={constant_id(p): (i, k) for i, pairs in reversed(shared.users.items()) for k, p in pairs},
     )
     return replace(model, stale=stale_leaves(model))
 
@@ -392,30 +437,47 @@ def _local_label(label: str, group_name: str | None) -> str:
 
 
 def _collapsed_gate(
-    index: GraphIndex, containers: list[int | None], container: int, members: list[int], group_ids: list[str]
+    index: GraphIndex, containers: list[int | None], container: int, members: list[int], group_ids: list[str],
+    shared: SharedNumbers,
 ) -> tuple[Gate, list[InputEdge]]:
-    """One gate for a collapsed group: inputs in order of first use, local gradients from ``autograd.gradients``."""
+    """One gate for a collapsed group: inputs in order of first use, local gradients from ``autograd.gradients``.
+
+    A number drawn as an input (``c0``) that a hidden ``dot`` takes gets a wire too, first: its local
+    gradient is Σ over those dots of ∂output/∂dot × the weight it multiplies.
+    """
     order = index.order
     external: list[int] = []
     seen: set[int] = set()
     for i in members:
         for child in order[i].inputs:
             position = index.position[child]
-            if containers[position] != container and position not in seen:
+            # a parameter hidden in the first sample's collapsed layer is not drawn as a later sample's input
+            visible = containers[position] is None or index.is_output(position, containers)
+            if containers[position] != container and position not in seen and visible:
                 seen.add(position)
                 external.append(position)
     outputs = [i for i in members if index.is_output(i, containers)]
-    wrt = [order[i] for i in external]
+    dots = [i for i in members if i in shared.users]
+    wrt = [order[i] for i in (*external, *dots)]
     jacobian = [gradients(order[o], wrt) for o in outputs]  # one row per output
     gate_id = group_ids[container]
     edges = [
         InputEdge(f"{gate_id}_in{k}", f"n{i}", gate_id, k, tuple(row[k] for row in jacobian))
         for k, i in enumerate(external)
     ]
+    weights: dict[int, list[tuple[int, float]]] = {}  # per number: (column of its dot, the weight's data)
+    for column, i in enumerate(dots, start=len(external)):
+        for k, position in shared.users[i]:
+            weights.setdefault(position, []).append((column, order[i].inputs[k].data))
+    numbers = [
+        InputEdge(f"{gate_id}_x{position}", constant_id(position), gate_id, -1,
+                  tuple(math.fsum(row[column] * w for column, w in weights[position]) for row in jacobian))
+        for position in sorted(weights)
+    ]
     parent = index.parent_index[container]
     gate = Gate(
         gate_id, "", None, False, None if parent is None else group_ids[parent], gate_id,
         tuple(edge.id for edge in edges), tuple(f"n{o}" for o in outputs),
-        tuple(f"{gate_id}_out{k}" for k in range(len(outputs))),
+        tuple(f"{gate_id}_out{k}" for k in range(len(outputs))), tuple(edge.id for edge in (*numbers, *edges)),
     )
-    return gate, edges
+    return gate, [*edges, *numbers]

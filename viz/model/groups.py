@@ -32,7 +32,8 @@ class Group:
     collapsed group and not drawn at all. ``title`` is how the group reads inside its parent's
     box (``neuron 3``, the scope's title) and ``full_title`` how it reads anywhere (the titles
     out to the outermost group: ``neuron 3 of layer 2``); ``name`` and ``path`` stay the handles
-    that ``collapse`` and ``expand`` take.
+    that ``collapse`` and ``expand`` take. ``sample``: the group stands for one of a batch loss's
+    later samples (``sample 2``: its layers, see ``GraphIndex``), not a scope of the graph's own.
     """
 
     id: str
@@ -44,6 +45,7 @@ class Group:
     hidden: bool
     title: str = ""
     full_title: str = ""
+    sample: bool = False
 
     def shown_title(self, boxed: bool) -> str:
         """The title a drawing writes: ``title`` inside its parent's drawn box (``boxed``), else ``full_title``.
@@ -71,11 +73,12 @@ class GraphIndex:
         for i, node in enumerate(self.order):
             for child in node.inputs:
                 self.consumers[self.position[child]].append(i)
-        self.scopes: list[Scope] = []
-        self.scope_index: dict[Scope, int] = {}
-        self.parent_index: list[int | None] = []
-        self.depth: list[int] = []
-        own_scope = [self._register(node.scope) for node in self.order]
+        self._sample_of: dict[Scope, Scope] = {}  # a later sample's top-level scope -> the sample's scope
+        own_scope = self._register_all()
+        self._sample_of = self._batch_samples()
+        if self._sample_of:  # a batch loss: register again, each later sample's layers inside its sample's scope
+            own_scope = self._register_all()
+        self.samples = {self.scope_index[sample] for sample in self._sample_of.values()}
         self._paths: list[str] = []
         explicit = None if parameters is None else set(parameters)
         self.is_parameter: list[bool] = []
@@ -88,6 +91,40 @@ class GraphIndex:
             )
             self.is_parameter.append(parameter)
             self.member_scope.append(home if node.inputs or parameter else None)
+        # each node's sample in a batch loss: the later sample's scope it is in (None: the first sample's, or none)
+        top = [s if parent is None else 0 for s, parent in enumerate(self.parent_index)]
+        for s, parent in enumerate(self.parent_index):  # parents first
+            if parent is not None:
+                top[s] = top[parent]
+        self.sample_of_node = [
+            None if scope is None or top[scope] not in self.samples else top[scope] for scope in self.member_scope]
+
+    def _register_all(self) -> list[int | None]:
+        """Register every node's scope (outermost first, in order of first appearance); each node's scope index."""
+        self.scopes: list[Scope] = []
+        self.scope_index: dict[Scope, int] = {}
+        self.parent_index: list[int | None] = []
+        self.depth: list[int] = []
+        return [self._register(node.scope) for node in self.order]
+
+    def _batch_samples(self) -> dict[Scope, Scope]:
+        """A batch loss's later samples: each top-level scope holding scopes whose name an earlier one had.
+
+        A model called once per sample makes one ``layers.0`` scope per sample; the k-th of them
+        (and the k-th ``layers.1``, …) is sample k's. Each later sample gets a scope of its own
+        (``sample 2``) around its layers, so that it can be drawn as one gate: the first sample
+        is drawn in full, its parameters shared by all (``_home``).
+        """
+        holders = {parent for parent in self.parent_index if parent is not None}
+        seen: dict[str, int] = {}
+        samples: dict[int, Scope] = {}
+        sample_of: dict[Scope, Scope] = {}
+        for s, scope in enumerate(self.scopes):
+            if self.parent_index[s] is None and s in holders:
+                k = seen[scope.name] = seen.get(scope.name, 0) + 1
+                if k > 1:
+                    sample_of[scope] = samples.setdefault(k, Scope(f"sample {k}", title=f"sample {k}"))
+        return sample_of
 
     def _register(self, scope: Scope | None) -> int | None:
         """Index of ``scope``, registering it and its unseen ancestors (outermost first).
@@ -99,7 +136,7 @@ class GraphIndex:
         current = scope
         while current is not None and current not in self.scope_index:
             unseen.append(current)
-            current = current.parent
+            current = self._sample_of.get(current, current.parent)
         parent = None if current is None else self.scope_index[current]
         for ancestor in reversed(unseen):
             index = len(self.scopes)
@@ -113,20 +150,23 @@ class GraphIndex:
     def _home(self, leaf: int, own_scope: list[int | None]) -> int | None:
         """The scope all uses of a leaf are in, when they share one innermost scope.
 
-        Uses in scopes of the same path (one neuron called once per sample of a batch loss) count
-        as one: the leaf's home is the first of them, so a shared parameter is drawn once, in the
-        first sample's box, by its short name.
+        Uses in scopes of the same path within their samples (one neuron called once per sample of
+        a batch loss) count as one: the leaf's home is the first sample's, so a shared parameter
+        is drawn once, in the first sample's box, by its short name.
         """
         homes = {own_scope[user] for user in self.consumers[leaf]}
         if len(homes) == 1:
             return homes.pop()
         if None in homes:
             return None
-        if len(self._paths) != len(self.scopes):  # scopes are registered as the nodes are read
-            self._paths = self.path_names()
-        scopes = [home for home in homes if home is not None]
+        if len(self._paths) != len(self.scopes):
+            self._paths = self.path_names(within_sample=True)
+        scopes = sorted(home for home in homes if home is not None)
         nested = all(self.depth[home] > 0 for home in scopes)  # a neuron in a layer, not two look-alike scopes
-        return min(scopes) if nested and len({self._paths[home] for home in scopes}) == 1 else None
+        if not nested or len({self._paths[home] for home in scopes}) != 1:
+            return None
+        first = [home for home in scopes if self.scope_path(home)[0] not in self.samples]
+        return (first or scopes)[0]
 
     def scope_path(self, scope: int) -> list[int]:
         """The scope and its ancestors, outermost first."""
@@ -138,12 +178,17 @@ class GraphIndex:
         chain.reverse()
         return chain
 
-    def path_names(self) -> list[str]:
-        """Each scope's names from the outermost scope down, joined with ``/``; one pass over the scopes."""
+    def path_names(self, within_sample: bool = False) -> list[str]:
+        """Each scope's names from the outermost scope down, joined with ``/``; one pass over the scopes.
+
+        ``within_sample``: without a later sample's own scope in front (``layers.0``, not
+        ``sample 2/layers.0``), so that a layer reads alike in every sample.
+        """
         names: list[str] = []
         for s, parent in enumerate(self.parent_index):  # a parent is registered before its children
             name = self.scopes[s].name
-            names.append(name if parent is None else f"{names[parent]}/{name}")
+            outer = None if parent is None or (within_sample and parent in self.samples) else names[parent]
+            names.append(name if outer is None else f"{outer}/{name}")
         return names
 
     def outermost(self, collapsed: Collection[int]) -> list[int | None]:
@@ -179,7 +224,11 @@ class GraphIndex:
         container = containers[node]
         if container is None or self.order[node] is self.root:
             return True
-        return any(containers[user] != container for user in self.consumers[node])
+        return any(containers[user] != container and not self.shared_with(node, user) for user in self.consumers[node])
+
+    def shared_with(self, node: int, user: int) -> bool:
+        """Whether ``user`` is a later sample's node using a parameter of the first sample's (not a use to draw)."""
+        return self.is_parameter[node] and self.sample_of_node[user] != self.sample_of_node[node]
 
     def drawn_size(self, collapsed: Collection[int]) -> int:
         """How many values and gates are drawn when ``collapsed`` groups are collapsed."""
@@ -260,6 +309,8 @@ class GraphIndex:
         scope = self.member_scope[node]
         shallowest = len(self.scopes)  # no user: never used outside any group
         for user in self.consumers[node]:
+            if self.shared_with(node, user):  # not drawn (see is_output)
+                continue
             shallowest = min(shallowest, self._shared_depth(scope, self.member_scope[user]))
             if shallowest < 0:
                 break
@@ -298,22 +349,13 @@ def resolve_collapse(index: GraphIndex, collapse: bool | Collection[str]) -> set
 
 
 def later_samples(index: GraphIndex) -> set[int]:
-    """The top-level groups of a batch loss's later samples: each holds groups and repeats the path of one before it.
+    """The scopes of a batch loss's later samples (``sample 2``, … around each one's layers; see ``GraphIndex``).
 
-    A model called once per sample makes one ``layers.0`` scope per sample. Drawn with default
-    options the first sample is open and the others are collapsed, one gate per layer, so the
-    drawing stays about the size of one sample's (the parameters are the first sample's,
-    drawn once: see ``GraphIndex._home``).
+    Drawn with default options the first sample is open and each later one is a gate, so the
+    drawing stays about the size of one sample's (the parameters are the first sample's, drawn
+    once: see ``GraphIndex._home``).
     """
-    seen: set[str] = set()
-    later = set()
-    holders = {parent for parent in index.parent_index if parent is not None}  # a layer holds neurons
-    for s, path in enumerate(index.path_names()):
-        if index.parent_index[s] is None and s in holders:
-            if path in seen:
-                later.add(s)
-            seen.add(path)
-    return later
+    return set(index.samples)
 
 
 def plan_collapse(

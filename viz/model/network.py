@@ -3,8 +3,10 @@
 A graph is a network when one of its top-level groups holds groups of its own: ``nn``'s layers
 holding neurons, or a user's scopes nested the same way. Each top-level group is a layer; its
 column is one more than the column of the furthest layer feeding it (1 for a layer fed by no
-other), so a layer's own samples in a batch loss share a column. Column 0 holds the network's
-inputs: the top-level leaves that feed column 1 only. ``viz.styles.canvas`` turns the columns
+other); a batch loss's later samples (each drawn as one gate: ``viz.model.groups.later_samples``)
+take a column of their own after the last layer, just before the loss. Column 0 holds the
+network's inputs: the top-level leaves that feed column 1 only (a later sample's inputs stand
+by its gate). ``viz.styles.canvas`` turns the columns
 into rank bands (see ``ARCHITECTURE.md`` for why ranks, not computed positions).
 
 >>> from autograd import Value
@@ -71,7 +73,11 @@ def network_columns(model: GraphModel) -> NetworkColumns | None:
     column: dict[str, int] = {}
     for group_id in top:  # a layer comes after the layers feeding it in topological order
         column[group_id] = 1 + max((column.get(source, 0) for source in feeds[group_id]), default=0)
-    count = max(column.values())
+    later = [group_id for group_id in top if model.group(group_id).sample]
+    count = max(column[group_id] for group_id in top if group_id not in later)
+    if later:  # a batch's later samples, one gate each, in a column of their own just before the loss
+        count += 1
+        column.update((group_id, count) for group_id in later)
     layers = tuple(tuple(g for g in top if column[g] == k) for k in range(1, count + 1))
     first = set(layers[0])
     inputs = tuple(
@@ -85,6 +91,5 @@ def network_columns(model: GraphModel) -> NetworkColumns | None:
         and model.gate(edge.target).collapsed is not None
         and layer_of_gate(edge.target) != top_level[model.value(edge.source).group or ""]
     )
-    names = [model.group(group_id).name for group_id in top]
-    samples = max(names.count(model.group(first).name) for first in layers[0])
+    samples = 1 + sum(1 for group in model.groups if group.sample)
     return NetworkColumns(inputs, layers, shared, samples)

@@ -25,7 +25,7 @@ column 2 (``layers.1.neurons.3``), the connection ``l1_n3_w0`` is ``layers.1.neu
 from __future__ import annotations
 
 import math
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
@@ -125,48 +125,82 @@ def draw_network(network: MLP | Layer | Neuron, **options: Unpack[NetworkKeyword
     connection or unit (in an SVG viewer or a notebook) names its parameter and value.
     """
     drawing = build(NetworkOptions, "draw_network", options)
-    show, max_units, scale = drawing.show, drawing.max_units, drawing.scale
-    rankdir, colours, number_format = drawing.rankdir, drawing.palette, drawing.number_format
-    columns = _columns(network, drawing.input_names, drawing.output_names)
-
-    def amount(value: Value) -> float:
-        return value.data if show == "weights" else value.grad
-
-    every = [amount(w) for column in columns for row in column.weights for w in row]
-    biggest = max((abs(x) for x in every if math.isfinite(x)), default=0.0)
-    width_scale = biggest if scale is None else scale
-    bias_scale = max((abs(amount(b)) for column in columns for b in column.biases if math.isfinite(amount(b))),
-                     default=0.0)
-
+    plan = _Plan(network, drawing)
+    colours, number_format = drawing.palette, drawing.number_format
     diagram = Diagram(name="network", graph_attr={
-        "rankdir": rankdir, "bgcolor": "white", "pad": "0.2", "nodesep": "0.12", "ranksep": "1.1",
+        "rankdir": drawing.rankdir, "bgcolor": "white", "pad": "0.2", "nodesep": "0.12", "ranksep": "1.1",
         "splines": "line", "fontname": FONT, "fontsize": "10", "outputorder": "edgesfirst",
     })
-    shown = [_shown_units(column.size, max_units) for column in columns]
+    columns, shown, looks = plan.columns, plan.shown, plan.looks()
     for c, column in enumerate(columns):
-        _emit_column(diagram, c, column, shown[c], colours, amount, bias_scale, number_format)
+        _emit_column(diagram, c, column, shown[c], colours, plan.amount, looks, number_format)
     for c in range(1, len(columns)):
-        column, layer = columns[c], c - 1
-        for j in shown[c]:
-            if j is None:
-                continue
-            for i in shown[c - 1]:
-                if i is None:
-                    continue
-                weight = column.weights[j][i]
-                value = amount(weight)
-                diagram.edge(
-                    f"c{c - 1}_u{i}", f"c{c}_u{j}", id=f"l{layer}_n{j}_w{i}",
-                    tooltip=plain_label(_describe(weight, f"w.{i}", number_format)),
-                    **_connection(value, width_scale, colours),
-                )
-                diagram.edge_count += 1
+        for j, i, name in plan.connections(c):
+            diagram.edge(
+                f"c{c - 1}_u{i}", f"c{c}_u{j}", id=name,
+                tooltip=plain_label(_describe(columns[c].weights[j][i], f"w.{i}", number_format)),
+                **looks[name],
+            )
+            diagram.edge_count += 1
     # the column titles in one row: heavy invisible links between them are kept straight
     for c in range(1, len(columns)):
         diagram.edge(f"c{c - 1}_title", f"c{c}_title", style="invis", weight="100")
     if drawing.legend:
-        diagram.attr(label=_legend(show, biggest, width_scale, colours, number_format), labelloc="b", labeljust="l")
+        label = _legend(drawing.show, plan.biggest, plan.width_scale, colours, number_format)
+        diagram.attr(label=label, labelloc="b", labeljust="l")
     return diagram
+
+
+def network_looks(network: MLP | Layer | Neuron, **options: Unpack[NetworkKeywords]) -> dict[str, dict[str, str]]:
+    """What ``draw_network`` draws from the parameters' numbers, by id: each hidden or output unit's
+    ``fillcolor`` (its bias), each connection's ``color``, ``penwidth`` and ``style`` (its weight; a plain
+    line has no ``style``), as DOT attributes. The rest of the drawing (its layout) follows the
+    architecture only, so a caller that laid the network out once redraws a moment from these
+    (``viz.training``'s network panel).
+
+    >>> from nn import MLP
+    >>> looks = network_looks(MLP(2, [3, 1], seed=0), scale=1.0)
+    >>> sorted(looks["l1_n0_w2"]), looks["c1_u0"]
+    (['arrowhead', 'color', 'penwidth'], {'fillcolor': '#ffffff'})
+    """
+    return _Plan(network, build(NetworkOptions, "network_looks", options)).looks()
+
+
+class _Plan:
+    """The columns ``draw_network`` draws, the units shown, and the scales of widths and fills."""
+
+    def __init__(self, network: MLP | Layer | Neuron, drawing: NetworkOptions) -> None:
+        self.drawing = drawing
+        self.columns = _columns(network, drawing.input_names, drawing.output_names)
+        self.shown = [_shown_units(column.size, drawing.max_units) for column in self.columns]
+        every = [self.amount(w) for column in self.columns for row in column.weights for w in row]
+        self.biggest = max((abs(x) for x in every if math.isfinite(x)), default=0.0)
+        self.width_scale = self.biggest if drawing.scale is None else drawing.scale
+        biases = [self.amount(b) for column in self.columns for b in column.biases]
+        self.bias_scale = max((abs(x) for x in biases if math.isfinite(x)), default=0.0)
+
+    def amount(self, value: Value) -> float:
+        return value.data if self.drawing.show == "weights" else value.grad
+
+    def connections(self, c: int) -> Iterator[tuple[int, int, str]]:
+        """The drawn connections into column ``c``: (unit j, unit i of the column before, id)."""
+        for j in self.shown[c]:
+            for i in self.shown[c - 1]:
+                if i is not None and j is not None:
+                    yield j, i, f"l{c - 1}_n{j}_w{i}"
+
+    def looks(self) -> dict[str, dict[str, str]]:
+        colours = self.drawing.palette
+        looks: dict[str, dict[str, str]] = {}
+        for c in range(1, len(self.columns)):
+            column = self.columns[c]
+            for j in self.shown[c]:
+                if j is not None:
+                    looks[f"c{c}_u{j}"] = {"fillcolor": gradient_fill(self.amount(column.biases[j]), self.bias_scale,
+                                                                        colours)}
+            for j, i, name in self.connections(c):
+                looks[name] = _connection(self.amount(column.weights[j][i]), self.width_scale, colours)
+        return looks
 
 
 def _columns(
@@ -223,7 +257,7 @@ def _shown_units(size: int, max_units: int | None) -> list[int | None]:
 
 def _emit_column(
     diagram: Diagram, c: int, column: _Column, shown: list[int | None], colours: Palette,
-    amount: Callable[[Value], float], bias_scale: float, number_format: NumberFormat,
+    amount: Callable[[Value], float], looks: dict[str, dict[str, str]], number_format: NumberFormat,
 ) -> None:
     """A column: its title on top, then its units in order (kept in order by invisible links in one rank)."""
     title = f"c{c}_title"
@@ -241,9 +275,8 @@ def _emit_column(
             if c == 0:
                 fill, tooltip = colours.neutral, f"input {column.labels[j]}"
             else:
-                bias = column.biases[j]
-                fill = gradient_fill(amount(bias), bias_scale, colours)
-                tooltip = _describe(bias, "b", number_format)
+                fill = looks[name]["fillcolor"]
+                tooltip = _describe(column.biases[j], "b", number_format)
             diagram.node(name, id=name, label=plain_label(column.labels[j]), tooltip=plain_label(tooltip),
                          shape="circle", style="filled", fillcolor=fill, width="0.34", fixedsize="true",
                          color=colours.ink, penwidth="1.1", fontname=FONT, fontsize="9")

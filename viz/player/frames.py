@@ -65,12 +65,17 @@ _MAX_EXTRA_DIGITS = 17
 
 @dataclass(frozen=True)
 class Term:
-    """One product sent along ``edge``: ``upstream × local = contribution``."""
+    """One product sent along ``edge``: ``upstream × local = contribution``.
+
+    ``partner``: the name of the value the local gradient is, when it is one (in a ``dot``, w0's
+    is ``x[0]``), so the arithmetic points at it.
+    """
 
     edge: str
     upstream: float
     local: float
     contribution: float
+    partner: str = ""
 
 
 @dataclass(frozen=True)
@@ -78,13 +83,16 @@ class Arrival:
     """What one value received in one frame.
 
     ``before``: its gradient until now (None: not reached yet); ``terms``: what it was sent;
-    ``after``: its gradient now (the engine's ``BackwardEdge.accumulated``).
+    ``after``: its gradient now (the engine's ``BackwardEdge.accumulated``). A number drawn as an
+    input (``viz.model.constants``) is sent its terms too, but keeps nothing (``kept`` False):
+    ``after`` is just their sum, and its gradient slot stays empty.
     """
 
     value: str
     before: float | None
     terms: tuple[Term, ...]
     after: float
+    kept: bool = True
 
 
 @dataclass(frozen=True)
@@ -189,9 +197,14 @@ def backward_frames(
             arrivals = _group_arrivals(model, gate, upstream, sums, grads)
             outputs_done.clear()
             sums.clear()
+        numbers = _number_arrivals(model, gate, upstream)
+        if numbers:  # in the order the gate's wires are drawn: w0, x[0], w1, x[1], …, b
+            wire = {edge_id: k for k, edge_id in enumerate(gate.wires)}
+            arrivals = sorted([*arrivals, *numbers], key=lambda arrival: wire[arrival.terms[0].edge])
         changed: dict[str, float | None] = dict(upstream)
         for arrival in arrivals:
-            changed[arrival.value] = arrival.after
+            if arrival.kept:
+                changed[arrival.value] = arrival.after
         grads.update(changed)
         index = len(frames)
         frame = Frame(index, gate.id, gate.outputs[0],
@@ -207,7 +220,9 @@ def forward_frames(model: GraphModel, order: Sequence[Value], number_format: Num
     """Frame 0 (the leaves given) and one frame per drawn gate, in topological order."""
     ids = model.value_ids
     no_grads: dict[str, float | None] = {node.id: None for node in model.values}
-    leaves = [ids[node] for node in order if not node.inputs and ids[node] in no_grads]
+    # the numbers drawn as a network's inputs (x[0]) first: they are given too, though no engine node holds them
+    leaves = [node.id for node in model.values if node.role == "constant"]
+    leaves += [ids[node] for node in order if not node.inputs and ids[node] in no_grads]
     named = [_given(_label(model, v), model.value(v).data, number_format) for v in leaves]
     more = f" and {len(named) - _NAMED_INPUTS} more" if len(named) > _NAMED_INPUTS else ""
     ops = [node for node in order if node.inputs]
@@ -221,11 +236,11 @@ def forward_frames(model: GraphModel, order: Sequence[Value], number_format: Num
         if last_op[gate.id] != k:
             continue
         inputs = ", ".join(format_number(model.value(model.edge(e).source).data, number_format)
-                           for e in gate.inputs[:_NAMED_INPUTS])
-        if len(gate.inputs) > _NAMED_INPUTS:
-            inputs += f", … ({len(gate.inputs)} inputs)"
+                           for e in gate.wires[:_NAMED_INPUTS])
+        if len(gate.wires) > _NAMED_INPUTS:
+            inputs += f", … ({len(gate.wires)} inputs)"
         results = ", ".join(_given(_label(model, v), model.value(v).data, number_format) for v in gate.outputs)
-        frame = Frame(len(frames), gate.id, gate.outputs[0], gate.inputs, (), {}, frozenset(gate.outputs), "", (),
+        frame = Frame(len(frames), gate.id, gate.outputs[0], gate.wires, (), {}, frozenset(gate.outputs), "", (),
                       frames[-1])
         caption = f"{_group_of(model, gate)}{_gate_name(model, gate)}: {inputs} → {results}"
         frames.append(_captioned(frame, total, caption))
@@ -251,19 +266,27 @@ def arrival_text(arrival: Arrival, number_format: NumberFormat) -> str:
     '0.197 × 2.00 = 0.39'
     >>> arrival_text(Arrival("n0", 0.4, (Term("g3_in1", 0.3, 1.0, 0.3),), 0.7), TWO)
     '0.40 + (0.30 × 1.00) = 0.70'
+    >>> arrival_text(Arrival("n0", None, (Term("g3_in0", 0.3, 0.5, 0.15, "x[0]"),), 0.15), TWO)
+    '0.30 × x[0]=0.50 = 0.15'
+    >>> arrival_text(Arrival("c0", None, (Term("g3_x0", 0.3, 2.0, 0.6, "w0"),), 0.6, kept=False), TWO)
+    '0.30 × w0=2.00 = 0.60 (a number: not kept)'
     """
     factors = [(term.upstream, term.local) for term in arrival.terms]
-    return honest_expression(arrival.before, factors, arrival.after, number_format)
+    text = honest_expression(arrival.before, factors, arrival.after, number_format,
+                             [term.partner for term in arrival.terms])
+    return text if arrival.kept else f"{text} (a number: not kept)"
 
 
 def honest_expression(
-    before: float | None, products: Sequence[tuple[float, float]], result: float, number_format: NumberFormat
+    before: float | None, products: Sequence[tuple[float, float]], result: float, number_format: NumberFormat,
+    names: Sequence[str] = (),
 ) -> str:
     """``[before + ](a × b) + … = result``, the operands written with the fewest extra digits that keep it true.
 
     True means: the sum of the displayed operands' exact products, formatted with
     ``number_format``, is the displayed result. The result is always written in
-    ``number_format`` (the formatter's own rule); only the operands get more digits.
+    ``number_format`` (the formatter's own rule); only the operands get more digits. ``names[k]``,
+    when given and not empty, names the second factor of product ``k`` (``0.30 × x[0]=0.50``).
 
     >>> TWO = NumberFormat(decimals=2)
     >>> honest_expression(None, [(0.19661193324148185, -3.0)], -0.5898357997244456, TWO)
@@ -276,15 +299,15 @@ def honest_expression(
         operand_format = _more_digits(number_format, extra)
         if operand_format is None:
             break
-        text, value = _expression(before, products, number_format, operand_format)
+        text, value = _expression(before, products, number_format, operand_format, names)
         if not math.isfinite(result) or format_number(value, number_format) == shown:
             return f"{text} = {shown}"
     # no precision makes it check out: write the operands in full
-    return f"{_expression(before, products, number_format, None)[0]} = {shown}"
+    return f"{_expression(before, products, number_format, None, names)[0]} = {shown}"
 
 
 def _expression(before: float | None, products: Sequence[tuple[float, float]], number_format: NumberFormat,
-                operand_format: NumberFormat | None) -> tuple[str, float]:
+                operand_format: NumberFormat | None, names: Sequence[str] = ()) -> tuple[str, float]:
     """The expression's text with operands in ``operand_format`` (None: in full), and its exact value from them."""
 
     def show(x: float) -> tuple[str, float]:
@@ -304,9 +327,10 @@ def _expression(before: float | None, products: Sequence[tuple[float, float]], n
         text, number = show(before)
         parts.append(text)
         total += number
-    for upstream, local in products:
+    for k, (upstream, local) in enumerate(products):
         (u_text, u), (l_text, lv) = show(upstream), show(local)
-        parts.append(f"{u_text} × {l_text}")
+        name = names[k] if k < len(names) else ""
+        parts.append(f"{u_text} × {name}={l_text}" if name else f"{u_text} × {l_text}")
         total += u * lv
     if len(parts) > 1:
         parts = [part if " × " not in part else f"({part})" for part in parts]
@@ -346,7 +370,8 @@ def _op_arrivals(model: GraphModel, gate: Gate, step: BackwardStep, grads: Mappi
     arrivals: dict[str, Arrival] = {}
     for edge in step.edges:
         target = ids[edge.input_node]
-        term = Term(gate.inputs[edge.position], step.grad, edge.local_grad, edge.contribution)
+        edge_id = gate.inputs[edge.position]
+        term = Term(edge_id, step.grad, edge.local_grad, edge.contribution, _partner_name(model, edge_id))
         earlier = arrivals.get(target)
         if earlier is None:
             arrivals[target] = Arrival(target, grads[target], (term,), edge.accumulated)
@@ -378,6 +403,30 @@ def _group_arrivals(
     return arrivals
 
 
+def _partner_name(model: GraphModel, edge_id: str) -> str:
+    """The name of the value an input is multiplied by in a ``dot`` (w0's: ``x[0]``), or ""."""
+    partner = model.edge(edge_id).partner
+    return "" if partner is None else _label(model, model.edge(partner).source)
+
+
+def _number_arrivals(model: GraphModel, gate: Gate, upstream: Mapping[str, float]) -> list[Arrival]:
+    """What a gate sends the numbers drawn as its inputs (``x[0]``): upstream × local, one term per output; not kept."""
+    arrivals = []
+    for edge_id in gate.wires:
+        edge = model.edge(edge_id)
+        if model.value(edge.source).role != "constant":
+            continue
+        terms = tuple(
+            Term(edge_id, upstream[output], local, upstream[output] * local, _partner_name(model, edge_id))
+            for output, local in zip(gate.outputs, edge.local_grads, strict=True)
+            if output in upstream
+        )
+        if terms:
+            total = terms[0].contribution if len(terms) == 1 else math.fsum(term.contribution for term in terms)
+            arrivals.append(Arrival(edge.source, None, terms, total, kept=False))
+    return arrivals
+
+
 def _captioned(frame: Frame, steps: int, text: str) -> Frame:
     """``frame`` with its caption: the one step number (of ``steps``), then ``text``."""
     step = step_label(frame.index, steps)
@@ -403,8 +452,9 @@ def _receiver(model: GraphModel, gate: Gate, arrival: Arrival) -> str:
     name = _label(model, arrival.value)
     node = model.value(arrival.value)
     if name and node.role == "parameter" and node.group is not None and node.group != gate.group:
-        # read outside its box (a batch's later sample uses the first sample's w0): say whose it is
-        return f"{name} ({model.group(node.group).shown_title(True)})"
+        # read outside its box (a batch's later sample uses the first sample's w0): say whose it is, in full,
+        # since one later sample's gate reads every layer's neuron 0
+        return f"{name} ({model.group(node.group).full_title})"
     if name:
         return name
     if len(gate.inputs) == 1 or len(arrival.terms) == len(gate.inputs):  # x, or both sides of x*x
@@ -434,12 +484,20 @@ def _backward_caption(
                        else f"upstream gradient {format_number(grad, number_format)}")
     source = sources[0] if len(sources) == 1 else f"the gradients of its {len(sources)} outputs"
     receivers = [_receiver(model, gate, arrival) for arrival in arrivals]
+    numbers = [_label(model, arrival.value) for arrival in arrivals if not arrival.kept]
+    if not numbers:
+        note = ""
+    elif len(numbers) == len(receivers):
+        note = " (numbers: not kept)"
+    else:
+        listed = " and ".join(numbers) if len(numbers) <= _NAMED_RECEIVERS else f"{numbers[0]} … {numbers[-1]}"
+        note = f" ({listed}: {'a number' if len(numbers) == 1 else 'numbers'}, not kept)"
     if len(receivers) > _NAMED_RECEIVERS:  # the first and the last by name: w0 … b
         to = f"{receivers[0]} … {receivers[-1]}"
-    elif not receivers:  # a first layer given numbers: they are folded into its gates, not drawn
+    elif not receivers:  # a first layer given numbers that are not drawn: they are folded into its gates
         return f"{_gate_name(model, gate)} sends {source} back to no drawn input (its inputs are numbers)."
     elif receivers == ["its input"]:
         to = "its input"
     else:
         to = " and ".join(receivers)
-    return f"{_gate_name(model, gate)} sends {source} back to {to}."
+    return f"{_gate_name(model, gate)} sends {source} back to {to}{note}."

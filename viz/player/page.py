@@ -70,7 +70,7 @@ _SCRIPT = """
     var slider = part('slider'), counter = part('counter'), caption = part('caption'), work = part('work');
     var buttons = {};
     ['first', 'prev', 'play', 'next', 'last'].forEach(function (name) { buttons[name] = part(name); });
-    var count = data.captions.length, current = 0, timer = null;
+    var count = data.captions.length, current = 0, timer = null, ready = false;
     var choices = data.choices || null, chosen = choices ? choices.start : 0;
 
     function set(element, name, value) {
@@ -107,6 +107,27 @@ _SCRIPT = """
       buttons.first.disabled = buttons.prev.disabled = frame === 0;
       buttons.last.disabled = buttons.next.disabled = frame === count - 1;
       root.setAttribute('data-frame', String(frame));
+      if (ready) { keepInView(frame); }
+      reveal();
+    }
+    // a frame may name the element it is about (data.focus): brought into view when a step leaves it outside,
+    // below the sticky head (a tall drawing's backward starts at its foot)
+    function keepInView(frame) {
+      var id = data.focus ? data.focus[frame] : null, element = id ? document.getElementById(id) : null;
+      if (!element) { return; }
+      var box = element.getBoundingClientRect(), head = part('head').getBoundingClientRect();
+      var top = Math.max(head.bottom, 0), bottom = window.innerHeight;
+      if (box.top < top || box.bottom > bottom) { element.scrollIntoView({block: 'center', inline: 'nearest'}); }
+    }
+    // a diagram wider than the stage scrolls sideways: bring the gate being worked into view
+    // (a batch loss's later samples stand at the right, past the first sample's layers)
+    function reveal() {
+      var stage = part('stage'), gate = root.querySelector('.gt-current');
+      if (!stage || !gate || stage.scrollWidth <= stage.clientWidth) { return; }
+      var box = gate.getBoundingClientRect(), view = stage.getBoundingClientRect();
+      if (box.left < view.left || box.right > view.right) {
+        stage.scrollLeft += (box.left + box.right - view.left - view.right) / 2;
+      }
     }
     function stop() {
       if (timer !== null) { clearInterval(timer); timer = null; }
@@ -155,6 +176,7 @@ _SCRIPT = """
       root.focus();
     }
     show(data.start);
+    ready = true;
   });
 })();
 """
@@ -228,13 +250,15 @@ def player_fragment(
     label: str = "backprop, step by step",
     start: int = 0,
     choices: Choices | None = None,
+    focus: Sequence[str | None] | None = None,
 ) -> str:
     """The player as an HTML fragment (for Jupyter, or the body of ``player_document``).
 
     ``svg`` is drawn in the state of frame 0 (``base``); ``deltas[i]`` turns frame i into i + 1.
     Per frame: ``captions`` (one short line), ``work`` (its arithmetic, one line per input,
     shown under the caption) and ``steps`` (the counter: ``step 3 of 8``). ``choices``: a second
-    axis, chosen by clicking (see ``Choices``); it must have a row per frame.
+    axis, chosen by clicking (see ``Choices``); it must have a row per frame. ``focus``: per frame, the id of the
+    SVG element the frame is about (or None), scrolled into view when a step leaves it out of sight.
     """
     if len(deltas) != len(captions) - 1:
         raise ValueError(f"player: {len(captions)} frames need {len(captions) - 1} deltas, got {len(deltas)}")
@@ -249,6 +273,10 @@ def player_fragment(
     content: dict[str, object] = {"base": base, "deltas": list(deltas), "captions": list(captions),
                                   "work": [list(lines) for lines in work], "steps": list(steps),
                                   "interval": interval_ms, "start": start}
+    if focus is not None:
+        if len(focus) != len(captions):
+            raise ValueError(f"player: {len(captions)} frames need as many focus ids, got {len(focus)}")
+        content["focus"] = list(focus)
     if choices is not None:
         if len(choices.rows) != len(captions):
             raise ValueError(f"player: {len(captions)} frames need as many rows of choices, got {len(choices.rows)}")

@@ -14,7 +14,7 @@ pass: backward does not run again). What differs between the two passes is the p
 >>> len(player), player.frames[0].caption
 (9, 'Step 0 of 8 · Forward pass done: f = 0.73. No gradients yet (— means not reached).')
 >>> print(player.frames[-1].caption)
-Step 8 of 8 · * gate sends w0*x0's gradient 0.20 back to w0 and x0.
+Step 8 of 8 · * gate sends upstream gradient 0.20 back to w0 and x0.
 >>> for line in player.frames[-1].work: print(line)
 w0: 0.20 × -1.00 = -0.20
 x0: 0.197 × 2.00 = 0.39
@@ -101,7 +101,7 @@ class Player:
         >>> player = backprop_steps(sigmoid_circuit()["f"])
         >>> folded = player.collapse("sigmoid gate")
         >>> len(player), len(folded), folded.frames[folded.start].caption
-        (9, 6, "Step 1 of 5 · sigmoid gate sends f's gradient 1.00 back to sum2.")
+        (9, 6, "Step 1 of 5 · sigmoid gate sends f's gradient 1.00 back to its input.")
         """
         chosen = self._group("collapse", group)
         if chosen.collapsed:

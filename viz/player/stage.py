@@ -37,7 +37,7 @@ from collections.abc import Mapping, Sequence
 from viz.dot_runner import DEFAULT_TIMEOUT, run_dot
 from viz.draw import draw_model
 from viz.model.graph_model import Gate, GraphModel, ValueNode
-from viz.number_format import format_gradient, format_number
+from viz.number_format import format_number
 from viz.options import DrawOptions
 from viz.palette import gradient_fill
 from viz.player.frames import Frame
@@ -88,8 +88,8 @@ class Stage:
         final: dict[str, float | None] = {}
         for frame in frames:  # per-step changes only: linear in the number of steps
             for value, grad in frame.changed.items():
-                text = format_gradient(grad, fmt)
-                if len(text) > len(widest.get(value, "")):
+                text = model.value(value).gradient_text(grad, fmt)
+                if value not in widest or len(text) > len(widest[value]):
                     widest[value] = text
                 final[value] = grad
         # the legend shows the gradient scale when some gradient is known, "not computed yet" otherwise
@@ -196,7 +196,7 @@ class Stage:
                 "font-weight": "bold" if "data" in bold else "normal",
             },
             f"{node.id}.grad": {
-                "text": style.field_text("grad", format_gradient(grad, fmt)),
+                "text": style.field_text("grad", node.gradient_text(grad, fmt)),
                 "font-weight": "bold" if "grad" in bold else "normal",
             },
         }
@@ -273,7 +273,7 @@ class _Moment:
 
     def go_to(self, frame: Frame) -> None:
         self.frame = frame
-        self.arrived = {arrival.value for arrival in frame.arrivals}
+        self.arrived = {arrival.value for arrival in frame.arrivals if arrival.kept}  # a number keeps nothing
         self.feeding = {self.model.edge(edge).source for edge in frame.edges}  # the wires the gate uses light up
 
 

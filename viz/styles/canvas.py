@@ -86,10 +86,22 @@ class Canvas:
 
         For nodes ``dot`` would otherwise order by its heuristics alone; at top level such an edge
         holds in LR (top to bottom) and TB (left to right) alike. Not for records: ``dot`` loses a
-        flat edge next to a record.
+        flat edge next to a record. Pairs that share no node are kept apart, each chain in a rank of
+        its own: one rank for all would pull a batch's later samples' inputs into the first's column.
         """
-        body = [f"\t{first} -> {second} [style=invis]\n" for first, second in pairs]
-        self.diagram.subgraph(graphviz.Digraph(graph_attr={"rank": "same"}, body=body))
+        chains: list[tuple[set[str], list[str]]] = []  # (nodes, edge lines), in order of first appearance
+        for first, second in pairs:
+            touching = [chain for chain in chains if first in chain[0] or second in chain[0]]
+            nodes, body = set(), []
+            for chain in touching:  # a pair joining two chains merges them
+                nodes |= chain[0]
+                body += chain[1]
+                chains.remove(chain)
+            nodes |= {first, second}
+            body.append(f"\t{first} -> {second} [style=invis]\n")
+            chains.append((nodes, body))
+        for _, body in chains:
+            self.diagram.subgraph(graphviz.Digraph(graph_attr={"rank": "same"}, body=body))
 
     def network(self, columns: NetworkColumns) -> None:
         """Draw the graph as a network (before any node is added): its inputs, then each layer's boxes in a band.
@@ -189,8 +201,9 @@ class Canvas:
         Band 0 holds the inputs (and their name nodes), band k the nodes drawn in column k's
         boxes. ``dot`` cannot set two boxes side by side when their ranks overlap (it stacks
         them, and the wires between them then run through the boxes in between), so each band
-        starts after the one before it ends. When the next band's wires end on points on its
-        boxes' first rank (``_lead_in``: neurons drawn open), each band's last nodes (no edge
+        starts after the one before it ends. When the next band starts with anything but gates
+        (points on its boxes' first rank where wires end, ``_lead_in``: neurons drawn open; a
+        later sample's inputs, which stand by its gate), each band's last nodes (no edge
         to another node of the band) lead to an invisible anchor that leads to the next band's
         first nodes; otherwise (collapsed neurons, taking the wires themselves) the last and
         the first nodes are two ranks side by side, since a rank between them would hold one
@@ -208,9 +221,12 @@ class Canvas:
             if home in layer_band:
                 band[name] = layer_band[home]
         band.update((value_id, 0) for value_id in columns.inputs)
-        for tail, head, _ in self._edges:
-            if tail not in band and band.get(head) == 0:
-                band[tail] = 0  # an input's name leads to its wire
+        for _ in range(2):  # a leaf that feeds one band only stands in it (a later sample's inputs), then its name
+            fed: dict[str, set[int]] = {}
+            for tail, head, _ in self._edges:
+                if tail not in band:  # -1: a node outside every band
+                    fed.setdefault(tail, set()).add(band.get(head, -1))
+            band.update((tail, min(bands)) for tail, bands in fed.items() if len(bands) == 1 and -1 not in bands)
         has_in: set[str] = set()
         has_out: set[str] = set()
         for tail, head, _ in self._edges:
@@ -219,12 +235,13 @@ class Canvas:
                 has_in.add(head)
         self._edges = [piece for edge in self._edges for piece in self._lead_in(edge, band, has_in, has_out)]
         lines = []
+        gates = {gate.id for gate in self.model.gates}
         for k in range(len(columns.layers)):
             ends = [name for name, b in band.items() if b == k and name not in has_out]
             starts = [name for name, b in band.items() if b == k + 1 and name not in has_in]
             if not ends or not starts:  # no drawn inputs (a Layer given numbers): nothing to keep apart
                 continue
-            if any(name.endswith("_via") for name in starts):
+            if not all(name in gates for name in starts):  # entry points, or inputs (a later sample's): an anchor
                 anchor = f"band{k}_end"
                 lines.append(f'\t{anchor} [shape=point width=0 height=0 style=invis label=""]\n')
                 lines.extend(f"\t{name} -> {anchor} [style=invis]\n" for name in ends)

@@ -5,7 +5,9 @@ Gates are circles labelled with their operation, number operands folded in (``*-
 a small two-row table sitting on its wire, the value above the line (green) and the
 gradient below (red), the table's rule continuing the wire (with ``rankdir="TB"`` value and
 gradient sit left and right of a vertical wire). Inputs and the output carry their names
-(parameters in italics, the output in bold).
+(parameters in italics, the output in bold) at the wire's free end; a labelled intermediate value
+(``q`` in (x + y)·z, a network's ``h1[0]``) has its name in grey before its value, on its wire,
+so a caption's "q's gradient" can be found in the drawing. Unlabelled wires stay unnamed.
 
 Element ids are the graph model's: the wire table of value ``n7`` is node ``n7`` (its SVG
 text elements: the value, then the gradient), the gate is ``g7`` (or ``s2``), the wire
@@ -22,7 +24,7 @@ from typing import TYPE_CHECKING
 
 from viz.escaping import html_text, plain_label
 from viz.labels import gate_text, gate_wire, group_text
-from viz.number_format import NumberFormat, format_gradient, format_number
+from viz.number_format import NumberFormat, format_number
 from viz.palette import gradient_fill
 from viz.styles.canvas import FONT, Canvas
 from viz.styles.legend import LEGEND_COLUMNS
@@ -41,7 +43,9 @@ _PORTS = {"LR": ("w", "e"), "TB": ("value:ne", "value:se")}
 _NAME_FONTS = {"parameter": f"{FONT}-Oblique", "output": f"{FONT}-Bold"}
 _WIRE_SIDES = {"LR": ("above the wire", "below the wire"), "TB": ("left of the wire", "right of the wire")}
 # the names the legend explains, in its order, and what each says
-_NAME_ROLES = (("input", "input"), ("parameter", "parameter"), ("output", "output"))
+_NAME_ROLES = (("input", "input"), ("constant", "number input"), ("parameter", "parameter"),
+               ("output", "output"))
+_LEAF_ROLES = frozenset({"input", "parameter", "constant"})  # wires with a free end at the left
 _RULE_GAP = 3.0  # pt between a TB wire and the texts beside it
 
 
@@ -54,21 +58,28 @@ class CircuitStyle(Style):
     def graph_attributes(self, options: DrawOptions) -> dict[str, str]:
         return {"nodesep": "0.25", "ranksep": "0.2"}
 
+    def network_attributes(self, options: DrawOptions) -> dict[str, str]:
+        # a neuron's wires come in side by side (its weights' tables between its inputs' wires): the
+        # tables keep them apart, so a batch loss's layer of 4 neurons × 4 inputs fits a slide (the
+        # XOR loss was 2,873 px tall at 0.25 in); the tighter ranks keep its columns within 1,920 px
+        # (1,849 at 0.12; 1,916 at 0.15)
+        return {"nodesep": "0.05", "ranksep": "0.12"}
+
     def emit(self, model: GraphModel, options: DrawOptions, scale: float, canvas: Canvas,
              grad_texts: Mapping[str, str] | None = None) -> None:
         palette = options.palette
         incoming, outgoing = _PORTS[options.rankdir]
         wire = {"color": palette.ink, "penwidth": "1.2"}
         named = "label" in options.show
-        leaving = _leaving_boxes(model)
         for node in model.values:
             shown = options.name_of(node) if named else ""
-            leaf = node.role in ("input", "parameter")
+            leaf = node.role in _LEAF_ROLES
             # in a network a boxed parameter's name is written on its wire (see Canvas.network)
             on_wire = leaf and canvas.is_network and node.group is not None
             end = (leaf and not on_wire) or node.id == model.root  # a wire with a free end: the name sits there
+            # a labelled intermediate value's name sits by its value (an unlabelled one has none to show)
             label = wire_label(node, options, None if grad_texts is None else grad_texts[node.id],
-                               shown if on_wire or (node.id in leaving and not end) else "")
+                               shown if on_wire or node.role == "intermediate" else "")
             canvas.node(node.id, node.group, shape="plain", label=label, fontname=FONT, fontsize="11")
             # the output's wire always ends in an arrow (and its name, unless names are hidden)
             if (shown and end) or node.id == model.root:
@@ -82,11 +93,13 @@ class CircuitStyle(Style):
         names = {options.name_of(node) for node in model.values}
         for gate in model.gates:
             _emit_gate(gate, model, options, scale, canvas, gate_wire(gate, model, options, names))
-            for edge_id in gate.inputs:
+            for edge_id in gate.wires:
                 edge = model.edge(edge_id)
                 canvas.edge(edge.id, edge.source, gate.id, tailport=outgoing, arrowsize="0.7", **wire)
+            # in a network, a gate's output wire runs straight, so a unit's value (h1[0]) sits level with it
+            straight = {"weight": "16"} if canvas.is_network else {}
             for edge_id, output in zip(gate.output_edges, gate.outputs, strict=True):
-                canvas.edge(edge_id, gate.id, output, headport=incoming, arrowhead="none", **wire)
+                canvas.edge(edge_id, gate.id, output, headport=incoming, arrowhead="none", **wire, **straight)
         if options.clusters:
             _order_shared_inputs(model, canvas)
 
@@ -99,7 +112,7 @@ class CircuitStyle(Style):
         rule = group.find("polygon")
         if rule is not None:
             elements["rule"] = rule
-            _hug_rule(texts[0], texts[-1], rule, options.rankdir)
+            _hug_rule(texts[-2], texts[-1], rule, options.rankdir)  # the value, not a name before it
         return elements
 
     def value_state(self, value_id: str, grad: float | None, feeding: bool, paint: Paint) -> State:
@@ -143,7 +156,7 @@ def _order_shared_inputs(model: GraphModel, canvas: Canvas) -> None:
         if gate.group is None:
             continue
         outside: list[str] = []
-        for edge_id in gate.inputs:
+        for edge_id in gate.wires:  # a number drawn as an input (x[0]) too
             node = model.value(model.edge(edge_id).source)
             if node.group is None and node.gate is None and node.id not in outside:
                 outside.append(node.id)
@@ -152,23 +165,6 @@ def _order_shared_inputs(model: GraphModel, canvas: Canvas) -> None:
                 pairs[(first, second)] = None
     if pairs:
         canvas.keep_in_order(list(pairs))
-
-
-def _leaving_boxes(model: GraphModel) -> set[str]:
-    """The values computed in a box (open or collapsed) and used outside it: their wires carry their names (``h1[3]``).
-
-    Other inner wires stay unnamed, as in the cs231n figure (its ``w0*x0``, ``sum1`` are labels
-    for captions, not drawn). One pass over the edges.
-    """
-    leaving = set()
-    for edge in model.edges:
-        source = model.value(edge.source)
-        if source.gate is None:
-            continue
-        gate = model.gate(source.gate)
-        if gate.collapsed is not None or (gate.group is not None and model.gate(edge.target).group != gate.group):
-            leaving.add(source.id)
-    return leaving
 
 
 def wire_label(node: ValueNode, options: DrawOptions, grad_text: str | None = None, name: str = "") -> str:
@@ -189,15 +185,14 @@ def wire_label(node: ValueNode, options: DrawOptions, grad_text: str | None = No
     palette = options.palette
     value = grad = _EMPTY_CELL
     if "data" in options.show:
-        balance = grad_text is not None and options.rankdir == "TB"
-        text = html_text(format_number(node.data, options.number_format) if grad_text is None or not balance
-                         else grad_text)
+        balance = bool(grad_text) and options.rankdir == "TB"  # a constant's empty gradient: nothing to balance
+        text = html_text(grad_text if grad_text and balance else format_number(node.data, options.number_format))
         value = f'<FONT COLOR="{palette.value_text}">{text}</FONT>'
         if name:
             value = f'<FONT COLOR="{palette.faint}" POINT-SIZE="10">{html_text(name)} </FONT>{value}'
     if "grad" in options.show:
-        text = html_text(format_gradient(node.grad, options.number_format) if grad_text is None else grad_text)
-        grad = f'<FONT COLOR="{palette.grad_text}">{text}</FONT>'
+        text = html_text(node.gradient_text(node.grad, options.number_format) if grad_text is None else grad_text)
+        grad = f'<FONT COLOR="{palette.grad_text}">{text or _EMPTY_CELL}</FONT>'
     if options.rankdir == "LR":
         rows = f"<TR><TD>{value}</TD></TR><HR/><TR><TD>{grad}</TD></TR>"
     else:

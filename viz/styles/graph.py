@@ -20,7 +20,7 @@ import graphviz
 
 from viz.escaping import plain_label, record_field
 from viz.labels import constant_text, gate_wire, group_text, is_operand_constant, op_text
-from viz.number_format import NumberFormat, format_gradient, format_number
+from viz.number_format import NumberFormat, format_number
 from viz.palette import gradient_fill
 from viz.styles.canvas import FONT, Canvas
 from viz.styles.legend import LEGEND_COLUMNS
@@ -36,6 +36,7 @@ ROLE_BORDERS: dict[str, dict[str, str]] = {
     "parameter": {"style": "filled,dashed", "penwidth": "1.4"},
     "output": {"style": "filled", "penwidth": "3"},
     "intermediate": {"style": "filled", "penwidth": "0.8"},
+    "constant": {"style": "filled,dotted", "penwidth": "1.2"},  # a number drawn as a network's input
 }
 # a number operand's small node (no penwidth: Graphviz's 1)
 CONSTANT_BORDER: dict[str, str] = {"style": "rounded,dotted"}
@@ -51,6 +52,9 @@ class GraphStyle(Style):
 
     def graph_attributes(self, options: DrawOptions) -> dict[str, str]:
         return {"nodesep": "0.18", "ranksep": "0.3"}
+
+    def network_attributes(self, options: DrawOptions) -> dict[str, str]:
+        return {"nodesep": "0.05"}
 
     def emit(self, model: GraphModel, options: DrawOptions, scale: float, canvas: Canvas,
              grad_texts: Mapping[str, str] | None = None) -> None:
@@ -72,8 +76,7 @@ class GraphStyle(Style):
             _emit_gate(gate, model, options, canvas, gate_wire(gate, model, options, names))
 
     def field_text(self, field: str, text: str) -> str:
-        # record fields are named: "grad 0.2000"
-        return f"{field} {text}"
+        return _named_field(field, text)
 
     def value_elements(self, group: ET.Element, options: DrawOptions) -> dict[str, ET.Element]:
         # the record's texts in field order: label lines, "data …", "grad …"
@@ -97,6 +100,15 @@ class GraphStyle(Style):
         )
         fill = (f'<TD COLSPAN="{LEGEND_COLUMNS}" ALIGN="LEFT">a value is filled by its gradient; ops stay grey</TD>',)
         return [LegendRow("fill", fill, LEGEND_COLUMNS), *([LegendRow("roles", cells, len(cells))] if cells else [])]
+
+
+def _named_field(field: str, text: str) -> str:
+    """A record field's text: named (``grad 0.2000``); an empty one says there is none (a constant's gradient).
+
+    >>> _named_field("grad", "0.2000"), _named_field("grad", "")
+    ('grad 0.2000', 'no grad')
+    """
+    return f"{field} {text}" if text else f"no {field}"
 
 
 def _legend_border(border: Mapping[str, str]) -> str:
@@ -127,8 +139,8 @@ def record_label(node: ValueNode, options: DrawOptions, grad_text: str | None = 
     if "data" in options.show:
         fields.append(record_field(f"data {format_number(node.data, options.number_format)}"))
     if "grad" in options.show:
-        text = format_gradient(node.grad, options.number_format) if grad_text is None else grad_text
-        fields.append(record_field(f"grad {text}"))
+        text = node.gradient_text(node.grad, options.number_format) if grad_text is None else grad_text
+        fields.append(record_field(_named_field("grad", text)))
     body = "|".join(fields) or record_field(node.id)
     # nohtml: a label that happens to start with "<" and end with ">" is still a record, not HTML
     return graphviz.nohtml("{" + body + "}" if options.rankdir == "LR" else body)  # type: ignore[no-any-return]
@@ -167,7 +179,7 @@ def _emit_gate(gate: Gate, model: GraphModel, options: DrawOptions, canvas: Canv
     constant = gate.const is not None and is_operand_constant(gate.op)
     if constant and gate.const_left:
         _emit_constant(gate, options, canvas)
-    for edge_id in gate.inputs:
+    for edge_id in gate.wires:
         edge = model.edge(edge_id)
         canvas.edge(edge.id, edge.source, gate.id, color=palette.ink, arrowsize="0.6")
     if constant and not gate.const_left:

@@ -43,48 +43,64 @@ def graph_label(model: GraphModel, options: DrawOptions, scale: float, style_row
                 samples: int = 1) -> str | None:
     """The legend (if ``options.legend``) and the notes as an HTML-like DOT label (``<...>``), or None.
 
-    ``samples``: how many samples a network's loss runs through (``viz.model.network``), noted when several.
+    ``samples``: how many samples a network's loss runs through (``viz.model.network``), noted when several,
+    beside the legend (a batch drawing is wide, and a note under the legend would make it taller than a slide);
+    the stale-gradient note goes under both.
     """
-    # the legend and the notes are separate tables, so a long note never widens the legend's columns
-    tables = [_table(rows) for rows in (legend_rows(model, options, scale, style_rows) if options.legend else [],
-                                         note_rows(model, options, samples)) if rows]
-    if not tables:
-        return None
-    if len(tables) == 1:
-        return f"<{tables[0]}>"
-    cells = "".join(f'<TR><TD ALIGN="LEFT">{table}</TD></TR>' for table in tables)
-    return f'<<TABLE BORDER="0" CELLBORDER="0" CELLSPACING="0" CELLPADDING="0">{cells}</TABLE>>'
+    # separate tables, so a long note never widens the legend's columns
+    legend = legend_rows(model, options, scale, style_rows) if options.legend else []
+    beside = [_table(rows) for rows in (legend, batch_rows(options, samples)) if rows]
+    below = [_table(rows) for rows in (stale_rows(model, options),) if rows]
+    if len(beside) + len(below) == 1:
+        return f"<{(beside + below)[0]}>"
+    top = "".join(f'<TD ALIGN="LEFT" VALIGN="TOP">{table}</TD>' for table in beside)
+    cells = f"<TR>{top}</TR>" if top else ""
+    cells += "".join(f'<TR><TD ALIGN="LEFT" COLSPAN="{max(len(beside), 1)}">{table}</TD></TR>' for table in below)
+    return f'<<TABLE BORDER="0" CELLBORDER="0" CELLSPACING="0" CELLPADDING="0">{cells}</TABLE>>' if cells else None
 
 
 def _table(rows: Sequence[str]) -> str:
     return f'<TABLE BORDER="0" CELLBORDER="0" CELLSPACING="4" CELLPADDING="3" ALIGN="LEFT">{"".join(rows)}</TABLE>'
 
 
-def note_rows(model: GraphModel, options: DrawOptions, samples: int = 1) -> list[str]:
-    """The notes: how a batch loss is drawn (``samples`` > 1), and the leaves whose gradient this graph
-    does not explain, with the remedy."""
-    palette = options.palette
-    sentences = []  # (heading, sentence, colour): the batch note reads as the legend does, a warning in red
-    if samples > 1:
-        sentences.append(("batch", f"{samples} samples share the parameters, drawn once in the first sample's boxes; "
-                                   "the other samples are one gate per layer (their parameter wires are not drawn); "
-                                   f"a parameter's gradient sums its {samples} samples' contributions", palette.ink))
-    if model.stale:
-        names = [options.name_of(model.value(node_id)) or node_id for node_id in model.stale]
-        shown = ", ".join(names[:6]) + (f" and {len(names) - 6} more" if len(names) > 6 else "")
-        verb = "holds" if len(names) == 1 else "hold"
-        sentences.append(("note", f"{shown} {verb} more gradient than this graph sends back"
-                                  " (an earlier backward(), or another graph built from the same leaves)",
-                          palette.grad_text))
-        sentences.append(("remedy", "call zero_grad() (or set .grad = 0) before backward(), or build the graph "
-                                    "from fresh leaves", palette.grad_text))
+def batch_rows(options: DrawOptions, samples: int) -> list[str]:
+    """How a batch loss is drawn (``samples`` > 1): the parameters once, the later samples as gates, gradients summed.
+
+    >>> from viz.options import DrawOptions
+    >>> len(batch_rows(DrawOptions(), 1)), "summed over the 4 samples" in " ".join(batch_rows(DrawOptions(), 4))
+    (0, True)
+    """
+    if samples < 2:
+        return []
+    later = "sample 2" if samples == 2 else f"samples 2–{samples}"
+    return _note_rows("batch", f"gradients summed over the {samples} samples: the parameters are drawn once, in "
+                               f"sample 1's boxes; {later} drawn as one gate each (their parameter wires left out)",
+                      options.palette.ink)
+
+
+def stale_rows(model: GraphModel, options: DrawOptions) -> list[str]:
+    """The leaves whose gradient this graph does not explain, with the remedy (none: no rows)."""
+    if not model.stale:
+        return []
+    names = [options.name_of(model.value(node_id)) or node_id for node_id in model.stale]
+    shown = ", ".join(names[:6]) + (f" and {len(names) - 6} more" if len(names) > 6 else "")
+    verb = "holds" if len(names) == 1 else "hold"
+    colour = options.palette.grad_text  # a warning, in red
+    return [
+        *_note_rows("note", f"{shown} {verb} more gradient than this graph sends back"
+                            " (an earlier backward(), or another graph built from the same leaves)", colour),
+        *_note_rows("remedy", "call zero_grad() (or set .grad = 0) before backward(), or build the graph "
+                              "from fresh leaves", colour),
+    ]
+
+
+def _note_rows(heading: str, sentence: str, colour: str) -> list[str]:
+    """A note as short whole lines, each one piece of text, under its heading."""
     rows = []
-    for heading, sentence, colour in sentences:
-        # short whole lines, each one piece of text, so the note never widens the legend's columns
-        for k, line in enumerate(textwrap.wrap(sentence, _NOTE_WIDTH, break_long_words=False)):
-            title = f'<FONT COLOR="{colour}">{heading}</FONT>' if k == 0 else ""
-            rows.append(f'<TR><TD ALIGN="LEFT">{title}</TD>'
-                        f'<TD ALIGN="LEFT"><FONT COLOR="{colour}">{html_text(line)}</FONT></TD></TR>')
+    for k, line in enumerate(textwrap.wrap(sentence, _NOTE_WIDTH, break_long_words=False)):
+        title = f'<FONT COLOR="{colour}">{heading}</FONT>' if k == 0 else ""
+        rows.append(f'<TR><TD ALIGN="LEFT">{title}</TD>'
+                    f'<TD ALIGN="LEFT"><FONT COLOR="{colour}">{html_text(line)}</FONT></TD></TR>')
     return rows
 
 

@@ -3,9 +3,10 @@
 ``draw_model`` and the player only talk to a ``Style``; neither asks which style it has.
 A style owns:
 
-- its DOT: ``graph_attributes`` and ``emit`` (nodes and edges on a ``Canvas``), including the
-  markup of a value's gradient slot, which ``emit`` can fill with any text (``grad_texts``: a
-  player lays out the longest text a frame writes there, so every frame fits one layout);
+- its DOT: ``graph_attributes`` (``network_attributes`` for a network) and ``emit`` (nodes and
+  edges on a ``Canvas``), including the markup of a value's gradient slot, which ``emit`` can
+  fill with any text (``grad_texts``: a player lays out the longest text a frame writes there,
+  so every frame fits one layout);
 - how a value's text reads at run time (``field_text``: ``grad 0.2000`` or ``0.20``);
 - how its SVG elements are found (``value_elements``) and how they change per frame
   (``value_state``, ``gate_state``, painted through the player's ``Paint``);
@@ -61,6 +62,10 @@ class Style(ABC):
     @abstractmethod
     def graph_attributes(self, options: DrawOptions) -> dict[str, str]:
         """Layout settings of this style (added to the common graph attributes)."""
+
+    @abstractmethod
+    def network_attributes(self, options: DrawOptions) -> dict[str, str]:
+        """Layout settings replacing ``graph_attributes``' when the graph is drawn as a network (``Canvas.network``)."""
 
     @abstractmethod
     def emit(self, model: GraphModel, options: DrawOptions, scale: float, canvas: Canvas,

@@ -12,33 +12,40 @@ moment from the model itself: the model holds that moment's parameters when it i
   clickable to choose the example shown in the graph) and the validation points (rings); for
   other inputs, or without classification, a note saying why it is absent.
 - ``NetworkPanel``: the network as ``viz.draw_network`` draws it (``dot`` once; each moment
-  copies the connections' and units' colours and widths from ``draw_network``'s own drawing).
-- ``GraphPanel``: one training example's loss graph in the circuit style, collapsed to neurons,
-  with the engine's forward values and gradients (its own ``backward()``) at the moment.
+  repaints the connections and units with ``draw_network``'s own colours and widths).
+- ``GraphPanel``: one training example's loss graph in the circuit style, collapsed to neurons
+  (and a loss of more than ``GraphPlan.MOST_LOSS_NODES`` nodes to one gate), with the engine's
+  forward values and gradients (its own ``backward()``) and the example's own op gates at the moment.
 
 Keys are prefixed with the panel's name (``curves.``, ``boundary.``, ``network.``, ``graph.``).
+A panel serialises its SVG once, around its tagged slots (``PanelTemplate``); each moment writes the
+slots' values into that text. A ``TemplatePanel`` is a panel made from such plain data (the live
+view's layout comes from another process).
 """
 
 from __future__ import annotations
 
+import html
 import math
 import xml.etree.ElementTree as ET
 from collections.abc import Mapping
+from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
-from autograd import Value, no_grad, topological_order
+from autograd import Tensor, Value, no_grad, scope, topological_order
 from nn.layers import MLP, Layer, Neuron
 from nn.module import Module
-from nn.train import forward_batch
+from nn.train import decided_rows, run_batch
 from viz.diagram import Diagram
-from viz.draw import draw
+from viz.draw import draw_model
 from viz.escaping import visible_text
+from viz.labels import gate_text, gate_wire
 from viz.model.graph_model import describe
-from viz.network.draw import draw_network
-from viz.number_format import format_gradient, format_number
-from viz.options import DrawOptions, ModelOptions
+from viz.network.draw import draw_network, network_looks
+from viz.number_format import NumberFormat, format_gradient, format_number
+from viz.options import STATIC_DRAWING, DrawOptions
 from viz.palette import PALETTES, blend
 from viz.player.stage import KEY, _strip_namespaces
 from viz.styles import STYLES
@@ -66,6 +73,8 @@ class Panel:
         self.root = root
         self.title = title
         self.slots: dict[str, ET.Element] = {}
+        self._applied: dict[tuple[str, str], str] = {}  # (key, attribute) -> the value set last
+        self._template: tuple[list[str], list[tuple[str, str]]] | None = None
 
     def tag(self, key: str, element: ET.Element) -> ET.Element:
         """Mark ``element`` as changing per moment, under ``<panel name>.<key>``; returns it."""
@@ -81,14 +90,96 @@ class Panel:
             if element is None:
                 continue
             for attribute, value in attributes.items():
-                if attribute == "text":
-                    element.text = value
-                else:
-                    element.set(attribute, value)
+                if (key, attribute) not in self._applied:
+                    self._template = None  # a slot not in the template yet
+                self._applied[key, attribute] = value
+                _set(element, attribute, value)
+
+    def changed(self) -> None:
+        """Say that an untagged part of the SVG changed (the next ``svg`` serialises it again)."""
+        self._template = None
 
     def svg(self) -> str:
-        """The SVG as currently applied, for inline HTML."""
-        return ET.tostring(self.root, encoding="unicode")
+        """The SVG as currently applied, for inline HTML.
+
+        Serialised once with a marker in each applied slot (``template``); each later call writes the
+        slots' values into that template (a live panel redraws without walking the whole SVG again).
+        """
+        return TemplatePanel(self.template()).svg()
+
+    def template(self) -> PanelTemplate:
+        """The panel as a picklable template: its SVG with the applied slots to fill, and their values now."""
+        if self._template is None:
+            self._template = self._serialised_template()
+        pieces, slots = self._template
+        return PanelTemplate(self.name, self.title, tuple(pieces), tuple(slots),
+                             tuple(self._applied[slot] for slot in slots))
+
+    def _serialised_template(self) -> tuple[list[str], list[tuple[str, str]]]:
+        slots = list(self._applied)
+        for index, (key, attribute) in enumerate(slots):
+            _set(self.slots[key], attribute, f"{_MARK}{index}{_MARK}")
+        try:
+            text = ET.tostring(self.root, encoding="unicode")
+        finally:
+            for (key, attribute), value in self._applied.items():
+                _set(self.slots[key], attribute, value)
+        parts = text.split(_MARK)  # text, slot index, text, slot index, ..., text
+        order = [slots[int(index)] for index in parts[1::2]]
+        return parts[0::2], order
+
+
+@dataclass(frozen=True)
+class PanelTemplate:
+    """A panel's SVG text around its slots (``pieces`` = one more than ``slots``, each slot a (key, attribute)),
+    and the slots' values; plain data, so a laid-out panel can be sent from another process (``TemplatePanel``)."""
+
+    name: str
+    title: str
+    pieces: tuple[str, ...]
+    slots: tuple[tuple[str, str], ...]
+    values: tuple[str, ...]
+
+
+class TemplatePanel:
+    """A panel made from a ``PanelTemplate``: ``apply`` sets its slots, ``svg`` writes them into the template."""
+
+    def __init__(self, template: PanelTemplate) -> None:
+        self.name, self.title = template.name, template.title
+        self._pieces = template.pieces
+        self._slots = template.slots
+        self._values = dict(zip(template.slots, template.values, strict=True))
+
+    def apply(self, state: Mapping[str, Mapping[str, str]]) -> None:
+        """Set the values ``state`` gives for this panel's slots (a moment sets the same slots as the template's)."""
+        prefix = f"{self.name}."
+        for key, attributes in state.items():
+            if not key.startswith(prefix):
+                continue
+            for attribute, value in attributes.items():
+                if (key, attribute) not in self._values:
+                    raise ValueError(f"training theatre: the {self.name} panel's template has no slot "
+                                     f"{key}/{attribute}")
+                self._values[key, attribute] = value
+
+    def svg(self) -> str:
+        """The SVG with the slots' values written in."""
+        out = [self._pieces[0]]
+        for (key, attribute), piece in zip(self._slots, self._pieces[1:], strict=True):
+            out.append(html.escape(self._values[key, attribute], quote=attribute != "text"))
+            out.append(piece)
+        return "".join(out)
+
+
+# a private-use character: no SVG or number text holds it, and XML serialisation leaves it as it is
+_MARK = "\ue000"
+
+
+def _set(element: ET.Element, attribute: str, value: str) -> None:
+    if attribute == "text":
+        element.text = value
+    else:
+        element.set(attribute, value)
 
 
 def _canvas(width: float, height: float) -> ET.Element:
@@ -297,19 +388,24 @@ class BoundaryPanel(Panel):
         return PALETTE.invalid if index is None else CLASS_COLOURS[index % len(CLASS_COLOURS)]
 
     def state(self) -> State:
-        """The heatmap of the model's decision now (the model holds the moment's parameters)."""
+        """The heatmap of the model's decision now (the model holds the moment's parameters): the whole grid in one
+        call on the matrix path (``nn.train.run_batch``) when the model has one, else one forward pass per point."""
         if not self.drawn:
             return {}
         n = self.resolution
         xs = self.low[0] + (np.arange(n) + 0.5) / n * (self.high[0] - self.low[0])
         ys = self.high[1] - (np.arange(n) + 0.5) / n * (self.high[1] - self.low[1])
-        rows = [[float(x), float(y)] for y in ys for x in xs]
+        grid = np.column_stack([np.tile(xs, n), np.repeat(ys, n)])  # row by row from the top, x fastest
+        model = self.recording.model
         with no_grad():  # the decision only: no graph to record
-            outputs = forward_batch(self.recording.model, rows)
+            outputs = run_batch(model, grid, matrix=hasattr(model, "forward_matrix"))
+        scores = outputs.data if isinstance(outputs, Tensor) else np.array(
+            [o.data if isinstance(o, Value) else [v.data for v in o] for o in outputs], dtype=np.float64)
         decide = self.recording.decide
         assert decide is not None  # drawn only when classifying
-        colours = [blend("#ffffff", self._colour(decide(output)), 0.12 + 0.5 * _sureness(output))
-                   for output in outputs]
+        labels = decided_rows(scores, decide)
+        colours = [blend("#ffffff", self._colour(label), 0.12 + 0.5 * sure)
+                   for label, sure in zip(labels.tolist(), _sureness(scores).tolist(), strict=True)]
         pixels = [colours[r * n:(r + 1) * n] for r in range(n)]
         return {"boundary.heat": {"href": png_data_uri(pixels)}}
 
@@ -328,38 +424,51 @@ def _class_labels(targets: np.ndarray) -> np.ndarray:
     return np.asarray(labels, dtype=np.float64)
 
 
-def _sureness(output: Value | list[Value]) -> float:
-    """How sure a decision is, 0..1: tanh|s| for one score, the top softmax share above chance for several."""
-    if isinstance(output, Value):
-        return math.tanh(abs(output.data)) if math.isfinite(output.data) else 0.0
-    scores = np.array([v.data for v in output], dtype=np.float64)
-    if not np.all(np.isfinite(scores)) or len(scores) < 2:
-        return 0.0
-    shares = np.exp(scores - scores.max())
-    top = float(shares.max() / shares.sum())
-    chance = 1.0 / len(scores)
-    return (top - chance) / (1.0 - chance)
+def _sureness(scores: np.ndarray) -> np.ndarray:
+    """How sure each decision is, 0..1: tanh|s| for one score per example, the top softmax share above chance for
+    several (a row of scores); 0 where a score is not finite.
+
+    >>> _sureness(np.array([0.0, 2.0, np.nan])).round(3).tolist()
+    [0.0, 0.964, 0.0]
+    >>> _sureness(np.array([[0.0, 0.0], [9.0, -9.0], [1.0, np.inf]])).round(3).tolist()
+    [0.0, 1.0, 0.0]
+    """
+    if scores.ndim == 1:
+        return np.where(np.isfinite(scores), np.tanh(np.abs(np.nan_to_num(scores))), 0.0)
+    classes = scores.shape[1]
+    finite = np.all(np.isfinite(scores), axis=1)
+    if classes < 2:
+        return np.zeros(len(scores))
+    safe = np.where(finite[:, None], scores, 0.0)
+    shares = np.exp(safe - safe.max(axis=1, keepdims=True))
+    top = shares.max(axis=1) / shares.sum(axis=1)
+    chance = 1.0 / classes
+    return np.where(finite, (top - chance) / (1.0 - chance), 0.0)
 
 
 def _example_text(recording: Recording, k: int) -> str:
     point = ", ".join(format_number(float(v), _TICKS) for v in recording.data.X[k][:4])
     more = ", …" if recording.data.X.shape[1] > 4 else ""
     target = recording.data.y[k]
-    label = format_number(float(target), _TICKS) if np.ndim(target) == 0 else str(int(np.argmax(target)))
+    if np.ndim(target) != 0:  # a one-hot row: its class
+        label = str(int(np.argmax(target)))
+    else:  # a class (or a sign) as an integer, "1" not "1.000"; a regression target as a number
+        label = f"{float(target):.0f}" if float(target).is_integer() else format_number(float(target), _TICKS)
     return f"training example {k}: x = ({point}{more}), label {label}"
 
 
 # --------------------------------------------------------------------------------------- network
 class NetworkPanel(Panel):
-    """The network as ``viz.draw_network`` draws it; each moment copies its drawing's colours and widths.
+    """The network as ``viz.draw_network`` draws it, laid out once; each moment repaints its units and connections.
 
-    ``diagram`` describes a moment's drawing (it reads the model); ``dot`` turns it into the SVG text
-    that the panel is laid out from (``svg``) and that ``state_of`` reads a moment's attributes from.
+    ``diagram`` describes the drawing (it reads the model) that ``dot`` lays out; the panel is made
+    from that SVG. A moment's ``state`` is ``draw_network``'s own look of each unit and connection
+    (``viz.network.draw.network_looks``: colours and widths from the parameters), written as the SVG
+    attributes Graphviz writes for them, so no moment needs ``dot`` again.
     """
 
     name = "network"
     WIDTH_PT = 630.0  # within a notebook column (850 px, tests/notebooks)
-    COPIED = ("stroke", "stroke-width", "stroke-dasharray", "fill")
 
     def __init__(self, model: Any, svg: str | None) -> None:
         if svg is None:
@@ -384,17 +493,29 @@ class NetworkPanel(Panel):
             return None
         return draw_network(model, legend=False, scale=scale)
 
-    def state_of(self, svg: str | None) -> State:
-        """The colours and widths ``draw_network`` gave the connections and units in ``svg`` (a moment's drawing)."""
-        if svg is None:
+    @classmethod
+    def state(cls, model: Any, scale: float | None) -> State:
+        """The model's units and connections now, as ``draw_network`` (``scale`` as for ``diagram``) paints them."""
+        if not isinstance(model, (MLP, Layer, Neuron)):
             return {}
-        state: State = {}
-        for group in _strip_namespaces(ET.fromstring(svg)).iter("g"):
-            key = f"{self.name}.{group.get('id')}"
-            shape = svg_shape_or_none(group) if key in self.slots else None
-            if shape is not None:
-                state[key] = {name: shape.get(name, "none") for name in self.COPIED}
-        return state
+        return {f"{cls.name}.{ident}": svg_paint(look) for ident, look in network_looks(model, scale=scale).items()}
+
+
+# Graphviz's SVG renderer: a dashed line is drawn with stroke-dasharray 5,2, a dotted one with 1,5
+_DASHES = {"dashed": "5,2", "dotted": "1,5"}
+
+
+def svg_paint(look: Mapping[str, str]) -> dict[str, str]:
+    """The SVG attributes Graphviz writes for a node's ``fillcolor`` or an edge's ``color``, ``penwidth`` and
+    ``style`` (DOT attributes, as ``network_looks`` gives them).
+
+    >>> svg_paint({"fillcolor": "#ffffff"}), svg_paint({"color": "#757575", "penwidth": "0.40", "style": "dotted"})
+    ({'fill': '#ffffff'}, {'stroke': '#757575', 'stroke-width': '0.4', 'stroke-dasharray': '1,5'})
+    """
+    if "fillcolor" in look:
+        return {"fill": look["fillcolor"]}
+    return {"stroke": look["color"], "stroke-width": f"{float(look['penwidth']):g}",
+            "stroke-dasharray": _DASHES.get(look.get("style", ""), "none")}
 
 
 def svg_shape_or_none(group: ET.Element) -> ET.Element | None:
@@ -403,66 +524,127 @@ def svg_shape_or_none(group: ET.Element) -> ET.Element | None:
 
 
 # --------------------------------------------------------------------------------------- graph
-class GraphPlan:
-    """One example's graph as the graph panel draws it, described from the model (``diagram``: ``dot`` not run yet).
+@dataclass(frozen=True)
+class GraphShape:
+    """Where an example's drawn texts are in its graph, found from one example's description (plain data).
 
-    The drawn values are found again in any example's graph by their topological position (the
-    graph model's ids are those positions), so ``texts`` reads the engine's values and gradients
-    straight from the nodes, without describing each graph again.
+    ``positions``: each drawn value's topological position, -1 or the input whose number it is (a number
+    drawn as an input, ``x[0]``: kept as a ``dot`` node's local gradient), and part (``"data"``, ``"grad"``);
+    ``gates``: each drawn engine-op gate's id, its node's position and the letter its text calls its
+    wire; ``inputs``: how many inputs each node has (every example's graph must have the same).
     """
+
+    sample: int
+    positions: tuple[tuple[int, int, str], ...]
+    gates: tuple[tuple[str, int, str], ...]
+    inputs: tuple[int, ...]
+
+
+LOSS = "loss"  # the scope the loss's nodes are made in (the panel's own graph only: training has none)
+
+
+def example_loss(recording: Recording, k: int) -> Value:
+    """The loss of training example ``k`` alone, through the model as it is now, after ``backward()``; the
+    loss's own nodes in a scope (``LOSS``, titled by the loss's name), so that the panel may collapse them."""
+    data, loss = recording.data, recording.loss
+    output = recording.model(data.X[k].tolist())
+    name = getattr(getattr(loss, "func", loss), "__name__", LOSS)  # a functools.partial: its function's
+    with scope(LOSS, title=name.replace("_", " ")):
+        value = loss([output], data.y[k:k + 1])
+    value.backward()
+    return value
+
+
+class GraphReader:
+    """Reads any example's drawn texts from its graph by their places (``GraphShape``), as the panel writes them:
+    the engine's values and gradients straight from the nodes, without describing each graph again, and the
+    gates that are engine ops by their own op (a hinge loss is ``1-s`` or ``1+s`` by the label, and a
+    ``log_softmax`` drawn gate by gate folds each example's largest score into its ``x-m`` gate)."""
 
     FIELDS = ("data", "grad")
 
-    def __init__(self, recording: Recording) -> None:
+    def __init__(self, recording: Recording, shape: GraphShape) -> None:
         self.recording = recording
-        model = recording.model
-        neurons = [m for m in model.modules() if isinstance(m, Neuron)] if isinstance(model, Module) else []
-        collapse = tuple(n.name for n in neurons if n.name)
-        symbols = {n.name: f"{n.activation_name} {n.name.rpartition('.')[2]}" for n in neurons if n.name}
-        self.drawing = DrawOptions.build("training theatre", style="circuit")
-        self.parameters = model.parameters()
-        root_value = self.example_root(recording.sample)
-        self.layout = describe(root_value, ModelOptions(collapse=collapse))
-        order = topological_order(root_value)
-        # the graph's shape: how many inputs each node has (the ops may differ: a hinge loss is 1-s or 1+s by label)
-        self.shape = [len(node.inputs) for node in order]
-        index = {id(node): i for i, node in enumerate(order)}
-        positions = {name: index[id(node)] for node, name in self.layout.value_ids.items()}
-        self.positions = [(positions[node.id], part) for node in self.layout.values for part in self.FIELDS]
-        # without the wires' names (a gate says which neuron it is), the graph fits a 900 px page with
-        # its numbers at 10 px or more
-        self.diagram = draw(root_value, style="circuit", collapse=collapse, group_symbols=symbols, legend=False,
-                            output_name="loss", parameters=model.parameters(), show=self.FIELDS)
-
-    def example_root(self, k: int) -> Value:
-        """The loss of training example ``k`` alone, through the model as it is now, after ``backward()``."""
-        data = self.recording.data
-        output = self.recording.model(data.X[k].tolist())
-        loss = self.recording.loss([output], data.y[k:k + 1])
-        loss.backward()
-        return loss
+        self.shape = shape
+        self.parameters = recording.model.parameters()
+        self.drawing = DrawOptions.build("training theatre", style="circuit")  # the texts' style and numbers
 
     def texts(self, k: int) -> list[str]:
-        """Example ``k``'s drawn values and gradients now, as the panel writes them (in ``positions`` order).
+        """Example ``k``'s drawn values and gradients now (in ``positions`` order), then its gates' texts.
 
         The model must be in a ``nn.theatre.model_moment`` (its gradients are restored afterwards)."""
         for parameter in self.parameters:  # each example's backward starts from zero, as after zero_grad()
             parameter.grad = 0.0
-        order = topological_order(self.example_root(k))
-        if [len(node.inputs) for node in order] != self.shape:
+        order = topological_order(example_loss(self.recording, k))
+        if tuple(len(node.inputs) for node in order) != self.shape.inputs:
             raise ValueError(f"training theatre: example {k}'s graph has another shape than example "
-                             f"{self.recording.sample}'s; the graph panel needs the same graph for every example")
+                             f"{self.shape.sample}'s; the graph panel needs the same graph for every example")
         style, fmt = self.drawing.style, self.drawing.number_format
-        return [
-            style.field_text(part, format_number(order[p].data, fmt) if part == "data"
-                             else format_gradient(order[p].grad, fmt))
-            for p, part in self.positions
+        values = [
+            style.field_text(part, _number_text(order[p], k, part, fmt))
+            for p, k, part in self.shape.positions
         ]
+        gates = [gate_text(order[p].op, order[p].const, order[p].const_left, wire) for _, p, wire in self.shape.gates]
+        return values + gates
 
     def caption(self, k: int) -> str:
         """What the panel shows, naming the example."""
         return visible_text(f"The graph of {_example_text(self.recording, k)}: its loss, values above "
                             "the wires, gradients below")
+
+
+def _number_text(node: Value, k: int, part: str, fmt: NumberFormat) -> str:
+    """A drawn value's ``part`` as the graph panel writes it: the node's own (``k`` = -1), or the number its
+    input ``k`` is multiplied by (a number drawn as an input: it has no gradient)."""
+    if k >= 0:
+        return format_number(node.local_grads[k], fmt) if part == "data" else ""
+    return format_number(node.data, fmt) if part == "data" else format_gradient(node.grad, fmt)
+
+
+class GraphPlan:
+    """One example's graph as the graph panel draws it, described from the model (``diagram``: ``dot`` not run yet);
+    ``reader`` reads any example's texts from its graph (the graph model's ids are topological positions)."""
+
+    FIELDS = GraphReader.FIELDS
+    LOSS = LOSS
+    # a loss of more nodes than this is drawn as one gate (softmax cross-entropy's ten would take half
+    # the panel's width and shrink the network's numbers below 10 px); the hinge's 1-s and relu are drawn
+    MOST_LOSS_NODES = 4
+
+    def __init__(self, recording: Recording) -> None:
+        model = recording.model
+        neurons = [m for m in model.modules() if isinstance(m, Neuron)] if isinstance(model, Module) else []
+        collapse = tuple(n.name for n in neurons if n.name)
+        symbols = {n.name: f"{n.activation_name} {n.name.rpartition('.')[2]}" for n in neurons if n.name}
+        root_value = example_loss(recording, recording.sample)
+        order = topological_order(root_value)
+        in_loss = sum(1 for node in order if node.scope is not None and node.scope.name == LOSS)
+        self.loss_collapsed = in_loss > self.MOST_LOSS_NODES
+        if self.loss_collapsed:
+            collapse = (*collapse, LOSS)
+        # without the wires' names (a gate says which neuron it is), the graph fits a 900 px page with
+        # its numbers at 10 px or more
+        model_options, self.drawing = STATIC_DRAWING.build("training theatre", {
+            "style": "circuit", "collapse": collapse, "group_symbols": symbols, "legend": False,
+            "output_name": "loss", "parameters": model.parameters(), "show": self.FIELDS})
+        self.layout = describe(root_value, model_options)
+        self.diagram = draw_model(self.layout, self.drawing)
+        index = {id(node): i for i, node in enumerate(order)}
+        # where each drawn value's numbers are: a node's own (input -1), or a number drawn as an input
+        # (x[0]), kept as a dot node's local gradient
+        positions = {name: (index[id(node)], -1) for node, name in self.layout.value_ids.items()}
+        positions.update(self.layout.numbers_from)
+        names = {self.drawing.name_of(node) for node in self.layout.values}
+        self.reader = GraphReader(recording, GraphShape(
+            recording.sample,
+            tuple((*positions[node.id], part) for node in self.layout.values for part in self.FIELDS),
+            tuple((gate.id, positions[gate.outputs[0]][0], gate_wire(gate, self.layout, self.drawing, names))
+                  for gate in self.layout.gates if gate.collapsed is None and len(gate.outputs) == 1),
+            tuple(len(node.inputs) for node in order)))
+
+    def example_root(self, k: int) -> Value:
+        """The loss of training example ``k`` alone, after ``backward()`` (``example_loss``)."""
+        return example_loss(self.reader.recording, k)
 
 
 class GraphPanel(Panel):
@@ -480,17 +662,30 @@ class GraphPanel(Panel):
         self.plan = plan
         groups = {group.get("id"): group for group in root.iter("g") if group.get("id")}
         style = plan.drawing.style
-        self.keys: list[tuple[str, str]] = []  # (key, "text") of each of plan.texts' texts
+        self.keys: list[tuple[str, str]] = []  # (key, "text") of each of plan.reader.texts' texts
         for node in plan.layout.values:
             elements = style.value_elements(groups[node.id], plan.drawing)
             for part in plan.FIELDS:
                 self.keys.append((self.tag(f"{node.id}.{part}", elements[part]).get(KEY, ""), "text"))
+        for gate_id, _, _ in plan.reader.shape.gates:
+            self.keys.append((self.tag(f"{gate_id}.text", _gate_label(groups[gate_id])).get(KEY, ""), "text"))
         for gate in plan.layout.gates:  # a gate's fill would show one moment's gradient in every moment: none
             svg_shape(groups[gate.id]).set("fill", PALETTE.neutral)
 
     def state_of(self, texts: list[str]) -> State:
-        """A state writing ``texts`` (``GraphPlan.texts``) into the graph."""
-        return {key: {attribute: text} for (key, attribute), text in zip(self.keys, texts, strict=True)}
+        """A state writing ``texts`` (``GraphReader.texts``) into the graph."""
+        return texts_state(self.keys, texts)
+
+
+def texts_state(keys: list[tuple[str, str]], texts: list[str]) -> State:
+    """A state writing ``texts`` into the slots ``keys`` (each a (key, attribute))."""
+    return {key: {attribute: text} for (key, attribute), text in zip(keys, texts, strict=True)}
+
+
+def _gate_label(group: ET.Element) -> ET.Element:
+    """A gate's text element (Graphviz writes a one-line label as one ``<text>`` in the node's group)."""
+    [text] = group.findall("text")
+    return text
 
 
 _TICKS = STYLES["graph"].default_number_format

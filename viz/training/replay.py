@@ -89,17 +89,17 @@ class TrainingReplay:
         last = len(recording.snapshots) - 1
         for index, snapshot in enumerate(recording.snapshots):
             with recording.parameters_of(snapshot):
-                shown, network = stage.moment()
+                shown = stage.moment()
                 rows.append(stage.example_texts(examples))
-            states.append(stage.state(history, snapshot.iteration, shown, network.svg() if network else None))
+            states.append(stage.state(history, snapshot.iteration, shown))
             heading, lines = moment_text(history, snapshot.iteration, total)
             if index == last and history.interrupted:
                 heading += " · stopped by Ctrl-C: the model keeps this last completed update"
             captions.append(f"Snapshot {index} of {last} · {heading}")
             work.append(lines)
             steps.append(f"snapshot {index} of {last}")
-        assert stage.graph is not None  # laid out
-        choices = Choices(keys=stage.graph.keys, rows=rows, labels=[stage.graph_plan.caption(k) for k in examples],
+        assert stage.reader is not None  # laid out
+        choices = Choices(keys=stage.graph_keys, rows=rows, labels=[stage.reader.caption(k) for k in examples],
                           start=examples.index(recording.sample))
         stage.apply(states[0])
         self._drawn = _Frames(stage.html(), states[0], [_changes(a, b) for a, b in itertools.pairwise(states)],

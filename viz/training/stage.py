@@ -11,6 +11,9 @@ from __future__ import annotations
 import html
 import math
 import re
+import threading
+import time
+from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from nn.theatre import model_moment
@@ -22,9 +25,14 @@ from viz.training.panels import (
     CurvesPanel,
     GraphPanel,
     GraphPlan,
+    GraphReader,
+    GraphShape,
     NetworkPanel,
     Panel,
+    PanelTemplate,
+    TemplatePanel,
     choosable_examples,
+    texts_state,
 )
 
 if TYPE_CHECKING:
@@ -48,13 +56,25 @@ _CSS = """
 _CHOICE_LABEL = ' class="gt-choice-label"'  # the page writes the chosen example's caption there
 
 
+@dataclass(frozen=True)
+class StageLayout:
+    """What ``dot``'s layout makes of a stage, as plain data: the network and graph panels as templates, the
+    graph's slots (in ``GraphReader.texts`` order) and where its texts are (so another process can lay a
+    stage out and send it: ``viz.training.live``)."""
+
+    network: PanelTemplate
+    graph: PanelTemplate
+    graph_keys: tuple[tuple[str, str], ...]
+    graph_shape: GraphShape
+
+
 class TheatreStage:
     """The four panels of one run (see the module docstring).
 
-    Made in two steps, because ``dot`` may run elsewhere (the live view runs it in a background
-    thread while training goes on): the constructor reads the model (the curves and boundary
-    panels, and the two Graphviz drawings described: ``graph_plan.diagram``, ``network_diagram``);
-    ``lay_out`` takes their SVG text. ``laid_out()`` does both here.
+    The constructor makes the curves and the boundary panels (cheap, and read at every moment); the
+    network and the graph are laid out by ``dot``, once per stage: ``laid_out`` does it here (a
+    replay), ``from_layout`` takes a ``StageLayout`` made elsewhere (the live view's child process).
+    A moment changes numbers, colours and widths on that layout, never its shape.
     ``resolution``: the heatmap's grid (points per side); ``loss_top`` and ``weight_scale`` fix the
     loss axis and the network's full line width (a replay fixes both; live, they follow the run).
     """
@@ -63,48 +83,72 @@ class TheatreStage:
                  resolution: int, loss_top: float | None = None, weight_scale: float | None = None) -> None:
         self.recording = recording
         self.weight_scale = weight_scale
-        with model_moment(recording.model):
-            self.curves = CurvesPanel(total_iterations, iterations_per_epoch, loss_top)
-            self.choosable = choosable_examples(len(recording.data.X), recording.sample)
-            self.boundary = BoundaryPanel(recording, resolution, self.choosable)
-            self.graph_plan = GraphPlan(recording)
-            self.network_diagram = NetworkPanel.diagram(recording.model, weight_scale)
-        self.network: NetworkPanel | None = None
-        self.graph: GraphPanel | None = None
+        self.curves = CurvesPanel(total_iterations, iterations_per_epoch, loss_top)
+        self.choosable = choosable_examples(len(recording.data.X), recording.sample)
+        self.boundary = BoundaryPanel(recording, resolution, self.choosable)
+        self.network: Panel | TemplatePanel | None = None
+        self.graph: Panel | TemplatePanel | None = None
+        self.graph_keys: tuple[tuple[str, str], ...] = ()
+        self.reader: GraphReader | None = None
 
     @classmethod
     def laid_out(cls, recording: Recording, total_iterations: int, iterations_per_epoch: int, *,
                  resolution: int, loss_top: float | None = None, weight_scale: float | None = None) -> TheatreStage:
-        """A stage laid out now (``dot`` runs here, twice)."""
+        """A stage laid out here: the graph and the network described, ``dot`` run on both (in parallel)."""
         stage = cls(recording, total_iterations, iterations_per_epoch, resolution=resolution, loss_top=loss_top,
                     weight_scale=weight_scale)
-        network = stage.network_diagram.svg() if stage.network_diagram is not None else None
-        stage.lay_out(stage.graph_plan.diagram.svg(), network)
+        with model_moment(recording.model):
+            plan = GraphPlan(recording)
+            graph_layout = Rendering((plan.diagram,))  # the longer of the two: dot starts on it at once
+            network_diagram = NetworkPanel.diagram(recording.model, weight_scale)
+        (network_svg,) = Rendering((network_diagram,)).svgs()
+        (graph_svg,) = graph_layout.svgs()
+        assert graph_svg is not None  # the graph is always drawn
+        graph = GraphPanel(plan, graph_svg)
+        stage.graph, stage.graph_keys, stage.reader = graph, tuple(graph.keys), plan.reader
+        stage.network = NetworkPanel(recording.model, network_svg)
         return stage
 
-    def lay_out(self, graph_svg: str, network_svg: str | None) -> None:
-        """Lay the graph and network panels out from ``dot``'s SVG of ``graph_plan.diagram`` and ``network_diagram``."""
-        self.graph = GraphPanel(self.graph_plan, graph_svg)
-        self.network = NetworkPanel(self.recording.model, network_svg)
+    @classmethod
+    def from_layout(cls, recording: Recording, total_iterations: int, iterations_per_epoch: int, layout: StageLayout,
+                    *, resolution: int) -> TheatreStage:
+        """A stage whose network and graph come from ``layout`` (made by ``layout()`` in another process)."""
+        stage = cls(recording, total_iterations, iterations_per_epoch, resolution=resolution)
+        stage.network, stage.graph = TemplatePanel(layout.network), TemplatePanel(layout.graph)
+        stage.graph_keys, stage.reader = layout.graph_keys, GraphReader(recording, layout.graph_shape)
+        return stage
+
+    def layout(self) -> StageLayout:
+        """The network and graph panels as plain data, with the moment the model holds now written in (every slot a
+        moment sets is in the templates)."""
+        assert isinstance(self.network, Panel) and isinstance(self.graph, Panel) and self.reader is not None
+        self.apply(self.moment())
+        [texts] = self.example_texts([self.recording.sample])
+        self.apply(self.graph_state(texts))
+        return StageLayout(self.network.template(), self.graph.template(), self.graph_keys, self.reader.shape)
 
     @property
-    def panels(self) -> tuple[Panel, ...]:
+    def panels(self) -> tuple[Panel | TemplatePanel, ...]:
         return tuple(p for p in (self.curves, self.boundary, self.network, self.graph) if p is not None)
 
-    def moment(self) -> tuple[State, Diagram | None]:
-        """What the model shows now, in a ``model_moment``: the heatmap, and the network's drawing (``dot`` to run)."""
+    def moment(self) -> State:
+        """What the model shows now, in a ``model_moment``: the heatmap and the network's colours and widths."""
         with model_moment(self.recording.model):
-            return self.boundary.state(), NetworkPanel.diagram(self.recording.model, self.weight_scale)
+            return {**self.boundary.state(), **NetworkPanel.state(self.recording.model, self.weight_scale)}
 
-    def state(self, history: History, iteration: int, shown: State, network_svg: str | None) -> State:
-        """A moment's state: the curves up to ``iteration``, ``shown`` (from ``moment``), the network from its SVG."""
-        network = self.network.state_of(network_svg) if self.network is not None else {}
-        return {**self.curves.state(history, iteration), **shown, **network}
+    def state(self, history: History, iteration: int, shown: State) -> State:
+        """A moment's state: the curves up to ``iteration``, and ``shown`` (from ``moment``)."""
+        return {**self.curves.state(history, iteration), **shown}
 
     def example_texts(self, examples: list[int]) -> list[list[str]]:
         """The graph panel's texts for each of ``examples`` now (the model holds the moment's parameters)."""
+        assert self.reader is not None  # laid out
         with model_moment(self.recording.model):
-            return [self.graph_plan.texts(k) for k in examples]
+            return [self.reader.texts(k) for k in examples]
+
+    def graph_state(self, texts: list[str]) -> State:
+        """A state writing an example's ``texts`` (``example_texts``) into the graph panel."""
+        return texts_state(list(self.graph_keys), texts)
 
     def apply(self, state: State) -> None:
         """Set ``state`` on the panels (the live view's way of drawing a moment)."""
@@ -118,13 +162,14 @@ class TheatreStage:
             if circle.get("data-gt-choice") is not None:
                 chosen = circle.get("data-gt-choice") == index
                 circle.set("class", "gt-choice gt-chosen" if chosen else "gt-choice")
+        self.boundary.changed()
 
     def html(self, status: str = "") -> str:
         """The stage as HTML: the curves and the boundary in a row, then the network and the graph."""
-        if self.network is None or self.graph is None:
-            raise RuntimeError("TheatreStage.html: lay_out the graph and the network first")
+        if self.network is None or self.graph is None or self.reader is None:
+            raise RuntimeError("TheatreStage.html: lay the graph and the network out first")
 
-        def figure(panel: Panel, caption: str, extra: str = "", scroll: bool = False) -> str:
+        def figure(panel: Panel | TemplatePanel, caption: str, extra: str = "", scroll: bool = False) -> str:
             inside = f'<div class="gt-scroll">{panel.svg()}</div>' if scroll else panel.svg()
             return f"<figure><figcaption{extra}>{html.escape(caption)}</figcaption>{inside}</figure>"
 
@@ -134,7 +179,7 @@ class TheatreStage:
             f'<div class="gt-row">{figure(self.curves, self.curves.title)}'
             f"{figure(self.boundary, self.boundary.title)}</div>"
             f"{figure(self.network, self.network.title)}"
-            f"{figure(self.graph, self.graph_plan.caption(self.recording.sample), _CHOICE_LABEL, scroll=True)}"
+            f"{figure(self.graph, self.reader.caption(self.recording.sample), _CHOICE_LABEL, scroll=True)}"
             "</div>"
         )
 
@@ -167,3 +212,44 @@ def moment_text(history: History, iteration: int, total: int) -> tuple[str, list
         summary = re.sub(r"^epoch\s+\d+\s+", "", history.describe_epoch(epochs - 1))  # the epoch is named here
         epoch = f"after epoch {epochs}: {summary}"
     return heading, [batch, epoch]
+
+
+class Rendering:
+    """``dot`` run on some diagrams in background threads, one each (the subprocesses run side by side, on the
+    machine's other cores, while this interpreter goes on).
+
+    ``done()`` asks without waiting; ``svgs()`` waits and returns the SVG texts (None for a None diagram),
+    or raises what ``dot`` raised (``viz.dot_runner``'s errors, timeouts included).
+    """
+
+    def __init__(self, diagrams: tuple[Diagram | None, ...]) -> None:
+        self._svgs: list[str | None] = [None] * len(diagrams)
+        self._errors: list[BaseException] = []
+        self._seconds = [0.0] * len(diagrams)
+        self._threads = [threading.Thread(target=self._run, args=(k, d), name="gradtrace-dot", daemon=True)
+                         for k, d in enumerate(diagrams) if d is not None]
+        for thread in self._threads:
+            thread.start()
+
+    @property
+    def seconds(self) -> float:
+        """How long ``dot`` took, summed over the diagrams."""
+        return sum(self._seconds)
+
+    def _run(self, k: int, diagram: Diagram) -> None:
+        started = time.perf_counter()
+        try:
+            self._svgs[k] = diagram.svg()
+        except BaseException as error:  # handed to the caller of svgs()
+            self._errors.append(error)
+        self._seconds[k] = time.perf_counter() - started
+
+    def done(self) -> bool:
+        return not any(thread.is_alive() for thread in self._threads)
+
+    def svgs(self) -> tuple[str | None, ...]:
+        for thread in self._threads:
+            thread.join()
+        if self._errors:
+            raise self._errors[0]
+        return tuple(self._svgs)

@@ -112,7 +112,7 @@ def test_cs231n_walkthrough_texts(reference: list[dict[str, object]]) -> None:
     assert player.frames[1].work == ("its input: 1.00 × -0.53 = -0.53",)
     assert captions[3] == "Step 3 of 8 · exp gate sends upstream gradient -0.53 back to its input."
     assert player.frames[3].work == ("its input: -0.53 × 0.37 = -0.20",)
-    assert captions[8] == "Step 8 of 8 · * gate sends w0*x0's gradient 0.20 back to w0 and x0."
+    assert captions[8] == "Step 8 of 8 · * gate sends upstream gradient 0.20 back to w0 and x0."
     # the factor that needs it gets a third digit, so the product checks out (not "0.20 × 2.00 = 0.39")
     assert player.frames[8].work == ("w0: 0.20 × -1.00 = -0.20", "x0: 0.197 × 2.00 = 0.39")
     assert player.frames[7].work == ("w1: 0.197 × -2.00 = -0.39", "x1: 0.197 × -3.00 = -0.59")
@@ -168,12 +168,14 @@ def test_arrival_text_with_several_terms_and_an_earlier_sum() -> None:
 
 
 _NUMBER = r"-?(?:\d+(?:\.\d*)?(?:e[-+]?\d+)?|inf|nan)"
-_PRODUCT = re.compile(rf"\(?({_NUMBER}) × ({_NUMBER})\)?")
+# the second factor may name the value it is (``0.30 × x[0]=0.50``, a dot's partner)
+_PRODUCT = re.compile(rf"\(?({_NUMBER}) × (?:[^\s=×]+=)?({_NUMBER})\)?")
+_NOT_KEPT = " (a number: not kept)"
 
 
 def check_honest(line: str) -> None:
     """The rule: work out the left side with the numbers shown, round like the result is shown, get the result."""
-    expression, result = line.split(": ", 1)[1].rsplit(" = ", 1)
+    expression, result = line.removesuffix(_NOT_KEPT).split(": ", 1)[1].rsplit(" = ", 1)
     total = 0.0
     for part in expression.split(" + "):
         product = _PRODUCT.fullmatch(part)

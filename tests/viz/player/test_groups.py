@@ -60,7 +60,7 @@ def test_a_collapsed_group_is_one_step_with_the_groups_local_gradients() -> None
     (term,) = arrival.terms
     assert term.local == player.model.edge(gate.inputs[0]).local_grads[0]  # autograd.gradients, as in draw
     assert round(term.local, 4) == 0.1966 and arrival.after == wires["sum2"].grad
-    assert step.work == ("sum2: 1.00 × 0.20 = 0.20",)  # 1.00 × 0.20 rounds to 0.20: no extra digit needed
+    assert step.work == ("its input: 1.00 × 0.20 = 0.20",)  # 1.00 × 0.20 rounds to 0.20: no extra digit needed
 
 
 def test_stepping_into_a_group_and_back_out() -> None:
@@ -115,16 +115,19 @@ def test_bad_groups_and_frames_are_named() -> None:
 
 
 def test_a_batch_loss_plays_with_the_drawings_defaults() -> None:
-    """MSE over the 4 XOR points: the first sample step by step, the later samples one step per layer, and a
-    parameter read from another box is named with its neuron (w0 of neuron 2, not a bare w0)."""
+    """MSE over the 4 XOR points: the first sample step by step, each later sample one step, and a parameter
+    read from another box is named with its neuron and layer (w0 of neuron 2 of layer 1, not a bare w0)."""
     from nn import MLP, mse
 
     net = MLP(2, [4, 4, 1], seed=0)
     loss = mse([net(_xs(*x)) for x in [[0, 0], [0, 1], [1, 0], [1, 1]]], [0, 1, 1, 0])
     player = backprop_steps(loss)
     collapsed = [frame for frame in player.frames if frame.gate and player.model.gate(frame.gate).collapsed]
-    assert len(collapsed) == 9  # samples 2-4, three layers each
-    assert any(line.startswith("w0 (neuron 2): ") for frame in collapsed for line in frame.work)
+    assert [player.model.gate(frame.gate).collapsed for frame in collapsed] == [  # samples 4, 3, 2: backward order
+        next(group.id for group in player.model.groups if group.name == f"sample {k}") for k in (4, 3, 2)]
+    for frame in collapsed:  # each sample's two inputs and the 37 parameters it shares
+        assert len(frame.work) == 2 + 37
+        assert sum(line.startswith("w0 (neuron 2 of layer 1): ") for line in frame.work) == 1
     final = player.frames[-1].grads
     for node, node_id in player.model.value_ids.items():
         if node_id in final:
@@ -145,12 +148,20 @@ def test_first_layer_neurons_show_their_arithmetic_on_the_named_inputs() -> None
 
 
 
-def test_a_first_layer_given_numbers_says_so_instead_of_an_empty_list() -> None:
-    """Numbers are folded into the first layer's gates (not drawn): its steps say so, not "back to ."."""
+def test_a_first_layer_given_numbers_sends_to_its_drawn_inputs_with_arithmetic() -> None:
+    """Numbers are drawn as inputs x[0], x[1]: each collapsed first-layer neuron's step names them and shows
+    what it sends them (not kept: they are numbers), not "back to ." nor an empty list."""
     from nn import MLP, binary_hinge
 
     player = backprop_steps(binary_hinge(MLP(2, [16, 16, 1], seed=0)([0.5, -1.0]), 1))
     first_layer = [frame for frame in player.frames if "of layer 1 sends" in frame.caption]
     assert len(first_layer) == 16
-    assert all(frame.caption.endswith("back to no drawn input (its inputs are numbers).") for frame in first_layer)
+    for frame in first_layer:
+        assert frame.caption.endswith("back to x[0] and x[1] (numbers: not kept).")
+        assert [line.split(":")[0] for line in frame.work] == ["x[0]", "x[1]"]
+        assert all(line.endswith("(a number: not kept)") for line in frame.work)
+        assert set(frame.edges) == {edge for gate in [player.model.gate(frame.gate)] for edge in gate.wires}
+    # nothing is kept for them: the last frame's gradients are backward()'s, and the numbers show none
+    assert all(player.frames[-1].grads[value] is None for value in ("c0", "c1"))
+    assert all(frame.work for frame in player.frames[1:])
     assert not any(frame.caption.endswith(" to .") for frame in player.frames)

@@ -181,3 +181,32 @@ def test_a_network_player_holds_up_at_900_px(browser: object, tmp_path: Path, st
         "() => Array.from(document.querySelectorAll('.gt-stage svg text')).map(t => t.getBoundingClientRect().height)"))
     assert sizes[len(sizes) // 2] >= 10
     assert not view.errors and not view.refused
+
+
+def test_a_batch_players_gate_being_worked_is_scrolled_into_view_at_900_px(browser: object, tmp_path: Path) -> None:
+    """The XOR batch loss is wider than a 900 px page at readable size: stepping to a later sample's gate (at the
+    right) scrolls the diagram sideways to it, and stepping back to the first sample's layer 1 scrolls back."""
+    from nn import MLP, mse
+
+    net = MLP(2, [4, 4, 1], seed=0)
+    player = backprop_steps(mse([net(_xs(*x)) for x in [[0, 0], [0, 1], [1, 0], [1, 1]]], [0, 1, 1, 0]))
+    view = Page(browser, width=900)
+    page = view.page
+    page.goto(player.to_html(tmp_path / "steps.html").resolve().as_uri())
+    stage = page.query_selector(".gt-stage")
+    assert stage is not None and stage.evaluate("s => s.scrollWidth > s.clientWidth")  # it does scroll sideways
+
+    def in_view() -> bool:
+        return bool(page.evaluate("""() => {
+            const gate = document.querySelector('.gt-current').getBoundingClientRect();
+            const view = document.querySelector('.gt-stage').getBoundingClientRect();
+            return gate.left >= view.left && gate.right <= view.right; }"""))
+
+    samples = [k for k, frame in enumerate(player.frames)
+               if frame.gate and player.model.gate(frame.gate).collapsed is not None]
+    for _ in range(samples[0]):
+        page.keyboard.press("ArrowRight")
+    assert player.model.group(str(view.current())).sample and in_view()
+    page.keyboard.press("End")  # the last step: a first-layer neuron's dot, at the left
+    assert in_view()
+    assert not view.errors and not view.refused

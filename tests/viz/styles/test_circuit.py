@@ -3,11 +3,14 @@
 from __future__ import annotations
 
 import re
+import xml.etree.ElementTree as ET
 
 import pytest
 
 from autograd import Value
 from viz import describe, draw, run_dot
+
+_SVG = "{http://www.w3.org/2000/svg}"
 
 
 def _xs(*numbers: float) -> list[Value]:
@@ -79,3 +82,48 @@ def test_values_leaving_a_box_carry_their_names_on_the_wire() -> None:
     for collapse in (False, True):
         source = draw(out, style="circuit", collapse=collapse).source
         assert all(f"h1[{j}] </FONT>" in source for j in range(3)), collapse
+
+
+def _svg_texts(svg: bytes, element_id: str) -> list[ET.Element]:
+    group = next(g for g in ET.fromstring(svg).iter(f"{_SVG}g") if g.get("id") == element_id)
+    return list(group.iter(f"{_SVG}text"))
+
+
+@pytest.mark.parametrize("rankdir", ["LR", "TB"])
+def test_a_labelled_intermediate_value_is_named_by_its_wire(rankdir: str) -> None:
+    """(x + y)·z with q = x + y labelled: q is written just before its value on its wire; the player's caption
+    names it too. Unlabelled intermediate wires get no name."""
+    from autograd.examples import add_mul_circuit
+    from viz import backprop_steps
+    from viz.model.graph_model import describe
+
+    wires = add_mul_circuit()
+    wires["f"].backward()
+    q = describe(wires["f"]).value_ids[wires["q"]]
+    svg = run_dot(draw(wires["f"], style="circuit", rankdir=rankdir).source, "svg")
+    name, value, grad = _svg_texts(svg, q)
+    assert ((name.text or "").strip(), value.text, grad.text) == ("q", "3.00", "-4.00")
+    assert float(name.get("x", "0")) < float(value.get("x", "0"))  # before the value, on the same line
+    assert name.get("y") == value.get("y")
+    steps = backprop_steps(add_mul_circuit()["f"], rankdir=rankdir).frames
+    assert steps[2].caption.endswith("+ gate sends q's gradient -4.00 back to x and y.")
+    assert steps[1].work[0].startswith("q: ")
+    unlabelled = Value(2.0, label="a") * Value(3.0, label="b") + 1.0
+    unlabelled.backward()
+    inner = describe(unlabelled).value_ids[unlabelled.inputs[0]]
+    texts = _svg_texts(run_dot(draw(unlabelled, style="circuit", rankdir=rankdir).source, "svg"), inner)
+    assert [text.text for text in texts] == ["6.00", "1.00"]
+
+
+def test_the_2_3_2_network_names_its_hidden_wires_and_inputs() -> None:
+    """The course notes' network on plain numbers: x[0], x[1] at the inputs' free ends, h1[0] … h1[2] by their
+    wires."""
+    from nn import MLP, mse
+
+    net = MLP(2, [3, 2], activation="sigmoid", output_activation="sigmoid", seed=0)
+    loss = mse([net([0.5, -1.0])], [[1.0, 0.0]], reduction="sum", half=True)
+    loss.backward()
+    svg = run_dot(draw(loss, style="circuit").source, "svg")
+    words = [(text.text or "").strip() for text in ET.fromstring(svg).iter(f"{_SVG}text")]
+    for name in ("x[0]", "x[1]", "h1[0]", "h1[1]", "h1[2]"):
+        assert words.count(name) == 1, name

@@ -63,7 +63,7 @@ def input_order(
         angle = math.atan2(point[1] - cy, point[0] - cx)
         return math.cos(angle) if rankdir == "TB" else math.sin(angle)
 
-    wires = sorted(gate.inputs, key=lambda edge_id: drawing.edges[edge_id][0][along])
+    wires = sorted(gate.wires, key=lambda edge_id: drawing.edges[edge_id][0][along])
     for k, first in enumerate(wires):
         for second in wires[k + 1:] if uncrossed else []:
             end_first, end_second = drawing.edges[first][1], drawing.edges[second][1]

@@ -158,7 +158,7 @@ def _check_columns(model: GraphModel, svg: str, rankdir: str) -> None:
         for group_id in layer:
             box = boxes[group_id]
             assert box[start] > previous, f"{group_id} starts before the column before it ends"
-            neurons = [group for group in model.groups if group.parent == group_id]
+            neurons = [group for group in model.groups if group.parent == group_id and not group.hidden]
             centres = [(boxes[n.id][across] + boxes[n.id][across + 2]) / 2 for n in neurons]
             assert centres == sorted(centres), f"neurons of {group_id} out of index order"
         previous = max(boxes[g][end] for g in layer)
@@ -254,9 +254,10 @@ def _xor_loss() -> Value:
     return loss
 
 
-def test_a_batch_loss_draws_its_parameters_once_and_the_later_samples_collapsed() -> None:
+def test_a_batch_loss_draws_its_parameters_once_and_the_later_samples_as_one_gate_each() -> None:
     """MSE over the 4 XOR points: the parameters in the first sample's boxes by short names, each later sample one
-    gate per layer (its parameter wires not drawn), and the drawing says that the gradients sum over the samples."""
+    gate (its parameter wires not drawn) in a column of their own before the loss, and the drawing says that the
+    gradients sum over the samples."""
     loss = _xor_loss()
     model = describe(loss)
     parameters = [node for node in model.values if node.role == "parameter"]
@@ -264,34 +265,167 @@ def test_a_batch_loss_draws_its_parameters_once_and_the_later_samples_collapsed(
     assert all(node.group is not None and "." not in node.shown_label(True) for node in parameters)
     columns = network_columns(model)
     assert columns is not None and columns.samples == 4
-    assert [len(layer) for layer in columns.layers] == [4, 4, 4] and len(columns.inputs) == 8
-    assert sum(group.collapsed for group in model.groups) == 3 * 3  # samples 2-4, three layers each
+    samples = [group for group in model.groups if group.sample]
+    assert [(group.title, group.collapsed) for group in samples] == [(f"sample {k}", True) for k in (2, 3, 4)]
+    assert [len(layer) for layer in columns.layers] == [1, 1, 1, 3] and set(columns.layers[-1]) == {
+        group.id for group in samples}
+    assert [model.value(v).label for v in columns.inputs] == ["x[0]", "x[1]"]
+    for group in samples:  # each later sample's inputs are drawn, wired to its gate
+        drawn = [model.value(model.edge(e).source) for e in model.gate(group.id).inputs
+                 if model.edge(e).id not in columns.shared]
+        assert [node.label for node in drawn] == ["x[0]", "x[1]"]
     source = draw(loss, style="circuit").source
-    assert "4 samples share the parameters" in source and "sums its 4 samples" in source
+    note = " ".join(re.findall(r'<FONT COLOR="[^"]*">([^<]*)</FONT>', source))
+    assert "gradients summed over the 4 samples" in note and "samples 2–4 drawn as one gate each" in note
     assert len(columns.shared) == 3 * 37
     assert not any(re.search(rf"\bid={edge}[\s\]]", source) for edge in columns.shared)
     assert re.search(rf"\bid={model.edges[0].id}[\s\]]", source)  # the check finds a drawn wire
     everything = describe(loss, ModelOptions(max_nodes=None))  # max_nodes=None draws every sample open
     assert not any(group.collapsed for group in everything.groups)
+    assert sum(group.sample for group in everything.groups) == 3
+
+
+def test_a_batch_losss_samples_are_collapsed_and_expanded_by_name() -> None:
+    """``collapse`` by name: ``sample 3`` is a group like any other, and a layer's name names it in every sample
+    (its path, ``sample 2/layers.0``, one sample's); the player expands a sample and collapses it back."""
+    from viz import backprop_steps
+
+    loss = _xor_loss()
+    model = describe(loss, ModelOptions(collapse=("sample 3", "layers.0")))
+    collapsed = {group.path for group in model.groups if group.collapsed}
+    assert collapsed == {"layers.0", "sample 2/layers.0", "sample 3", "sample 4/layers.0"}
+    one = describe(loss, ModelOptions(collapse=("sample 2/layers.0",)))
+    assert {group.path for group in one.groups if group.collapsed} == {"sample 2/layers.0"}
+    player = backprop_steps(loss)
+    opened = player.expand("sample 3")
+    assert not opened.model.group(next(g.id for g in opened.model.groups if g.name == "sample 3")).collapsed
+    closed = opened.collapse("sample 3").model
+    assert (closed.gates, closed.groups) == (player.model.gates, player.model.groups)
+
+
+def test_a_batch_loss_collapsed_draws_no_parameter_outside_its_layer() -> None:
+    """``collapse=True`` on the XOR batch loss: the first sample's layers and the later samples are gates; the
+    parameters stay inside the layers' gates (they used to be drawn as 37 loose values by their long names, since the
+    later samples use them), and the drawing fits a slide (it was 4,023 × 4,706 px)."""
+    loss = _xor_loss()
+    model = describe(loss, ModelOptions(collapse=True))
+    assert [group.title for group in model.groups if group.collapsed] == [
+        "layer 1", "layer 2", "layer 3", "sample 2", "sample 3", "sample 4"]
+    assert not [node for node in model.values if node.role == "parameter"]
+    drawn = {node.id for node in model.values}
+    assert all(edge.source in drawn for edge in model.edges)
+    svg = run_dot(draw(loss, style="circuit", collapse=True).source, "svg").decode()
+    width, height = _slide(svg)
+    assert width <= 1920 and height <= 1440, (width, height)
+    assert foreign_crossings(model, svg) == []
+
+
+def test_a_wide_batch_loss_collapses_its_first_samples_neurons_to_fit_max_nodes() -> None:
+    """MLP(2, [16, 16, 1]) over 4 samples: past max_nodes the first sample's neurons collapse (innermost first) and
+    the drawing is planned without the later samples' uses of the parameters, which are not drawn (it raised
+    TooManyNodesError: "399 nodes to draw even with every group collapsed")."""
+    net = MLP(2, [16, 16, 1], seed=0)
+    loss = mse([net(_xs(0.1 * i, -0.2 * i)) for i in range(4)], [0.0] * 4)
+    loss.backward()
+    model = describe(loss)
+    assert model.size <= 300
+    assert sum(group.collapsed and group.depth == 1 for group in model.groups) == 16 + 16 + 1
+    assert [group.title for group in model.groups if group.sample and group.collapsed] == [
+        "sample 2", "sample 3", "sample 4"]
+    svg = run_dot(draw(loss, style="circuit").source, "svg").decode()
+    _check_columns(model, svg, "LR")
+    width, height = _slide(svg)
+    assert width <= 1920 and height <= 1440, (width, height)
+
+
+def test_an_opened_later_sample_stays_in_the_samples_column_with_its_inputs() -> None:
+    """``sample 3`` opened (its layers collapsed, as the player's ``expand`` gives): its box and its inputs stand after
+    the first sample's last layer. Its inputs used to share one invisible rank with the first sample's (one rank for
+    every input pair kept in order), which pulled its box into the first column and its wires backwards."""
+    loss = _xor_loss()
+    options = ModelOptions(collapse=("sample 2", "sample 4", "sample 3/layers.0", "sample 3/layers.1",
+                                     "sample 3/layers.2"))
+    model = describe(loss, options)
+    svg = run_dot(draw(loss, style="circuit", **{"collapse": options.collapse}).source, "svg").decode()
+    boxes = _boxes(svg)
+    first = [group for group in model.groups if group.depth == 0 and not group.sample]
+    last_layer = max(boxes[group.id][2] for group in first)
+    sample = next(group for group in model.groups if group.name == "sample 3")
+    assert boxes[sample.id][0] > last_layer
+    columns = network_columns(model)
+    assert columns is not None
+    inputs = {model.edge(e).source for gate in model.gates if gate.group == sample.id for e in gate.inputs
+              if model.value(model.edge(e).source).gate is None and e not in columns.shared}
+    assert [model.value(v).label for v in sorted(inputs)] == ["x[0]", "x[1]"]
+    assert all(boxes[v][0] > max(boxes[group.id][2] for group in first[:-1]) for v in inputs)
+    assert foreign_crossings(model, svg) == []
+
+
+def test_a_softmax_batch_loss_fits_a_slide_in_columns() -> None:
+    """A 3-class softmax cross-entropy over 4 samples, circuit style: the logits' neurons in index order (z0, z2, z1
+    before), the later samples' gates after the layer, on one slide."""
+    net = MLP(2, [3], activation="relu", output_activation="identity", seed=0)
+    points = [(0.5, -1.0), (1.0, 0.5), (-0.5, 0.2), (0.3, 0.9)]
+    loss = softmax_cross_entropy([net(_xs(*point)) for point in points], [2, 0, 1, 1])
+    loss.backward()
+    model = describe(loss)
+    svg = run_dot(draw(loss, style="circuit").source, "svg").decode()
+    _check_columns(model, svg, "LR")
+    width, height = _slide(svg)
+    assert width <= 1920 and height <= 1440, (width, height)
+
+
+def _slide(svg: str) -> tuple[float, float]:
+    """The drawing's size in px at 96 dpi (Graphviz writes it in points)."""
+    width, height = (float(n) for n in re.search(r'<svg width="([\d.]+)pt" height="([\d.]+)pt"', svg).groups())
+    return width * 96 / 72, height * 96 / 72
 
 
 @pytest.mark.parametrize("style", ["circuit", "graph"])
-def test_a_batch_loss_is_drawn_in_columns(style: str) -> None:
-    """Measured: inputs first, then the layers' columns, the loss last. (The first sample's neurons are not
-    yet held in index order, and the drawing is still larger than a slide: see issue 18.)"""
+@pytest.mark.parametrize("rankdir", ["LR", "TB"])
+def test_a_batch_loss_is_drawn_in_columns(style: str, rankdir: str) -> None:
+    """The XOR batch loss with default options: inputs first, the first sample's neurons in index order (they came
+    out 2, 3, 0, 1), the later samples' gates in the last column and the loss after them, no wire through a foreign
+    box (4 later-sample wires ran through the first sample's layer 2)."""
     loss = _xor_loss()
     model = describe(loss)
-    svg = run_dot(draw(loss, style=style).source, "svg").decode()
-    columns = network_columns(model)
-    assert columns is not None
-    boxes = _boxes(svg)
-    previous = max(boxes[v][2] for v in columns.inputs)
-    for layer in columns.layers:
-        assert min(boxes[g][0] for g in layer) > previous
-        previous = max(boxes[g][2] for g in layer)
-    assert boxes[model.root][0] > previous
-    height = float(re.search(r'<svg width="[\d.]+pt" height="([\d.]+)pt"', svg).group(1))  # type: ignore[union-attr]
-    assert height * 4 / 3 < 3000  # all four samples open: 7,051 px in the circuit style
+    _check_columns(model, run_dot(draw(loss, style=style, rankdir=rankdir).source, "svg").decode(), rankdir)
+
+
+@pytest.mark.parametrize("style", [
+    "circuit",
+    pytest.param("graph", marks=pytest.mark.xfail(strict=True, reason="issue 18: the graph style's value records "
+                                                  "make the first sample 5,157 × 1,620 px; it needs a compact record")),
+])
+def test_a_batch_loss_fits_a_slide(style: str) -> None:
+    """The XOR batch loss with default options: at most 1920 × 1440 px at 96 dpi (it was 1887 × 2873 in the circuit
+    style, 5780 × 2839 in the graph style)."""
+    loss = _xor_loss()
+    width, height = _slide(run_dot(draw(loss, style=style).source, "svg").decode())
+    assert width <= 1920 and height <= 1440, (width, height)
+
+
+def _two_three_two_batch(samples: int) -> Value:
+    """The 2-3-2 sigmoid net with ½Σ(y − t)² over ``samples`` points."""
+    net = MLP(2, [3, 2], activation="sigmoid", output_activation="sigmoid", seed=0)
+    points = [(0.5, -1.0), (1.0, 0.5), (-0.5, 0.2)][:samples]
+    targets = [[1.0, 0.0], [0.0, 1.0], [1.0, 1.0]][:samples]
+    loss = mse([net(_xs(*point)) for point in points], targets, reduction="sum", half=True)
+    loss.backward()
+    return loss
+
+
+@pytest.mark.parametrize("samples", [2, 3])
+@pytest.mark.parametrize("rankdir", ["LR", "TB"])
+def test_the_2_3_2_batch_loss_fits_a_slide_in_columns(samples: int, rankdir: str) -> None:
+    """The course's 2-3-2 net over 2 and 3 samples, circuit style: the last layer's two neurons in index order
+    (the later samples' gates beside that layer's box pulled neuron 1 above neuron 0), on one slide."""
+    loss = _two_three_two_batch(samples)
+    model = describe(loss)
+    svg = run_dot(draw(loss, style="circuit", rankdir=rankdir).source, "svg").decode()
+    _check_columns(model, svg, rankdir)
+    width, height = _slide(svg)
+    assert width <= 1920 and height <= 1440, (width, height)
 
 
 @pytest.mark.parametrize("style", ["circuit", "graph"])

@@ -3,13 +3,26 @@ the keys and a click on a training point work (the notebook's moons run, with fe
 
 from __future__ import annotations
 
+import re
 import statistics
 from pathlib import Path
 
 import pytest
 
 import viz
-from nn import MLP, SGD, Dataset, Standardiser, binary_hinge, fit, make_moons, train_val_test_split
+from nn import (
+    MLP,
+    SGD,
+    Adam,
+    Dataset,
+    Standardiser,
+    binary_hinge,
+    fit,
+    make_moons,
+    make_spiral,
+    softmax_cross_entropy,
+    train_val_test_split,
+)
 from tests.browser import Page
 
 # every SVG text's rendered size (CSS px), whichever panel it is in
@@ -95,3 +108,29 @@ def test_clicking_a_training_point_shows_its_graph(browser: object, moons_page: 
     assert "training example 17:" in str(page.text_content(label))
     assert view.errors == [] and view.refused == []
     page.close()
+
+
+@pytest.fixture(scope="module")
+def spiral_page(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """Notebook 5's spiral run (MLP(2, [16, 16, 3]), softmax cross-entropy, Adam), 4 snapshots: the wide graph."""
+    spiral = make_spiral(40, classes=3, noise=0.2, seed=0)
+    parts = train_val_test_split(spiral, seed=0)
+    model = MLP(2, [16, 16, 3], init="he", seed=0)
+    history = fit(model, softmax_cross_entropy, Adam(model.parameters(), lr=0.02), parts.train, epochs=10,
+                  batch_size=12, validation=parts.val, seed=0, quiet=True, record=4)
+    return viz.training_replay(history, resolution=8).to_html(tmp_path_factory.mktemp("replay") / "spiral.html")
+
+
+def test_the_spirals_replay_is_readable_at_900_px_its_graph_too(browser: object, spiral_page: Path) -> None:
+    """Softmax cross-entropy's ten nodes drawn one by one had shrunk the graph's numbers to 7-9 px: the loss is one
+    gate there, and the graph panel's own median text is 10 px or more."""
+    view = Page(browser, 900)
+    view.page.goto(spiral_page.resolve().as_uri())
+    sizes = view.page.evaluate(TEXT_SIZES)
+    graph = view.page.evaluate(TEXT_SIZES.replace(".gt-stage svg", ".gt-stage figure:last-child svg"))
+    assert statistics.median(sizes) >= 10.0 and statistics.median(graph) >= 10.0, (sorted(graph)[::10])
+    caption = str(view.page.text_content(".gt-choice-label"))
+    assert re.search(r"\), label [0-2]: its loss", caption), caption  # a class index, not 1.000
+    assert view.page.evaluate("document.documentElement.scrollWidth") <= 900
+    assert view.errors == [] and view.refused == []
+    view.page.close()
