@@ -51,7 +51,7 @@ from typing import Literal, TypeVar
 from autograd import Value, gradients, topological_order
 from autograd.derivatives import dot_partners
 from viz.model.constants import INPUT_NAME, SharedNumbers, constant_id, shared_numbers
-from viz.model.groups import GraphIndex, Group, later_samples, plan_collapse, resolve_collapse
+from viz.model.groups import GraphIndex, Group, later_samples, plan_collapse, resolve_collapse, tall_layers
 from viz.model.layout_cost import check_layout_cost
 from viz.model.options import ModelOptions
 from viz.number_format import NumberFormat, format_gradient
@@ -250,8 +250,10 @@ def describe(root: Value, options: ModelOptions | None = None) -> GraphModel:
     chosen = ModelOptions() if options is None else options
     index = GraphIndex(root, topological_order(root), chosen.parameters)
     requested = resolve_collapse(index, chosen.collapse)
-    if chosen.collapse is False and chosen.max_nodes is not None:  # by default a batch loss shows one sample open
-        requested |= later_samples(index)
+    if chosen.collapse is False and chosen.max_nodes is not None:  # by default a drawing fits a slide:
+        requested |= later_samples(index)  # a batch loss shows one sample open,
+        if chosen.on_overflow == "collapse":  # and a layer too tall to draw open shows its neurons as gates
+            requested |= tall_layers(index)  # ("raise": the caller wants to be told, not collapsed for)
     collapsed = plan_collapse(index, requested, chosen.max_nodes, chosen.on_overflow)
     model = _build(index, collapsed)
     if chosen.max_nodes is not None:  # None: draw everything, however long dot takes

@@ -358,6 +358,36 @@ def later_samples(index: GraphIndex) -> set[int]:
     return set(index.samples)
 
 
+# An open layer is a column of its neurons' boxes: one row per parameter, and a box's title and margins take about
+# 0.7 of a row more. Past this many rows the column runs off a slide (circuit style, measured: XOR's MLP(2, [4, 4, 1])
+# has 22.8 in layer 2 and is 1373 px tall; MLP(2, [6, 6, 1]) had 46.2 there and was 2523 px, MLP(2, [8, 8, 1])
+# 77.6 and 4056 px, against a slide's 1440; its layer 1, 29.6 rows, was 1752 px on its own).
+SLIDE_ROWS = 24.0
+BOX_ROWS = 0.7
+
+
+def tall_layers(index: GraphIndex) -> set[int]:
+    """The neurons of each layer too tall to draw open on a slide (``SLIDE_ROWS``, counted in the first sample):
+    drawn with default options as one gate each, so the network fits (a ``collapse`` list of the caller's own
+    replaces every default, so ``collapse=[]`` draws them open).
+
+    A layer is a top-level group holding groups (a network's, ``viz.model.network``), its neurons those groups.
+    """
+    parameters: dict[int, int] = {}
+    for i, scope in enumerate(index.member_scope):
+        if scope is None or not index.is_parameter[i] or index.sample_of_node[i] is not None:
+            continue
+        layer = index.parent_index[scope]
+        if layer is not None and index.parent_index[layer] is None:  # a parameter of a neuron of a layer
+            parameters[layer] = parameters.get(layer, 0) + 1
+    neurons: dict[int, int] = {}
+    for parent in index.parent_index:
+        if parent in parameters:
+            neurons[parent] = neurons.get(parent, 0) + 1
+    tall = {layer for layer, count in parameters.items() if count + BOX_ROWS * neurons[layer] > SLIDE_ROWS}
+    return {s for s, parent in enumerate(index.parent_index) if parent in tall}
+
+
 def plan_collapse(
     index: GraphIndex, requested: set[int], max_nodes: int | None, on_overflow: str
 ) -> set[int]:

@@ -28,10 +28,10 @@ def mlp_loss(sizes: list[int]) -> tuple[Value, MLP]:
 
 def test_the_mlp_player_works_with_default_options_at_neuron_level() -> None:
     loss, model = mlp_loss([16, 16, 1])
-    player = backprop_steps(loss)  # default options: past max_nodes, neurons are collapsed as in draw
-    assert len(player) == 36  # frame 0, the loss's two ops, 33 neurons
+    player = backprop_steps(loss)  # default options: layers too tall for a slide show neurons as gates, as in draw
+    assert len(player) == 36  # frame 0, the loss's two ops, the output neuron's dot, 32 neurons
     neurons = [g for g in player.model.groups if g.collapsed]
-    assert len(neurons) == 33 and all(".neurons." in g.name for g in neurons)
+    assert len(neurons) == 32 and all(".neurons." in g.name and not g.name.startswith("layers.2") for g in neurons)
     assert all(len(frame.caption) <= 100 for frame in player.frames)
     # the last frame is exactly backward()'s: the inputs' gradients as the engine left them
     ids = player.model.value_ids
@@ -42,9 +42,11 @@ def test_the_mlp_player_works_with_default_options_at_neuron_level() -> None:
     # hidden activations carry the course notes' names, on the wires and in the arithmetic
     labels = {value.label for value in player.model.values}
     assert {f"h1[{j}]" for j in range(16)} <= labels and {f"h2[{j}]" for j in range(16)} <= labels
-    assert player.frames[3].caption == ("Step 3 of 35 · neuron 0 of layer 3 sends upstream gradient -1.04 "
-                                        "back to h2[0] … h2[15].")
-    assert [line.split(":")[0] for line in player.frames[3].work] == [f"h2[{j}]" for j in range(16)]
+    assert player.frames[3].caption == "Step 3 of 35 · dot gate sends upstream gradient -1.04 back to w0 … b."
+    assert [line.split(":")[0] for line in player.frames[3].work][:4] == ["w0", "h2[0]", "w1", "h2[1]"]
+    assert player.frames[4].caption == ("Step 4 of 35 · neuron 15 of layer 2 sends h2[15]'s gradient -0.44 "
+                                        "back to h1[0] … h1[15].")
+    assert [line.split(":")[0] for line in player.frames[4].work] == [f"h1[{j}]" for j in range(16)]
     assert not any("layers." in line for frame in player.frames for line in frame.work)
     assert model.layers[0].neurons[0].w[0].grad != 0.0  # backward ran once
 

@@ -329,7 +329,8 @@ def test_a_wide_batch_loss_collapses_its_first_samples_neurons_to_fit_max_nodes(
     loss.backward()
     model = describe(loss)
     assert model.size <= 300
-    assert sum(group.collapsed and group.depth == 1 for group in model.groups) == 16 + 16 + 1
+    # layers 1 and 2 (48 and 272 parameters) are too tall to draw open on a slide; the output neuron (17) stays open
+    assert sum(group.collapsed and group.depth == 1 for group in model.groups) == 16 + 16
     assert [group.title for group in model.groups if group.sample and group.collapsed] == [
         "sample 2", "sample 3", "sample 4"]
     svg = run_dot(draw(loss, style="circuit").source, "svg").decode()
@@ -403,6 +404,26 @@ def test_a_batch_loss_fits_a_slide(options: dict[str, str | None]) -> None:
     width, height = _slide(svg)
     assert width <= 1920 and height <= 1440, (width, height)
     assert diagram.options.style.name == "circuit"
+
+
+@pytest.mark.parametrize("hidden", [[5, 5, 1], [6, 6, 1], [8, 8, 1], [10, 10, 1]])
+def test_wider_networks_fit_a_slide_with_their_tall_layers_as_neuron_gates(hidden: list[int]) -> None:
+    """A layer whose open neuron boxes would run off a slide shows each neuron as one gate by default (the XOR
+    points through MLP(2, [8, 8, 1]) were 1717 × 4056 px, [6, 6, 1] 1688 × 2523); the caller's own collapse list
+    draws it open."""
+    net = MLP(2, hidden, seed=0)
+    points = [(0.0, 0.0), (0.0, 1.0), (1.0, 0.0), (1.0, 1.0)]
+    loss = mse([net(list(point)) for point in points], [0.0, 1.0, 1.0, 0.0])
+    loss.backward()
+    svg = run_dot(draw(loss).source, "svg").decode()
+    width, height = _slide(svg)
+    assert width <= 1920 and height <= 1440, (width, height)
+    model = describe(loss)
+    collapsed = {group.name for group in model.groups if group.collapsed and group.depth == 1}
+    assert "layers.1.neurons.0" in collapsed and not any(name.startswith("layers.2") for name in collapsed)
+    assert foreign_crossings(model, svg) == []
+    opened = describe(loss, ModelOptions(collapse=["sample 2", "sample 3", "sample 4"]))
+    assert not any(group.collapsed and group.depth == 1 for group in opened.groups)  # asked for: drawn open
 
 
 def test_a_batch_loss_asked_for_in_the_graph_style_gets_it() -> None:
