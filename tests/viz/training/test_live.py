@@ -108,7 +108,7 @@ def test_fit_returns_before_a_slow_layout_and_the_final_frame_equals_a_synchrono
 def test_ctrl_c_before_the_layout_draws_the_last_completed_update_later(
     shown: list[str], held_layout: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    model, history = train(lambda p: _StopAt(p, lr=0.2))
+    _, history = train(lambda p: _StopAt(p, lr=0.2))
     assert history.interrupted and history.iterations == 5
     assert len(shown) == 1 and "stopped by Ctrl-C after 5 of 12 updates" in shown[0]
     assert "the model holds its last completed update" in shown[0] and "drawing the final state…" in shown[0]
