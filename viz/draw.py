@@ -26,8 +26,10 @@ if TYPE_CHECKING:
 def draw(root: Value | Tensor, **options: Unpack[GraphKeywords]) -> Diagram:
     """Draw ``root``'s graph with its forward values and gradients; returns a ``graphviz.Digraph``.
 
-    - ``style``: ``"graph"`` (the default: a record per value, label | data | grad, a node per
-      op) or ``"circuit"`` (cs231n: gates, wires carrying value above and gradient below).
+    - ``style``: ``"graph"`` (micrograd's look: a record per value, label | data | grad, a node per
+      op) or ``"circuit"`` (cs231n: gates, wires carrying value above and gradient below). None
+      (the default): ``"circuit"`` for a network (nn's layers and neurons, or scopes nested alike:
+      ``viz.model.network.is_network``), ``"graph"`` for anything else (``viz.options.DEFAULT_STYLE``).
     - ``rankdir``: ``"LR"`` or ``"TB"``; ``precision`` (significant digits) or ``decimals``;
       default 4 significant digits (graph), 2 decimals (circuit, as the cs231n figure); very
       large and small magnitudes are scientific (see ``viz.number_format``).
@@ -64,8 +66,9 @@ def draw(root: Value | Tensor, **options: Unpack[GraphKeywords]) -> Diagram:
     """
     if isinstance(root, Tensor):  # the matrix view: its own drawing (viz.tensor_draw)
         return draw_tensor(root, **tensor_options(dict(options)))
-    model_options, drawing = STATIC_DRAWING.build("draw", options)
-    return draw_model(describe(root, model_options), drawing)
+    request = STATIC_DRAWING.build("draw", options)
+    model = describe(root, request.model_options)
+    return draw_model(model, request.drawing_for(model))
 
 
 def draw_model(model: GraphModel, options: DrawOptions, grad_texts: Mapping[str, str] | None = None) -> Diagram:

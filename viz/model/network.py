@@ -43,12 +43,26 @@ class NetworkColumns:
     samples: int = 1
 
 
+def is_network(model: GraphModel) -> bool:
+    """Whether ``model`` is drawn as a network: one of its top-level groups holds groups (see the module docstring).
+
+    >>> from autograd import Value, scope
+    >>> from nn import MLP
+    >>> from viz.model.graph_model import describe
+    >>> with scope("layer"):
+    ...     y = Value(2.0) * 3.0
+    >>> is_network(describe(y)), is_network(describe(MLP(2, [1], seed=0)([1.0, 2.0])))
+    (False, True)
+    """
+    parents = {group.parent for group in model.groups if group.parent is not None}
+    return any(group.id in parents for group in model.groups if group.parent is None and not group.hidden)
+
+
 def network_columns(model: GraphModel) -> NetworkColumns | None:
     """The columns of ``model`` drawn as a network, or None when it is not one (see the module docstring)."""
-    parents = {group.parent for group in model.groups if group.parent is not None}
-    top = [group.id for group in model.groups if group.parent is None and not group.hidden]
-    if not any(group_id in parents for group_id in top):
+    if not is_network(model):
         return None
+    top = [group.id for group in model.groups if group.parent is None and not group.hidden]
     top_level = {group.id: group.id if group.parent is None else "" for group in model.groups}
     for group in model.groups:  # parents come before their children: one pass finds each group's outermost
         if group.parent is not None:

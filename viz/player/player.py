@@ -253,12 +253,14 @@ def _enclosing(model: GraphModel, gate_id: str) -> set[str]:
 def _player(caller: str, root: Value, keywords: GraphKeywords, timeout: float,
             record: Callable[[Value, tuple[Value, ...], ModelOptions], Pass]) -> Player:
     """A player of the pass ``record`` takes down (after the options and the root are checked, the model described)."""
-    model_options, drawing = PLAYER_DRAWING.build(caller, keywords)
+    request = PLAYER_DRAWING.build(caller, keywords)
+    model_options = request.model_options
     if not isinstance(root, Value):
         raise TypeError(f"{caller} needs a Value, got {type(root).__name__}")
     order = tuple(topological_order(root))
     # as in draw: groups past max_nodes are collapsed, and a collapsed group is one step
     model = describe(root, model_options)
+    drawing = request.drawing_for(model)
     recorded = record(root, order, model_options)
     # the leaves this pass did not fill alone (an earlier backward()): the drawing notes them, as draw does
     drawn = {node.id for node in model.values}

@@ -682,10 +682,11 @@ class GraphPlan:
             collapse = (*collapse, LOSS)
         # without the wires' names (a gate says which neuron it is), the graph fits a 900 px page with
         # its numbers at 10 px or more
-        model_options, self.drawing = STATIC_DRAWING.build("training theatre", {
+        request = STATIC_DRAWING.build("training theatre", {
             "style": "circuit", "collapse": collapse, "group_symbols": symbols, "legend": False,
             "output_name": "loss", "parameters": model.parameters(), "show": self.FIELDS})
-        self.layout = describe(root_value, model_options)
+        self.layout = describe(root_value, request.model_options)
+        self.drawing = request.drawing_for(self.layout)
         self.diagram = draw_model(self.layout, self.drawing)
         index = {id(node): i for i, node in enumerate(order)}
         # where each drawn value's numbers are: a node's own (input -1), or a number drawn as an input

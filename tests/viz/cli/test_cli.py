@@ -44,6 +44,23 @@ def test_render_options_reach_the_drawing(tmp_path: Path) -> None:
     assert f'fillcolor="{gradient_fill(1.0, 1.0, PALETTES["colorblind"])}"' in source
 
 
+@pytest.mark.parametrize(("expression", "style", "drawn"), [
+    ('scope("layer", scope("neuron", w*x) + 1)', None, "circuit"),  # a network: the course's look
+    ('scope("layer", scope("neuron", w*x) + 1)', "graph", "graph"),  # a style given is kept
+    ('scope("neuron", w*x) + 1', None, "graph"),  # not a network: micrograd's look
+])
+def test_render_draws_a_network_as_a_circuit_unless_told(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], expression: str, style: str | None, drawn: str
+) -> None:
+    out = tmp_path / "f.dot"
+    given = ["--style", style] if style else []
+    assert main(["render", expression, "--set", "w=2", "x=-1", "-o", str(out), *given]) == 0
+    assert ("shape=Mrecord" in out.read_text()) == (drawn == "graph")
+    with pytest.raises(SystemExit):
+        main(["render", "--help"])
+    assert "default: circuit for a network" in " ".join(capsys.readouterr().out.split())
+
+
 def test_missing_variable_is_one_line_with_the_column(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     status = main(["render", SIGMOID, "--set", "w0=2", "x0=-1", "-o", str(tmp_path / "x.svg")])
     error = capsys.readouterr().err
