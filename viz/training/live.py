@@ -149,7 +149,6 @@ class LiveView:
     def maybe_redraw(self, history: History, sync: Callable[[], None]) -> None:
         """Read the model and show it: as soon as the panels are laid out, then when the clock allows
         (``sync`` first: it puts the parameters in their Values, where training keeps them elsewhere)."""
-        started = time.perf_counter()
         if self._stopped or self._layout is None:
             return
         if self._waiting():
@@ -157,6 +156,7 @@ class LiveView:
                 return
         elif not self.clock.due():
             return
+        started = time.perf_counter()
         heading, _ = moment_text(history, history.iterations, self.recording.total_iterations)
         sync()
         self._complete(history, f"training: {heading}")

@@ -178,3 +178,17 @@ def test_an_unattended_notebook_run_waits_for_the_final_frame_at_the_end_of_the_
 
 def test_an_attended_notebook_never_waits_at_the_end_of_the_cell() -> None:
     assert live._unattended_shell() is None  # no IPython kernel here; a frontend allowing input() is attended
+
+
+def test_a_failure_while_drawing_the_final_frame_is_shown_where_the_panel_would_be(
+    shown: list[str], held_layout: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    def broken(self: object, layout: object) -> None:
+        raise ValueError("a layout the stage cannot take")
+
+    monkeypatch.setattr(live.TheatreStage, "attach", broken)
+    train()
+    held_layout.touch()
+    assert live.wait_for_final_frames(timeout=120)
+    assert shown[-1].startswith("<pre>the live panel stopped: drawing the final state failed:\nTraceback")
+    assert "ValueError: a layout the stage cannot take" in shown[-1]
