@@ -176,8 +176,15 @@ def test_an_unattended_notebook_run_waits_for_the_final_frame_at_the_end_of_the_
     assert len(shown) == 2 and 'class="gt-theatre"' in shown[1] and shell.events.callbacks == []
 
 
-def test_an_attended_notebook_never_waits_at_the_end_of_the_cell() -> None:
-    assert live._unattended_shell() is None  # no IPython kernel here; a frontend allowing input() is attended
+def test_a_run_is_unattended_when_its_frontend_allows_no_input(monkeypatch: pytest.MonkeyPatch) -> None:
+    ipython = pytest.importorskip("IPython")
+    assert live._unattended_shell() is None  # no IPython kernel here
+    kernel = type("Kernel", (), {"_allow_stdin": True})()
+    shell = type("Shell", (), {"kernel": kernel})()
+    monkeypatch.setattr(ipython, "get_ipython", lambda: shell)
+    assert live._unattended_shell() is None  # JupyterLab, Notebook, VS Code: a person may answer input()
+    kernel._allow_stdin = False  # nbclient (nbconvert --execute, papermill) allows none
+    assert live._unattended_shell() is shell
 
 
 def test_a_failure_while_drawing_the_final_frame_is_shown_where_the_panel_would_be(
