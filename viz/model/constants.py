@@ -9,8 +9,9 @@ them, and a drawing says so (an empty gradient slot; the player's arithmetic sti
 gate sends them).
 
 Only ``dot`` nodes inside a group inside a group (a neuron in a layer) count, and only when every
-such node agrees on the number at each position: the samples of a batch loss each have their own
-numbers, and stay folded.
+such node agrees on the number at each position. In a batch loss the first sample's numbers are
+drawn so (its path is the one drawn in full); each later sample has its own numbers, folded into
+its gate.
 
 >>> from nn import MLP
 >>> from viz.model.groups import GraphIndex
@@ -50,8 +51,8 @@ def shared_numbers(index: GraphIndex) -> SharedNumbers:
     users: dict[int, tuple[tuple[int, int], ...]] = {}
     for i, node in enumerate(index.order):
         scope = index.member_scope[i]
-        if node.op != "dot" or scope is None or index.depth[scope] < 1:
-            continue
+        if node.op != "dot" or scope is None or index.depth[scope] < 1 or index.sample_of_node[i] is not None:
+            continue  # not a neuron's dot, or a later sample's (its own numbers, folded into its gate)
         found = dot_numbers(node)
         for _, position, number in found:
             if numbers.setdefault(position, number) != number:  # a batch: each sample has its own

@@ -134,12 +134,23 @@ def test_a_numbers_local_gradients_are_what_the_same_input_as_a_value_gets(colla
         assert local == pytest.approx(expected[key], rel=1e-12, abs=1e-15), key
 
 
-def test_a_batch_keeps_its_samples_numbers_folded() -> None:
-    """Each sample of a batch loss has its own numbers: no one x[0] to draw, so none is drawn."""
+@pytest.mark.parametrize("style", ["circuit", "graph"])
+def test_a_batch_draws_its_first_samples_numbers_and_folds_the_later_samples(style: str) -> None:
+    """The first sample's path is drawn in full, its numbers as x[0], x[1] before layer 1; each later sample has
+    its own numbers, folded into its gate (they were all folded, so the XOR loss showed no inputs at all)."""
     net = MLP(2, [4, 4, 1], seed=0)
-    loss = mse([net(x) for x in [[0.0, 0.0], [0.0, 1.0], [1.0, 0.0], [1.0, 1.0]]], [0, 1, 1, 0])
+    points = [[0.0, 0.0], [0.0, 1.0], [1.0, 0.0], [1.0, 1.0]]
+    loss = mse([net(x) for x in points], [0, 1, 1, 0])
     loss.backward()
-    assert not any(node.role == "constant" for node in describe(loss).values)
+    model = describe(loss)
+    assert [(node.id, node.label, node.data) for node in model.values if node.role == "constant"] == [
+        ("c0", "x[0]", 0.0), ("c1", "x[1]", 0.0)]
+    columns = network_columns(model)
+    assert columns is not None and columns.inputs == ("c0", "c1")
+    svg = run_dot(draw(loss, style=style).source, "svg").decode()
+    boxes = _boxes(svg)
+    assert all(boxes[value_id][2] < boxes[columns.layers[0][0]][0] for value_id in ("c0", "c1"))
+    assert foreign_crossings(model, svg) == []
 
 
 def test_a_lone_dot_or_neuron_is_not_a_network_and_keeps_its_numbers_folded() -> None:
