@@ -100,6 +100,10 @@ def wait_for_final_frames(timeout: float | None = None) -> bool:
     return not any(thread.is_alive() for thread in threads)
 
 
+# how much nicer than training the layout's process runs: on a busy machine it takes the cores training leaves
+# (fit never waits for it; benchmarks/training_theatre.py measured the watched run's wall-clock with and without)
+LAYOUT_NICENESS = 10
+
 # how long the live view waits at the end for its layout (two dot runs, each with dot's own timeout, and the reading)
 LAYOUT_TIMEOUT = 2 * DEFAULT_TIMEOUT + 30.0
 
@@ -143,7 +147,8 @@ class LiveView:
             self._unattended = _unattended_shell()
         started = self._started = time.perf_counter()
         recording, total, per_epoch = self.recording, self.recording.total_iterations, history.iterations_per_epoch
-        self._layout = Elsewhere(lambda: lay_out(recording, total, per_epoch), fork=self._fork)
+        self._layout = Elsewhere(lambda: lay_out(recording, total, per_epoch), fork=self._fork,
+                                 nice=LAYOUT_NICENESS)
         self.clock.drew(started, time.perf_counter())
 
     def maybe_redraw(self, history: History, sync: Callable[[], None]) -> None:
