@@ -13,7 +13,8 @@ minimums, of the wall-clock time until ``fit`` returns (what a notebook user wai
 done then, and the next can run) and of the training thread's CPU time (``time.thread_time``: what a
 busy machine's other processes blur less; the layout's process and ``dot``'s are not in it). When
 training ends before the layout is in, ``fit`` does not wait for it: the final frame is drawn by a
-thread when it arrives, a few tens of ms after ``fit`` returns; "final frame" is the wall-clock time
+thread when it arrives, about 0.1 s after ``fit`` returns here (the layout's process runs nicer than
+training, ``viz.training.live.LAYOUT_NICENESS``); "final frame" is the wall-clock time
 from the start of ``fit`` until it was shown (the next run starts only after it, untimed, so runs never
 overlap). The live view's own time in the training thread is measured too (wall-clock, waits included,
 and CPU).

@@ -15,7 +15,8 @@ from the model at once (the heatmap, the network's colours, the curves, and the 
 plain numbers: ``GraphReading``), shows "drawing the final state…" and returns; a daemon thread
 waits for the layout (``LAYOUT_TIMEOUT``, the child killed past it) and writes those numbers into it,
 through the same display handle, in the notebook context of the cell that ran ``fit``: the same
-page a synchronous drawing gives, a few tens of ms after ``fit`` returns. A notebook run unattended
+page a synchronous drawing gives, about 0.1 s after ``fit`` returns (the layout's process runs
+nicer than training, ``LAYOUT_NICENESS``). A notebook run unattended
 (a frontend that allows no ``input()``: ``jupyter nbconvert --execute``, nbclient, papermill) waits
 for that frame at the end of the cell, so the saved notebook holds it.
 """
