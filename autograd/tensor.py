@@ -538,6 +538,17 @@ def record(op: TensorOp, inputs: tuple[Tensor, ...], params: tuple[Any, ...] = (
             node = _new_object(Tensor)
             _leaf(node, out, "")
             return node
+    return recorded(op, inputs, arrays, params, out, saved, mode.scope)
+
+
+def recorded(
+    op: TensorOp, inputs: tuple[Tensor, ...], arrays: tuple[Array, ...], params: tuple[Any, ...], out: Array,
+    saved: Any, scope: Scope | None,
+) -> Tensor:
+    """The node ``record`` makes once ``op``'s forward has given ``out`` and ``saved``, while recording.
+
+    Inputs that are all constants give a constant (numbers only: nothing to record).
+    """
     node = _new_object(Tensor)
     node.data = out
     node._grad = None
@@ -558,7 +569,7 @@ def record(op: TensorOp, inputs: tuple[Tensor, ...], params: tuple[Any, ...] = (
     node._row = op
     node._params = params
     node._saved = Context(arrays, params, saved)
-    node._scope = mode.scope
+    node._scope = scope
     return node
 
 
@@ -602,3 +613,9 @@ _ADD, _SUB, _MUL, _DIV, _POW = OPS["+"], OPS["-"], OPS["*"], OPS["/"], OPS["**"]
 _ABS, _MAX_ROW, _MIN_ROW = OPS["abs"], OPS["max"], OPS["min"]
 
 
+
+# Read autograd/tensor_fast.py after this file, tensor_ops and tensor_backprop: it puts inline versions of the ops a
+# network step records most on Tensor, each tested against the method above it replaces.
+from autograd import tensor_fast  # noqa: E402 - imported last: it builds on Tensor
+
+tensor_fast.speed_up(Tensor)

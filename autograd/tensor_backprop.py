@@ -112,7 +112,10 @@ def backward(root: Tensor, grad: Any = None, *, on_step: Callable[[TensorStep], 
         raise TypeError(f"backward: the output must be a Tensor, got {type(root).__name__}")
     seed = _seed(root, grad)
     with np.errstate(all="ignore"):  # IEEE results (inf·0 = nan) without numpy's warnings, as the scalar engine
-        _propagate(root, seed, on_step)
+        if on_step is None:  # nobody watches: the same loop, for speed (read autograd/tensor_fast.py after this one)
+            tensor_fast.backward(root, seed)
+        else:
+            _propagate(root, seed, on_step)
 
 
 def _propagate(root: Tensor, seed: Array, on_step: Callable[[TensorStep], None] | None) -> None:
@@ -170,3 +173,7 @@ def _to_values(values: Array, g: Array) -> None:
             computed.append((value, share))
     for value, share in computed:
         value_backward(value, share)
+
+
+# Read autograd/tensor_fast.py after this file: it runs backward when nobody watches, built on the code above.
+from autograd import tensor_fast  # noqa: E402 - imported last: it builds on this module

@@ -25,6 +25,7 @@ from operator import attrgetter
 from typing import Any
 
 import numpy as np
+from numpy.lib.stride_tricks import as_strided
 
 from autograd import OPS, Tensor, Value
 from autograd.modes import scope
@@ -57,26 +58,38 @@ def weights(columns: Sequence[Sequence[Value]], label: str, owner: object = None
     ``owner`` (the module) lets ``ParameterArrays``, while ``fit`` trains, find the matrix in its arrays at once.
     """
 
-    def values() -> Array:
-        flat = [value for column in columns for value in column]  # neuron by neuron: Wᵀ, row-major
-        matrix: Array = np.fromiter(flat, dtype=object, count=len(flat)).reshape(len(columns), len(columns[0])).T
-        return matrix
+    shape = (len(columns), len(columns[0]))  # neuron by neuron: Wᵀ, row-major
 
-    return _viewed(owner, "W", values, label)
+    def values() -> list[Value]:
+        return [value for column in columns for value in column]
+
+    return _viewed(owner, "W", values, shape, label)
 
 
 def vector(items: Sequence[Value], label: str, owner: object = None, role: str = "b") -> Tensor:
     """A vector viewing the Values ``items`` (a layer's biases); ``owner`` and ``role`` as for ``weights``."""
-    return _viewed(owner, role, lambda: np.fromiter(items, dtype=object, count=len(items)), label)
+    return _viewed(owner, role, lambda: list(items), (len(items),), label)
 
 
-def _viewed(owner: object, role: str, values: Callable[[], Array], label: str) -> Tensor:
+def _viewed(owner: object, role: str, values: Callable[[], list[Value]], shape: tuple[int, ...], label: str) -> Tensor:
+    """A leaf viewing the Values ``values()`` laid out in ``shape`` (transposed when it has two axes: X @ W's W).
+
+    Read in one pass over a list (``[v.data for v in flat]``) handed to ``np.fromiter``: an object array's
+    iteration and ``attrgetter`` cost twice as much, ``np.array(list)`` twice as much as ``fromiter`` (callgrind).
+    """
     arrays = _IN_USE.get()
     if arrays is not None and owner is not None:
-        found = arrays.slice(owner, role, values)
+        found = arrays.slice(owner, role, lambda: _laid_out(values(), shape))
         if found is not None:
             return arrays.linked(found, label)
-    return linked(values(), label)
+    flat = values()
+    data = np.fromiter([value.data for value in flat], np.float64, len(flat)).reshape(shape)
+    return linked(_laid_out(flat, shape), label, data=data.T if len(shape) == 2 else data)
+
+
+def _laid_out(flat: list[Value], shape: tuple[int, ...]) -> Array:
+    matrix = np.fromiter(flat, dtype=object, count=len(flat)).reshape(shape)
+    return matrix.T if len(shape) == 2 else matrix
 
 
 class ParameterArrays:
@@ -108,7 +121,7 @@ class ParameterArrays:
         self.objects = np.fromiter(self.parameters, dtype=object, count=len(self.parameters))
         self.theta = np.zeros(len(self.parameters))
         self.grad = np.zeros(len(self.parameters))
-        self._slices: dict[tuple[int, str], tuple[object, Array | None, Array | None]] = {}
+        self._slices: dict[tuple[int, str], tuple[object, Place | None, Array | None]] = {}
         self.pull()
 
     def pull(self) -> None:
@@ -135,9 +148,9 @@ class ParameterArrays:
         """Every gradient set to 0."""
         self.grad[:] = 0.0
 
-    def slice(self, owner: object, role: str, values: Callable[[], Array]) -> tuple[Array, Array] | None:
-        """The positions in the arrays of the Values ``values()`` (worked out once per owner and role) and those
-        Values, or None when one of them is not among the parameters (then the Values are read as usual)."""
+    def slice(self, owner: object, role: str, values: Callable[[], Array]) -> tuple[Place, Array] | None:
+        """Where in the arrays the Values ``values()`` are (worked out once per owner and role) and those Values,
+        or None when one of them is not among the parameters (then the Values are read as usual)."""
         key = (id(owner), role)
         found = self._slices.get(key)
         if found is None:
@@ -146,20 +159,17 @@ class ParameterArrays:
             if None in where:
                 found = (owner, None, None)
             else:
-                found = (owner, np.array(where, dtype=np.intp).reshape(objects.shape), objects)
+                positions = np.array(where, dtype=np.intp).reshape(objects.shape)
+                found = (owner, place(self.theta, self.grad, positions), objects)
             self._slices[key] = found  # the owner is kept too, so its id is not reused meanwhile
-        _, positions, viewed = found
-        return None if positions is None or viewed is None else (positions, viewed)
+        _, at, viewed = found
+        return None if at is None or viewed is None else (at, viewed)
 
-    def linked(self, found: tuple[Array, Array], label: str) -> Tensor:
-        """A leaf reading its numbers from ``theta`` and adding its gradient into ``grad``."""
-        indices, objects = found
-        grad = self.grad
-
-        def sink(g: Array) -> None:
-            grad[indices] += g  # each parameter appears once in a slice: no repeated index
-
-        return linked(objects, label, data=self.theta[indices], sink=sink)
+    def linked(self, found: tuple[Place, Array], label: str) -> Tensor:
+        """A leaf reading its numbers from ``theta`` (a copy: the optimizer then updates ``theta`` in place) and
+        adding its gradient into ``grad``."""
+        at, objects = found
+        return linked(objects, label, data=at.take(), sink=at.add)
 
     @contextlib.contextmanager
     def in_use(self, optimizer: Optimizer) -> Iterator[ParameterArrays]:
@@ -175,6 +185,62 @@ class ParameterArrays:
             optimizer.store = previous
             _IN_USE.reset(token)
             self.push()
+
+
+class Place:
+    """Where some parameters sit in ``ParameterArrays``' two arrays: by their positions (a gather and a scatter)."""
+
+    def __init__(self, theta: Array, grad: Array, positions: Array) -> None:
+        self.theta, self.grad, self.positions = theta, grad, positions
+
+    def take(self) -> Array:
+        """Their values, as a new array of the positions' shape."""
+        taken: Array = self.theta[self.positions]
+        return taken
+
+    def add(self, g: Array) -> None:
+        """``g`` added into their gradients (each parameter appears once: no repeated position)."""
+        self.grad[self.positions] += g
+
+
+class StridedPlace(Place):
+    """Parameters at evenly spaced positions along each axis (a layer's weight matrix, its biases): the arrays
+    viewed with those strides, so reading and adding skip numpy's index arrays (the demo step: 7 µs of 216)."""
+
+    def __init__(self, theta: Array, grad: Array, positions: Array, steps: tuple[int, ...]) -> None:
+        super().__init__(theta, grad, positions)
+        start, size = int(positions.flat[0]), theta.itemsize
+        strides = tuple(step * size for step in steps)
+        self.theta_view = as_strided(theta[start:], positions.shape, strides, writeable=False)
+        self.grad_view = as_strided(grad[start:], positions.shape, strides)
+
+    def take(self) -> Array:
+        taken: Array = self.theta_view.copy()
+        return taken
+
+    def add(self, g: Array) -> None:
+        np.add(self.grad_view, g, out=self.grad_view)
+
+
+def place(theta: Array, grad: Array, positions: Array) -> Place:
+    """A ``StridedPlace`` when ``positions`` step evenly along each axis (forwards), else a ``Place``.
+
+    >>> place(np.zeros(9), np.zeros(9), np.array([[1, 4], [2, 5]])).__class__.__name__
+    'StridedPlace'
+    """
+    if positions.size == 0:
+        return Place(theta, grad, positions)
+    steps = tuple(
+        int(np.take(positions, 1, axis=axis).flat[0] - positions.flat[0]) if positions.shape[axis] > 1 else 0
+        for axis in range(positions.ndim)
+    )
+    grid = positions.flat[0] + sum(
+        np.arange(n).reshape([-1 if a == axis else 1 for a in range(positions.ndim)]) * step
+        for axis, (n, step) in enumerate(zip(positions.shape, steps, strict=True))
+    )
+    if min(steps, default=0) < 0 or not np.array_equal(grid, positions):
+        return Place(theta, grad, positions)
+    return StridedPlace(theta, grad, positions, steps)
 
 
 _IN_USE: ContextVar[ParameterArrays | None] = ContextVar("gradtrace_parameter_arrays", default=None)

@@ -19,15 +19,12 @@ How the course notes' forms map:
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
-from operator import attrgetter
 from typing import Protocol
 
 import numpy as np
 
 from autograd import Value
 from nn.checks import check_flag, check_real
-
-_DATA, _GRAD = attrgetter("data"), attrgetter("grad")
 
 
 class ParameterStore(Protocol):
@@ -53,9 +50,12 @@ class ValueStore:
 
     def read(self) -> tuple[np.ndarray, np.ndarray]:
         """Every parameter's value and gradient, as arrays in parameter order."""
-        parameters = self.parameters
-        theta = np.fromiter(map(_DATA, parameters), dtype=np.float64, count=len(parameters))
-        return theta, np.fromiter(map(_GRAD, parameters), dtype=np.float64, count=len(parameters))
+        # list comprehensions handed to fromiter: Python 3.11 reads a slot in one specialised instruction, where
+        # map(attrgetter) calls per item, and np.array(list) inspects each item (the demo step's SGD step, 337
+        # parameters: 40 -> 22 µs)
+        parameters, count = self.parameters, len(self.parameters)
+        data = np.fromiter([p.data for p in parameters], np.float64, count)
+        return data, np.fromiter([p.grad for p in parameters], np.float64, count)
 
     def write(self, theta: np.ndarray) -> None:
         """Each parameter's new value, from the array."""

@@ -274,3 +274,24 @@ def test_forward_batch_of_a_tensor_is_one_matrix_call() -> None:
     model = MLP(3, [4, 2], seed=0)
     out = model.forward_batch(Tensor(X))  # type: ignore[arg-type]
     assert isinstance(out, Tensor) and out.shape == (6, 2)
+
+
+def test_a_place_reads_and_adds_what_indexing_by_its_positions_does() -> None:
+    from nn.matrix import Place, StridedPlace, place
+
+    rng = np.random.default_rng(0)
+    patterns = [np.array([[0, 3, 6], [1, 4, 7]]), np.array([2, 5, 8]), np.array([[9], [10]]), np.array([4]),
+                np.array([[0, 2], [1, 8]]), np.array([3, 1]), np.array([[5, 5], [6, 6]])[:, :1]]
+    for positions in patterns:
+        theta, grad = rng.normal(size=12), rng.normal(size=12)
+        at = place(theta, grad, positions)
+        expected_kind = Place if positions.tolist() in ([[0, 2], [1, 8]], [3, 1]) else StridedPlace
+        assert type(at) is expected_kind, positions.tolist()
+        assert np.array_equal(at.take(), theta[positions]) and at.take().flags.c_contiguous
+        g = rng.normal(size=positions.shape)
+        expected = grad.copy()
+        expected[positions] += g
+        at.add(g)
+        assert np.array_equal(grad, expected)
+        theta[:] += 1.0  # the optimizer writes in place: the place reads the new numbers
+        assert np.array_equal(at.take(), theta[positions])

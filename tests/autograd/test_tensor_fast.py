@@ -1,0 +1,175 @@
+"""``autograd.tensor_fast`` against the code it stands in for: the same nodes, the same gradients, bit for bit."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import numpy as np
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from autograd import Tensor, Value, detect_anomaly, no_grad, scope, tensor_fast
+from autograd.tensor_backprop import _propagate, backward
+
+EDGES = [0.0, -0.0, 1.5, -2.0, np.inf, -np.inf, np.nan, 1e308, -1e-310]
+
+
+def bits(a: Any) -> np.ndarray:
+    """The float64 bit patterns of ``a``: equal bits, not just equal values (−0 and nan told apart)."""
+    return np.asarray(a, dtype=np.float64).reshape(-1).view(np.int64)
+
+
+def same(a: Any, b: Any) -> bool:
+    a, b = np.asarray(a, dtype=np.float64), np.asarray(b, dtype=np.float64)
+    return a.shape == b.shape and bool(np.array_equal(bits(a), bits(b)))
+
+
+def same_node(fast: Tensor, reference: Tensor) -> None:
+    assert same(fast.data, reference.data)
+    assert (fast.op, fast.row, fast.params, fast.constant, fast.label, fast.scope) == (
+        reference.op, reference.row, reference.params, reference.constant, reference.label, reference.scope
+    )
+    assert [t.constant for t in fast.inputs] == [t.constant for t in reference.inputs]
+    for a, b in zip(fast.inputs, reference.inputs, strict=True):
+        assert same(a.data, b.data)
+    if reference._saved is None:
+        assert fast._saved is None
+        return
+    for a, b in zip(fast._saved.operands, reference._saved.operands, strict=True):
+        assert same(a, b)
+    saved, expected = fast._saved.saved, reference._saved.saved
+    if expected is None:
+        assert saved is None
+    else:
+        assert len(saved) == len(expected)
+        for a, b in zip(saved, expected, strict=True):
+            assert same(a, b)
+
+
+def reference(name: str) -> Any:
+    return tensor_fast._REFERENCE[name]
+
+
+edge = st.sampled_from(EDGES) | st.floats(-5.0, 5.0, width=64)
+
+
+@settings(max_examples=60, deadline=None)
+@given(st.lists(edge, min_size=6, max_size=6), st.lists(edge, min_size=3, max_size=3), edge)
+def test_inline_binary_ops_make_the_node_their_reference_makes(a: list[float], b: list[float], number: float) -> None:
+    left, right = Tensor(np.reshape(a, (2, 3))), Tensor(b)
+    for name in ("__add__", "__sub__", "__mul__", "__truediv__", "__radd__", "__rsub__", "__rmul__", "__rtruediv__"):
+        fast = getattr(Tensor, name)
+        for other in (right, number, np.array(b), Tensor(b, constant=True)):
+            same_node(fast(left, other), reference(name)(left, other))
+
+
+@settings(max_examples=40, deadline=None)
+@given(st.lists(edge, min_size=6, max_size=6))
+def test_inline_one_operand_ops_make_the_node_their_reference_makes(a: list[float]) -> None:
+    t = Tensor(np.reshape(a, (2, 3)))
+    for name, arguments in (("relu", ()), ("sum", ()), ("mean", ()), ("reshape", ((3, 2),)), ("reshape", (6,)),
+                            ("reshape", (-1, 2))):
+        same_node(getattr(Tensor, name)(t, *arguments), reference(name)(t, *arguments))
+    w = Tensor(np.reshape(a, (3, 2)))
+    same_node(t @ w, reference("__matmul__")(t, w))
+
+
+def test_inline_ops_record_in_the_current_scope_and_propagate_constants() -> None:
+    x, c = Tensor([1.0, 2.0]), Tensor([3.0, 4.0], constant=True)
+    with scope("layer") as group:
+        y = (x * c).relu().sum()
+    assert y.scope is group and y.inputs[0].scope is group
+    both = c + c
+    assert both.constant and both.op == "" and both.inputs == ()
+    same_node(both, reference("__add__")(c, c))
+
+
+def test_anything_else_goes_to_the_reference_with_its_message() -> None:
+    x = Tensor([[1.0, 2.0]])
+    for make in (lambda: x + 2, lambda: x * [1.0, 2.0], lambda: 1 - x, lambda: x / True, lambda: x + Value(2.0),
+                 lambda: x @ np.ones((2, 1)), lambda: x.sum(axis=1), lambda: x.mean(axis=0), lambda: x.reshape((2,))):
+        try:
+            node = make()
+        except ValueError as error:
+            pytest.fail(f"a valid operand failed: {error}")
+        assert node.op  # recorded by the reference: the same kind of node
+    with pytest.raises(ValueError, match=r"\+: shapes \(1, 2\) and \(3,\) do not broadcast"):
+        x + Tensor([1.0, 2.0, 3.0])
+    with pytest.raises(ValueError, match="inner dimensions 2 and 3 differ"):
+        x @ Tensor(np.ones((3, 1)))
+    with pytest.raises(ValueError, match=r"cannot reshape a Tensor of shape \(1, 2\) to \(3,\)"):
+        x.reshape(3)
+    with pytest.raises(TypeError, match="'a'"):
+        x * "a"  # type: ignore[operator]
+    with no_grad():
+        assert (x + x).op == ""
+    with detect_anomaly(), pytest.raises(FloatingPointError, match="produced value"):
+        Tensor([1.0]) / Tensor([0.0])
+
+
+def _network(seed: int) -> tuple[Tensor, list[Tensor], list[Value]]:
+    """A network step as the matrix path records it, with every row the fast backward writes out, shared nodes,
+    broadcasting and linked Values (leaves and a computed one)."""
+    rng = np.random.default_rng(seed)
+    x = Tensor(rng.normal(size=(5, 3)), constant=True)
+    w1, b1 = Tensor(rng.normal(size=(3, 4)), label="W1"), Tensor(rng.normal(size=4), label="b1")
+    values = [Value(float(v)) for v in rng.normal(size=4)]
+    computed = values[0] * values[1]
+    w2 = Tensor.from_values(np.array([[values[2]], [values[3]], [computed], [values[0]]], dtype=object))
+    h = (x @ w1 + b1).relu()
+    hidden = h * 0.5 - h.mean() + h.T.T
+    scores = (hidden @ w2).reshape(5)
+    rows = (hidden @ Tensor(rng.normal(size=(4, 3)), label="W3")).log_softmax()
+    picked = rows[np.arange(5), np.array([0, 2, 1, 1, 0])]
+    loss = (1.0 - scores * rng.choice([-1.0, 1.0], size=5)).relu().mean() - picked.mean() + (w1 * w1).sum() / 3.0
+    loss = loss + (b1 / 2.0).max() + hidden.sum(axis=0).sum() + (scores * 0.0).sum() - b1.sum() * 2.0
+    loss = loss * Tensor(np.inf) if seed == 7 else loss  # infinite upstream gradients: zero masks still send 0
+    return loss, [x, w1, b1, w2, h, hidden, scores, rows, picked], values
+
+
+@pytest.mark.parametrize("seed", range(8))
+def test_the_fast_backward_matches_the_reference_loop_bit_for_bit(seed: int) -> None:
+    loss, nodes, values = _network(seed)
+    backward(loss)  # nobody watches: tensor_fast.backward
+    fast = [n.grad.copy() for n in nodes]
+    fast_values = [v.grad for v in values]
+    for v in values:
+        v.grad = 0.0
+    for n in nodes:
+        if not n.inputs:
+            n._grad = None
+    with np.errstate(all="ignore"):
+        _propagate(loss, np.ones(()), None)
+    for got, node in zip(fast, nodes, strict=True):
+        assert same(got, node.grad), node.op or node.label
+    assert bits(fast_values).tolist() == bits([v.grad for v in values]).tolist()
+
+
+def test_the_fast_backward_accumulates_leaves_and_linked_values_as_the_reference_does() -> None:
+    a = Value(2.0)
+    x = Tensor([1.0, -1.0])
+    for _ in range(2):
+        (x * x * Tensor.from_values([a, a])).sum().backward()
+    assert x.grad.tolist() == [8.0, -8.0] and a.grad == 4.0
+
+
+def test_to_values_sends_a_broadcast_share_to_each_value() -> None:
+    a, b = Value(1.0), Value(2.0)
+    tensor_fast.to_values(np.array([[a, b]], dtype=object).T, np.array([[3.0], [4.0]]))
+    tensor_fast.to_values(np.array([a, b], dtype=object), np.array(1.0))
+    assert (a.grad, b.grad) == (4.0, 5.0)
+
+
+def test_inline_ops_give_ieee_results_without_warnings_and_leave_numpy_as_they_found_it() -> None:
+    import warnings
+
+    before = np.geterr()
+    x, zero = Tensor([1e308, -1.0, 0.0]), Tensor([0.0, 0.0, 0.0])
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        with np.errstate(all="raise"):  # the engine's ops say what IEEE says, whatever the caller's setting
+            big = x * 1e308
+            out = [x * 10.0, x / zero, x - np.inf, big.sum(), big.mean(), x.reshape(3, 1) @ x.reshape(1, 3)]
+    assert out[0].data[0] == np.inf and np.isnan(out[1].data[2]) and out[3].item() == np.inf
+    assert np.geterr() == before
