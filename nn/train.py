@@ -374,7 +374,9 @@ def fit(
     panel in a notebook (the curves, the decision boundary of 2-D inputs, the network, and the graph
     of training example ``watch_sample``, default 0, with its values and gradients), the progress bar
     elsewhere; ``record=True`` (or a number of snapshots) keeps ~50 evenly spaced snapshots of the
-    parameters in ``history.recording`` for ``viz.training_replay(history)``. Watched or recorded,
+    parameters in ``history.recording`` for ``viz.training_replay(history)``. A watched run that ends
+    before the panel's layout is in returns at once; its final frame follows when the layout arrives
+    (``viz.training.live.wait_for_final_frames`` waits for it). Watched or recorded,
     Ctrl-C stops training after the update in progress and ``fit`` returns the history so far
     (``history.interrupted``).
 

@@ -11,6 +11,8 @@ view's cost in the training thread, ~46 ms of CPU per run in-process, falls to t
   not macOS, whose system libraries may not survive a fork, nor Windows, which has none); elsewhere,
   and if the fork fails, it runs ``work`` here and now, before returning. Not in a thread: ``work``
   reads the model (the example's graph, its forward and backward), which training is changing.
+- ``nice``: the child runs that much nicer than its parent (``os.nice``), so that on a busy machine
+  the work takes the cores training leaves (the live view's layout: 10; ``fit`` never waits for it).
 - The child ignores SIGINT (Ctrl-C at a terminal reaches the whole process group; the training
   process handles it), gets SIGKILL if its parent dies (``PR_SET_DEATHSIG``), writes only to its
   pipe (its ``sys.stdout`` and ``sys.stderr`` go to ``os.devnull``, warnings are ignored: a
@@ -57,21 +59,21 @@ class Elsewhere(Generic[T]):
     45
     """
 
-    def __init__(self, work: Callable[[], T], fork: bool | None = None) -> None:
+    def __init__(self, work: Callable[[], T], fork: bool | None = None, nice: int = 0) -> None:
         self._outcome: tuple[str, object] | None = None
         self._pid: int | None = None
         self._reader: threading.Thread | None = None
         forking = can_fork() if fork is None else fork
         if forking:
             try:
-                self._start_child(work)
+                self._start_child(work, nice)
                 return
             except OSError:  # no memory or process left for a child: the same work, here
                 pass
         self._run_here(work)
 
     # ---------------------------------------------------------------- in a child
-    def _start_child(self, work: Callable[[], T]) -> None:
+    def _start_child(self, work: Callable[[], T], nice: int) -> None:
         read_end, write_end = os.pipe()
         parent = os.getpid()
         try:
@@ -86,7 +88,7 @@ class Elsewhere(Generic[T]):
             raise
         if pid == 0:  # the child: never returns
             os.close(read_end)
-            _child(work, write_end, parent)
+            _child(work, write_end, parent, nice)
         os.close(write_end)
         self._pid = pid
         self._reader = threading.Thread(target=self._read_child, args=(read_end,), name="gradtrace-elsewhere",
@@ -137,12 +139,15 @@ class Elsewhere(Generic[T]):
         return value  # type: ignore[return-value]
 
 
-def _child(work: Callable[[], object], write_end: int, parent: int) -> None:
+def _child(work: Callable[[], object], write_end: int, parent: int, nice: int) -> None:
     """Run ``work`` in the forked child, send its outcome, and leave without running the parent's exit code."""
     status = 0
     try:
         signal.signal(signal.SIGINT, signal.SIG_IGN)
         _die_with_parent(parent)
+        if nice:
+            with contextlib.suppress(OSError):  # not allowed: the work runs all the same
+                os.nice(nice)
         # the parent's streams may be a notebook's (locks, sockets): the child writes nothing but its pipe
         sys.stdout = sys.stderr = open(os.devnull, "w")  # noqa: SIM115 - os._exit closes it
         warnings.simplefilter("ignore")

@@ -28,9 +28,9 @@ from __future__ import annotations
 import html
 import math
 import xml.etree.ElementTree as ET
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, Protocol
 
 import numpy as np
 
@@ -555,6 +555,61 @@ def example_loss(recording: Recording, k: int) -> Value:
     return value
 
 
+def example_order(recording: Recording, k: int, parameters: list[Value]) -> list[Value]:
+    """Example ``k``'s loss graph now, in topological order, its backward run from zero gradients (as after
+    ``zero_grad()``) on the model's ``parameters``; the model must be in a ``nn.theatre.model_moment``."""
+    for parameter in parameters:
+        parameter.grad = 0.0
+    return topological_order(example_loss(recording, k))
+
+
+class NodeNumbers(Protocol):
+    """What the graph panel writes of a node: a ``Value``'s, or a ``NodeReading``'s copy of them."""
+
+    @property
+    def data(self) -> float: ...
+    @property
+    def grad(self) -> float: ...
+    @property
+    def local_grads(self) -> tuple[float, ...]: ...
+    @property
+    def op(self) -> str: ...
+    @property
+    def const(self) -> float | None: ...
+    @property
+    def const_left(self) -> bool: ...
+
+
+@dataclass(frozen=True)
+class NodeReading:
+    """A node's numbers copied at a moment (plain data, which later training leaves alone)."""
+
+    data: float
+    grad: float
+    local_grads: tuple[float, ...]
+    op: str
+    const: float | None
+    const_left: bool
+
+
+@dataclass(frozen=True)
+class GraphReading:
+    """Example ``sample``'s graph read at a moment, before its layout is known (``read``): every node's numbers in
+    topological order and its number of inputs; ``GraphReader.written`` makes the panel's texts of it later.
+    The live view's final frame reads the model this way when training ends before the layout is in."""
+
+    sample: int
+    nodes: tuple[NodeReading, ...]
+    inputs: tuple[int, ...]
+
+    @classmethod
+    def read(cls, recording: Recording, k: int) -> GraphReading:
+        """Example ``k``'s graph through the model now (which must be in a ``nn.theatre.model_moment``)."""
+        order = example_order(recording, k, recording.model.parameters())
+        nodes = tuple(NodeReading(n.data, n.grad, n.local_grads, n.op, n.const, n.const_left) for n in order)
+        return cls(k, nodes, tuple(len(node.inputs) for node in order))
+
+
 class GraphReader:
     """Reads any example's drawn texts from its graph by their places (``GraphShape``), as the panel writes them:
     the engine's values and gradients straight from the nodes, without describing each graph again, and the
@@ -573,10 +628,13 @@ class GraphReader:
         """Example ``k``'s drawn values and gradients now (in ``positions`` order), then its gates' texts.
 
         The model must be in a ``nn.theatre.model_moment`` (its gradients are restored afterwards)."""
-        for parameter in self.parameters:  # each example's backward starts from zero, as after zero_grad()
-            parameter.grad = 0.0
-        order = topological_order(example_loss(self.recording, k))
-        if tuple(len(node.inputs) for node in order) != self.shape.inputs:
+        order = example_order(self.recording, k, self.parameters)
+        return self.written(k, order, tuple(len(node.inputs) for node in order))
+
+    def written(self, k: int, order: Sequence[NodeNumbers], inputs: tuple[int, ...]) -> list[str]:
+        """The texts of example ``k``'s graph, its nodes in topological ``order`` (Values, or a ``GraphReading``'s
+        nodes read earlier) with ``inputs`` inputs each."""
+        if inputs != self.shape.inputs:
             raise ValueError(f"training theatre: example {k}'s graph has another shape than example "
                              f"{self.shape.sample}'s; the graph panel needs the same graph for every example")
         style, fmt = self.drawing.style, self.drawing.number_format
@@ -593,7 +651,7 @@ class GraphReader:
                             "the wires, gradients below")
 
 
-def _number_text(node: Value, k: int, part: str, fmt: NumberFormat) -> str:
+def _number_text(node: NodeNumbers, k: int, part: str, fmt: NumberFormat) -> str:
     """A drawn value's ``part`` as the graph panel writes it: the node's own (``k`` = -1), or the number its
     input ``k`` is multiplied by (a number drawn as an input: it has no gradient)."""
     if k >= 0:

@@ -114,9 +114,13 @@ class TheatreStage:
                     *, resolution: int) -> TheatreStage:
         """A stage whose network and graph come from ``layout`` (made by ``layout()`` in another process)."""
         stage = cls(recording, total_iterations, iterations_per_epoch, resolution=resolution)
-        stage.network, stage.graph = TemplatePanel(layout.network), TemplatePanel(layout.graph)
-        stage.graph_keys, stage.reader = layout.graph_keys, GraphReader(recording, layout.graph_shape)
+        stage.attach(layout)
         return stage
+
+    def attach(self, layout: StageLayout) -> None:
+        """Take the network and the graph from ``layout`` (made by ``layout()`` in another process)."""
+        self.network, self.graph = TemplatePanel(layout.network), TemplatePanel(layout.graph)
+        self.graph_keys, self.reader = layout.graph_keys, GraphReader(self.recording, layout.graph_shape)
 
     def layout(self) -> StageLayout:
         """The network and graph panels as plain data, with the moment the model holds now written in (every slot a

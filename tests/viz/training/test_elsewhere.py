@@ -62,3 +62,10 @@ def _interrupted_then_answers() -> str:
 @needs_fork
 def test_the_child_ignores_ctrl_c() -> None:
     assert Elsewhere(_interrupted_then_answers, fork=True).result(timeout=30) == "still here"
+
+
+@needs_fork
+def test_the_child_runs_nicer_than_its_parent_when_asked() -> None:
+    mine = os.nice(0)
+    assert Elsewhere(lambda: os.nice(0), fork=True, nice=5).result(timeout=30) == min(19, mine + 5)
+    assert Elsewhere(lambda: os.nice(0), fork=True).result(timeout=30) == mine

@@ -188,6 +188,7 @@ def test_the_live_view_shows_the_watched_examples_own_gates(run: Any, most: int,
     for k in (0, other):
         shown.clear()
         _, _, history = run(watch=True, watch_sample=k, record=2)
+        assert live.wait_for_final_frames(timeout=120)  # drawn when the layout is in, maybe after fit returns
         recording = history.recording
         assert recording is not None and gate_texts(graph_svg(shown[-1])) == own_gate_texts(recording, k), k
 

@@ -169,6 +169,7 @@ def test_the_live_view_draws_in_a_notebook_and_says_when_training_stopped(monkey
     model = MLP(2, [4, 1], seed=0)
     history = fit(model, binary_hinge, SGD(model.parameters(), lr=0.2), signed, epochs=3, batch_size=10,
                   watch=True, watch_sample=3)
+    assert live.wait_for_final_frames(timeout=120)  # a run this short may end before the layout: drawn when it's in
     assert capsys.readouterr().err == ""  # the panel replaces the progress bar
     assert len(shown) >= 1  # a run this short ends before dot has laid the panels out: the last drawing
     assert "done: after 12 of 12 updates" in shown[-1] and "The graph of training example 3" in shown[-1]
@@ -180,6 +181,7 @@ def test_the_live_view_draws_in_a_notebook_and_says_when_training_stopped(monkey
     stopped_model = MLP(2, [4, 1], seed=0)
     stopped = fit(stopped_model, binary_hinge, _StopAt(stopped_model.parameters(), lr=0.2), signed, epochs=3,
                   batch_size=10, watch=True)
+    assert live.wait_for_final_frames(timeout=120)
     assert stopped.interrupted and stopped.iterations == 5
     assert "stopped by Ctrl-C after 5 of 12 updates" in shown[-1]
     assert "the model holds its last completed update" in shown[-1]
@@ -238,7 +240,8 @@ def test_without_dot_the_live_view_says_so_and_training_goes_on(monkeypatch: pyt
     history = fit(model, binary_hinge, SGD(model.parameters(), lr=0.2), Dataset(data.X, 2 * data.y - 1), epochs=3,
                   batch_size=10, watch=True)
     assert history.iterations == 12 and not history.interrupted
-    assert len(shown) == 1 and shown[0].startswith("<pre>the live panel stopped: Graphviz&#x27;s `dot` program was not")
+    assert live.wait_for_final_frames(timeout=120)
+    assert shown[-1].startswith("<pre>the live panel stopped: Graphviz&#x27;s `dot` program was not")
 
 
 @pytest.mark.skipif(not can_fork(), reason="the layout fails in a child process on Linux only")
@@ -256,6 +259,7 @@ def test_a_layout_failing_in_its_process_stops_the_panel_and_training_goes_on(mo
     history = fit(model, binary_hinge, SGD(model.parameters(), lr=0.2), Dataset(data.X, 2 * data.y - 1), epochs=3,
                   batch_size=10, watch=True)
     assert history.iterations == 12 and not history.interrupted
-    assert len(shown) == 1 and shown[0].startswith("<pre>the live panel stopped: laying the panels out failed in "
-                                                   "its child process: Traceback")
-    assert "ValueError: a graph the panel cannot describe" in shown[0]
+    assert live.wait_for_final_frames(timeout=120)
+    assert shown[-1].startswith("<pre>the live panel stopped: laying the panels out failed in its child process: "
+                                "Traceback")
+    assert "ValueError: a graph the panel cannot describe" in shown[-1]
