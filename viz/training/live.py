@@ -34,6 +34,7 @@ from typing import TYPE_CHECKING, Any
 from nn.theatre import RedrawClock, model_moment
 from viz.dot_runner import DEFAULT_TIMEOUT, DotFailedError, DotNotFoundError, DotTimeoutError
 from viz.styles.style import State
+from viz.training import elsewhere
 from viz.training.elsewhere import Elsewhere, ElsewhereError
 from viz.training.panels import GraphReading
 from viz.training.stage import StageLayout, TheatreStage, moment_text
@@ -108,6 +109,13 @@ LAYOUT_NICENESS = 10
 # how long the live view waits at the end for its layout (two dot runs, each with dot's own timeout, and the reading)
 LAYOUT_TIMEOUT = 2 * DEFAULT_TIMEOUT + 30.0
 
+# A forked run starts its layout only once training has run LAYOUT_AFTER seconds and the updates left, at the pace so
+# far, take LAYOUT_WORTH seconds or more: time for the layout (~0.1 s in its child) and a frame before the end. A
+# shorter run forks once, at its end, a child that lays out and draws the final frame: training pays neither the fork
+# nor the copy-on-write faults after it, nor the reading of the final state (benchmarks/training_theatre.py).
+LAYOUT_AFTER = 0.1
+LAYOUT_WORTH = 0.3
+
 
 def lay_out(recording: Recording, total_iterations: int, iterations_per_epoch: int) -> StageLayout | str:
     """The live stage's network and graph laid out (``TheatreStage.laid_out``: the graph described, ``dot`` run),
@@ -133,29 +141,55 @@ class LiveView:
         self._show = show
         self._fork = fork
         self.stage: TheatreStage | None = None
-        self._layout: Elsewhere[StageLayout | str] | None = None
+        self._layout: Elsewhere[Any] | None = None  # the layout, or the final page (_finish_elsewhere)
         self._stopped = False
         self._unattended: Any = None
         self._started = 0.0
         self.clock = RedrawClock()
         self.redraws = 0
         self.final: threading.Thread | None = None
+        self._short = False  # the run proved too short to show a frame before it ends
 
     def start(self, history: History) -> None:
-        """Start laying the panels out elsewhere (a child process; or here, now), before the first update."""
+        """Before the first update: where forking is unsafe, lay the panels out here and now; else only note the time
+        (the layout starts in a child once the run proves long enough to show a frame: ``maybe_redraw``)."""
         if self._show is None:
             self._show = _notebook_display()
             self._unattended = _unattended_shell()
         started = self._started = time.perf_counter()
+        if not self._forking():
+            self._lay_out_elsewhere(history)  # here, at once: the first update finds the layout in
+        self.clock.drew(started, time.perf_counter())
+
+    def _forking(self) -> bool:
+        return elsewhere.can_fork() if self._fork is None else self._fork  # read there: tests patch it
+
+    def _lay_out_elsewhere(self, history: History) -> None:
         recording, total, per_epoch = self.recording, self.recording.total_iterations, history.iterations_per_epoch
         self._layout = Elsewhere(lambda: lay_out(recording, total, per_epoch), fork=self._fork,
                                  nice=LAYOUT_NICENESS)
-        self.clock.drew(started, time.perf_counter())
+
+    def _layout_due(self, history: History) -> bool:
+        """Whether to start laying the panels out now: once training has run ``LAYOUT_AFTER`` seconds, if the updates
+        left, at the pace so far, take ``LAYOUT_WORTH`` seconds or more (a frame can be shown before the end).
+        A run found shorter is never checked again: its final frame is laid out and drawn after it (``finish``)."""
+        elapsed = time.perf_counter() - self._started
+        if elapsed < LAYOUT_AFTER:
+            return False
+        done, total = history.iterations, self.recording.total_iterations
+        if elapsed * (total - done) < LAYOUT_WORTH * max(done, 1):
+            self._short = True
+            return False
+        return True
 
     def maybe_redraw(self, history: History, sync: Callable[[], None]) -> None:
         """Read the model and show it: as soon as the panels are laid out, then when the clock allows
         (``sync`` first: it puts the parameters in their Values, where training keeps them elsewhere)."""
-        if self._stopped or self._layout is None:
+        if self._stopped or self._short:
+            return
+        if self._layout is None:
+            if self._layout_due(history):
+                self._lay_out_elsewhere(history)
             return
         if self._waiting():
             if not self._layout.done():  # never wait for the layout while training
@@ -170,11 +204,16 @@ class LiveView:
 
     def finish(self, history: History, interrupted: bool) -> None:
         """The last drawing: the final model, or where Ctrl-C stopped it; drawn at once if the layout is in, else
-        read now and drawn by a thread when the layout arrives (see the module docstring)."""
+        read now and drawn by a thread when the layout arrives; for a run too short to have started its layout, read,
+        laid out and drawn in a child forked now (see the module docstring)."""
         heading, _ = moment_text(history, history.iterations, self.recording.total_iterations)
         status = (f"stopped by Ctrl-C {heading}: the model holds its last completed update" if interrupted
                   else f"done: {heading}")
-        if self._waiting() and not self._stopped and self._layout is not None and not self._layout.done():
+        if self._stopped:
+            return
+        if self._layout is None:
+            self._finish_elsewhere(history, status)
+        elif self._waiting() and not self._layout.done():
             self._finish_later(history, status)
         else:
             self._complete(history, status)
@@ -192,17 +231,23 @@ class LiveView:
 
     def _laid_out(self) -> StageLayout | None:
         """The layout (waits for it, up to ``LAYOUT_TIMEOUT``); None, the panel stopped, when there is none."""
+        layout: StageLayout | None = self._awaited()
+        return layout
+
+    def _awaited(self) -> Any:
+        """What the layout's child sent (waits for it, up to ``LAYOUT_TIMEOUT``); None, the panel stopped, when it
+        sent a reason instead (a string) or nothing."""
         assert self._layout is not None and self._show is not None
         try:
-            layout = self._layout.result(LAYOUT_TIMEOUT)
+            outcome: Any = self._layout.result(LAYOUT_TIMEOUT)
         except TimeoutError:
-            layout = f"laying the panels out took more than {LAYOUT_TIMEOUT:g} s"
+            outcome = f"laying the panels out took more than {LAYOUT_TIMEOUT:g} s"
         except ElsewhereError as error:  # the child's traceback, shown where the panel would be
-            layout = f"laying the panels out failed {error}"
-        if isinstance(layout, str):  # watching must not stop training: say why there is no panel
-            self._stop(layout)
+            outcome = f"laying the panels out failed {error}"
+        if isinstance(outcome, str):  # watching must not stop training: say why there is no panel
+            self._stop(outcome)
             return None
-        return layout
+        return outcome
 
     def _stop(self, reason: str) -> None:
         assert self._show is not None
@@ -237,24 +282,80 @@ class LiveView:
         self._show(stage.html(" · ".join([status, *lines])))
         self.redraws += 1
 
-    def _finish_later(self, history: History, status: str) -> None:
-        """Read the final moment now (the curves, the heatmap, the network's colours, the example's graph as numbers:
-        nothing the thread reads changes when later cells train the model) and draw it once the layout is in."""
-        assert self._show is not None
+    def _read_final(self, history: History) -> tuple[TheatreStage, State, GraphReading]:
+        """The final moment read from the model as numbers (the curves, the heatmap, the network's colours, the
+        example's graph): nothing in them changes when later cells train the model."""
         stage = TheatreStage(self.recording, self.recording.total_iterations, history.iterations_per_epoch,
                              resolution=LIVE_RESOLUTION)
         stage.choose(self.recording.sample)
         state = stage.state(history, history.iterations, stage.moment())
         with model_moment(self.recording.model):
             reading = GraphReading.read(self.recording, self.recording.sample)
+        return stage, state, reading
+
+    @staticmethod
+    def _final_page(stage: TheatreStage, state: State, reading: GraphReading, layout: StageLayout,
+                    status: str) -> str:
+        """The final moment's numbers written into the layout: the page a synchronous drawing shows."""
+        stage.attach(layout)
+        stage.apply(state)
+        assert stage.reader is not None  # attached
+        stage.apply(stage.graph_state(stage.reader.written(reading.sample, reading.nodes, reading.inputs)))
+        return stage.html(status)
+
+    def _waiting_page(self, history: History, status: str) -> str:
+        """The final frame's status line, and what the panel says until that frame is shown."""
         _, lines = moment_text(history, history.iterations, self.recording.total_iterations)
-        page_status = " · ".join([status, *lines])
         took = time.perf_counter() - self._started
+        assert self._show is not None
         waiting = f"{status} · training took {took:.2f} s; drawing the final state…"
         self._show(f'<div class="gt-status">{html.escape(waiting)}</div>')
-        # the thread runs in this cell's context: a notebook's outputs from it go to the cell that ran fit
+        return " · ".join([status, *lines])
+
+    def _finish_later(self, history: History, status: str) -> None:
+        """Read the final moment now (``_read_final``) and draw it once the layout is in."""
+        stage, state, reading = self._read_final(history)
+        page_status = self._waiting_page(history, status)
+        self._draw_in_thread(lambda: self._draw_final_frame(stage, state, reading, page_status))
+
+    def _finish_elsewhere(self, history: History, status: str) -> None:
+        """A run too short to have started its layout: a child forked now (holding the model, the history and the
+        data as training left them) reads the final moment, lays the panels out and draws the page; a thread shows it.
+        Training pays for the fork only."""
+        page_status = self._waiting_page(history, status)
+        recording, total, per_epoch = self.recording, self.recording.total_iterations, history.iterations_per_epoch
+
+        def final_page() -> tuple[str, str]:  # in the child: ("page", html) or ("stopped", why)
+            stage, state, reading = self._read_final(history)
+            layout = lay_out(recording, total, per_epoch)
+            if isinstance(layout, str):
+                return "stopped", layout
+            try:
+                return "page", self._final_page(stage, state, reading, layout, page_status)
+            except Exception:  # a bug: said where the panel would be
+                return "stopped", f"drawing the final state failed:\n{traceback.format_exc()}"
+
+        self._layout = Elsewhere(final_page, fork=self._fork, nice=LAYOUT_NICENESS)
+        self._draw_in_thread(self._show_final_page)
+
+    def _show_final_page(self) -> None:
+        """In the final frame's thread: wait for the child's page and show it (or why there is none)."""
+        outcome = self._awaited()
+        if outcome is None:
+            return
+        kind, text = outcome
+        if kind == "stopped":
+            self._stop(text)
+            return
+        assert self._show is not None
+        self._show(text)
+        self.redraws += 1
+
+    def _draw_in_thread(self, draw: Callable[[], None]) -> None:
+        """Run ``draw`` in the final frame's daemon thread, in this cell's context: a notebook's outputs from it go to
+        the cell that ran fit. An unattended run waits for it at the end of the cell."""
         context = contextvars.copy_context()
-        self.final = threading.Thread(target=context.run, args=(self._draw_final, stage, state, reading, page_status),
+        self.final = threading.Thread(target=context.run, args=(self._run_final, draw),
                                       name="gradtrace-final-frame", daemon=True)
         with _FINAL_LOCK:
             _FINAL_FRAMES.add(self.final)
@@ -262,25 +363,21 @@ class LiveView:
         if self._unattended is not None:
             self._wait_at_cell_end(self._unattended)
 
-    def _draw_final(self, stage: TheatreStage, state: State, reading: GraphReading, status: str) -> None:
-        """In the final frame's thread: wait for the layout, write the final moment's numbers into it, show it."""
+    def _run_final(self, draw: Callable[[], None]) -> None:
         try:
-            self._draw_final_frame(stage, state, reading, status)
+            draw()
         finally:
             with _FINAL_LOCK:
                 _FINAL_FRAMES.discard(threading.current_thread())
 
     def _draw_final_frame(self, stage: TheatreStage, state: State, reading: GraphReading, status: str) -> None:
+        """In the final frame's thread: wait for the layout, write the final moment's numbers into it, show it."""
         assert self._show is not None
         try:
             layout = self._laid_out()
             if layout is None:
                 return
-            stage.attach(layout)
-            stage.apply(state)
-            assert stage.reader is not None  # attached
-            stage.apply(stage.graph_state(stage.reader.written(reading.sample, reading.nodes, reading.inputs)))
-            self._show(stage.html(status))
+            self._show(self._final_page(stage, state, reading, layout, status))
             self.redraws += 1
             self.stage = stage
         except Exception:  # a bug: said where the panel would be, never lost in a thread
