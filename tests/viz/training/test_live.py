@@ -1,7 +1,8 @@
 """The live view never makes training wait for its layout: when training ends first, ``fit`` returns at once and the
 final frame (read from the model as training left it) is drawn when the layout arrives, the same page a synchronous
 drawing gives; Ctrl-C's frame too; a layout that never comes times out (its child killed); an unattended notebook
-run waits for the frame at the end of the cell."""
+run waits for the frame at the end of the cell. Each holds whether the layout started during training (a long run)
+or only at its end (a run too short to show a frame: one child reads, lays out and draws the final page)."""
 
 from __future__ import annotations
 
@@ -10,6 +11,7 @@ import signal
 import time
 from collections.abc import Callable, Iterator
 from pathlib import Path
+from types import SimpleNamespace
 from typing import Any
 
 import pytest
@@ -57,9 +59,20 @@ def shown(monkeypatch: pytest.MonkeyPatch) -> Iterator[list[str]]:
     assert live.wait_for_final_frames(timeout=120)
 
 
+@pytest.fixture(params=["at the end", "during training"])
+def layout_starts(request: pytest.FixtureRequest, monkeypatch: pytest.MonkeyPatch) -> str:
+    """Where the layout starts: at the end (these runs are far too short to show a frame before it), or at the first
+    update (as in a long run)."""
+    if request.param == "during training":
+        monkeypatch.setattr(live, "LAYOUT_AFTER", 0.0)
+        monkeypatch.setattr(live, "LAYOUT_WORTH", 0.0)
+    return str(request.param)
+
+
 @pytest.fixture
-def held_layout(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> Path:
-    """A slow layout: the child lays the panels out only once the returned file exists (the test makes it)."""
+def held_layout(monkeypatch: pytest.MonkeyPatch, tmp_path: Path, layout_starts: str) -> Path:
+    """A slow layout: the child lays the panels out only once the returned file exists (the test makes it); for each
+    place the layout may start (``layout_starts``)."""
     go = tmp_path / "go"
     lay_out = live.lay_out
 
@@ -199,3 +212,47 @@ def test_a_failure_while_drawing_the_final_frame_is_shown_where_the_panel_would_
     assert live.wait_for_final_frames(timeout=120)
     assert shown[-1].startswith("<pre>the live panel stopped: drawing the final state failed:\nTraceback")
     assert "ValueError: a layout the stage cannot take" in shown[-1]
+
+
+def test_a_short_run_forks_only_at_its_end_and_a_long_one_during_training(
+    shown: list[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    calls: list[tuple[str, int]] = []
+
+    def spying(name: str) -> Callable[..., None]:
+        method = getattr(live.LiveView, name)
+
+        def spy(self: live.LiveView, history: History, *rest: Any) -> None:
+            calls.append((name, history.iterations))
+            method(self, history, *rest)
+
+        return spy
+
+    for name in ("_lay_out_elsewhere", "_finish_elsewhere", "_finish_later"):
+        monkeypatch.setattr(live.LiveView, name, spying(name))
+    train()  # 12 updates in milliseconds: no frame could be shown before the end
+    assert live.wait_for_final_frames(timeout=120)
+    assert calls == [("_finish_elsewhere", 12)] and 'class="gt-theatre"' in shown[-1]
+    calls.clear()
+    monkeypatch.setattr(live, "LAYOUT_AFTER", 0.0)
+    monkeypatch.setattr(live, "LAYOUT_WORTH", 0.0)  # any run is long enough: lay out from the first update on
+    train()
+    assert live.wait_for_final_frames(timeout=120)
+    assert calls[0] == ("_lay_out_elsewhere", 1) and ("_finish_elsewhere", 12) not in calls
+    assert 'class="gt-theatre"' in shown[-1] and "done: after 12 of 12 updates" in shown[-1]
+
+
+def test_the_layout_starts_once_the_updates_left_take_long_enough(monkeypatch: pytest.MonkeyPatch) -> None:
+    now = [0.0]
+    monkeypatch.setattr(time, "perf_counter", lambda: now[0])  # the live view's clock, in this test only
+    recording: Any = SimpleNamespace(total_iterations=100)
+
+    def due(elapsed: float, iterations: int) -> tuple[bool, bool]:
+        view = live.LiveView(recording, show=lambda page: None)
+        view._started, now[0] = 0.0, elapsed
+        history = History(examples=100, batch_size=10, iterations_per_epoch=10, iterations=iterations)
+        return view._layout_due(history), view._short
+
+    assert due(0.9 * live.LAYOUT_AFTER, 1) == (False, False)  # too soon to tell the pace
+    assert due(live.LAYOUT_AFTER, 10) == (True, False)  # 90 updates left at 10 per LAYOUT_AFTER: long enough
+    assert due(live.LAYOUT_AFTER, 50) == (False, True)  # 50 left: 0.1 s < LAYOUT_WORTH; never checked again
