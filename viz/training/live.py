@@ -6,7 +6,9 @@ layout is made once per run, away from training (``lay_out`` in a forked child p
 ``dot`` run on it and on the network, their SVG read back and serialised, sent as plain data
 (``StageLayout``). Training pays only for the moments: reading the model (the heatmap on the matrix
 path, the network's colours, the example's graph: ~3 ms for notebook 5's MLP) and writing those
-numbers into the templates. The first moment is shown as soon as the layout is in; later ones when
+numbers into the templates. A forked run starts its layout only once it has lasted ``LAYOUT_AFTER``
+(0.1 s) and the updates left, at its pace so far, take ``LAYOUT_WORTH`` (0.3 s) or more: long enough
+to show a frame before the end. The first moment is shown as soon as the layout is in; later ones when
 ``nn.theatre.RedrawClock`` allows (at most every 0.3 s, and only as often as keeps the drawing near
 10% of the training time); ``benchmarks/training_theatre.py`` measures the cost. Each drawing
 replaces the same notebook output (a display handle). Training never waits for the layout: a
@@ -14,9 +16,12 @@ redraw before it is in is skipped, and when training ends first, ``finish`` read
 from the model at once (the heatmap, the network's colours, the curves, and the example's graph as
 plain numbers: ``GraphReading``), shows "drawing the final state…" and returns; a daemon thread
 waits for the layout (``LAYOUT_TIMEOUT``, the child killed past it) and writes those numbers into it,
-through the same display handle, in the notebook context of the cell that ran ``fit``: the same
-page a synchronous drawing gives, about 0.1 s after ``fit`` returns (the layout's process runs
-nicer than training, ``LAYOUT_NICENESS``). A notebook run unattended
+through the same display handle, in the notebook context of the cell that ran ``fit``. A run too short
+to have started its layout (the README's 180 updates, 0.05–0.08 s) pays less still: ``finish`` forks
+one child, which holds the model, the history and the data as training left them, reads the final
+moment, lays the panels out and draws the page; the thread shows it. Either way the final frame is
+the same page a synchronous drawing gives, about 0.1 s after ``fit`` returns (the layout's process
+runs nicer than training, ``LAYOUT_NICENESS``). A notebook run unattended
 (a frontend that allows no ``input()``: ``jupyter nbconvert --execute``, nbclient, papermill) waits
 for that frame at the end of the cell, so the saved notebook holds it.
 """
@@ -131,8 +136,9 @@ class LiveView:
     """One run's live panel; ``show`` receives each drawing's HTML (default: a notebook display handle).
 
     ``fork``: lay the panels out in a forked child process (``viz.training.elsewhere``; None: where that is safe),
-    else here, at the start. ``final``: the thread drawing the final frame when training ended before the layout
-    was in (None otherwise); ``wait(timeout)`` waits for it.
+    during training once the run proves long enough, else at its end; without it, here, at the start. ``final``:
+    the thread drawing the final frame when training ended before the layout was in (None otherwise);
+    ``wait(timeout)`` waits for it.
     """
 
     def __init__(self, recording: Recording, show: Callable[[str], None] | None = None,
