@@ -20,6 +20,9 @@ view's cost in the training thread, ~46 ms of CPU per run in-process, falls to t
   running none of the parent's exit handlers.
 - ``result(timeout)`` waits for the result (a child past the timeout is killed), and raises
   ``ElsewhereError`` with the child's traceback if the work raised there.
+- A thread reads the child's pipe from the fork on (``done`` asks it, without waiting); with
+  ``read_later``, from the first ``result`` call: the thread that will wait for the result starts it,
+  not the forking one (the live view's final frame: training's last moment pays for the fork only).
 """
 
 from __future__ import annotations
@@ -40,6 +43,7 @@ T = TypeVar("T")
 
 # prctl's option that sets the signal a process gets when its parent dies (linux/prctl.h)
 _PR_SET_DEATHSIG = 1
+_STARTING = threading.Lock()  # a reader started late is started once, whichever thread asks first
 
 
 class ElsewhereError(RuntimeError):
@@ -59,7 +63,8 @@ class Elsewhere(Generic[T]):
     45
     """
 
-    def __init__(self, work: Callable[[], T], fork: bool | None = None, nice: int = 0) -> None:
+    def __init__(self, work: Callable[[], T], fork: bool | None = None, nice: int = 0,
+                 read_later: bool = False) -> None:
         self._outcome: tuple[str, object] | None = None
         self._pid: int | None = None
         self._reader: threading.Thread | None = None
@@ -67,6 +72,8 @@ class Elsewhere(Generic[T]):
         if forking:
             try:
                 self._start_child(work, nice)
+                if not read_later:
+                    self._read()
                 return
             except OSError:  # no memory or process left for a child: the same work, here
                 pass
@@ -93,7 +100,6 @@ class Elsewhere(Generic[T]):
         self._pid = pid
         self._reader = threading.Thread(target=self._read_child, args=(read_end,), name="gradtrace-elsewhere",
                                         daemon=True)
-        self._reader.start()
 
     def _read_child(self, read_end: int) -> None:
         chunks = []
@@ -118,11 +124,20 @@ class Elsewhere(Generic[T]):
 
     def done(self) -> bool:
         """Whether the result is in (never waits)."""
+        self._read()
         return self._reader is None or not self._reader.is_alive()
+
+    def _read(self) -> None:
+        """Start reading the child's pipe, if no thread reads it yet (``read_later``)."""
+        if self._reader is not None and self._reader.ident is None:
+            with _STARTING:
+                if self._reader.ident is None:
+                    self._reader.start()
 
     def result(self, timeout: float) -> T:
         """The work's result: waits up to ``timeout`` seconds (then kills a child and raises ``TimeoutError``)."""
         if self._reader is not None:
+            self._read()
             self._reader.join(timeout)
             if self._reader.is_alive():
                 assert self._pid is not None  # a reader reads a child
@@ -144,10 +159,10 @@ def _child(work: Callable[[], object], write_end: int, parent: int, nice: int) -
     status = 0
     try:
         signal.signal(signal.SIGINT, signal.SIG_IGN)
-        _die_with_parent(parent)
-        if nice:
+        if nice:  # before anything slower: until then the child competes with training at its priority
             with contextlib.suppress(OSError):  # not allowed: the work runs all the same
                 os.nice(nice)
+        _die_with_parent(parent)
         # the parent's streams may be a notebook's (locks, sockets): the child writes nothing but its pipe
         sys.stdout = sys.stderr = open(os.devnull, "w")  # noqa: SIM115 - os._exit closes it
         warnings.simplefilter("ignore")

@@ -341,7 +341,8 @@ class LiveView:
             except Exception:  # a bug: said where the panel would be
                 return "stopped", f"drawing the final state failed:\n{traceback.format_exc()}"
 
-        self._layout = Elsewhere(final_page, fork=self._fork, nice=LAYOUT_NICENESS)
+        # read by the final frame's thread (read_later): training does not start a reader too
+        self._layout = Elsewhere(final_page, fork=self._fork, nice=LAYOUT_NICENESS, read_later=True)
         self._draw_in_thread(self._show_final_page)
 
     def _show_final_page(self) -> None:

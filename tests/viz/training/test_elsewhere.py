@@ -69,3 +69,16 @@ def test_the_child_runs_nicer_than_its_parent_when_asked() -> None:
     mine = os.nice(0)
     assert Elsewhere(lambda: os.nice(0), fork=True, nice=5).result(timeout=30) == min(19, mine + 5)
     assert Elsewhere(lambda: os.nice(0), fork=True).result(timeout=30) == mine
+
+
+@needs_fork
+def test_a_child_read_later_is_read_by_the_first_thread_that_asks() -> None:
+    job = Elsewhere(lambda: "x" * 200_000, fork=True, read_later=True)  # more than a pipe's buffer: it waits
+    assert job._reader is not None and job._reader.ident is None  # no thread reads it yet
+    assert job.result(timeout=30) == "x" * 200_000 and job.done()
+    late = Elsewhere(lambda: time.sleep(60), fork=True, read_later=True)
+    assert late._pid is not None
+    with pytest.raises(TimeoutError, match=r"did not finish in 0\.5 s"):
+        late.result(timeout=0.5)
+    with pytest.raises(ChildProcessError):  # killed and reaped
+        os.waitpid(late._pid, os.WNOHANG)
