@@ -47,6 +47,8 @@ _NAME_ROLES = (("input", "input"), ("constant", "number input"), ("parameter", "
                ("output", "output"))
 _LEAF_ROLES = frozenset({"input", "parameter", "constant"})  # wires with a free end at the left
 _RULE_GAP = 3.0  # pt between a TB wire and the texts beside it
+# the longest gate text drawn in a circle (x*(-1), the cs231n figure's longest); longer texts get an ellipse
+_CIRCLE_TEXT = 6
 
 
 class CircuitStyle(Style):
@@ -220,8 +222,12 @@ def _emit_gate(gate: Gate, model: GraphModel, options: DrawOptions, scale: float
                     width="0.5", **box)
     else:
         text = gate_text(gate.op, gate.const, gate.const_left, wire)
-        canvas.node(gate.id, gate.group, shape="circle", label=plain_label(text), fontsize="12", margin="0.03",
+        # a circle grows with its text both ways: past the cs231n figure's longest gate text (x*(-1)) an ellipse
+        # keeps the gate one wire tall (softmax's x-0.494085 was a circle 1.1 in across, stacked 12 high)
+        shape = "circle" if len(text) <= _CIRCLE_TEXT else "ellipse"
+        canvas.node(gate.id, gate.group, shape=shape, label=plain_label(text), fontsize="12", margin="0.03",
                     width="0.42", **common)
+
 
 
 def _hug_rule(data: ET.Element, grad: ET.Element, rule: ET.Element, rankdir: str) -> None:

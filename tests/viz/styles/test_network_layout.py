@@ -376,6 +376,22 @@ def test_a_softmax_batch_loss_fits_a_slide_in_columns() -> None:
     assert width <= 1920 and height <= 1440, (width, height)
 
 
+def test_a_softmax_batch_loss_on_numbers_with_a_hidden_layer_fits_a_slide() -> None:
+    """MLP(2, [4, 3]) on plain points, softmax cross-entropy over 4 samples, default options: on one slide (it was
+    1899 × 1752 px: each x-0.494085 gate, softmax's max taken off, was a circle as wide as its text, 12 stacked);
+    a gate text longer than x*(-1) is an ellipse one wire tall."""
+    net = MLP(2, [4, 3], seed=0)
+    points = [[0.5, -1.0], [1.0, 0.5], [-0.5, 0.2], [0.3, 0.3]]
+    loss = softmax_cross_entropy([net(point) for point in points], [0, 1, 2, 1])
+    loss.backward()
+    diagram = draw(loss)
+    svg = run_dot(diagram.source, "svg").decode()
+    width, height = _slide(svg)
+    assert width <= 1920 and height <= 1440, (width, height)
+    assert re.search(r'shape=ellipse[^]]*label="x-0\.494085"|label="x-0\.494085"[^]]*shape=ellipse', diagram.source)
+    assert re.search(r'label="x\*\(-1\)"[^]]*shape=circle', diagram.source)
+
+
 def _slide(svg: str) -> tuple[float, float]:
     """The drawing's size in px at 96 dpi (Graphviz writes it in points)."""
     width, height = (float(n) for n in re.search(r'<svg width="([\d.]+)pt" height="([\d.]+)pt"', svg).groups())
