@@ -28,6 +28,7 @@ for that frame at the end of the cell, so the saved notebook holds it.
 
 from __future__ import annotations
 
+import _thread
 import contextvars
 import html
 import threading
@@ -88,7 +89,45 @@ def _unattended_shell() -> Any:
     return shell if kernel is not None and not getattr(kernel, "_allow_stdin", True) else None
 
 
-_FINAL_FRAMES: set[threading.Thread] = set()  # the final frames' threads still drawing
+class FinalFrame:
+    """A final frame drawn by its own daemon thread (``draw``, run in the context of the cell that ran ``fit``: a
+    notebook's outputs from it go to that cell); ``join`` and ``is_alive`` as a thread's.
+
+    ``start`` does not wait for the thread to run (``_thread.start_new_thread``; ``threading.Thread.start`` waits,
+    ~3 ms of the training thread's wall-clock while the layout's child takes a core).
+
+    >>> frame = FinalFrame(lambda: None); frame.start(); frame.join(5); frame.is_alive()
+    False
+    """
+
+    def __init__(self, draw: Callable[[], None]) -> None:
+        self._draw = draw
+        self._context = contextvars.copy_context()
+        self._done = threading.Event()
+
+    def start(self) -> None:
+        with _FINAL_LOCK:
+            _FINAL_FRAMES.add(self)
+        _thread.start_new_thread(self._context.run, (self._run,))
+
+    def _run(self) -> None:
+        try:
+            self._draw()
+        finally:
+            with _FINAL_LOCK:
+                _FINAL_FRAMES.discard(self)
+            self._done.set()
+
+    def join(self, timeout: float | None = None) -> None:
+        """Wait until the frame is drawn (or ``timeout`` seconds)."""
+        self._done.wait(timeout)
+
+    def is_alive(self) -> bool:
+        """Whether the frame is still being drawn."""
+        return not self._done.is_set()
+
+
+_FINAL_FRAMES: set[FinalFrame] = set()  # the final frames still drawing
 _FINAL_LOCK = threading.Lock()
 
 
@@ -100,11 +139,11 @@ def wait_for_final_frames(timeout: float | None = None) -> bool:
     True
     """
     with _FINAL_LOCK:
-        threads = list(_FINAL_FRAMES)
+        frames = list(_FINAL_FRAMES)
     deadline = None if timeout is None else time.perf_counter() + timeout
-    for thread in threads:
-        thread.join(None if deadline is None else max(0.0, deadline - time.perf_counter()))
-    return not any(thread.is_alive() for thread in threads)
+    for frame in frames:
+        frame.join(None if deadline is None else max(0.0, deadline - time.perf_counter()))
+    return not any(frame.is_alive() for frame in frames)
 
 
 # how much nicer than training the layout's process runs: on a busy machine it takes the cores training leaves
@@ -153,7 +192,7 @@ class LiveView:
         self._started = 0.0
         self.clock = RedrawClock()
         self.redraws = 0
-        self.final: threading.Thread | None = None
+        self.final: FinalFrame | None = None
         self._short = False  # the run proved too short to show a frame before it ends
 
     def start(self, history: History) -> None:
@@ -361,21 +400,10 @@ class LiveView:
     def _draw_in_thread(self, draw: Callable[[], None]) -> None:
         """Run ``draw`` in the final frame's daemon thread, in this cell's context: a notebook's outputs from it go to
         the cell that ran fit. An unattended run waits for it at the end of the cell."""
-        context = contextvars.copy_context()
-        self.final = threading.Thread(target=context.run, args=(self._run_final, draw),
-                                      name="gradtrace-final-frame", daemon=True)
-        with _FINAL_LOCK:
-            _FINAL_FRAMES.add(self.final)
+        self.final = FinalFrame(draw)
         self.final.start()
         if self._unattended is not None:
             self._wait_at_cell_end(self._unattended)
-
-    def _run_final(self, draw: Callable[[], None]) -> None:
-        try:
-            draw()
-        finally:
-            with _FINAL_LOCK:
-                _FINAL_FRAMES.discard(threading.current_thread())
 
     def _draw_final_frame(self, stage: TheatreStage, state: State, reading: GraphReading, status: str) -> None:
         """In the final frame's thread: wait for the layout, write the final moment's numbers into it, show it."""
