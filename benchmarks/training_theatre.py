@@ -6,7 +6,7 @@ and the same for 150 epochs. Watching has a fixed cost that a run of a fraction 
 and a running cost that the redraw clock holds. A run too short to show a frame before it ends
 (``viz.training.live.LAYOUT_AFTER``, ``LAYOUT_WORTH``: both runs here, 0.05–0.3 s) pays one fork at
 its end, whose child reads the final state, lays the panels out and draws the final frame (about
-3 ms of the training thread's CPU, 7–9 ms of wall-clock; the copy-on-write faults after that fork
+3 ms of the training thread's time: README's figures; the copy-on-write faults after that fork
 fall on whatever runs next: here the recorded run, about 400 faults, 2 ms); a longer one forks at 0.1 s and reads
 each moment it shows.
 Watching is timed as in a notebook: the live view is switched on (``viz.training.live.in_notebook``
