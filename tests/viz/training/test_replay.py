@@ -233,6 +233,16 @@ def test_a_run_without_updates_has_nothing_to_replay() -> None:
         viz.training_replay(history)
 
 
+def _watched_small_run() -> None:
+    """12 updates watched to their end (the final frame shown): training goes on whatever the panel meets."""
+    data = make_moons(40, noise=0.1, seed=0)
+    model = MLP(2, [4, 1], seed=0)
+    history = fit(model, binary_hinge, SGD(model.parameters(), lr=0.2), Dataset(data.X, 2 * data.y - 1), epochs=3,
+                  batch_size=10, watch=True)
+    assert history.iterations == 12 and not history.interrupted
+    assert live.wait_for_final_frames(timeout=120)
+
+
 def test_without_dot_the_live_view_says_so_and_training_goes_on(monkeypatch: pytest.MonkeyPatch) -> None:
     shown: list[str] = []
     monkeypatch.setattr(live, "in_notebook", lambda: True)
@@ -242,12 +252,7 @@ def test_without_dot_the_live_view_says_so_and_training_goes_on(monkeypatch: pyt
         raise viz.DotNotFoundError
 
     monkeypatch.setattr(viz.Diagram, "svg", no_dot)
-    data = make_moons(40, noise=0.1, seed=0)
-    model = MLP(2, [4, 1], seed=0)
-    history = fit(model, binary_hinge, SGD(model.parameters(), lr=0.2), Dataset(data.X, 2 * data.y - 1), epochs=3,
-                  batch_size=10, watch=True)
-    assert history.iterations == 12 and not history.interrupted
-    assert live.wait_for_final_frames(timeout=120)
+    _watched_small_run()
     assert shown[-1].startswith("<pre>the live panel stopped: Graphviz&#x27;s `dot` program was not")
 
 
@@ -261,12 +266,7 @@ def test_a_layout_failing_in_its_process_stops_the_panel_and_training_goes_on(mo
         raise ValueError("a graph the panel cannot describe")
 
     monkeypatch.setattr(GraphPlan, "__init__", broken)
-    data = make_moons(40, noise=0.1, seed=0)
-    model = MLP(2, [4, 1], seed=0)
-    history = fit(model, binary_hinge, SGD(model.parameters(), lr=0.2), Dataset(data.X, 2 * data.y - 1), epochs=3,
-                  batch_size=10, watch=True)
-    assert history.iterations == 12 and not history.interrupted
-    assert live.wait_for_final_frames(timeout=120)
+    _watched_small_run()
     assert shown[-1].startswith("<pre>the live panel stopped: laying the panels out failed in its child process: "
                                 "Traceback")
     assert "ValueError: a graph the panel cannot describe" in shown[-1]
