@@ -87,7 +87,8 @@ class Tensor(CombinesWithValue):
     """
 
     __slots__ = (
-        "data", "_grad", "label", "op", "_in", "_row", "_params", "_saved", "_scope", "_constant", "_values", "_sink"
+        "data", "_grad", "label", "op", "_in", "_row", "_params", "_saved", "_scope", "_constant", "_values", "_sink",
+        "_uses",
     )
 
     # numpy must hand ``array + tensor`` to Tensor.__radd__ instead of looping over the array
@@ -105,6 +106,7 @@ class Tensor(CombinesWithValue):
     _constant: bool
     _values: Array | None
     _sink: Callable[[Array], None] | None
+    _uses: int  # consumers not yet released during a backward pass (tensor_fast.backward); 0 otherwise
 
     def __init__(self, data: Any, label: str = "", *, constant: bool = False) -> None:
         if not isinstance(label, str):
@@ -385,6 +387,7 @@ def _leaf(out: Tensor, data: Array, label: str) -> None:
     out._in = out._row = out._saved = out._scope = out._values = out._sink = None
     out._params = ()
     out._constant = False
+    out._uses = 0
 
 
 def linked(
@@ -554,6 +557,7 @@ def recorded(
     node._grad = None
     node.label = ""
     node._values = node._sink = None
+    node._uses = 0
     if len(inputs) == 1:
         constant = inputs[0]._constant
     else:

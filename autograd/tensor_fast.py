@@ -14,7 +14,10 @@ for its reference in turn (with every piece: 1.76 M instructions with the parame
   product written for the common shapes, an operand's gradient summed back to its shape only when
   broadcasting stretched it, an elementwise row's one-number local gradient (``x - y``'s −1, ``L / n``'s 1/n)
   applied without numpy's per-element zero mask, and ``x * x``'s share computed once. 1.95 M with the
-  reference loop.
+  reference loop. Since: the use counts live on the nodes (``Tensor._uses``, as ``autograd.fast`` does for
+  Values) and each node sends its shares as it is released, in the reference's order, instead of a sorted list
+  walked again; a batch of rows summed into a bias without ``sum_to_shape``'s calls (counted with the cyclic GC
+  off, 400 steps: 1.76 M -> 1.67 M with ParameterArrays, 3.12 M -> 3.02 M as a user writes the step).
 - ``to_values``: a leaf viewing Values (a layer's weights, ``Tensor.from_values``) adds its gradient into
   each Value's ``.grad`` in one loop over Python floats. 3.53 M with the reference (the user's step).
 - The inline ops (``speed_up``): ``+ - * /``, ``@``, ``relu`` (also through ``apply``), ``sum``, ``mean`` and
@@ -55,6 +58,7 @@ Array = np.ndarray
 _ndarray, _float64 = np.ndarray, np.float64
 _zeros, _full, _where, _multiply = np.zeros, np.full, np.where, np.multiply
 _new_object = object.__new__
+_reduce = np.add.reduce
 _INT64 = 2**63
 _current_mode = CURRENT_MODE.get
 # numpy's errstate as a decorator: each call sets and resets the error state without making an errstate object and
@@ -65,12 +69,48 @@ _quiet = np.errstate(all="ignore")
 
 # ------------------------------------------------------------------------------------------ backward
 def backward(root: Tensor, seed: Array) -> None:
-    """``tensor_backprop._propagate`` without an observer: the same gradients, in the same order."""
-    order = _consumers_first(root)
+    """``tensor_backprop._propagate`` without an observer: the same gradients, bit for bit, in the same order.
+
+    The reference sorts the graph first (a dict of use counts, a list of nodes), then walks the list; here the
+    counts live on the nodes (``_uses``) and each node sends its shares as it is released, in exactly the
+    reference's order, so every sum is added up in the same order. An exception (Ctrl-C) leaves every use count
+    at zero for the next call.
+    """
+    try:
+        _count_uses(root)
+        _send(root, seed)
+    except BaseException:
+        _clear_uses(root)
+        raise
+
+
+def _count_uses(root: Tensor) -> None:
+    """Pass 1: each node's count of consumers (constants are never counted, as in ``consumers_first``)."""
+    stack = [root]
+    pop, push = stack.pop, stack.append
+    while stack:
+        inputs = pop()._in
+        if inputs is None:
+            continue
+        for child in inputs:
+            if child._constant:
+                continue
+            uses = child._uses
+            if not uses:
+                push(child)
+            child._uses = uses + 1
+
+
+def _send(root: Tensor, seed: Array) -> None:
+    """Pass 2: release each node once all its consumers have sent their shares (Kahn's algorithm, LIFO, as
+    ``consumers_first``), and send its own."""
     received: dict[Tensor, Array] = {root: seed}
-    pop = received.pop
-    for node in order:
-        g = pop(node, None)
+    take = received.pop
+    stack = [root]
+    pop, push = stack.pop, stack.append
+    while stack:
+        node = pop()
+        g = take(node, None)
         if g is None:
             g = _zeros(node.data.shape)
         inputs = node._in
@@ -87,29 +127,8 @@ def backward(root: Tensor, seed: Array) -> None:
         fast = _VJPS.get(row)
         if fast is not None:
             sent = fast(g, context, inputs)
-        elif row.row is not None:  # elementwise: upstream × local gradient, a zero local gradient sending zero
-            sent = []
-            last_local: Any = None
-            for position, child in enumerate(inputs):
-                if child._constant:
-                    sent.append(None)
-                    continue
-                local = context.saved[position]
-                if local is last_local:  # x * x: both operands get the same share, computed once
-                    sent.append(sent[-1])
-                    continue
-                last_local = local
-                if type(local) is float or local.ndim == 0:  # one number: decided here, not by numpy per element
-                    number = float(local)
-                    if number == 1.0 and type(local) is float:
-                        sent.append(g)
-                    elif number == 0.0:
-                        sent.append(_where(True, 0.0, g))  # zeros of g's shape, whatever g holds
-                    else:
-                        share = _multiply(g, local)
-                        sent.append(share if type(share) is _ndarray else np.asarray(share))  # 0-d: an array
-                else:
-                    sent.append(_where(local == 0.0, 0.0, _multiply(g, local)))
+        elif row.row is not None:
+            sent = _elementwise_shares(g, context.saved, inputs)
         else:
             sent = [None if child._constant else row.vjp(g, context, i) for i, child in enumerate(inputs)]
         for child, share in zip(inputs, sent):  # noqa: B905 - one share per operand
@@ -117,48 +136,62 @@ def backward(root: Tensor, seed: Array) -> None:
                 continue
             shape = child.data.shape
             if share.shape != shape:  # type: ignore[union-attr]
-                share = sum_to_shape(share, shape)  # type: ignore[arg-type]
+                share = _summed_to(share, shape)  # type: ignore[arg-type]
             before = received.get(child)
             received[child] = share if before is None else before + share  # type: ignore[assignment,operator]
+            uses = child._uses - 1
+            child._uses = uses
+            if not uses:
+                push(child)
 
 
-def _consumers_first(root: Tensor) -> list[Tensor]:
-    """``tensor_backprop.consumers_first``, keyed by ``id`` (a Tensor's hash is its id, called in Python)."""
-    uses: dict[int, int] = {}
-    get = uses.get
+def _elementwise_shares(g: Array, saved: Any, inputs: tuple[Tensor, ...]) -> list[Any]:
+    """An elementwise row's shares: upstream × local gradient, a zero local gradient sending zero."""
+    if saved is _ONE_ONE:  # ``+`` (the inline forward's locals): each operand gets the upstream as it is
+        return [g, g]
+    sent: list[Any] = []
+    last_local: Any = None
+    for position, child in enumerate(inputs):
+        if child._constant:
+            sent.append(None)
+            continue
+        local = saved[position]
+        if local is last_local:  # x * x: both operands get the same share, computed once
+            sent.append(sent[-1])
+            continue
+        last_local = local
+        if type(local) is float or local.ndim == 0:  # one number: decided here, not by numpy per element
+            number = float(local)
+            if number == 1.0 and type(local) is float:
+                sent.append(g)
+            elif number == 0.0:
+                sent.append(_where(True, 0.0, g))  # zeros of g's shape, whatever g holds
+            else:
+                share = _multiply(g, local)
+                sent.append(share if type(share) is _ndarray else np.asarray(share))  # 0-d: an array
+        else:
+            sent.append(_where(local == 0.0, 0.0, _multiply(g, local)))
+    return sent
+
+
+def _summed_to(g: Array, shape: tuple[int, ...]) -> Array:
+    """``sum_to_shape`` with its common case written out: a batch of rows summed into one row (a bias)."""
+    if g.ndim == 2 and len(shape) == 1 and shape[0] == g.shape[1]:
+        return _reduce(g, 0)  # type: ignore[no-any-return]
+    return sum_to_shape(g, shape)
+
+
+def _clear_uses(root: Tensor) -> None:
+    """Zero every use count under ``root`` after an interrupted backward, so the next one starts clean."""
+    seen = {id(root)}
     stack = [root]
     while stack:
         node = stack.pop()
-        inputs = node._in
-        if inputs is None:
-            continue
-        for child in inputs:
-            if child._constant:
-                continue
-            key = id(child)
-            count = get(key)
-            if count is None:
+        node._uses = 0
+        for child in node._in or ():
+            if id(child) not in seen:
+                seen.add(id(child))
                 stack.append(child)
-                uses[key] = 1
-            else:
-                uses[key] = count + 1
-    order: list[Tensor] = []
-    ready = [root]
-    while ready:
-        node = ready.pop()
-        order.append(node)
-        inputs = node._in
-        if inputs is None:
-            continue
-        for child in inputs:
-            if child._constant:
-                continue
-            key = id(child)
-            remaining = uses[key] - 1
-            uses[key] = remaining
-            if remaining == 0:
-                ready.append(child)
-    return order
 
 
 # Each structural row's vjp for all operands at once (None for a constant operand is skipped by the loop).
@@ -310,9 +343,6 @@ def _relu_method(self: Tensor) -> Tensor:
     out = _maximum(a, 0.0) + 0.0  # array_rules' relu (nan passes through maximum and sign with no warning)
     local = _sign(out)
     return _node(_RELU, (self,), (a,), (), out, (local,))
-
-
-_reduce = np.add.reduce
 
 
 @_quiet

@@ -10,7 +10,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from autograd import Tensor, Value, detect_anomaly, no_grad, scope, tensor_fast
-from autograd.tensor_backprop import _propagate, backward
+from autograd.tensor_backprop import _propagate, backward, consumers_first
 
 EDGES = [0.0, -0.0, 1.5, -2.0, np.inf, -np.inf, np.nan, 1e308, -1e-310]
 
@@ -144,6 +144,53 @@ def test_the_fast_backward_matches_the_reference_loop_bit_for_bit(seed: int) -> 
     for got, node in zip(fast, nodes, strict=True):
         assert same(got, node.grad), node.op or node.label
     assert bits(fast_values).tolist() == bits([v.grad for v in values]).tolist()
+
+
+def _leaves_in_release_order(loss: Tensor, nodes: list[Tensor], fast: bool) -> list[str]:
+    """The leaves' labels in the order backward hands them their gradients (each leaf's sink records it)."""
+    released: list[str] = []
+    for node in nodes:
+        if not node.inputs and not node.constant:
+            node._sink = lambda g, label=node.label or node.op: released.append(label)  # type: ignore[misc]
+    if fast:
+        backward(loss)
+    else:
+        with np.errstate(all="ignore"):
+            _propagate(loss, np.ones(()), None)
+    return released
+
+
+@pytest.mark.parametrize("seed", range(3))
+def test_the_fast_backward_releases_the_nodes_in_the_reference_order(seed: int) -> None:
+    # the order decides in which order two leaves viewing the same parameters add into them (bits)
+    loss = _network(seed)[0]
+    leaves = [n for n in consumers_first(loss) if not n.inputs]
+    for i, leaf in enumerate(leaves):
+        leaf.label = f"leaf {i}"
+    assert _leaves_in_release_order(loss, leaves, True) == _leaves_in_release_order(loss, leaves, False)
+    assert _leaves_in_release_order(loss, leaves, True) == [leaf.label for leaf in leaves]
+
+
+def test_an_interrupted_backward_leaves_every_use_count_at_zero() -> None:
+    loss, nodes, _ = _network(0)
+    leaf = next(n for n in consumers_first(loss) if not n.inputs)
+
+    def interrupt(g: np.ndarray) -> None:
+        raise KeyboardInterrupt
+
+    leaf._sink = interrupt
+    with pytest.raises(KeyboardInterrupt):
+        backward(loss)
+    assert all(n._uses == 0 for n in consumers_first(loss))
+    leaf._sink = None
+    for n in nodes:
+        n._grad = None
+    backward(loss)  # counted afresh: the same gradients as a first call
+    first = [n.grad.copy() for n in nodes]
+    for n in nodes:
+        n._grad = None
+    backward(loss)
+    assert all(same(a, n.grad) for a, n in zip(first, nodes, strict=True))
 
 
 def test_the_fast_backward_accumulates_leaves_and_linked_values_as_the_reference_does() -> None:
