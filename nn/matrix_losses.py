@@ -91,9 +91,10 @@ def binary_cross_entropy_with_logits(logits: Tensor, targets: object, reduction:
 def binary_hinge(scores: Tensor, targets: object, reduction: Reduction = "mean", *, margin: float = 1.0) -> Tensor:
     """relu(margin − y·s) for labels y in {−1, +1}."""
     y = _targets(scores, targets, "binary_hinge")
-    wrong = np.flatnonzero((y != 1.0) & (y != -1.0))
-    if wrong.size:  # the scalar path's message, for the first wrong label
-        index, label = int(wrong[0]), float(y.ravel()[wrong[0]])
+    wrong = np.abs(y) != 1.0  # the targets are finite: not -1 or +1
+    if np.count_nonzero(wrong):  # the scalar path's message, for the first wrong label
+        index = int(np.flatnonzero(wrong)[0])
+        label = float(y.ravel()[index])
         hint = "for 0/1 labels pass 2*y - 1" if label == 0.0 else "the labels are the classes' signs"
         raise ValueError(f"binary_hinge: labels must be -1 or +1, got {label:g} (target {index}); {hint}")
     return reduced((margin - y * scores).relu(), reduction, "binary_hinge")

@@ -134,6 +134,28 @@ def test_micrograds_data_loss_plus_a_scalar_penalty() -> None:
     np.testing.assert_allclose(_gradients(model), want, rtol=1e-10)
 
 
+@pytest.mark.parametrize(
+    ("loss", "targets"),
+    [
+        (binary_hinge, [1.0, 0.0, -1.0]),
+        (binary_hinge, [1, -1, 2]),
+        (binary_hinge, [-1.0, 0.5, 1.0]),
+        (binary_hinge, [1.0, np.nan, 0.0]),
+        (binary_hinge, [1.0, -1.0, -np.inf]),
+        (binary_hinge, [1.0, -1.0]),
+        (mse, [0.0, np.inf, 1.0]),
+        (binary_cross_entropy_with_logits, [0.0, 2.0, 1.0]),
+    ],
+)
+def test_bad_targets_get_the_scalar_paths_message(loss: Callable[..., Any], targets: list[float]) -> None:
+    scores = [0.5, -0.25, 2.0]
+    with pytest.raises(ValueError) as scalar:
+        loss([Value(s) for s in scores], targets)
+    with pytest.raises(ValueError) as matrix:
+        loss(Tensor(scores), np.array(targets))
+    assert str(matrix.value) == str(scalar.value)
+
+
 def test_a_custom_activation_runs_on_the_tensor() -> None:
     _both_paths(MLP(3, [4, 1], activation=lambda v: v.tanh() * 2.0, seed=5), binary_hinge, SIGNS)
     broken = MLP(3, [4, 1], activation=lambda v: v.data, seed=5)
