@@ -50,6 +50,7 @@ Array = np.ndarray
 TensorLike = Union["Tensor", Value, float, int, Array, Sequence[Any]]
 
 _new_object = object.__new__
+_new_tuple = tuple.__new__
 _current_mode = CURRENT_MODE.get
 _DATA = attrgetter("data")
 
@@ -572,7 +573,7 @@ def recorded(
     node._in = inputs
     node._row = op
     node._params = params
-    node._saved = Context(arrays, params, saved)
+    node._saved = _new_tuple(Context, (arrays, params, saved))  # Context(...) without its Python-level __new__
     node._scope = scope
     return node
 

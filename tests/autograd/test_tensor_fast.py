@@ -62,6 +62,9 @@ def test_inline_binary_ops_make_the_node_their_reference_makes(a: list[float], b
         fast = getattr(Tensor, name)
         for other in (right, number, np.array(b), Tensor(b, constant=True)):
             same_node(fast(left, other), reference(name)(left, other))
+        scalar = Tensor(a[0])  # 0-d with 0-d: ``/`` divides numpy scalars instead of calling ufuncs
+        for other in (Tensor(number), number, np.array(b[0]), Tensor(b[0], constant=True)):
+            same_node(fast(scalar, other), reference(name)(scalar, other))
 
 
 @settings(max_examples=40, deadline=None)
@@ -217,6 +220,24 @@ def test_inline_ops_give_ieee_results_without_warnings_and_leave_numpy_as_they_f
         warnings.simplefilter("error")
         with np.errstate(all="raise"):  # the engine's ops say what IEEE says, whatever the caller's setting
             big = x * 1e308
-            out = [x * 10.0, x / zero, x - np.inf, big.sum(), big.mean(), x.reshape(3, 1) @ x.reshape(1, 3)]
+            out = [x * 10.0, x / zero, x - np.inf, big.sum(), big.mean(), x.reshape(3, 1) @ x.reshape(1, 3),
+                   x.sum() / zero.sum(), zero.sum() / 0]
     assert out[0].data[0] == np.inf and np.isnan(out[1].data[2]) and out[3].item() == np.inf
+    assert out[6].item() == np.inf and np.isnan(out[7].item())
     assert np.geterr() == before
+
+
+@pytest.mark.parametrize("numpy_state", [True, False])
+def test_quiet_calls_are_ieee_and_restore_the_callers_error_state(numpy_state: bool, monkeypatch: Any) -> None:
+    import warnings
+
+    if not numpy_state:  # numpy 1.x, or one that keeps its error state elsewhere: np.errstate as the decorator
+        monkeypatch.setattr(tensor_fast, "_ERROR_STATE", None)
+    divide = tensor_fast._quiet(np.divide)
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        with np.errstate(all="raise"):
+            assert divide(1.0, 0.0) == np.inf
+            assert np.geterr()["divide"] == "raise"
+            with pytest.raises(FloatingPointError):
+                np.divide(1.0, np.zeros(1))
