@@ -76,6 +76,8 @@ def test_inline_one_operand_ops_make_the_node_their_reference_makes(a: list[floa
         same_node(getattr(Tensor, name)(t, *arguments), reference(name)(t, *arguments))
     w = Tensor(np.reshape(a, (3, 2)))
     same_node(t @ w, reference("__matmul__")(t, w))
+    for number in a:  # 0-d: numpy hands back scalars
+        same_node(Tensor(number).relu(), reference("relu")(Tensor(number)))
 
 
 def test_inline_ops_record_in_the_current_scope_and_propagate_constants() -> None:
