@@ -118,7 +118,7 @@ def _network(seed: int) -> tuple[Tensor, list[Tensor], list[Value]]:
     broadcasting and linked Values (leaves and a computed one)."""
     rng = np.random.default_rng(seed)
     x = Tensor(rng.normal(size=(5, 3)), constant=True)
-    w1, b1 = Tensor(rng.normal(size=(3, 4)), label="W1"), Tensor(rng.normal(size=4), label="b1")
+    w1, b1 = Tensor(rng.normal(size=(3, 4)), label="W1"), Tensor(rng.normal(size=4) * [1, 0, 1, 1], label="b1")
     values = [Value(float(v)) for v in rng.normal(size=4)]
     computed = values[0] * values[1]
     w2 = Tensor.from_values(np.array([[values[2]], [values[3]], [computed], [values[0]]], dtype=object))
