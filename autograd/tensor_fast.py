@@ -18,10 +18,10 @@ for its reference in turn (with every piece: 1.76 M instructions with the parame
   Values) and each node sends its shares as it is released, in the reference's order, instead of a sorted list
   walked again; a batch of rows summed into a bias without ``sum_to_shape``'s calls (counted with the cyclic GC
   off, 400 steps: 1.76 M -> 1.67 M with ParameterArrays, 3.12 M -> 3.02 M as a user writes the step). Then:
-  a product's zeros written in with ``np.copyto(where=)`` instead of ``np.where``, a 0-d share as a
+  a product's zeros written in with ``np.putmask`` instead of ``np.where`` (same shape only), a 0-d share as a
   numpy scalars' product, ``sum``'s share filled without ``np.full``'s Python; with the inline ops' frames below:
   1.53 M -> 1.47 M, 2.91 M -> 2.86 M. The zero mask and the −1 as 0-d arrays, not Python floats numpy converts
-  on every call: a relu's share on 100 × 16, 4.0 -> 2.6 µs.
+  on every call: a relu's share on 100 × 16 (half its mask set), 3.7 µs with np.where, 3.1 µs now.
 - ``to_values``: a leaf viewing Values (a layer's weights, ``Tensor.from_values``) adds its gradient into
   each Value's ``.grad`` in one loop over Python floats. 3.53 M with the reference (the user's step).
 - The inline ops (``speed_up``): ``+ - * /``, ``@``, ``relu`` (also through ``apply``), ``sum``, ``mean`` and
@@ -70,7 +70,7 @@ from autograd.tensor_ops import (
 
 Array = np.ndarray
 _ndarray, _float64 = np.ndarray, np.float64
-_zeros, _empty, _where, _multiply, _copyto, _equal = np.zeros, np.empty, np.where, np.multiply, np.copyto, np.equal
+_zeros, _empty, _where, _multiply, _putmask, _equal = np.zeros, np.empty, np.where, np.multiply, np.putmask, np.equal
 _new_object = object.__new__
 _reduce = np.add.reduce
 _INT64 = 2**63
@@ -230,10 +230,14 @@ def _elementwise_shares(g: Array, saved: Any, inputs: tuple[Tensor, ...]) -> lis
             else:  # ``x - y``'s −1 as a 0-d array: numpy converts a Python float on every call
                 sent.append(_multiply(g, _MINUS_ONE if number == -1.0 else local))
         else:
-            # np.where(local == 0, 0, g·local) as the product with its zeros written in (the mask broadcast to the
-            # product's shape, which is already both operands'), the zero a 0-d array: 1.4 µs sooner on 100 × 16
+            # np.where(local == 0, 0, g·local), as the product with its zeros written in where the mask has its
+            # shape, the zero a 0-d array: a relu's share on 100 × 16 with half its mask set, 3.7 -> 3.1 µs
             share = _multiply(g, local)
-            _copyto(share, _ZERO, where=_equal(local, _ZERO))
+            zero = _equal(local, _ZERO)
+            if zero.shape == share.shape:
+                _putmask(share, zero, _ZERO)
+            else:
+                share = _where(zero, _ZERO, share)
             sent.append(share)
     return sent
 
