@@ -37,6 +37,7 @@ from nn.activations import SINGLE_NODE, Activation, activation_key, activation_n
 from nn.checks import check_count, check_flag
 from nn.init import Initialiser, SeedLike, make_rng, resolve_initialiser
 from nn.module import Module, Sizer, child_name, numbered
+from nn.parameter_home import release_of
 
 if TYPE_CHECKING:
     from typing_extensions import Unpack
@@ -184,6 +185,8 @@ class Neuron(Module):
             if isinstance(xs, Tensor):  # a Tensor of rows: the matrix path (nn.matrix)
                 return self.forward_matrix(xs)  # type: ignore[return-value]
             _check_inputs(self, xs, self.nin)
+        if type(self.b) is not Value:  # its parameters live in arrays since a matrix call: back to slots, faster here
+            release_of(self.b)
         if not self.scoped:
             return self.activation(self.pre_activation(xs))
         if self.fused and self.activation in SINGLE_NODE:
