@@ -191,6 +191,12 @@ class Gather:
         self.parameters, self.runs = parameters, runs
         self.homes = list({id(home): home for home, _, _ in runs}.values())
         self.values = np.fromiter(parameters, dtype=object, count=len(parameters))
+        # each run's cells as views of its home's arrays, and where it sits in the gathered vector: made once (a home
+        # never reallocates), as slicing on every call was half of an SGD step's reading and writing
+        self.theta_views = [home.theta_flat[start:stop] for home, start, stop in runs]
+        self.grad_views = [home.grad_flat[start:stop] for home, start, stop in runs]
+        ends = np.cumsum([stop - start for _, start, stop in runs]).tolist()
+        self.spans = [slice(begin, end) for begin, end in zip([0, *ends[:-1]], ends, strict=True)]
 
     @classmethod
     def of(cls, parameters: Sequence[Value]) -> Gather | None:
@@ -222,31 +228,26 @@ class Gather:
 
     def data(self) -> Array:
         """The parameters' values, a new array."""
-        return self._joined([home.theta_flat[start:stop] for home, start, stop in self.runs])
+        return self._joined(self.theta_views)
 
     def grads(self) -> Array:
         """The parameters' gradients, a new array."""
-        return self._joined([home.grad_flat[start:stop] for home, start, stop in self.runs])
+        return self._joined(self.grad_views)
 
     def write(self, theta: Array) -> None:
         """New values, into the homes."""
-        offset = 0
-        for home, start, stop in self.runs:
-            home.theta_flat[start:stop] = theta[offset : offset + stop - start]
-            offset += stop - start
+        for view, span in zip(self.theta_views, self.spans, strict=True):
+            view[:] = theta[span]
 
     def add_grad(self, g: Array) -> None:
         """``g`` added into the gradients."""
-        offset = 0
-        for home, start, stop in self.runs:
-            view = home.grad_flat[start:stop]
-            np.add(view, g[offset : offset + stop - start], out=view)
-            offset += stop - start
+        for view, span in zip(self.grad_views, self.spans, strict=True):
+            np.add(view, g[span], out=view)
 
     def zero_grad(self) -> None:
         """Every gradient set to 0."""
-        for home, start, stop in self.runs:
-            home.grad_flat[start:stop] = 0.0
+        for view in self.grad_views:
+            view.fill(0.0)
 
     @staticmethod
     def _joined(pieces: list[Array]) -> Array:
