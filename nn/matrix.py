@@ -72,6 +72,17 @@ def _viewed(flat: list[Value], shape: tuple[int, ...], label: str) -> Tensor:
     return linked(matrix, label, data=data)
 
 
+def homes_side_by_side(modules: Sequence[Any]) -> None:
+    """Give ``modules`` (a model's layers, in order: each has ``home_rows()``) homes side by side in one pair of
+    arrays, unless each has a live one already: an optimizer over the model then reads and writes one slice.
+    A layer whose home later stops serving it (a weight replaced) builds one of its own (``home_for``)."""
+    if all(getattr(getattr(module, "_parameter_home", None), "live", False) for module in modules):
+        return
+    homes = ParameterHome.side_by_side([module.home_rows() for module in modules])
+    for module, home in zip(modules, homes, strict=True):
+        setattr(module, "_parameter_home", home)  # noqa: B010 - any module may own one; none declares it
+
+
 def home_for(owner: object, columns: Sequence[Sequence[Value]], biases: Sequence[Value]) -> ParameterHome | None:
     """The ``ParameterHome`` of ``owner``'s neurons (these weight columns and biases): the one it has while it still
     holds exactly them, else a new one (its Values move in); None when they cannot move (``ParameterHome.build``)."""
@@ -109,8 +120,8 @@ def affine(xs: Tensor, columns: Sequence[Sequence[Value]], biases: Sequence[Valu
     home = home_for(owner, columns, biases)
     if home is None:
         return xs @ weights(columns, f"{prefix}W") + vector(biases, f"{prefix}b")
-    w = linked(home.values[:, : home.nin].T, f"{prefix}W", data=home.weights(), sink=home.add_weight_grad)
-    b = linked(home.values[:, home.nin], f"{prefix}b", data=home.bias_values(), sink=home.add_bias_grad)
+    w = linked(home.weight_values, f"{prefix}W", data=home.weights(), sink=home.add_weight_grad)
+    b = linked(home.bias_values, f"{prefix}b", data=home.biases_now(), sink=home.add_bias_grad)
     return xs @ w + b
 
 

@@ -92,43 +92,67 @@ class ParameterHome:
     builds a new home at its next matrix call (``serves``).
     """
 
-    def __init__(self, columns: list[list[Value]], biases: list[Value]) -> None:
+    def __init__(self, columns: list[list[Value]], biases: list[Value], cells: tuple[Array, Array, int]) -> None:
+        """The home of these columns and biases, in ``cells``: flat value and gradient arrays and where in them it
+        starts (``build``)."""
         self.columns, self.biases = columns, biases
         self.nin = len(columns[0])
         rows = [[*column, bias] for column, bias in zip(columns, biases, strict=True)]
         flat = [value for row in rows for value in row]
         shape = (len(rows), self.nin + 1)
         self.values = np.fromiter(flat, dtype=object, count=len(flat)).reshape(shape)
-        self.theta = np.fromiter([value.data for value in flat], np.float64, len(flat)).reshape(shape)
-        self.grad = np.fromiter([value.grad for value in flat], np.float64, len(flat)).reshape(shape)
-        self.theta_flat, self.grad_flat = self.theta.reshape(-1), self.grad.reshape(-1)  # views: one cell each
+        self.base_theta, self.base_grad, self.offset = cells
+        span = slice(self.offset, self.offset + len(flat))
+        self.theta_flat, self.grad_flat = self.base_theta[span], self.base_grad[span]  # views: one cell each
+        self.theta_flat[:] = [value.data for value in flat]
+        self.grad_flat[:] = [value.grad for value in flat]
         self.live = True
+        self._view()
+
+    def _view(self) -> None:
+        """The views of the arrays that every call reads (made once: the arrays never move)."""
+        shape, nin = self.values.shape, self.nin
+        self.theta, self.grad = self.theta_flat.reshape(shape), self.grad_flat.reshape(shape)
+        self.weight_values, self.bias_values = self.values[:, :nin].T, self.values[:, nin]  # X @ W's W: nin × neurons
+        self._weight_theta, self._bias_theta = self.theta[:, :nin].T, self.theta[:, nin]
+        self._weight_grad, self._bias_grad = self.grad[:, :nin].T, self.grad[:, nin]
 
     def __setstate__(self, state: dict[str, Any]) -> None:
-        """A copy's flat views are views of its own arrays (a deep copy or a pickle copies each array apart)."""
+        """A copy's arrays are views of its own base arrays (a deep copy or a pickle copies each array apart)."""
         self.__dict__.update(state)
-        self.theta_flat, self.grad_flat = self.theta.reshape(-1), self.grad.reshape(-1)
+        span = slice(self.offset, self.offset + self.values.size)
+        self.theta_flat, self.grad_flat = self.base_theta[span], self.base_grad[span]
+        self._view()
 
     @classmethod
     def build(cls, columns: Sequence[Sequence[Value]], biases: Sequence[Value]) -> ParameterHome | None:
         """A home for these neurons' weights (``columns[j]``) and biases, its Values switched to views of it; None
         when they cannot move: a weight that is not a leaf ``Value`` (a computed one passes gradients on), or one
         Value in two places (tied weights)."""
-        listed = [list(column) for column in columns]
-        if not listed or not all(len(column) == len(listed[0]) for column in listed):
-            return None
-        flat = [value for column in listed for value in column] + list(biases)
-        if len({id(value) for value in flat}) != len(flat):
-            return None
-        if not all(type(value) in _MOVABLE and value._in is None for value in flat):
-            return None
-        home = cls(listed, list(biases))
-        for at, value in enumerate(home.values.flat):
-            if type(value) is HomedValue:
-                value._home[0].live = False  # its old home no longer holds all of its owner's parameters
-            value.__class__ = HomedValue
-            value._home = (home, at)
-        return home
+        return cls.side_by_side([(columns, biases)])[0]
+
+    @classmethod
+    def side_by_side(cls, groups: Sequence[tuple[Sequence[Sequence[Value]], Sequence[Value]]]
+                     ) -> list[ParameterHome | None]:
+        """``build`` for several layers at once, their homes side by side in one pair of arrays (a model's layers,
+        in order): an optimizer over the model then reads and writes one slice (``Gather``), not one per layer."""
+        movable = [_movable(columns, biases) for columns, biases in groups]
+        sizes = [0 if rows is None else sum(len(column) + 1 for column in rows[0]) for rows in movable]
+        theta, grad = np.zeros(sum(sizes)), np.zeros(sum(sizes))
+        homes: list[ParameterHome | None] = []
+        offset = 0
+        for rows, size in zip(movable, sizes, strict=True):
+            homes.append(None if rows is None else cls(rows[0], rows[1], (theta, grad, offset)))
+            offset += size
+        for home in homes:
+            if home is None:
+                continue
+            for at, value in enumerate(home.values.flat):
+                if type(value) is HomedValue:
+                    value._home[0].live = False  # its old home no longer holds all of its owner's parameters
+                value.__class__ = HomedValue
+                value._home = (home, at)
+        return homes
 
     def serves(self, columns: Sequence[Sequence[Value]], biases: Sequence[Value]) -> bool:
         """Whether these are still exactly this home's Values (compared by identity, in C) and all of them live here."""
@@ -136,26 +160,40 @@ class ParameterHome:
 
     def weights(self) -> Array:
         """W for ``X @ W``: nin × neurons, a copy (the optimizer then updates ``theta`` in place)."""
-        copied: Array = self.theta[:, : self.nin].T.copy()
+        copied: Array = self._weight_theta.copy()
         return copied
 
-    def bias_values(self) -> Array:
+    def biases_now(self) -> Array:
         """The biases, a copy."""
-        copied: Array = self.theta[:, self.nin].copy()
+        copied: Array = self._bias_theta.copy()
         return copied
 
     def add_weight_grad(self, g: Array) -> None:
         """``g`` (nin × neurons, as ``weights``) added into the weights' gradients."""
-        view = self.grad[:, : self.nin].T
-        np.add(view, g, out=view)
+        np.add(self._weight_grad, g, out=self._weight_grad)
 
     def add_bias_grad(self, g: Array) -> None:
         """``g`` (one per neuron) added into the biases' gradients."""
-        view = self.grad[:, self.nin]
-        np.add(view, g, out=view)
+        np.add(self._bias_grad, g, out=self._bias_grad)
 
 
 _MOVABLE = (Value, HomedValue)
+
+
+Rows = tuple[list[list[Value]], list[Value]]  # a layer's weight columns and biases
+
+
+def _movable(columns: Sequence[Sequence[Value]], biases: Sequence[Value]) -> Rows | None:
+    """The columns and biases as lists, when they may move into a home (leaf Values, each in one place), else None."""
+    listed, listed_biases = [list(column) for column in columns], list(biases)
+    if not listed or len(listed) != len(listed_biases) or not all(len(c) == len(listed[0]) for c in listed):
+        return None
+    flat = [value for column in listed for value in column] + listed_biases
+    if len({id(value) for value in flat}) != len(flat):
+        return None
+    if not all(type(value) in _MOVABLE and value._in is None for value in flat):
+        return None
+    return listed, listed_biases
 
 
 def release(home: ParameterHome) -> None:
@@ -187,15 +225,15 @@ class Gather:
     [1.0, 2.0]
     """
 
-    def __init__(self, parameters: list[Value], runs: list[tuple[ParameterHome, int, int]]) -> None:
-        self.parameters, self.runs = parameters, runs
-        self.homes = list({id(home): home for home, _, _ in runs}.values())
+    def __init__(self, parameters: list[Value], homes: list[ParameterHome], runs: list[tuple[Array, Array, int, int]]
+                 ) -> None:
+        self.parameters, self.homes = parameters, homes
         self.values = np.fromiter(parameters, dtype=object, count=len(parameters))
-        # each run's cells as views of its home's arrays, and where it sits in the gathered vector: made once (a home
-        # never reallocates), as slicing on every call was half of an SGD step's reading and writing
-        self.theta_views = [home.theta_flat[start:stop] for home, start, stop in runs]
-        self.grad_views = [home.grad_flat[start:stop] for home, start, stop in runs]
-        ends = np.cumsum([stop - start for _, start, stop in runs]).tolist()
+        # each run's cells as views of its arrays, and where it sits in the gathered vector: made once (a home never
+        # reallocates), as slicing on every call was half of an SGD step's reading and writing
+        self.theta_views = [theta[start:stop] for theta, _, start, stop in runs]
+        self.grad_views = [grad[start:stop] for _, grad, start, stop in runs]
+        ends = np.cumsum([stop - start for _, _, start, stop in runs]).tolist()
         self.spans = [slice(begin, end) for begin, end in zip([0, *ends[:-1]], ends, strict=True)]
 
     @classmethod
@@ -207,16 +245,20 @@ class Gather:
         if found is not None and found.current(parameters):
             return found
         listed = list(parameters)
-        runs: list[tuple[ParameterHome, int, int]] = []
+        homes: dict[int, ParameterHome] = {}
+        runs: list[tuple[Array, Array, int, int]] = []
         for value in listed:
             if type(value) is not HomedValue:
                 return None
             home, at = value._home
-            if runs and runs[-1][0] is home and runs[-1][2] == at:
-                runs[-1] = (home, runs[-1][1], at + 1)
+            homes[id(home)] = home
+            cell = home.offset + at
+            last = runs[-1] if runs else None
+            if last is not None and last[0] is home.base_theta and last[3] == cell:
+                runs[-1] = (last[0], last[1], last[2], cell + 1)
             else:
-                runs.append((home, at, at + 1))
-        gather = cls(listed, runs)
+                runs.append((home.base_theta, home.base_grad, cell, cell + 1))
+        gather = cls(listed, list(homes.values()), runs)
         _GATHERS[key] = gather
         if len(_GATHERS) > _KEPT:
             del _GATHERS[next(iter(_GATHERS))]

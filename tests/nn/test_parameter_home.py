@@ -174,7 +174,7 @@ def test_a_gather_finds_runs_and_notices_a_changed_list() -> None:
     first(Tensor(X)), second(Tensor(X))
     both = first.parameters() + second.parameters()
     gather = Gather.of(both)
-    assert gather is not None and len(gather.runs) == 3
+    assert gather is not None and len(gather.spans) == 2  # each model's layers side by side: one run per model
     np.testing.assert_array_equal(gather.data(), [p.data for p in both])
     both[0] = Value(7.0)  # no longer a parameter that lives in a home
     assert Gather.of(both) is None
@@ -191,3 +191,20 @@ def test_a_home_is_not_built_for_computed_weights() -> None:
     a = Value(1.0)
     assert ParameterHome.build([[a * 2.0]], [Value(0.0)]) is None
     assert ParameterHome.build([[a, a]], [Value(0.0)]) is None
+
+
+def test_an_mlps_layers_live_side_by_side_until_one_needs_a_home_of_its_own() -> None:
+    model, reference = MLP(2, [3, 2, 1], seed=0), MLP(2, [3, 2, 1], seed=0)
+    model(Tensor(X))
+    homes = [layer._parameter_home for layer in model.layers]
+    assert all(home.base_theta is homes[0].base_theta for home in homes)
+    assert homes[0].base_theta.tolist() == [p.data for p in model.parameters()]  # in the parameters' order
+    gather = Gather.of(model.parameters())
+    assert gather is not None and len(gather.spans) == 1
+    for m in (model, reference):
+        m.layers[1].neurons[0].w[1] = Value(0.75)
+    out = model(Tensor(X))
+    assert model.layers[1]._parameter_home is not homes[1] and model.layers[0]._parameter_home is homes[0]
+    gather = Gather.of(model.parameters())
+    assert gather is not None and len(gather.spans) == 3  # layer 2 has a home of its own now
+    np.testing.assert_allclose(out.data, [reference(row).data for row in X.tolist()], rtol=1e-14)
