@@ -170,11 +170,25 @@ class ParameterHome:
 
     def add_weight_grad(self, g: Array) -> None:
         """``g`` (nin × neurons, as ``weights``) added into the weights' gradients."""
-        np.add(self._weight_grad, g, out=self._weight_grad)
+        if self.live:
+            np.add(self._weight_grad, g, out=self._weight_grad)
+        else:
+            add_one_by_one(self.weight_values, g)
 
     def add_bias_grad(self, g: Array) -> None:
         """``g`` (one per neuron) added into the biases' gradients."""
-        np.add(self._bias_grad, g, out=self._bias_grad)
+        if self.live:
+            np.add(self._bias_grad, g, out=self._bias_grad)
+        else:
+            add_one_by_one(self.bias_values, g)
+
+
+def add_one_by_one(values: Array, g: Array) -> None:
+    """Each Value's share of ``g`` added to its ``.grad``, wherever its numbers live now: what a sink does when its
+    home has moved or gone since the forward pass (a scalar call between forward and backward gave the Values their
+    slots back), so that no gradient lands in arrays nobody reads."""
+    for value, share in zip(values.ravel().tolist(), np.broadcast_to(g, values.shape).ravel().tolist(), strict=True):
+        value.grad += share
 
 
 _MOVABLE = (Value, HomedValue)
@@ -282,7 +296,10 @@ class Gather:
             view[:] = theta[span]
 
     def add_grad(self, g: Array) -> None:
-        """``g`` added into the gradients."""
+        """``g`` added into the gradients (one by one when a home has moved or gone since the forward pass)."""
+        if not all(home.live for home in self.homes):
+            add_one_by_one(self.values, g)
+            return
         for view, span in zip(self.grad_views, self.spans, strict=True):
             np.add(view, g[span], out=view)
 

@@ -208,3 +208,22 @@ def test_an_mlps_layers_live_side_by_side_until_one_needs_a_home_of_its_own() ->
     gather = Gather.of(model.parameters())
     assert gather is not None and len(gather.spans) == 3  # layer 2 has a home of its own now
     np.testing.assert_allclose(out.data, [reference(row).data for row in X.tolist()], rtol=1e-14)
+
+
+def test_a_scalar_call_between_forward_and_backward_loses_no_gradient() -> None:
+    model, reference = MLP(2, [3, 1], seed=0), MLP(2, [3, 1], seed=0)
+    loss = binary_hinge(model(Tensor(X)), Y) + l2_penalty(model.parameters(), 0.1)
+    model([0.5, 0.5])  # gives the Values their slots back: the homes the graph's leaves add into are gone
+    assert {type(p) for p in model.parameters()} == {Value}
+    loss.backward()
+    (binary_hinge([reference(row) for row in X.tolist()], Y.tolist()) + l2_penalty(reference.parameters(), 0.1)
+     ).backward()
+    np.testing.assert_allclose(_numbers(model), _numbers(reference), rtol=1e-12, atol=1e-15)
+    model.zero_grad(), reference.zero_grad()
+    again = binary_hinge(model(Tensor(X)), Y)
+    old = model.layers[0]._parameter_home
+    model([0.5, 0.5]), model(Tensor(X))  # slots, then homes anew: the graph's leaves add into homes that are gone
+    assert type(model.parameters()[0]) is HomedValue and model.layers[0]._parameter_home is not old and not old.live
+    again.backward()
+    binary_hinge([reference(row) for row in X.tolist()], Y.tolist()).backward()
+    np.testing.assert_allclose(_numbers(model), _numbers(reference), rtol=1e-12, atol=1e-15)
