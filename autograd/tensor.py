@@ -399,7 +399,7 @@ def linked(
 
     ``values`` may be a transposed view (a layer's weights, gathered neuron by neuron): read in memory order.
     ``data`` and ``sink``: where the numbers come from and where backward sends the leaf's gradient, when that is
-    not the Values themselves (``nn.matrix.ParameterArrays``: ``fit`` keeps the parameters in arrays meanwhile).
+    not the Values one by one (``nn.matrix.affine``: a layer's parameters live in arrays, ``nn.parameter_home``).
     """
     if data is None:
         order = _memory_order(values)

@@ -126,7 +126,7 @@ def _propagate(root: Tensor, seed: Array, on_step: Callable[[TensorStep], None] 
             g = np.zeros(node.data.shape)
         if node._in is None:  # a leaf: accumulate, and pass the share on to the Values it views
             node._grad = g.copy() if node._grad is None else node._grad + g
-            if node._sink is not None:  # the parameters are kept in arrays meanwhile (nn.matrix)
+            if node._sink is not None:  # the Values live in arrays: the gradient goes there whole (nn.parameter_home)
                 node._sink(g)
             elif node._values is not None:
                 _to_values(node._values, g)

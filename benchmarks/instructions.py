@@ -1,4 +1,5 @@
-"""Instructions per demo step and per wide graph, gradtrace against micrograd, counted by callgrind.
+"""Instructions per demo step and per wide graph, gradtrace against micrograd, counted by callgrind; and per
+matrix-path demo step, gradtrace's ``model(Tensor(X))`` against numpy by hand.
 
 These figures do not move with the machine or its load (the wall-clock ratios do).
 
@@ -13,7 +14,8 @@ Each peer runs in a child process under ``valgrind --tool=callgrind``, once with
 once with ``--steps`` more; the difference divided by ``--steps`` is one step, with the imports and
 set-up taken out. The wide graph (``engine_vs_micrograd.py``'s, 200 chains x 200 steps here, build +
 backward) is counted the same way: one warm-up run, then ``--steps`` more. The children are killed
-when they overrun ``--timeout``.
+when they overrun ``--timeout``. The matrix-path step (``matrix_vs_torch.py``'s, as a user writes it) and
+the same step in numpy by hand are counted over ``--matrix-steps`` steps (``--matrix-only``: only those).
 
 Run: ``python benchmarks/instructions.py`` (needs valgrind; micrograd comes with the ``bench`` extra).
 """
@@ -33,6 +35,7 @@ PEERS = {
     "micrograd": "micrograd",
 }
 WIDE_PEERS = {"gradtrace": "wide", "micrograd": "wide-micrograd"}
+MATRIX_PEERS = {"gradtrace model(Tensor(X))": "matrix", "numpy by hand": "numpy"}
 WIDE_CHAINS, WIDE_STEPS = 200, 200
 COLLECTED = re.compile(r"Collected\s*:\s*(\d+)")
 
@@ -42,6 +45,13 @@ def run_steps(peer: str, steps: int) -> None:
     sys.path.insert(0, str(Path(__file__).parent))
     if peer.startswith("wide"):
         wide_runs(peer, steps)
+        return
+    if peer in MATRIX_PEERS.values():
+        from matrix_vs_torch import gradtrace_step, numpy_step
+
+        step = gradtrace_step(True) if peer == "matrix" else numpy_step()
+        for _ in range(1 + steps):
+            step()
         return
     from mlp_vs_micrograd import MicrogradTrainer, OurTrainer, moons
 
@@ -89,8 +99,11 @@ def main() -> int:
     # 3 counted steps spread 204-216 M over runs of one commit (a collection of the cyclic GC lands in some runs'
     # counted steps, not others); more counted steps average those collections out
     parser.add_argument("--steps", type=int, default=8, help="counted steps of each peer")
+    parser.add_argument("--matrix-only", action="store_true", help="count only the matrix-path step")
+    parser.add_argument("--matrix-steps", type=int, default=200, help="counted matrix-path steps of each peer")
     parser.add_argument("--timeout", type=float, default=600.0, help="seconds for one callgrind run")
-    parser.add_argument("--child", choices=sorted({*PEERS.values(), *WIDE_PEERS.values()}), help=argparse.SUPPRESS)
+    children = {*PEERS.values(), *WIDE_PEERS.values(), *MATRIX_PEERS.values()}
+    parser.add_argument("--child", choices=sorted(children), help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.child:
         run_steps(args.child, args.steps)
@@ -103,26 +116,37 @@ def main() -> int:
     except ImportError:
         print("micrograd not installed (pip install -e '.[bench]'): nothing to compare against")
         return 1
-    print(f"instructions per demo step (callgrind; MLP(2, [16, 16, 1]), 100 moons points; {args.steps} steps counted)")
-    _report(PEERS, args.steps, args.timeout)
-    nodes = WIDE_CHAINS * WIDE_STEPS * 2 + WIDE_CHAINS - 1
-    shape = f"{WIDE_CHAINS} chains x {WIDE_STEPS} steps, {nodes:,} op nodes"
-    print(f"instructions per wide graph (build + backward; {shape})")
-    _report(WIDE_PEERS, args.steps, args.timeout)
+    if not args.matrix_only:
+        counted = f"{args.steps} steps counted"
+        print(f"instructions per demo step (callgrind; MLP(2, [16, 16, 1]), 100 moons points; {counted})")
+        _report(PEERS, args.steps, args.timeout)
+        nodes = WIDE_CHAINS * WIDE_STEPS * 2 + WIDE_CHAINS - 1
+        shape = f"{WIDE_CHAINS} chains x {WIDE_STEPS} steps, {nodes:,} op nodes"
+        print(f"instructions per wide graph (build + backward; {shape})")
+        _report(WIDE_PEERS, args.steps, args.timeout)
+    counted = f"{args.matrix_steps} steps counted"
+    print(f"instructions per matrix-path demo step (the same step on 100 x 2 arrays; {counted})")
+    _report(MATRIX_PEERS, args.matrix_steps, args.timeout, baseline="numpy by hand", digits=3)
     return 0
 
 
-def _report(peers: dict[str, str], steps: int, timeout: float) -> None:
-    """Each peer's instructions per counted run, beside micrograd's."""
+def _report(peers: dict[str, str], steps: int, timeout: float, baseline: str = "micrograd", digits: int = 1) -> None:
+    """Each peer's instructions per counted run, beside the baseline's (micrograd's; numpy by hand's for the
+    matrix path, where the ratio is gradtrace's over numpy's: the issue's goal is at most 3x)."""
     per_run = {}
     for label, peer in peers.items():
         one = instructions(peer, 0, timeout)
         more = instructions(peer, steps, timeout)
         per_run[label] = (more - one) / steps
-    theirs = per_run["micrograd"]
+    theirs = per_run[baseline]
     for label, count in per_run.items():
-        ratio = "" if label == "micrograd" else f"   micrograd executes {theirs / count:5.1f}x as many"
-        print(f"  {label:<36} {count / 1e6:8.1f} M{ratio}")
+        if label == baseline:
+            ratio = ""
+        elif baseline == "micrograd":
+            ratio = f"   micrograd executes {theirs / count:5.1f}x as many"
+        else:
+            ratio = f"   {count / theirs:5.2f}x {baseline}'s"
+        print(f"  {label:<36} {count / 1e6:8.{digits}f} M{ratio}")
 
 
 if __name__ == "__main__":

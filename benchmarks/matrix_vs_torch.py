@@ -6,8 +6,8 @@ update (rate 0.05) per step. Every contestant starts from the same weights (grad
 must report the same losses for the first steps (to 1e-12 relative) before anything is timed:
 
 - gradtrace, matrix path: ``model(Tensor(X))``, ``binary_hinge`` + ``nn.matrix.l2_penalty``, ``SGD`` on the
-  model's ``Value`` parameters; and the same with the parameters kept in ``nn.matrix.ParameterArrays`` meanwhile
-  (as ``fit`` trains), which saves reading and writing every ``Value`` each step;
+  model's ``Value`` parameters (which live in their layers' arrays since the first matrix call:
+  ``nn.parameter_home``), written as a user writes it;
 - PyTorch (CPU, float64, one thread): the same network as ``nn.Linear`` layers, ``torch.optim.SGD``;
 - numpy by hand: the forward and backward written out (the course notes' vectorised two-layer backward);
 - gradtrace, scalar path, and micrograd: one graph node per operation (a few rounds only: they are slow).
@@ -26,7 +26,6 @@ extra. Run: ``python benchmarks/matrix_vs_torch.py [--rounds 30]``.
 from __future__ import annotations
 
 import argparse
-import contextlib
 import statistics
 import time
 from collections.abc import Callable
@@ -39,7 +38,7 @@ from nn.data import Dataset, make_moons, minibatches, train_val_test_split
 from nn.datasets import MissingExtraError, load_digits
 from nn.layers import MLP
 from nn.losses import binary_hinge, l2_regularization, softmax_cross_entropy
-from nn.matrix import ParameterArrays, l2_penalty
+from nn.matrix import l2_penalty
 from nn.optim import SGD, Adam
 from nn.train import fit
 
@@ -48,7 +47,6 @@ LAMBDA = 1e-4
 RATE = 0.05
 AGREEMENT = 1e-12
 Step = Callable[[], float]
-_OPEN = contextlib.ExitStack()
 
 
 def workload() -> tuple[np.ndarray, np.ndarray, list[tuple[np.ndarray, np.ndarray]]]:
@@ -62,15 +60,12 @@ def workload() -> tuple[np.ndarray, np.ndarray, list[tuple[np.ndarray, np.ndarra
     return data.X, 2.0 * data.y - 1.0, layers
 
 
-def gradtrace_step(matrix: bool, arrays: bool = False) -> Step:
-    """One SGD step of gradtrace's MLP, on the matrix path (``model(Tensor(X))``) or the scalar path; ``arrays``:
-    with the parameters kept in ``nn.matrix.ParameterArrays`` for the whole run (as ``fit`` does)."""
+def gradtrace_step(matrix: bool) -> Step:
+    """One SGD step of gradtrace's MLP, on the matrix path (``model(Tensor(X))``) or the scalar path."""
     x, y, _ = workload()
     model = MLP(2, SIZES, seed=0)
     parameters = model.parameters()
     optimizer = SGD(parameters, lr=RATE)
-    if arrays:  # entered for the life of the process: the steps run inside it, as fit's do
-        _OPEN.enter_context(ParameterArrays(parameters).in_use(optimizer))
     rows = x.tolist()
     inputs = Tensor(x, constant=True)  # data: no gradient (as PyTorch's inputs)
 
@@ -268,7 +263,6 @@ def main() -> None:
     arguments = parser.parse_args()
     steps: dict[str, Step] = {
         "gradtrace matrix": gradtrace_step(True),
-        "matrix + arrays": gradtrace_step(True, arrays=True),
         "numpy by hand": numpy_step(),
     }
     optional = {"PyTorch": torch_step(), "micrograd": micrograd_step(), "gradtrace scalar": gradtrace_step(False)}

@@ -37,6 +37,7 @@ from nn.activations import SINGLE_NODE, Activation, activation_key, activation_n
 from nn.checks import check_count, check_flag
 from nn.init import Initialiser, SeedLike, make_rng, resolve_initialiser
 from nn.module import Module, Sizer, child_name, numbered
+from nn.parameter_home import release_of
 
 if TYPE_CHECKING:
     from typing_extensions import Unpack
@@ -184,6 +185,8 @@ class Neuron(Module):
             if isinstance(xs, Tensor):  # a Tensor of rows: the matrix path (nn.matrix)
                 return self.forward_matrix(xs)  # type: ignore[return-value]
             _check_inputs(self, xs, self.nin)
+        if type(self.b) is not Value:  # its parameters live in arrays since a matrix call: back to slots, faster here
+            release_of(self.b)
         if not self.scoped:
             return self.activation(self.pre_activation(xs))
         if self.fused and self.activation in SINGLE_NODE:
@@ -202,9 +205,13 @@ class Neuron(Module):
         matrix.checked_batch(self, xs, self.nin)
         return matrix.scoped(self, self.scoped, self._matrix_output, xs)
 
+    def home_rows(self) -> tuple[list[list[Value]], list[Value]]:
+        """Its weights as one column and its bias, as the matrix path lays them out (``nn.matrix.affine``)."""
+        return [self.w], [self.b]
+
     def _matrix_output(self, xs: Tensor) -> Tensor:
         owner = self.name or "Neuron"
-        pre = matrix.affine(xs, [self.w], [self.b], self.name, self)
+        pre = matrix.affine(xs, *self.home_rows(), self.name, self)
         return matrix.activate(self.activation_key, self.activation, pre.reshape(pre.shape[:-1]), owner)
 
     def pre_activation(self, xs: Sequence[Operand]) -> Value:
@@ -276,9 +283,13 @@ class Layer(Module):
         matrix.checked_batch(self, xs, self.nin)
         return matrix.scoped(self, self.scoped, self._matrix_outputs, xs)
 
+    def home_rows(self) -> tuple[list[list[Value]], list[Value]]:
+        """Each neuron's weights (a column of W) and the biases, as the matrix path lays them out."""
+        return [n.w for n in self.neurons], [n.b for n in self.neurons]
+
     def _matrix_outputs(self, xs: Tensor) -> Tensor:
         first = self.neurons[0]
-        pre = matrix.affine(xs, [n.w for n in self.neurons], [n.b for n in self.neurons], self.name, self)
+        pre = matrix.affine(xs, *self.home_rows(), self.name, self)
         return matrix.activate(first.activation_key, first.activation, pre, self.name or "Layer")
 
     def __repr__(self) -> str:
@@ -366,6 +377,7 @@ class MLP(Module):
         Hidden activations are labelled ``h1``, ``h2``… (as the course notes name them) when scoped.
         """
         matrix.checked_batch(self, xs, self.nin)
+        matrix.homes_side_by_side(self.layers)  # the optimizer then reads all the parameters as one slice
         out = self.layers[0].forward_matrix(xs)
         for number, layer in enumerate(self.layers[1:], start=1):
             if self.scoped:
@@ -470,9 +482,13 @@ class Maxout(Module):
         matrix.checked_batch(self, xs, self.nin)
         return matrix.scoped(self, self.scoped, self._matrix_units, xs)
 
+    def home_rows(self) -> tuple[list[list[Value]], list[Value]]:
+        """Each piece's weights (a column of W) and the biases, unit by unit: columns j·pieces … j·pieces + k."""
+        pieces = [piece for unit in self.units for piece in unit]
+        return [p.w for p in pieces], [p.b for p in pieces]
+
     def _matrix_units(self, xs: Tensor) -> Tensor:
-        pieces = [piece for unit in self.units for piece in unit]  # unit by unit: columns j·pieces … j·pieces + k
-        pre = matrix.affine(xs, [p.w for p in pieces], [p.b for p in pieces], self.name, self)
+        pre = matrix.affine(xs, *self.home_rows(), self.name, self)
         return pre.reshape(*xs.shape[:-1], self.nout, self.pieces).max(axis=-1)
 
     def _units(self, xs: Sequence[Operand]) -> list[Value]:

@@ -96,8 +96,8 @@ class BatchNorm(Module):
 
     def _matrix_normalised(self, batch: Tensor) -> Tensor:
         prefix = f"{self.name}." if self.name else ""
-        gamma = matrix.vector(self.gamma, f"{prefix}γ", self, "gamma")
-        beta = matrix.vector(self.beta, f"{prefix}β", self, "beta")
+        gamma = matrix.vector(self.gamma, f"{prefix}γ")
+        beta = matrix.vector(self.beta, f"{prefix}β")
         if not self.training:
             running_mean = np.array([v.data for v in self.running_mean])
             running_inv_std = 1.0 / np.sqrt(np.array([v.data for v in self.running_var]) + self.eps)

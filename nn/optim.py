@@ -19,30 +19,17 @@ How the course notes' forms map:
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
-from typing import Protocol
 
 import numpy as np
 
 from autograd import Value
 from nn.checks import check_flag, check_real
-
-
-class ParameterStore(Protocol):
-    """Where an optimizer's parameters' numbers are read and written (``ValueStore``, ``nn.matrix.ParameterArrays``)."""
-
-    def read(self) -> tuple[np.ndarray, np.ndarray]:
-        """Every parameter's value and gradient as new arrays, in parameter order (the optimizer may keep them)."""
-        ...
-
-    def write(self, theta: np.ndarray) -> None: ...
-
-    def zero_grad(self) -> None: ...
+from nn.parameter_home import Gather
 
 
 class ValueStore:
-    """Where an optimizer reads and writes its parameters' numbers: the ``Value``s themselves (the default).
-
-    ``fit`` on the matrix path swaps in ``nn.matrix.ParameterArrays``, which keeps them in arrays while it trains.
+    """Where an optimizer reads and writes its parameters' numbers: whole slices of the arrays they live in, when
+    they all live in their layers' arrays (``nn.parameter_home``: the matrix path), else the ``Value``s one by one.
     """
 
     def __init__(self, parameters: list[Value]) -> None:
@@ -50,6 +37,9 @@ class ValueStore:
 
     def read(self) -> tuple[np.ndarray, np.ndarray]:
         """Every parameter's value and gradient, as arrays in parameter order."""
+        gather = Gather.of(self.parameters)  # they live in their layers' arrays (nn.parameter_home): a few slices
+        if gather is not None:
+            return gather.data(), gather.grads()
         # list comprehensions handed to fromiter: Python 3.11 reads a slot in one specialised instruction, where
         # map(attrgetter) calls per item, and np.array(list) inspects each item (the demo step's SGD step, 337
         # parameters: 40 -> 22 µs)
@@ -59,11 +49,19 @@ class ValueStore:
 
     def write(self, theta: np.ndarray) -> None:
         """Each parameter's new value, from the array."""
+        gather = Gather.of(self.parameters)
+        if gather is not None:
+            gather.write(theta)
+            return
         for p, new in zip(self.parameters, theta.tolist(), strict=True):
             p.data = new
 
     def zero_grad(self) -> None:
         """Every parameter's gradient set to 0."""
+        gather = Gather.of(self.parameters)
+        if gather is not None:
+            gather.zero_grad()
+            return
         for p in self.parameters:
             p.grad = 0.0
 
@@ -94,7 +92,7 @@ class Optimizer:
         self.lr = check_real(lr, "lr", owner)
         self.weight_decay = check_real(weight_decay, "weight_decay", owner)
         self.steps = 0
-        self.store: ParameterStore = ValueStore(self.parameters)  # where the numbers are read and written
+        self.store = ValueStore(self.parameters)  # where the numbers are read and written
 
     def zero_grad(self) -> None:
         """Set every parameter's gradient to 0."""

@@ -28,7 +28,7 @@ import math
 import signal
 import threading
 import time
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from types import FrameType
 from typing import TYPE_CHECKING, Any
 
@@ -169,7 +169,6 @@ class Theatre:
         self.recording = recording
         self.watcher = watcher  # viz.training.live.LiveView, or None
         self._snapshot_at = snapshot_at
-        self._sync: Callable[[], None] = _nothing
 
     @classmethod
     def build(
@@ -220,13 +219,8 @@ class Theatre:
         """Whether Ctrl-C ends training quietly (``fit`` returns the history so far)."""
         return self.watcher is not None or self.recording is not None
 
-    def starting(self, history: History, sync: Callable[[], None]) -> None:
-        """Before the first update: the first snapshot and the panel's first drawing.
-
-        ``sync`` writes the parameters into their Values when training keeps them elsewhere (``fit``'s
-        matrix path keeps them in arrays): called before the model is read, only then.
-        """
-        self._sync = sync
+    def starting(self, history: History) -> None:
+        """Before the first update: the first snapshot and the panel's first drawing."""
         if self.recording is not None and 0 in self._snapshot_at:
             self.recording.take(0)
         if self.watcher is not None:
@@ -239,10 +233,9 @@ class Theatre:
     def updated(self, history: History) -> None:
         """After each update: a snapshot when one is due, a redraw when the budget allows."""
         if self.recording is not None and history.iterations in self._snapshot_at:
-            self._sync()
             self.recording.take(history.iterations)
         if self.watcher is not None:
-            self.watcher.maybe_redraw(history, self._sync)
+            self.watcher.maybe_redraw(history)
 
     def finished(self, history: History, interrupted: bool) -> None:
         """At the end (or at Ctrl-C): the last snapshot and the last drawing, which says whether training stopped."""
@@ -255,14 +248,10 @@ class Theatre:
             self.watcher.finish(history, interrupted)
 
 
-def _nothing() -> None:
-    """The parameters are in their Values already."""
-
-
 class _Idle(Theatre):
     """Neither watching nor recording: every hand-off does nothing (Ctrl-C still waits for a step to end)."""
 
-    def starting(self, history: History, sync: Callable[[], None]) -> None:
+    def starting(self, history: History) -> None:
         pass
 
     def updated(self, history: History) -> None:

@@ -22,7 +22,7 @@ from nn.checks import check_callable, check_count, check_flag, check_real
 from nn.data import Dataset, batches_per_epoch, minibatches
 from nn.init import SeedLike, make_rng
 from nn.losses import l2_regularization, numeric_targets
-from nn.matrix import ParameterArrays, l2_penalty
+from nn.matrix import l2_penalty
 from nn.optim import Optimizer
 from nn.schedules import LRSchedule
 from nn.theatre import Recording, Theatre
@@ -447,8 +447,8 @@ def fit(
     last_batch = None
     interrupted = False
     try:
-        with cyclic_gc_paused(), _parameter_arrays(model, optimizer, on_matrix) as arrays:
-            theatre.starting(history, arrays.push)
+        with cyclic_gc_paused():
+            theatre.starting(history)
             for epoch in range(1, epochs + 1):
                 last_batch = _train_epoch(model, loss, optimizer, Dataset(inputs, y), history, epoch, bar, _EpochPlan(
                     size, shuffle, rng, drop_last, strength, parameters, chooser if classify else None, on_matrix,
@@ -462,10 +462,8 @@ def fit(
                     if classify:
                         history.val_accuracy.append(val_accuracy)
                 if on_epoch is not None:
-                    arrays.push()  # the callback may read the parameters, or change them
                     on_epoch(history)
-                    arrays.pull()
-        if last_batch is not None:  # after the arrays (if any) are written back to the Values
+        if last_batch is not None:
             _check_last_update(model, loss, last_batch, parameters, history, on_matrix)
     except KeyboardInterrupt:
         if not theatre.catches_interrupt:
@@ -476,32 +474,6 @@ def fit(
             bar.close()
     theatre.finished(history, interrupted)
     return history
-
-
-class _ValuesOnly:
-    """The parameters stay in their Values (the scalar path, or a model the arrays cannot serve): nothing to sync."""
-
-    def push(self) -> None:
-        """Nothing: the Values are current."""
-
-    def pull(self) -> None:
-        """Nothing: the Values are current."""
-
-
-@contextmanager
-def _parameter_arrays(model: Model, optimizer: Optimizer, matrix: bool) -> Iterator[ParameterArrays | _ValuesOnly]:
-    """The matrix path trains from ``nn.matrix.ParameterArrays`` when every gradient reaches the parameters through
-    the model's layers and the L2 penalty: the optimizer holds all of the model's parameters and no module has a
-    custom activation (a function could use a parameter Value the arrays do not see)."""
-    held = {id(p) for p in optimizer.parameters}
-    modules: list[Any] = getattr(model, "modules", list)()
-    custom = any(None in getattr(m, "activation_keys", ()) or getattr(m, "activation_key", "") is None for m in modules)
-    if not matrix or custom or any(id(p) not in held for p in model.parameters()):
-        yield _ValuesOnly()
-        return
-    arrays = ParameterArrays(optimizer.parameters)
-    with arrays.in_use(optimizer):
-        yield arrays
 
 
 @dataclasses.dataclass

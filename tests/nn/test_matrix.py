@@ -21,10 +21,10 @@ from nn.losses import (
     multiclass_hinge,
     softmax_cross_entropy,
 )
-from nn.matrix import ParameterArrays
 from nn.module import Module
 from nn.normalization import BatchNorm
 from nn.optim import SGD, Adam, RMSprop
+from nn.parameter_home import HomedValue
 from nn.sequential import Elementwise, Sequential
 from nn.train import fit, matrix_capable
 
@@ -240,28 +240,21 @@ def test_fit_picks_the_matrix_path_for_nn_losses_only() -> None:
         fit(model, mse, SGD(model.parameters(), lr=0.1), make_moons(10, seed=0), 1, matrix="yes")  # type: ignore[arg-type]
 
 
-def test_fit_keeps_the_parameters_in_arrays_and_syncs_them_around_on_epoch() -> None:
+def test_fit_trains_from_the_layers_arrays_and_on_epoch_reads_and_changes_the_parameters() -> None:
     moons = make_moons(40, seed=0)
     signed = Dataset(moons.X, 2 * moons.y - 1)
     model = MLP(2, [4, 1], seed=0)
     seen: list[float] = []
+    kinds: list[type] = []
 
     def on_epoch(history: Any) -> None:
         first = model.parameters()[0]
+        kinds.append(type(first))
         seen.append(first.data)
         first.data = 0.5  # a change the next epoch must start from
 
-    arrays_used: list[bool] = []
-    original = ParameterArrays.in_use
-
-    def spy(self: ParameterArrays, optimizer: Any) -> Any:
-        arrays_used.append(True)
-        return original(self, optimizer)
-
-    with pytest.MonkeyPatch.context() as patch:
-        patch.setattr(ParameterArrays, "in_use", spy)
-        fit(model, binary_hinge, SGD(model.parameters(), lr=0.1), signed, 2, 10, quiet=True, on_epoch=on_epoch)
-    assert arrays_used == [True]
+    fit(model, binary_hinge, SGD(model.parameters(), lr=0.1), signed, 2, 10, quiet=True, on_epoch=on_epoch)
+    assert kinds == [HomedValue, HomedValue]  # the matrix path trained from the layers' arrays
     reference = MLP(2, [4, 1], seed=0)
     reference_seen: list[float] = []
 
@@ -296,24 +289,3 @@ def test_forward_batch_of_a_tensor_is_one_matrix_call() -> None:
     model = MLP(3, [4, 2], seed=0)
     out = model.forward_batch(Tensor(X))  # type: ignore[arg-type]
     assert isinstance(out, Tensor) and out.shape == (6, 2)
-
-
-def test_a_place_reads_and_adds_what_indexing_by_its_positions_does() -> None:
-    from nn.matrix import Place, StridedPlace, place
-
-    rng = np.random.default_rng(0)
-    patterns = [np.array([[0, 3, 6], [1, 4, 7]]), np.array([2, 5, 8]), np.array([[9], [10]]), np.array([4]),
-                np.array([[0, 2], [1, 8]]), np.array([3, 1]), np.array([[5, 5], [6, 6]])[:, :1]]
-    for positions in patterns:
-        theta, grad = rng.normal(size=12), rng.normal(size=12)
-        at = place(theta, grad, positions)
-        expected_kind = Place if positions.tolist() in ([[0, 2], [1, 8]], [3, 1]) else StridedPlace
-        assert type(at) is expected_kind, positions.tolist()
-        assert np.array_equal(at.take(), theta[positions]) and at.take().flags.c_contiguous
-        g = rng.normal(size=positions.shape)
-        expected = grad.copy()
-        expected[positions] += g
-        at.add(g)
-        assert np.array_equal(grad, expected)
-        theta[:] += 1.0  # the optimizer writes in place: the place reads the new numbers
-        assert np.array_equal(at.take(), theta[positions])

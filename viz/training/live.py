@@ -161,11 +161,15 @@ LAYOUT_AFTER = 0.1
 LAYOUT_WORTH = 0.3
 
 
-def lay_out(recording: Recording, total_iterations: int, iterations_per_epoch: int) -> StageLayout | str:
+def lay_out(recording: Recording, total_iterations: int, iterations_per_epoch: int,
+            start: list[float]) -> StageLayout | str:
     """The live stage's network and graph laid out (``TheatreStage.laid_out``: the graph described, ``dot`` run),
-    as plain data; or, when ``dot`` cannot draw them, the reason (a live panel says it and draws no more)."""
+    as plain data; or, when ``dot`` cannot draw them, the reason (a live panel says it and draws no more).
+
+    Laid out with the parameters the run started from (``start``), whenever the layout runs: the boxes are as wide
+    as those numbers make them, so the page does not depend on when a child happened to be forked."""
     try:
-        stage = TheatreStage.laid_out(recording, total_iterations, iterations_per_epoch, resolution=2)
+        stage = TheatreStage.laid_out(recording, total_iterations, iterations_per_epoch, resolution=2, numbers=start)
         return stage.layout()
     except (DotNotFoundError, DotTimeoutError, DotFailedError) as error:
         return str(error)
@@ -194,6 +198,7 @@ class LiveView:
         self.redraws = 0
         self.final: FinalFrame | None = None
         self._short = False  # the run proved too short to show a frame before it ends
+        self._start_numbers: list[float] = []  # the parameters before the first update: what the layout is made with
 
     def start(self, history: History) -> None:
         """Before the first update: where forking is unsafe, lay the panels out here and now; else only note the time
@@ -202,6 +207,7 @@ class LiveView:
             self._show = _notebook_display()
             self._unattended = _unattended_shell()
         started = self._started = time.perf_counter()
+        self._start_numbers = [p.data for p in self.recording.model.parameters()]
         if not self._forking():
             self._lay_out_elsewhere(history)  # here, at once: the first update finds the layout in
         self.clock.drew(started, time.perf_counter())
@@ -211,7 +217,8 @@ class LiveView:
 
     def _lay_out_elsewhere(self, history: History) -> None:
         recording, total, per_epoch = self.recording, self.recording.total_iterations, history.iterations_per_epoch
-        self._layout = Elsewhere(lambda: lay_out(recording, total, per_epoch), fork=self._fork,
+        start = self._start_numbers
+        self._layout = Elsewhere(lambda: lay_out(recording, total, per_epoch, start), fork=self._fork,
                                  nice=LAYOUT_NICENESS)
 
     def _layout_due(self, history: History) -> bool:
@@ -227,9 +234,8 @@ class LiveView:
             return False
         return True
 
-    def maybe_redraw(self, history: History, sync: Callable[[], None]) -> None:
-        """Read the model and show it: as soon as the panels are laid out, then when the clock allows
-        (``sync`` first: it puts the parameters in their Values, where training keeps them elsewhere)."""
+    def maybe_redraw(self, history: History) -> None:
+        """Read the model and show it: as soon as the panels are laid out, then when the clock allows."""
         if self._stopped or self._short:
             return
         if self._layout is None:
@@ -243,7 +249,6 @@ class LiveView:
             return
         started = time.perf_counter()
         heading, _ = moment_text(history, history.iterations, self.recording.total_iterations)
-        sync()
         self._complete(history, f"training: {heading}")
         self.clock.drew(started, time.perf_counter())
 
@@ -369,10 +374,11 @@ class LiveView:
         Training pays for the fork only."""
         page_status = self._waiting_page(history, status)
         recording, total, per_epoch = self.recording, self.recording.total_iterations, history.iterations_per_epoch
+        start = self._start_numbers
 
         def final_page() -> tuple[str, str]:  # in the child: ("page", html) or ("stopped", why)
             stage, state, reading = self._read_final(history)
-            layout = lay_out(recording, total, per_epoch)
+            layout = lay_out(recording, total, per_epoch, start)
             if isinstance(layout, str):
                 return "stopped", layout
             try:

@@ -3,7 +3,6 @@ gradients at each snapshot, the heatmap the model's decision; notes where a pane
 
 from __future__ import annotations
 
-import functools
 import json
 import re
 import signal
@@ -201,16 +200,15 @@ def test_the_live_view_shows_a_moment_once_its_layout_is_in_and_counts_its_time(
         view.start(fresh)
         if fork:
             assert view._layout is None  # not before the run proves long enough (here at once)
-            view.maybe_redraw(fresh, lambda: None)
+            view.maybe_redraw(fresh)
         assert shown == [] and view.redraws == 0  # laid out elsewhere (a child process, or here at the start)
         assert view._layout is not None
         view._layout.result(timeout=60)
-        synced: list[bool] = []
-        view.maybe_redraw(fresh, functools.partial(synced.append, True))
-        assert len(shown) == 1 and "training: before training (0 of 12 updates)" in shown[0] and synced == [True]
+        view.maybe_redraw(fresh)
+        assert len(shown) == 1 and "training: before training (0 of 12 updates)" in shown[0]
         assert not view.clock.due()  # the clock counts the drawing's time: no new reading at once
-        view.maybe_redraw(fresh, functools.partial(synced.append, True))
-        assert len(shown) == 1 and synced == [True]
+        view.maybe_redraw(fresh)
+        assert len(shown) == 1
         drawings.append(shown)
     assert all(drawing == drawings[0] for drawing in drawings)  # a child process lays the panels out as a thread does
 

@@ -1,0 +1,229 @@
+"""Parameters that live in their layers' arrays on the matrix path (nn.parameter_home): the same numbers everywhere."""
+
+from __future__ import annotations
+
+import copy
+import pickle
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from autograd import Tensor, Value
+from nn.layers import MLP, Layer, Maxout
+from nn.losses import binary_hinge
+from nn.matrix import l2_penalty
+from nn.optim import SGD, Adam
+from nn.parameter_home import Gather, HomedValue, ParameterHome, release
+from nn.saved import load
+
+X = np.array([[0.5, -1.0], [1.5, 0.25], [-0.75, 2.0], [0.1, 0.2]])
+Y = np.array([1.0, -1.0, 1.0, -1.0])
+
+
+def _numbers(model: MLP) -> list[tuple[float, float]]:
+    return [(p.data, p.grad) for p in model.parameters()]
+
+
+def test_a_matrix_call_moves_the_parameters_into_arrays_without_changing_a_number() -> None:
+    model = MLP(2, [3, 1], seed=0)
+    before = model.parameters()
+    numbers = _numbers(model)
+    model(Tensor(X))
+    after = model.parameters()
+    assert all(a is b for a, b in zip(before, after, strict=True))  # the same objects
+    assert {type(p) for p in after} == {HomedValue}
+    assert _numbers(model) == numbers
+    home = model.layers[0]._parameter_home
+    assert home.theta.shape == (3, 3)  # a row per neuron: w0, w1, b
+    assert home.theta.tolist() == [[n.w[0].data, n.w[1].data, n.b.data] for n in model.layers[0].neurons]
+
+
+def test_gradients_and_a_micrograd_style_update_match_the_scalar_path() -> None:
+    matrix, scalar = MLP(2, [4, 4, 1], seed=1), MLP(2, [4, 4, 1], seed=1)
+    for _ in range(3):
+        binary_hinge(matrix(Tensor(X)), Y).backward()
+        binary_hinge([scalar(row) for row in X.tolist()], Y.tolist()).backward()
+        for model in (matrix, scalar):
+            for p in model.parameters():
+                p.data -= 0.1 * p.grad
+                p.grad = 0.0
+    assert type(matrix.parameters()[0]) is HomedValue
+    np.testing.assert_allclose(_numbers(matrix), _numbers(scalar), rtol=1e-12, atol=1e-15)
+
+
+def test_an_optimizer_and_the_l2_penalty_read_whole_arrays_and_match_the_values() -> None:
+    for optimizer_kind in (SGD, Adam):
+        matrix, scalar = MLP(2, [4, 1], seed=2), MLP(2, [4, 1], seed=2)
+        matrix(Tensor(X))  # homed before the optimizer's first read
+        steps = [optimizer_kind(matrix.parameters(), lr=0.05), optimizer_kind(scalar.parameters(), lr=0.05)]
+        for _ in range(3):
+            for model, optimizer in zip((matrix, scalar), steps, strict=True):
+                optimizer.zero_grad()
+                out = model(Tensor(X)) if model is matrix else [model(row) for row in X.tolist()]
+                (binary_hinge(out, Y) + l2_penalty(model.parameters(), 0.1)).backward()
+                optimizer.step()
+        assert Gather.of(matrix.parameters()) is not None
+        np.testing.assert_allclose(_numbers(matrix), _numbers(scalar), rtol=1e-10, atol=1e-14)
+
+
+def test_a_scalar_call_gives_the_parameters_their_slots_back() -> None:
+    model = MLP(2, [3, 1], seed=0)
+    matrix_out = model(Tensor(X)).data
+    homed = _numbers(model)
+    scalar_out = [model(row).data for row in X.tolist()]
+    assert {type(p) for p in model.parameters()} == {Value}
+    assert _numbers(model) == homed
+    np.testing.assert_allclose(scalar_out, matrix_out, rtol=1e-14)
+    model(Tensor(X))  # and back into (new) arrays
+    assert {type(p) for p in model.parameters()} == {HomedValue}
+
+
+def test_a_replaced_weight_is_read_at_the_next_matrix_call() -> None:
+    model = MLP(2, [3, 1], seed=0)
+    model(Tensor(X))
+    neuron = model.layers[0].neurons[1]
+    neuron.w[0] = Value(3.0, label="new")  # replaced in place: the home no longer holds exactly this layer's Values
+    out = model(Tensor(X)).data
+    reference = MLP(2, [3, 1], seed=0)
+    reference.layers[0].neurons[1].w[0] = Value(3.0)
+    np.testing.assert_allclose(out, [reference(row).data for row in X.tolist()], rtol=1e-14)
+    assert type(neuron.w[0]) is HomedValue
+
+
+def test_tied_weights_stay_values_and_get_both_shares() -> None:
+    model, reference = MLP(2, [2, 1], seed=0), MLP(2, [2, 1], seed=0)
+    for m in (model, reference):
+        m.layers[0].neurons[1].w[0] = m.layers[0].neurons[0].w[0]  # one Value in two places
+    binary_hinge(model(Tensor(X)), Y).backward()
+    binary_hinge([reference(row) for row in X.tolist()], Y.tolist()).backward()
+    assert type(model.layers[0].neurons[0].w[0]) is Value  # layer 1 could not move: its Values stay as they are
+    assert type(model.layers[1].neurons[0].w[0]) is HomedValue
+    np.testing.assert_allclose(_numbers(model), _numbers(reference), rtol=1e-12, atol=1e-15)
+
+
+def test_a_neuron_called_alone_then_its_layer_moves_the_values_again() -> None:
+    layer = Layer(2, 3, seed=0)
+    first = layer.neurons[0]
+    first(Tensor(X))
+    neuron_home = first._parameter_home
+    assert first.b._home[0] is neuron_home
+    expected = [[n(row).data for n in layer.neurons] for row in X.tolist()]  # a scalar call: back to slots
+    first(Tensor(X))
+    out = layer(Tensor(X)).data
+    assert not first._parameter_home.live and first.b._home[0] is layer._parameter_home
+    np.testing.assert_allclose(out, expected, rtol=1e-14)
+    first.b.data = 0.5
+    assert layer._parameter_home.theta[0, -1] == 0.5
+
+
+def test_maxout_pieces_live_in_one_home() -> None:
+    model = Maxout(2, 2, pieces=3, seed=0)
+    out = model(Tensor(X)).data
+    assert {type(p) for p in model.parameters()} == {HomedValue}
+    np.testing.assert_allclose(out, [[v.data for v in model(row)] for row in X.tolist()], rtol=1e-14)
+
+
+def test_a_parameter_set_to_something_not_a_number_is_an_error_naming_it() -> None:
+    model = MLP(2, [1], seed=0)
+    model(Tensor(X))
+    p = model.parameters()[0]
+    with pytest.raises(TypeError, match=r"layers\.0\.neurons\.0\.w\.0\.data must be a real number, got str"):
+        p.data = "0.5"  # type: ignore[assignment]
+    with pytest.raises(TypeError, match=r"\.grad must be a real number, got NoneType"):
+        p.grad = None  # type: ignore[assignment]
+    p.data = 2  # an int, as a Value takes it
+    assert p.data == 2.0 and type(p.data) is float
+
+
+def test_a_scalar_graph_over_homed_values_backpropagates_into_the_arrays() -> None:
+    model = MLP(2, [3, 1], seed=0)
+    model(Tensor(X))
+    parameters = model.parameters()
+    total = parameters[0] * parameters[0]
+    for p in parameters[1:]:
+        total = total + p * p
+    total.backward()
+    assert [p.grad for p in parameters] == [2.0 * p.data for p in parameters]
+    assert type(parameters[0]) is HomedValue
+
+
+def test_copies_and_pickles_have_arrays_of_their_own() -> None:
+    model = MLP(2, [3, 1], seed=0)
+    model(Tensor(X))
+    for twin in (copy.deepcopy(model), pickle.loads(pickle.dumps(model))):
+        assert _numbers(twin) == _numbers(model)
+        twin.parameters()[0].data = 5.0
+        assert twin.layers[0]._parameter_home.theta[0, 0] == 5.0
+        assert model.parameters()[0].data != 5.0
+        np.testing.assert_array_equal(twin(Tensor(X)).data, [twin(row).data for row in X.tolist()])
+
+
+def test_save_and_load_of_a_model_trained_on_the_matrix_path(tmp_path: Path) -> None:
+    model = MLP(2, [3, 1], seed=0)
+    optimizer = SGD(model.parameters(), lr=0.1)
+    binary_hinge(model(Tensor(X)), Y).backward()
+    optimizer.step()
+    model.save(tmp_path / "model.json")
+    loaded = load(tmp_path / "model.json")
+    assert [p.data for p in loaded.parameters()] == [p.data for p in model.parameters()]
+
+
+def test_a_gather_finds_runs_and_notices_a_changed_list() -> None:
+    first, second = MLP(2, [3, 1], seed=0), MLP(2, [2], seed=1)
+    first(Tensor(X)), second(Tensor(X))
+    both = first.parameters() + second.parameters()
+    gather = Gather.of(both)
+    assert gather is not None and len(gather.spans) == 2  # each model's layers side by side: one run per model
+    np.testing.assert_array_equal(gather.data(), [p.data for p in both])
+    both[0] = Value(7.0)  # no longer a parameter that lives in a home
+    assert Gather.of(both) is None
+    part = first.parameters()[1:5]
+    gather = Gather.of(part)
+    assert gather is not None
+    gather.add_grad(np.arange(4.0))
+    assert [p.grad for p in part] == [0.0, 1.0, 2.0, 3.0]
+    release(first.layers[0]._parameter_home)
+    assert Gather.of(part) is None  # its home is gone: read as Values again
+
+
+def test_a_home_is_not_built_for_computed_weights() -> None:
+    a = Value(1.0)
+    assert ParameterHome.build([[a * 2.0]], [Value(0.0)]) is None
+    assert ParameterHome.build([[a, a]], [Value(0.0)]) is None
+
+
+def test_an_mlps_layers_live_side_by_side_until_one_needs_a_home_of_its_own() -> None:
+    model, reference = MLP(2, [3, 2, 1], seed=0), MLP(2, [3, 2, 1], seed=0)
+    model(Tensor(X))
+    homes = [layer._parameter_home for layer in model.layers]
+    assert all(home.base_theta is homes[0].base_theta for home in homes)
+    assert homes[0].base_theta.tolist() == [p.data for p in model.parameters()]  # in the parameters' order
+    gather = Gather.of(model.parameters())
+    assert gather is not None and len(gather.spans) == 1
+    for m in (model, reference):
+        m.layers[1].neurons[0].w[1] = Value(0.75)
+    out = model(Tensor(X))
+    assert model.layers[1]._parameter_home is not homes[1] and model.layers[0]._parameter_home is homes[0]
+    gather = Gather.of(model.parameters())
+    assert gather is not None and len(gather.spans) == 3  # layer 2 has a home of its own now
+    np.testing.assert_allclose(out.data, [reference(row).data for row in X.tolist()], rtol=1e-14)
+
+
+def test_a_scalar_call_between_forward_and_backward_loses_no_gradient() -> None:
+    model, reference = MLP(2, [3, 1], seed=0), MLP(2, [3, 1], seed=0)
+    loss = binary_hinge(model(Tensor(X)), Y) + l2_penalty(model.parameters(), 0.1)
+    model([0.5, 0.5])  # gives the Values their slots back: the homes the graph's leaves add into are gone
+    assert {type(p) for p in model.parameters()} == {Value}
+    loss.backward()
+    (binary_hinge([reference(row) for row in X.tolist()], Y.tolist()) + l2_penalty(reference.parameters(), 0.1)
+     ).backward()
+    np.testing.assert_allclose(_numbers(model), _numbers(reference), rtol=1e-12, atol=1e-15)
+    model.zero_grad(), reference.zero_grad()
+    again = binary_hinge(model(Tensor(X)), Y)
+    old = model.layers[0]._parameter_home
+    model([0.5, 0.5]), model(Tensor(X))  # slots, then homes anew: the graph's leaves add into homes that are gone
+    assert type(model.parameters()[0]) is HomedValue and model.layers[0]._parameter_home is not old and not old.live
+    again.backward()
+    binary_hinge([reference(row) for row in X.tolist()], Y.tolist()).backward()
+    np.testing.assert_allclose(_numbers(model), _numbers(reference), rtol=1e-12, atol=1e-15)
