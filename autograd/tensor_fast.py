@@ -10,18 +10,22 @@ checks each against its reference). What each buys was counted by callgrind on o
 for its reference in turn (with every piece: 1.76 M instructions with the parameters in ``nn.matrix.ParameterArrays``,
 3.16 M as a user writes the step; numpy by hand: 0.72 M; before this module: 2.21 M and 4.12 M).
 
+A second round ("since" below) was counted with the cyclic GC off over 400 steps (±20 k from run to run): the
+ParameterArrays step 1.76 M -> 1.47 M, the user's step of that time 3.12 M -> 2.86 M; the step with the
+parameters living in their layers' arrays (``nn.parameter_home``) 1.76 M -> 1.53 M, 0.229 -> 0.188 ms median.
+
 - ``backward``: the chain rule without observers, in one loop; each structural row's vector-Jacobian
   product written for the common shapes, an operand's gradient summed back to its shape only when
   broadcasting stretched it, an elementwise row's one-number local gradient (``x - y``'s −1, ``L / n``'s 1/n)
   applied without numpy's per-element zero mask, and ``x * x``'s share computed once. 1.95 M with the
   reference loop. Since: the use counts live on the nodes (``Tensor._uses``, as ``autograd.fast`` does for
   Values) and each node sends its shares as it is released, in the reference's order, instead of a sorted list
-  walked again; a batch of rows summed into a bias without ``sum_to_shape``'s calls (counted with the cyclic GC
-  off, 400 steps: 1.76 M -> 1.67 M with ParameterArrays, 3.12 M -> 3.02 M as a user writes the step). Then:
-  a product's zeros written in with ``np.putmask`` instead of ``np.where`` (same shape only), a 0-d share as a
-  numpy scalars' product, ``sum``'s share filled without ``np.full``'s Python; with the inline ops' frames below:
-  1.53 M -> 1.47 M, 2.91 M -> 2.86 M. The zero mask and the −1 as 0-d arrays, not Python floats numpy converts
-  on every call: a relu's share on 100 × 16 (half its mask set), 3.7 µs with np.where, 3.1 µs now.
+  walked again, and a batch of rows is summed into a bias without ``sum_to_shape``'s calls (1.76 M -> 1.67 M on
+  the ParameterArrays step); a product's zeros are written in by ``np.putmask`` (``np.where`` when the mask
+  broadcasts), the mask and ``x - y``'s −1 against 0-d arrays, not Python floats numpy converts on every call (a
+  relu's share on 100 × 16, half its mask set: 3.7 -> 3.1 µs), a 0-d share is a numpy scalars' product and
+  ``sum``'s share is filled without ``np.full``'s Python (with the inline ops' frames below: 1.53 M -> 1.47 M).
+  The demo step's backward alone: 80 -> 65 µs.
 - ``to_values``: a leaf viewing Values (a layer's weights, ``Tensor.from_values``) adds its gradient into
   each Value's ``.grad`` in one loop over Python floats. 3.53 M with the reference (the user's step).
 - The inline ops (``speed_up``): ``+ - * /``, ``@``, ``relu`` (also through ``apply``), ``sum``, ``mean`` and
@@ -29,16 +33,13 @@ for its reference in turn (with every piece: 1.76 M instructions with the parame
   same row, parameters and ``Context``), without the calls through ``_binary``, ``apply``, the row and
   ``array_rules``; a float, int or float array operand becomes a constant leaf without ``checked_array``'s scan.
   Anything else (an anomaly check, ``no_grad``, a list, a Value operand, shapes that do not fit) goes to the
-  reference method, which says what is wrong. 2.02 M without them. Their IEEE quiet comes from ``np.errstate``
-  as a decorator, not a ``with`` block: 1.67 M with every piece since, 1.76 M with the blocks. Since, numpy's
-  ignore-all error state is made once and set and reset around each call (``_quiet``; numpy >= 2, np.errstate's
-  decorator otherwise): 0.35 µs less per op, about 60 k instructions a step. A 0-d ``/`` (a mean's total over its
-  count) divides numpy scalars instead of calling four ufuncs, and ``recorded`` makes the ``Context`` with
-  ``tuple.__new__``: about 40 k. (Counts since the backward's rewrite: the cyclic GC off, 400 steps, ±20 k from
-  run to run.) The quiet state is then set inline in ``+ - * /`` (``quiet_switch``: a C call each way) and every
-  inline op calls ``recorded`` itself, two Python frames fewer per op. ``relu`` adds its ``+ 0`` in place and
-  compares with a 0-d zero instead of a Python float, which numpy converts on every call: 3.6 -> 3.0 µs on a
-  100 × 16 matrix.
+  reference method, which says what is wrong. 2.02 M without them. Their IEEE quiet came from ``np.errstate``
+  as a decorator, not a ``with`` block (1.67 M with every piece then, 1.76 M with the blocks). Since: numpy's
+  ignore-all error state is made once and set and reset by C calls (``quiet_switch``; np.seterr on numpy 1.x),
+  inline in ``+ - * /``: 0.35 µs less per op, about 60 k a step; every inline op calls ``recorded`` itself (two
+  Python frames fewer), ``recorded`` makes the ``Context`` with ``tuple.__new__``, a 0-d ``/`` (a mean's total
+  over its count) divides numpy scalars instead of calling four ufuncs (about 40 k with the ``Context``), and
+  ``relu`` adds its ``+ 0`` in place against a 0-d zero: 3.6 -> 3.0 µs on a 100 × 16 matrix.
 """
 
 from __future__ import annotations
