@@ -156,7 +156,7 @@ def _count_uses(root: Tensor) -> None:
             if child._constant:
                 continue
             uses = child._uses
-            if not uses:
+            if not uses and child._in is not None:  # a leaf has nothing to count under it
                 push(child)
             child._uses = uses + 1
 
