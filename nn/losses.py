@@ -104,10 +104,30 @@ def _pairs(outputs: Outputs, targets: object, loss: str) -> list[tuple[Value, fl
 def _check_probability_targets(pairs: list[tuple[Value, float]], loss: str) -> None:
     for index, (_, t) in enumerate(pairs):
         if not 0.0 <= t <= 1.0:
-            raise ValueError(
-                f"{loss}: target {index} is {t!r}, but targets are probabilities in [0, 1] (0/1 labels); "
-                "for −1/+1 labels use (y + 1) / 2, or binary_hinge"
-            )
+            raise probability_target_error(index, t, loss)
+
+
+def check_probability_targets(targets: np.ndarray, loss: str) -> None:
+    """The matrix path's check of ``_check_probability_targets``: the first target outside [0, 1], named.
+
+    >>> check_probability_targets(np.array([0.0, 1.0, -1.0]), "bce")
+    Traceback (most recent call last):
+    ...
+    ValueError: bce: target 2 is -1.0, but targets are probabilities in [0, 1] (0/1 labels); ...
+    """
+    flat = targets.reshape(-1)
+    outside = ~((flat >= 0.0) & (flat <= 1.0))
+    if np.count_nonzero(outside):
+        index = int(np.flatnonzero(outside)[0])
+        raise probability_target_error(index, float(flat[index]), loss)
+
+
+def probability_target_error(index: int, target: float, loss: str) -> ValueError:
+    """The error for a target that is not a probability (both paths say it the same way)."""
+    return ValueError(
+        f"{loss}: target {index} is {target!r}, but targets are probabilities in [0, 1] (0/1 labels); "
+        "for −1/+1 labels use (y + 1) / 2, or binary_hinge"
+    )
 
 
 def mse(outputs: Outputs, targets: object, reduction: Reduction = "mean", *, half: bool = False) -> Value:

@@ -16,6 +16,7 @@ from typing import Literal
 
 import numpy as np
 
+import nn.losses  # the target checks both paths share, read at call time (nn.losses imports this module)
 from autograd import Tensor
 
 Reduction = Literal["mean", "sum"]
@@ -32,15 +33,12 @@ def reduced(terms: Tensor, reduction: Reduction, loss: str) -> Tensor:
 
 
 def _targets(outputs: Tensor, targets: object, loss: str) -> np.ndarray:
-    from nn.losses import flat_target_array
-
-    return flat_target_array(targets, outputs.size, loss).reshape(outputs.shape)
+    data = outputs.data
+    return nn.losses.flat_target_array(targets, data.size, loss).reshape(data.shape)
 
 
 def _check_probabilities(targets: np.ndarray, loss: str) -> None:
-    from nn.losses import _check_probability_targets
-
-    _check_probability_targets([(None, float(t)) for t in targets.ravel()], loss)  # type: ignore[misc]
+    nn.losses.check_probability_targets(targets, loss)
 
 
 def mse(outputs: Tensor, targets: object, reduction: Reduction = "mean", *, half: bool = False) -> Tensor:
@@ -101,19 +99,20 @@ def binary_hinge(scores: Tensor, targets: object, reduction: Reduction = "mean",
 
 
 def _class_rows(logits: Tensor, targets: object, loss: str) -> tuple[Tensor, np.ndarray]:
-    from nn.losses import _class_indices, single_scores_error
-
     rows = logits.reshape(1, -1) if logits.ndim == 1 else logits
     if rows.ndim != 2:
         raise ValueError(f"{loss}: class scores must be a Tensor of shape (examples, classes), got {logits.shape}")
     labels = np.asarray(targets)
     if logits.ndim == 1 and labels.ndim >= 1 and labels.shape[0] == logits.shape[0] > 1:
-        raise single_scores_error(logits.shape[0], labels, loss)  # as the scalar path reads a list of Values
-    indices = _class_indices(labels, rows.shape[0], loss)
+        raise nn.losses.single_scores_error(logits.shape[0], labels, loss)  # as the scalar path reads Values
+    indices = nn.losses._class_indices(labels, rows.shape[0], loss)
     classes = rows.shape[1]
+    if indices.dtype.kind in "iu" and not np.count_nonzero((indices < 0) | (indices >= classes)):
+        return rows, indices.astype(np.intp)  # integer indices, all in range: what the loop below finds
     for index, label in enumerate(indices.tolist()):
         if isinstance(label, bool) or not isinstance(label, int) or not 0 <= label < classes:
-            more = f" (the model gives {classes} score(s) per example)" if isinstance(label, int) else ""
+            too_large = isinstance(label, int) and not isinstance(label, bool) and label >= classes
+            more = f" (the model gives {classes} score(s) per example)" if too_large else ""  # as the scalar path
             raise ValueError(f"{loss}: target {index} must be a class index in [0, {classes}), got {label!r}{more}")
     return rows, indices.astype(np.intp)
 

@@ -145,12 +145,24 @@ def test_micrograds_data_loss_plus_a_scalar_penalty() -> None:
         (binary_hinge, [1.0, -1.0]),
         (mse, [0.0, np.inf, 1.0]),
         (binary_cross_entropy_with_logits, [0.0, 2.0, 1.0]),
+        (binary_cross_entropy, [1.0, 0.5, -0.5]),
     ],
 )
 def test_bad_targets_get_the_scalar_paths_message(loss: Callable[..., Any], targets: list[float]) -> None:
     scores = [0.5, -0.25, 2.0]
     with pytest.raises(ValueError) as scalar:
         loss([Value(s) for s in scores], targets)
+    with pytest.raises(ValueError) as matrix:
+        loss(Tensor(scores), np.array(targets))
+    assert str(matrix.value) == str(scalar.value)
+
+
+@pytest.mark.parametrize("loss", [softmax_cross_entropy, multiclass_hinge])
+@pytest.mark.parametrize("targets", [[0, 3, 1], [0, -1, 2], [0.0, 1.5, 2.0], [True, False, True], [2, 0, 9]])
+def test_bad_class_indices_get_the_scalar_paths_message(loss: Callable[..., Any], targets: list[Any]) -> None:
+    scores = RNG.normal(size=(3, 3))
+    with pytest.raises(ValueError) as scalar:
+        loss([[Value(float(s)) for s in row] for row in scores], targets)
     with pytest.raises(ValueError) as matrix:
         loss(Tensor(scores), np.array(targets))
     assert str(matrix.value) == str(scalar.value)
