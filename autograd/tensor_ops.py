@@ -343,15 +343,17 @@ def _log_softmax_forward(a: Array) -> tuple[Array, Any]:
     # the max taken off as a constant: exact, since log-softmax doesn't change when a row shifts (no overflow)
     with np.errstate(all="ignore"):
         shifted = a - np.max(a, axis=-1, keepdims=True)
-        out = shifted - np.log(np.sum(np.exp(shifted), axis=-1, keepdims=True))
-    return out, None
+        exps = np.exp(shifted)
+        total = np.sum(exps, axis=-1, keepdims=True)
+        out = shifted - np.log(total)
+    return out, (exps, total)  # what the vjp's σ = e^shifted / Σ e^shifted is made of
 
 
 def _log_softmax_vjp(g: Array, context: Context, i: int) -> Array:
     # ∂ log σ_i/∂z_j = δ_ij − σ_j, so the vjp is g − σ·Σg
+    exps, total = context.saved
     with np.errstate(all="ignore"):
-        shifted = context.operands[0] - np.max(context.operands[0], axis=-1, keepdims=True)
-        softmax = np.exp(shifted) / np.sum(np.exp(shifted), axis=-1, keepdims=True)
+        softmax = exps / total
     sent: Array = g - softmax * np.sum(g, axis=-1, keepdims=True)
     return sent
 
