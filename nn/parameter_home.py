@@ -33,6 +33,7 @@ import numpy as np
 
 from autograd import Value
 from autograd.numerics import to_number
+from autograd.tensor_fast import to_values
 
 Array = np.ndarray
 
@@ -169,11 +170,22 @@ class ParameterHome:
         return copied
 
     def add_weight_grad(self, g: Array) -> None:
-        """``g`` (nin × neurons, as ``weights``) added into the weights' gradients."""
+        """``g`` (nin × neurons, as ``weights``) added into the weights' gradients.
+
+        A graph keeps the home it was made with until its backward pass. When a Value has left the home since
+        (a scalar call released it, another layer's call moved it in with its own), each Value gets its share
+        where it lives now, one by one: the cells here may be read by nobody any more.
+        """
+        if not self.live:
+            to_values(self.weight_values, g)
+            return
         np.add(self._weight_grad, g, out=self._weight_grad)
 
     def add_bias_grad(self, g: Array) -> None:
-        """``g`` (one per neuron) added into the biases' gradients."""
+        """``g`` (one per neuron) added into the biases' gradients (as ``add_weight_grad``: one by one if moved)."""
+        if not self.live:
+            to_values(self.bias_values, g)
+            return
         np.add(self._bias_grad, g, out=self._bias_grad)
 
 
@@ -283,6 +295,9 @@ class Gather:
 
     def add_grad(self, g: Array) -> None:
         """``g`` added into the gradients."""
+        if not all(home.live for home in self.homes):  # one moved since: ParameterHome.add_weight_grad says why
+            to_values(self.values, g)
+            return
         for view, span in zip(self.grad_views, self.spans, strict=True):
             np.add(view, g[span], out=view)
 

@@ -208,3 +208,45 @@ def test_an_mlps_layers_live_side_by_side_until_one_needs_a_home_of_its_own() ->
     gather = Gather.of(model.parameters())
     assert gather is not None and len(gather.spans) == 3  # layer 2 has a home of its own now
     np.testing.assert_allclose(out.data, [reference(row).data for row in X.tolist()], rtol=1e-14)
+
+
+def _scalar_reference(model: MLP) -> Value:
+    return binary_hinge([model(row) for row in X.tolist()], Y.tolist())
+
+
+def test_a_graph_made_before_its_parameters_moved_still_sends_them_their_gradients() -> None:
+    # Between a matrix forward pass and its backward, a scalar call gives the slots back (release), or another
+    # layer's call moves a Value into another home: the graph's gradients must still reach every parameter.
+    released, rehomed, reference = MLP(2, [3, 1], seed=0), MLP(2, [3, 1], seed=0), MLP(2, [3, 1], seed=0)
+    pending = [binary_hinge(released(Tensor(X)), Y), binary_hinge(rehomed(Tensor(X)), Y)]
+    released([0.1, 0.2])  # back to slots
+    rehomed.layers[0].neurons[0](Tensor(X))  # its Values move to the neuron's own home: the layer's home dies
+    penalty_model = MLP(2, [3, 1], seed=0)
+    penalty_model(Tensor(X))
+    penalty = l2_penalty(penalty_model.parameters(), 0.5)  # the penalty's Gather adds its gradient whole
+    penalty_model([0.1, 0.2])
+    for loss in [*pending, penalty]:
+        loss.backward()
+    _scalar_reference(reference).backward()
+    expected = _numbers(reference)
+    np.testing.assert_allclose(_numbers(released), expected, rtol=1e-12, atol=1e-15)
+    np.testing.assert_allclose(_numbers(rehomed), expected, rtol=1e-12, atol=1e-15)
+    assert [p.grad for p in penalty_model.parameters()] == [0.5 * p.data for p in penalty_model.parameters()]
+
+
+def test_weights_tied_across_layers_or_models_get_every_share() -> None:
+    # A Value in two layers' homes moves at each layer's call (ParameterHome.side_by_side, home_for): the graph
+    # of the layer it left must still send it its share.
+    model, reference = MLP(2, [2, 2, 1], seed=0), MLP(2, [2, 2, 1], seed=0)
+    for m in (model, reference):
+        m.layers[1].neurons[0].w[0] = m.layers[0].neurons[0].w[0]
+    binary_hinge(model(Tensor(X)), Y).backward()
+    _scalar_reference(reference).backward()
+    np.testing.assert_allclose(_numbers(model), _numbers(reference), rtol=1e-12, atol=1e-15)
+    first, second, first_reference, second_reference = (MLP(2, [2, 1], seed=s) for s in (0, 1, 0, 1))
+    for one, two in ((first, second), (first_reference, second_reference)):
+        two.layers[0].neurons[0].w[0] = one.layers[0].neurons[0].w[0]  # one parameter shared by two models
+    (binary_hinge(first(Tensor(X)), Y) + binary_hinge(second(Tensor(X)), Y)).backward()
+    (_scalar_reference(first_reference) + _scalar_reference(second_reference)).backward()
+    np.testing.assert_allclose(_numbers(first), _numbers(first_reference), rtol=1e-12, atol=1e-15)
+    np.testing.assert_allclose(_numbers(second), _numbers(second_reference), rtol=1e-12, atol=1e-15)
