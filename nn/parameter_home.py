@@ -55,6 +55,15 @@ class HomedValue(Value):
         for name, item in slots.items():
             _SLOTS[name].__set__(self, item)
 
+    def __copy__(self) -> Value:
+        """A shallow copy is a plain ``Value`` holding the numbers of the moment, as a Value's copy is: sharing the
+        home would make it an alias of this cell (a snapshot ``[copy.copy(p) for p in params]`` then moves)."""
+        twin: Value = Value.__new__(Value)
+        for name in _SLOTS:
+            if name != "_home" and hasattr(self, name):  # a slot never set stays unset
+                setattr(twin, name, getattr(self, name))  # data and grad: read through the properties
+        return twin
+
     @property  # type: ignore[override]
     def data(self) -> float:
         home, at = self._home

@@ -250,3 +250,17 @@ def test_weights_tied_across_layers_or_models_get_every_share() -> None:
     (_scalar_reference(first_reference) + _scalar_reference(second_reference)).backward()
     np.testing.assert_allclose(_numbers(first), _numbers(first_reference), rtol=1e-12, atol=1e-15)
     np.testing.assert_allclose(_numbers(second), _numbers(second_reference), rtol=1e-12, atol=1e-15)
+
+
+def test_a_shallow_copy_of_a_parameter_is_a_value_of_its_own() -> None:
+    # [copy.copy(p) for p in parameters] keeps the numbers of the moment, as it does for plain Values
+    model = MLP(2, [3, 1], seed=0)
+    model(Tensor(X))
+    parameter = model.parameters()[0]
+    parameter.grad = 0.5
+    before = parameter.data
+    kept = copy.copy(parameter)
+    parameter.data, parameter.grad = 9.0, 1.0
+    assert (kept.data, kept.grad, kept.label) == (before, 0.5, parameter.label)
+    kept.data = -3.0
+    assert parameter.data == 9.0 and model.layers[0]._parameter_home.theta[0, 0] == 9.0
