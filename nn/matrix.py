@@ -51,6 +51,9 @@ def scoped(module: Any, on: bool, forward: Callable[[Tensor], Tensor], xs: Tenso
 def weights(columns: Sequence[Sequence[Value]], label: str) -> Tensor:
     """A matrix whose column j views the Values ``columns[j]`` (a neuron's weights): nin × nout, for ``X @ W``."""
     shape = (len(columns), len(columns[0]))  # neuron by neuron: Wᵀ, row-major
+    for neuron, column in enumerate(columns):
+        if len(column) != shape[1]:  # a neuron's weights replaced by a list of another length
+            raise ValueError(f"{label}: neuron {neuron} has {len(column)} weights, neuron 0 has {shape[1]}")
     return _viewed([value for column in columns for value in column], shape, label)
 
 
@@ -65,11 +68,31 @@ def _viewed(flat: list[Value], shape: tuple[int, ...], label: str) -> Tensor:
     Read in one pass over a list (``[v.data for v in flat]``) handed to ``np.fromiter``: an object array's
     iteration and ``attrgetter`` cost twice as much, ``np.array(list)`` twice as much as ``fromiter`` (callgrind).
     """
-    data = np.fromiter([value.data for value in flat], np.float64, len(flat)).reshape(shape)
+    try:
+        data = np.fromiter([value.data for value in flat], np.float64, len(flat)).reshape(shape)
+    except (AttributeError, TypeError, ValueError) as error:
+        raise _not_a_value(flat, shape, label, error) from None
     matrix = np.fromiter(flat, dtype=object, count=len(flat)).reshape(shape)
     if len(shape) == 2:
         return linked(matrix.T, label, data=data.T)
     return linked(matrix, label, data=data)
+
+
+def _not_a_value(flat: list[Any], shape: tuple[int, ...], label: str, error: Exception) -> Exception:
+    """The error for the first item of ``flat`` that is not a Value (a parameter the user replaced by a number: the
+    scalar path folds one in, the matrix path views each parameter as a Value), named by its place in ``label``;
+    ``error`` itself when all are Values."""
+    found = next(((at, item) for at, item in enumerate(flat) if not isinstance(item, Value)), None)
+    if found is None:
+        return error
+    at, item = found
+    place = f"[{at}]"
+    if len(shape) == 2:  # W of X @ W: row i is weight i, column j neuron j
+        neuron, weight = divmod(at, shape[1])
+        place = f"[{weight}, {neuron}] (weight {weight} of neuron {neuron})"
+    shown = f" ({item!r})" if isinstance(item, int | float | str) else ""
+    return TypeError(f"{label}{place} is a {type(item).__name__}{shown}, not a Value: on a Tensor, a layer reads its "
+                     f"parameters as Values (Value(x) makes one)")
 
 
 def homes_side_by_side(modules: Sequence[Any]) -> None:
