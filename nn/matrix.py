@@ -1,12 +1,12 @@
 """The matrix path: ``nn`` models and losses on a 2-D ``Tensor`` (one row per example) as matrix operations.
 
 A model called on a Tensor runs its layers as ``X @ W + b`` and its activation on the whole matrix,
-instead of one ``dot`` node per neuron per example. The parameters stay the ``Value``s they are:
-each call views them as Tensors (``Tensor.from_values``), so after ``loss.backward()`` each
-parameter's ``.grad`` holds what the scalar path would have put there (the sums only run in
-another order), and optimizers, ``save``/``load`` and ``p.data -= lr * p.grad`` work unchanged.
-Each model class hands off here from its ``__call__`` in one line; the layout of a layer's
-parameters as a matrix is in ``weights``.
+instead of one ``dot`` node per neuron per example. The parameters stay the ``Value``s they are,
+living in arrays the layer reads whole (``nn.parameter_home``; read one by one, ``weights``, when
+they cannot move there), so after ``loss.backward()`` each parameter's ``.grad`` holds what the
+scalar path would have put there (the sums only run in another order), and optimizers,
+``save``/``load`` and ``p.data -= lr * p.grad`` work unchanged. Each model class hands off here
+from its ``__call__`` in one line.
 
 >>> from autograd import Tensor
 >>> from nn.layers import MLP

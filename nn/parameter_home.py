@@ -138,7 +138,9 @@ class ParameterHome:
     def build(cls, columns: Sequence[Sequence[Value]], biases: Sequence[Value]) -> ParameterHome | None:
         """A home for these neurons' weights (``columns[j]``) and biases, its Values switched to views of it; None
         when they cannot move: a weight that is not a leaf ``Value`` (a computed one passes gradients on), or one
-        Value in two places (tied weights)."""
+        Value in two places among these neurons (tied weights). A Value shared with another layer or model does
+        move: it lives in the home of whichever ran last (a graph made before still reaches it: ``add_weight_grad``).
+        """
         return cls.side_by_side([(columns, biases)])[0]
 
     @classmethod
@@ -320,7 +322,8 @@ class Gather:
         return pieces[0].copy() if len(pieces) == 1 else np.concatenate(pieces)
 
 
-# The Gathers of the last few parameter lists (an optimizer's, the L2 penalty's), each keeping its list (so its id
-# is not reused while it is here).
+# The Gathers of the last few parameter lists (an optimizer's, the L2 penalty's), by the list's id. Each keeps a copy
+# of its list, not the list: ``current`` compares the items, so a list changed in place is noticed (and a new list
+# that got a freed one's id is told apart).
 _GATHERS: dict[int, Gather] = {}
 _KEPT = 8

@@ -4,14 +4,16 @@ from __future__ import annotations
 
 import copy
 import pickle
+import random
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 import pytest
 
 from autograd import Tensor, Value
 from nn.layers import MLP, Layer, Maxout
-from nn.losses import binary_hinge
+from nn.losses import binary_hinge, l2_regularization
 from nn.matrix import l2_penalty
 from nn.optim import SGD, Adam
 from nn.parameter_home import Gather, HomedValue, ParameterHome, release
@@ -264,3 +266,62 @@ def test_a_shallow_copy_of_a_parameter_is_a_value_of_its_own() -> None:
     assert (kept.data, kept.grad, kept.label) == (before, 0.5, parameter.label)
     kept.data = -3.0
     assert parameter.data == 9.0 and model.layers[0]._parameter_home.theta[0, 0] == 9.0
+
+
+def _interleaved_run(seed: int) -> tuple[MLP, MLP]:
+    """A random interleaving of what users do with a model, done to one model on both paths and to a twin on scalars
+    only: pending matrix, scalar and penalty graphs, a layer or a neuron called alone, steps, zero_grad, micrograd's
+    update, a state round trip, a replaced weight, weights tied across layers."""
+    rng = random.Random(seed)
+    model, twin = MLP(2, [3, 2, 1], seed=seed), MLP(2, [3, 2, 1], seed=seed)
+    if seed % 3 == 0:
+        for m in (model, twin):
+            m.layers[1].neurons[0].w[1] = m.layers[0].neurons[2].w[0]
+    kind = rng.choice([SGD, Adam])
+    optimizers = [kind(list(dict.fromkeys(m.parameters())), lr=0.05) for m in (model, twin)]
+    pending: list[tuple[Any, Any]] = []
+    rows = X.tolist()
+    for _ in range(25):
+        action = rng.randrange(11)
+        if action == 0:
+            pending.append((binary_hinge(model(Tensor(X)), Y), _scalar_reference(twin)))
+        elif action == 1:
+            row = rows[rng.randrange(len(rows))]
+            pending.append((model(row), twin(row)))
+        elif action == 2:
+            model.layers[1](Tensor(np.ones((2, 3))))
+        elif action == 3:
+            model.layers[0].neurons[rng.randrange(3)](Tensor(X))
+        elif action == 4 and pending:
+            for loss in pending.pop(rng.randrange(len(pending))):
+                loss.backward()
+        elif action == 5:
+            for optimizer in optimizers:
+                optimizer.step()
+        elif action == 6:
+            for optimizer in optimizers:
+                optimizer.zero_grad()
+        elif action == 7:
+            pending.append((l2_penalty(model.parameters(), 0.1), l2_regularization(twin.parameters(), 0.1)))
+        elif action == 8:
+            for m in (model, twin):
+                for p in m.parameters():
+                    p.data -= 0.01 * p.grad
+        elif action == 9:
+            for m in (model, twin):
+                m.load_state_dict(m.state_dict())
+        else:
+            neuron, number = rng.randrange(3), rng.random()
+            for m in (model, twin):
+                m.layers[0].neurons[neuron].w[1] = Value(number)
+    for losses in pending:
+        for loss in losses:
+            loss.backward()
+    return model, twin
+
+
+@pytest.mark.parametrize("seed", range(40))
+def test_any_interleaving_of_matrix_and_scalar_use_gives_the_scalar_numbers(seed: int) -> None:
+    model, twin = _interleaved_run(seed)
+    np.testing.assert_allclose(_numbers(model), _numbers(twin), rtol=1e-9, atol=1e-12)
+    np.testing.assert_allclose(model(Tensor(X)).data, [twin(row).data for row in X.tolist()], rtol=1e-9, atol=1e-12)
