@@ -33,7 +33,6 @@ import numpy as np
 
 from autograd import Value
 from autograd.numerics import to_number
-from autograd.tensor_fast import to_values
 
 Array = np.ndarray
 
@@ -184,20 +183,28 @@ class ParameterHome:
         """``g`` (nin × neurons, as ``weights``) added into the weights' gradients.
 
         A graph keeps the home it was made with until its backward pass. When a Value has left the home since
-        (a scalar call released it, another layer's call moved it in with its own), each Value gets its share
-        where it lives now, one by one: the cells here may be read by nobody any more.
+        (a scalar call released it, another layer's or model's call moved it into its own), each Value gets its
+        share where it lives now (``add_one_by_one``).
         """
-        if not self.live:
-            to_values(self.weight_values, g)
-            return
-        np.add(self._weight_grad, g, out=self._weight_grad)
+        if self.live:
+            np.add(self._weight_grad, g, out=self._weight_grad)
+        else:
+            add_one_by_one(self.weight_values, g)
 
     def add_bias_grad(self, g: Array) -> None:
-        """``g`` (one per neuron) added into the biases' gradients (as ``add_weight_grad``: one by one if moved)."""
-        if not self.live:
-            to_values(self.bias_values, g)
-            return
-        np.add(self._bias_grad, g, out=self._bias_grad)
+        """``g`` (one per neuron) added into the biases' gradients (as ``add_weight_grad``)."""
+        if self.live:
+            np.add(self._bias_grad, g, out=self._bias_grad)
+        else:
+            add_one_by_one(self.bias_values, g)
+
+
+def add_one_by_one(values: Array, g: Array) -> None:
+    """Each Value's share of ``g`` added to its ``.grad``, wherever its numbers live now: what a sink does when its
+    home has moved or gone since the forward pass (a scalar call between forward and backward gave the Values their
+    slots back), so that no gradient lands in arrays nobody reads."""
+    for value, share in zip(values.ravel().tolist(), np.broadcast_to(g, values.shape).ravel().tolist(), strict=True):
+        value.grad += share
 
 
 _MOVABLE = (Value, HomedValue)
@@ -305,9 +312,9 @@ class Gather:
             view[:] = theta[span]
 
     def add_grad(self, g: Array) -> None:
-        """``g`` added into the gradients."""
-        if not all(home.live for home in self.homes):  # one moved since: ParameterHome.add_weight_grad says why
-            to_values(self.values, g)
+        """``g`` added into the gradients (one by one when a home has moved or gone since the forward pass)."""
+        if not all(home.live for home in self.homes):
+            add_one_by_one(self.values, g)
             return
         for view, span in zip(self.grad_views, self.spans, strict=True):
             np.add(view, g[span], out=view)
