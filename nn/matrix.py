@@ -99,11 +99,20 @@ def homes_side_by_side(modules: Sequence[Any]) -> None:
     """Give ``modules`` (a model's layers, in order: each has ``home_rows()``) homes side by side in one pair of
     arrays, unless each has a live one already: an optimizer over the model then reads and writes one slice.
     A layer whose home later stops serving it (a weight replaced) builds one of its own (``home_for``)."""
-    if all(getattr(getattr(module, "_parameter_home", None), "live", False) for module in modules):
+    if all(_settled(module) for module in modules):
         return
     homes = ParameterHome.side_by_side([module.home_rows() for module in modules])
     for module, home in zip(modules, homes, strict=True):
         setattr(module, "_parameter_home", home)  # noqa: B010 - any module may own one; none declares it
+
+
+def _settled(module: object) -> bool:
+    """Whether ``module`` has a live home, or found at its last try that its Values cannot move (its home is None):
+    one layer with tied weights must not move the other layers' Values into new arrays at every call."""
+    if not hasattr(module, "_parameter_home"):  # never tried
+        return False
+    home: ParameterHome | None = getattr(module, "_parameter_home")  # noqa: B009 - any module may own one
+    return home is None or home.live
 
 
 def home_for(owner: object, columns: Sequence[Sequence[Value]], biases: Sequence[Value]) -> ParameterHome | None:

@@ -102,6 +102,9 @@ def test_tied_weights_stay_values_and_get_both_shares() -> None:
     assert type(model.layers[0].neurons[0].w[0]) is Value  # layer 1 could not move: its Values stay as they are
     assert type(model.layers[1].neurons[0].w[0]) is HomedValue
     np.testing.assert_allclose(_numbers(model), _numbers(reference), rtol=1e-12, atol=1e-15)
+    home = model.layers[1]._parameter_home
+    model(Tensor(X))
+    assert model.layers[1]._parameter_home is home  # the layer that cannot move does not move the others each call
 
 
 def test_a_neuron_called_alone_then_its_layer_moves_the_values_again() -> None:
