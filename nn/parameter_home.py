@@ -47,8 +47,10 @@ class HomedValue(Value):
     __slots__ = ()
 
     def __setstate__(self, state: tuple[None, dict[str, Any]]) -> None:
-        """A copy (``copy.deepcopy``, ``pickle``) sets its slots one by one: the home first, so that the numbers go
-        where they live; the slots ``data`` and ``grad`` that the properties hide keep theirs."""
+        """A copy (``copy.deepcopy``, ``pickle``) sets its slots through the slots' own descriptors, not the
+        properties: its numbers are in its home's copied arrays already, and the default (``setattr`` in slot order)
+        would write ``data`` through the property before ``_home`` is set. The hidden ``data`` and ``grad`` slots get
+        the same numbers (nothing reads them while the Value lives in a home)."""
         _, slots = state
         self._home = slots["_home"]
         for name, item in slots.items():
