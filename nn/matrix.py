@@ -1,12 +1,12 @@
 """The matrix path: ``nn`` models and losses on a 2-D ``Tensor`` (one row per example) as matrix operations.
 
 A model called on a Tensor runs its layers as ``X @ W + b`` and its activation on the whole matrix,
-instead of one ``dot`` node per neuron per example. The parameters stay the ``Value``s they are:
-each call views them as Tensors (``Tensor.from_values``), so after ``loss.backward()`` each
-parameter's ``.grad`` holds what the scalar path would have put there (the sums only run in
-another order), and optimizers, ``save``/``load`` and ``p.data -= lr * p.grad`` work unchanged.
-Each model class hands off here from its ``__call__`` in one line; the layout of a layer's
-parameters as a matrix is in ``weights``.
+instead of one ``dot`` node per neuron per example. The parameters stay the ``Value``s they are,
+living in arrays the layer reads whole (``nn.parameter_home``; read one by one, ``weights``, when
+they cannot move there), so after ``loss.backward()`` each parameter's ``.grad`` holds what the
+scalar path would have put there (the sums only run in another order), and optimizers,
+``save``/``load`` and ``p.data -= lr * p.grad`` work unchanged. Each model class hands off here
+from its ``__call__`` in one line.
 
 >>> from autograd import Tensor
 >>> from nn.layers import MLP
@@ -51,6 +51,9 @@ def scoped(module: Any, on: bool, forward: Callable[[Tensor], Tensor], xs: Tenso
 def weights(columns: Sequence[Sequence[Value]], label: str) -> Tensor:
     """A matrix whose column j views the Values ``columns[j]`` (a neuron's weights): nin × nout, for ``X @ W``."""
     shape = (len(columns), len(columns[0]))  # neuron by neuron: Wᵀ, row-major
+    for neuron, column in enumerate(columns):
+        if len(column) != shape[1]:  # a neuron's weights replaced by a list of another length
+            raise ValueError(f"{label}: neuron {neuron} has {len(column)} weights, neuron 0 has {shape[1]}")
     return _viewed([value for column in columns for value in column], shape, label)
 
 
@@ -65,22 +68,51 @@ def _viewed(flat: list[Value], shape: tuple[int, ...], label: str) -> Tensor:
     Read in one pass over a list (``[v.data for v in flat]``) handed to ``np.fromiter``: an object array's
     iteration and ``attrgetter`` cost twice as much, ``np.array(list)`` twice as much as ``fromiter`` (callgrind).
     """
-    data = np.fromiter([value.data for value in flat], np.float64, len(flat)).reshape(shape)
+    try:
+        data = np.fromiter([value.data for value in flat], np.float64, len(flat)).reshape(shape)
+    except (AttributeError, TypeError, ValueError) as error:
+        raise _not_a_value(flat, shape, label, error) from None
     matrix = np.fromiter(flat, dtype=object, count=len(flat)).reshape(shape)
     if len(shape) == 2:
         return linked(matrix.T, label, data=data.T)
     return linked(matrix, label, data=data)
 
 
+def _not_a_value(flat: list[Any], shape: tuple[int, ...], label: str, error: Exception) -> Exception:
+    """The error for the first item of ``flat`` that is not a Value (a parameter the user replaced by a number: the
+    scalar path folds one in, the matrix path views each parameter as a Value), named by its place in ``label``;
+    ``error`` itself when all are Values."""
+    found = next(((at, item) for at, item in enumerate(flat) if not isinstance(item, Value)), None)
+    if found is None:
+        return error
+    at, item = found
+    place = f"[{at}]"
+    if len(shape) == 2:  # W of X @ W: row i is weight i, column j neuron j
+        neuron, weight = divmod(at, shape[1])
+        place = f"[{weight}, {neuron}] (weight {weight} of neuron {neuron})"
+    shown = f" ({item!r})" if isinstance(item, int | float | str) else ""
+    return TypeError(f"{label}{place} is a {type(item).__name__}{shown}, not a Value: on a Tensor, a layer reads its "
+                     f"parameters as Values (Value(x) makes one)")
+
+
 def homes_side_by_side(modules: Sequence[Any]) -> None:
     """Give ``modules`` (a model's layers, in order: each has ``home_rows()``) homes side by side in one pair of
     arrays, unless each has a live one already: an optimizer over the model then reads and writes one slice.
     A layer whose home later stops serving it (a weight replaced) builds one of its own (``home_for``)."""
-    if all(getattr(getattr(module, "_parameter_home", None), "live", False) for module in modules):
+    if all(_settled(module) for module in modules):
         return
     homes = ParameterHome.side_by_side([module.home_rows() for module in modules])
     for module, home in zip(modules, homes, strict=True):
         setattr(module, "_parameter_home", home)  # noqa: B010 - any module may own one; none declares it
+
+
+def _settled(module: object) -> bool:
+    """Whether ``module`` has a live home, or found at its last try that its Values cannot move (its home is None):
+    one layer with tied weights must not move the other layers' Values into new arrays at every call."""
+    if not hasattr(module, "_parameter_home"):  # never tried
+        return False
+    home: ParameterHome | None = getattr(module, "_parameter_home")  # noqa: B009 - any module may own one
+    return home is None or home.live
 
 
 def home_for(owner: object, columns: Sequence[Sequence[Value]], biases: Sequence[Value]) -> ParameterHome | None:

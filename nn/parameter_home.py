@@ -47,12 +47,23 @@ class HomedValue(Value):
     __slots__ = ()
 
     def __setstate__(self, state: tuple[None, dict[str, Any]]) -> None:
-        """A copy (``copy.deepcopy``, ``pickle``) sets its slots one by one: the home first, so that the numbers go
-        where they live; the slots ``data`` and ``grad`` that the properties hide keep theirs."""
+        """A copy (``copy.deepcopy``, ``pickle``) sets its slots through the slots' own descriptors, not the
+        properties: its numbers are in its home's copied arrays already, and the default (``setattr`` in slot order)
+        would write ``data`` through the property before ``_home`` is set. The hidden ``data`` and ``grad`` slots get
+        the same numbers (nothing reads them while the Value lives in a home)."""
         _, slots = state
         self._home = slots["_home"]
         for name, item in slots.items():
             _SLOTS[name].__set__(self, item)
+
+    def __copy__(self) -> Value:
+        """A shallow copy is a plain ``Value`` holding the numbers of the moment, as a Value's copy is: sharing the
+        home would make it an alias of this cell (a snapshot ``[copy.copy(p) for p in params]`` then moves)."""
+        twin: Value = Value.__new__(Value)
+        for name in _SLOTS:
+            if name != "_home" and hasattr(self, name):  # a slot never set stays unset
+                setattr(twin, name, getattr(self, name))  # data and grad: read through the properties
+        return twin
 
     @property  # type: ignore[override]
     def data(self) -> float:
@@ -128,7 +139,9 @@ class ParameterHome:
     def build(cls, columns: Sequence[Sequence[Value]], biases: Sequence[Value]) -> ParameterHome | None:
         """A home for these neurons' weights (``columns[j]``) and biases, its Values switched to views of it; None
         when they cannot move: a weight that is not a leaf ``Value`` (a computed one passes gradients on), or one
-        Value in two places (tied weights)."""
+        Value in two places among these neurons (tied weights). A Value shared with another layer or model does
+        move: it lives in the home of whichever ran last (a graph made before still reaches it: ``add_weight_grad``).
+        """
         return cls.side_by_side([(columns, biases)])[0]
 
     @classmethod
@@ -169,14 +182,19 @@ class ParameterHome:
         return copied
 
     def add_weight_grad(self, g: Array) -> None:
-        """``g`` (nin × neurons, as ``weights``) added into the weights' gradients."""
+        """``g`` (nin × neurons, as ``weights``) added into the weights' gradients.
+
+        A graph keeps the home it was made with until its backward pass. When a Value has left the home since
+        (a scalar call released it, another layer's or model's call moved it into its own), each Value gets its
+        share where it lives now (``add_one_by_one``).
+        """
         if self.live:
             np.add(self._weight_grad, g, out=self._weight_grad)
         else:
             add_one_by_one(self.weight_values, g)
 
     def add_bias_grad(self, g: Array) -> None:
-        """``g`` (one per neuron) added into the biases' gradients."""
+        """``g`` (one per neuron) added into the biases' gradients (as ``add_weight_grad``)."""
         if self.live:
             np.add(self._bias_grad, g, out=self._bias_grad)
         else:
@@ -313,7 +331,8 @@ class Gather:
         return pieces[0].copy() if len(pieces) == 1 else np.concatenate(pieces)
 
 
-# The Gathers of the last few parameter lists (an optimizer's, the L2 penalty's), each keeping its list (so its id
-# is not reused while it is here).
+# The Gathers of the last few parameter lists (an optimizer's, the L2 penalty's), by the list's id. Each keeps a copy
+# of its list, not the list: ``current`` compares the items, so a list changed in place is noticed (and a new list
+# that got a freed one's id is told apart).
 _GATHERS: dict[int, Gather] = {}
 _KEPT = 8

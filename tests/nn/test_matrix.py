@@ -184,6 +184,21 @@ def test_a_wrong_batch_shape_names_the_model() -> None:
         mse(MLP(3, [1], seed=0)(Tensor(X)), np.zeros(5))
 
 
+def test_a_parameter_replaced_by_something_else_than_a_value_is_an_error_naming_it() -> None:
+    layer, other, norm = Layer(3, 2, seed=0, name="layers.0"), Layer(3, 2, seed=0), BatchNorm(3)
+    layer.neurons[1].w[2] = 0.5  # type: ignore[call-overload]  # the scalar path folds it in as a number
+    other.neurons[0].b = "b"  # type: ignore[assignment]
+    norm.gamma[1] = Tensor([1.0])  # type: ignore[call-overload]
+    with pytest.raises(TypeError, match=r"layers\.0\.W\[2, 1\] \(weight 2 of neuron 1\) is a float \(0\.5\), not a"):
+        layer(Tensor(X))
+    with pytest.raises(TypeError, match=r"^b\[0\] is a str \('b'\), not a Value"):
+        other(Tensor(X))
+    with pytest.raises(TypeError, match=r"^γ\[1\] is a Tensor"):
+        norm(Tensor(X))
+    layer.neurons[1].w = layer.neurons[1].w[:2]
+    with pytest.raises(ValueError, match=r"layers\.0\.W: neuron 1 has 2 weights, neuron 0 has 3"):
+        layer(Tensor(X))
+
 def test_one_example_as_a_1d_tensor() -> None:
     model = MLP(3, [4, 2], seed=6)
     out = model(Tensor(X[0]))

@@ -4,14 +4,16 @@ from __future__ import annotations
 
 import copy
 import pickle
+import random
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 import pytest
 
 from autograd import Tensor, Value
 from nn.layers import MLP, Layer, Maxout
-from nn.losses import binary_hinge
+from nn.losses import binary_hinge, l2_regularization
 from nn.matrix import l2_penalty
 from nn.optim import SGD, Adam
 from nn.parameter_home import Gather, HomedValue, ParameterHome, release
@@ -100,6 +102,9 @@ def test_tied_weights_stay_values_and_get_both_shares() -> None:
     assert type(model.layers[0].neurons[0].w[0]) is Value  # layer 1 could not move: its Values stay as they are
     assert type(model.layers[1].neurons[0].w[0]) is HomedValue
     np.testing.assert_allclose(_numbers(model), _numbers(reference), rtol=1e-12, atol=1e-15)
+    home = model.layers[1]._parameter_home
+    model(Tensor(X))
+    assert model.layers[1]._parameter_home is home  # the layer that cannot move does not move the others each call
 
 
 def test_a_neuron_called_alone_then_its_layer_moves_the_values_again() -> None:
@@ -227,3 +232,110 @@ def test_a_scalar_call_between_forward_and_backward_loses_no_gradient() -> None:
     again.backward()
     binary_hinge([reference(row) for row in X.tolist()], Y.tolist()).backward()
     np.testing.assert_allclose(_numbers(model), _numbers(reference), rtol=1e-12, atol=1e-15)
+
+
+def _scalar_reference(model: MLP) -> Value:
+    return binary_hinge([model(row) for row in X.tolist()], Y.tolist())
+
+
+def test_a_graph_whose_values_moved_to_another_home_since_sends_them_their_gradients() -> None:
+    # A neuron called alone moves its Values into a home of its own: the layer's home dies with its other Values
+    # still living there, and a graph made before adds into both kinds one by one.
+    model, reference = MLP(2, [3, 1], seed=0), MLP(2, [3, 1], seed=0)
+    loss = binary_hinge(model(Tensor(X)), Y)
+    model.layers[0].neurons[0](Tensor(X))
+    assert not model.layers[0]._parameter_home.live and type(model.layers[0].neurons[1].b) is HomedValue
+    loss.backward()
+    _scalar_reference(reference).backward()
+    np.testing.assert_allclose(_numbers(model), _numbers(reference), rtol=1e-12, atol=1e-15)
+
+
+def test_weights_tied_across_layers_or_models_get_every_share() -> None:
+    # A Value in two layers' homes moves at each layer's call (ParameterHome.side_by_side, home_for): the graph
+    # of the layer it left must still send it its share.
+    model, reference = MLP(2, [2, 2, 1], seed=0), MLP(2, [2, 2, 1], seed=0)
+    for m in (model, reference):
+        m.layers[1].neurons[0].w[0] = m.layers[0].neurons[0].w[0]
+    binary_hinge(model(Tensor(X)), Y).backward()
+    _scalar_reference(reference).backward()
+    np.testing.assert_allclose(_numbers(model), _numbers(reference), rtol=1e-12, atol=1e-15)
+    first, second, first_reference, second_reference = (MLP(2, [2, 1], seed=s) for s in (0, 1, 0, 1))
+    for one, two in ((first, second), (first_reference, second_reference)):
+        two.layers[0].neurons[0].w[0] = one.layers[0].neurons[0].w[0]  # one parameter shared by two models
+    (binary_hinge(first(Tensor(X)), Y) + binary_hinge(second(Tensor(X)), Y)).backward()
+    (_scalar_reference(first_reference) + _scalar_reference(second_reference)).backward()
+    np.testing.assert_allclose(_numbers(first), _numbers(first_reference), rtol=1e-12, atol=1e-15)
+    np.testing.assert_allclose(_numbers(second), _numbers(second_reference), rtol=1e-12, atol=1e-15)
+
+
+def test_a_shallow_copy_of_a_parameter_is_a_value_of_its_own() -> None:
+    # [copy.copy(p) for p in parameters] keeps the numbers of the moment, as it does for plain Values
+    model = MLP(2, [3, 1], seed=0)
+    model(Tensor(X))
+    parameter = model.parameters()[0]
+    parameter.grad = 0.5
+    before = parameter.data
+    kept = copy.copy(parameter)
+    parameter.data, parameter.grad = 9.0, 1.0
+    assert (kept.data, kept.grad, kept.label) == (before, 0.5, parameter.label)
+    kept.data = -3.0
+    assert parameter.data == 9.0 and model.layers[0]._parameter_home.theta[0, 0] == 9.0
+
+
+def _interleaved_run(seed: int) -> tuple[MLP, MLP]:
+    """A random interleaving of what users do with a model, done to one model on both paths and to a twin on scalars
+    only: pending matrix, scalar and penalty graphs, a layer or a neuron called alone, steps, zero_grad, micrograd's
+    update, a state round trip, a replaced weight, weights tied across layers."""
+    rng = random.Random(seed)
+    model, twin = MLP(2, [3, 2, 1], seed=seed), MLP(2, [3, 2, 1], seed=seed)
+    if seed % 3 == 0:
+        for m in (model, twin):
+            m.layers[1].neurons[0].w[1] = m.layers[0].neurons[2].w[0]
+    kind = rng.choice([SGD, Adam])
+    optimizers = [kind(list(dict.fromkeys(m.parameters())), lr=0.05) for m in (model, twin)]
+    pending: list[tuple[Any, Any]] = []
+    rows = X.tolist()
+    for _ in range(25):
+        action = rng.randrange(11)
+        if action == 0:
+            pending.append((binary_hinge(model(Tensor(X)), Y), _scalar_reference(twin)))
+        elif action == 1:
+            row = rows[rng.randrange(len(rows))]
+            pending.append((model(row), twin(row)))
+        elif action == 2:
+            model.layers[1](Tensor(np.ones((2, 3))))
+        elif action == 3:
+            model.layers[0].neurons[rng.randrange(3)](Tensor(X))
+        elif action == 4 and pending:
+            for loss in pending.pop(rng.randrange(len(pending))):
+                loss.backward()
+        elif action == 5:
+            for optimizer in optimizers:
+                optimizer.step()
+        elif action == 6:
+            for optimizer in optimizers:
+                optimizer.zero_grad()
+        elif action == 7:
+            pending.append((l2_penalty(model.parameters(), 0.1), l2_regularization(twin.parameters(), 0.1)))
+        elif action == 8:
+            for m in (model, twin):
+                for p in m.parameters():
+                    p.data -= 0.01 * p.grad
+        elif action == 9:
+            for m in (model, twin):
+                m.load_state_dict(m.state_dict())
+        else:
+            neuron, number = rng.randrange(3), rng.random()
+            for m in (model, twin):
+                m.layers[0].neurons[neuron].w[1] = Value(number)
+    for losses in pending:
+        for loss in losses:
+            loss.backward()
+    return model, twin
+
+
+@pytest.mark.parametrize("seed", range(40))
+def test_any_interleaving_of_matrix_and_scalar_use_gives_the_scalar_numbers(seed: int) -> None:
+    model, twin = _interleaved_run(seed)
+    np.testing.assert_allclose(_numbers(model), _numbers(twin), rtol=1e-9, atol=1e-12)
+    np.testing.assert_allclose(model(Tensor(X)).data, [twin(row).data for row in X.tolist()], rtol=1e-9, atol=1e-12)
