@@ -12,7 +12,8 @@ for its reference in turn (with every piece: 1.76 M instructions with the parame
 
 A second round ("since" below) was counted with the cyclic GC off over 400 steps (±20 k from run to run): the
 ParameterArrays step 1.76 M -> 1.47 M, the user's step of that time 3.12 M -> 2.86 M; the step with the
-parameters living in their layers' arrays (``nn.parameter_home``) 1.76 M -> 1.53 M, 0.229 -> 0.188 ms median.
+parameters living in their layers' arrays (``nn.parameter_home``) 1.78 M -> 1.46 M by ``benchmarks/instructions.py
+--matrix-only`` (numpy by hand: 0.75 M), 0.239 -> 0.183 ms median in ``matrix_vs_torch.py`` (numpy: 0.071 ms).
 
 - ``backward``: the chain rule without observers, in one loop; each structural row's vector-Jacobian
   product written for the common shapes, an operand's gradient summed back to its shape only when
