@@ -47,6 +47,7 @@ parameters living in their layers' arrays (``nn.parameter_home``) 1.78 M -> 1.46
 
 from __future__ import annotations
 
+import threading
 from collections.abc import Callable
 from contextvars import ContextVar
 from functools import partial
@@ -138,14 +139,19 @@ def backward(root: Tensor, seed: Array) -> None:
     The reference sorts the graph first (a dict of use counts, a list of nodes), then walks the list; here the
     counts live on the nodes (``_uses``) and each node sends its shares as it is released, in exactly the
     reference's order, so every sum is added up in the same order. An exception (Ctrl-C) leaves every use count
-    at zero for the next call.
+    at zero for the next call. One pass at a time: two threads' passes over graphs that share a node (a weight
+    Tensor used in both) would mix their counts on it, and a gradient would go missing without a word.
     """
-    try:
-        _count_uses(root)
-        _send(root, seed)
-    except BaseException:
-        _clear_uses(root)
-        raise
+    with _ONE_PASS_AT_A_TIME:
+        try:
+            _count_uses(root)
+            _send(root, seed)
+        except BaseException:
+            _clear_uses(root)
+            raise
+
+
+_ONE_PASS_AT_A_TIME = threading.RLock()  # reentrant: a leaf's sink may run a backward pass of its own
 
 
 def _count_uses(root: Tensor) -> None:

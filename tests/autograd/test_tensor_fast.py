@@ -250,3 +250,30 @@ def test_the_quiet_switch_is_ieee_inside_and_restores_the_callers_error_state(nu
             assert np.geterr() == before
             with pytest.raises(FloatingPointError):
                 np.divide(1.0, np.zeros(1))
+
+
+def test_two_threads_backpropagating_through_a_shared_weight_both_give_it_their_gradient() -> None:
+    import threading
+
+    w = Tensor([1.0, 2.0], label="W")  # a leaf in both graphs: its use count lives on it
+    x, z, p = Tensor([3.0, 4.0], label="x"), Tensor([5.0, 6.0], label="z"), Tensor([7.0], label="p")
+    first, second = (w * x).sum() + p.sum(), (w * z).sum()  # the first pass releases p before W
+    inside, done = threading.Event(), threading.Event()
+
+    def pause(g: np.ndarray) -> None:  # p's sink: the first pass is under way, W not released yet
+        inside.set()
+        done.wait(timeout=0.5)  # the second pass, were it let in now, would count W over the first's count
+
+    p._sink = pause
+
+    def other() -> None:
+        inside.wait(timeout=5.0)
+        backward(second)
+        done.set()
+
+    thread = threading.Thread(target=other)
+    thread.start()
+    backward(first)
+    thread.join(timeout=5.0)
+    assert not thread.is_alive()
+    assert w.grad.tolist() == [8.0, 10.0]  # x + z: each pass gave W its share
