@@ -21,11 +21,12 @@ parameters living in their layers' arrays (``nn.parameter_home``) 1.78 M -> 1.46
   applied without numpy's per-element zero mask, and ``x * x``'s share computed once. 1.95 M with the
   reference loop. Since: the use counts live on the nodes (``Tensor._uses``, as ``autograd.fast`` does for
   Values) and each node sends its shares as it is released, in the reference's order, instead of a sorted list
-  walked again, and a batch of rows is summed into a bias without ``sum_to_shape``'s calls (1.76 M -> 1.67 M on
-  the ParameterArrays step); a product's zeros are written in by ``np.putmask`` (``np.where`` when the mask
-  broadcasts), the mask and ``x - y``'s −1 against 0-d arrays, not Python floats numpy converts on every call (a
-  relu's share on 100 × 16, half its mask set: 3.7 -> 3.1 µs), a 0-d share is a numpy scalars' product and
-  ``sum``'s share is filled without ``np.full``'s Python (with the inline ops' frames below: 1.53 M -> 1.47 M).
+  walked again (so one pass runs at a time: a lock, 0.16 µs), and a batch of rows is summed into a bias without
+  ``sum_to_shape``'s calls (1.76 M -> 1.67 M on the ParameterArrays step); a product's zeros are written in by
+  ``np.putmask`` (``np.where`` when the mask broadcasts), the mask and ``x - y``'s −1 against 0-d arrays, not
+  Python floats numpy converts on every call (a relu's share on 100 × 16, half its mask set: 3.7 -> 3.1 µs), a
+  0-d share is a numpy scalars' product and ``sum``'s share is filled without ``np.full``'s Python (with the
+  inline ops' frames below: 1.53 M -> 1.47 M).
   The demo step's backward alone: 80 -> 65 µs. ``log_softmax``'s share: σ from what its forward now keeps
   (``tensor_ops``: e^shifted and its row sums, no longer recomputed), Σg by the ufunc without np.sum's Python
   wrapper: a digits-sized step (``MLP(64, [32, 10])``, batch 32, softmax cross-entropy, Adam) 197 -> 180 µs.
