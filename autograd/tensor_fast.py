@@ -7,8 +7,9 @@ around it (calls through a row, ``sum_to_shape``, a dict per node, the checks) c
 here gives exactly what the code it stands in for gives, bit for bit (tests/autograd/test_tensor_fast.py
 checks each against its reference). What each buys was counted by callgrind on one step of
 ``benchmarks/matrix_vs_torch.py`` (``MLP(2, [16, 16, 1])`` on 100 points, hinge + L2, SGD), each piece swapped
-for its reference in turn (with every piece: 1.76 M instructions with the parameters in ``nn.matrix.ParameterArrays``,
-3.16 M as a user writes the step; numpy by hand: 0.72 M; before this module: 2.21 M and 4.12 M).
+for its reference in turn (with every piece: 1.76 M instructions with the parameters kept in arrays while ``fit``
+trained, by a ``ParameterArrays`` that ``nn.parameter_home`` has since replaced, 3.16 M as a user wrote the step;
+numpy by hand: 0.72 M; before this module: 2.21 M and 4.12 M).
 
 A second round ("since" below) was counted with the cyclic GC off over 400 steps (±20 k from run to run): the
 ParameterArrays step 1.76 M -> 1.47 M, the user's step of that time 3.12 M -> 2.86 M; the step with the

@@ -23,6 +23,7 @@ Run: ``python benchmarks/instructions.py`` (needs valgrind; micrograd comes with
 from __future__ import annotations
 
 import argparse
+import os
 import re
 import shutil
 import subprocess
@@ -87,7 +88,10 @@ def instructions(peer: str, steps: int, timeout: float) -> int:
         "--steps",
         str(steps),
     ]
-    result = subprocess.run(command, capture_output=True, text=True, timeout=timeout, check=False)
+    # one hash seed for every child (set and dict layouts then match between the two runs of a peer), and one BLAS
+    # thread: an idle BLAS thread spins, and callgrind counts its spinning, which moves with the machine's timing
+    environment = {**os.environ, "PYTHONHASHSEED": "0", "OPENBLAS_NUM_THREADS": "1", "OMP_NUM_THREADS": "1"}
+    result = subprocess.run(command, capture_output=True, text=True, timeout=timeout, check=False, env=environment)
     found = COLLECTED.search(result.stderr)
     if result.returncode != 0 or found is None:
         raise RuntimeError(f"callgrind run of {peer} failed (exit {result.returncode}): {result.stderr[-500:]}")

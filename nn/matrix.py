@@ -101,7 +101,8 @@ def homes_side_by_side(modules: Sequence[Any]) -> None:
     A layer whose home later stops serving it (a weight replaced) builds one of its own (``home_for``)."""
     if all(_settled(module) for module in modules):
         return
-    homes = ParameterHome.side_by_side([module.home_rows() for module in modules])
+    previous = [getattr(module, "_parameter_home", None) for module in modules]
+    homes = ParameterHome.side_by_side([module.home_rows() for module in modules], previous)
     for module, home in zip(modules, homes, strict=True):
         setattr(module, "_parameter_home", home)  # noqa: B010 - any module may own one; none declares it
 
@@ -121,7 +122,7 @@ def home_for(owner: object, columns: Sequence[Sequence[Value]], biases: Sequence
     home: ParameterHome | None = getattr(owner, "_parameter_home", None)
     if home is not None and home.serves(columns, biases):
         return home
-    home = ParameterHome.build(columns, biases)
+    home = ParameterHome.build(columns, biases, home)
     setattr(owner, "_parameter_home", home)  # noqa: B010 - any module may own one; none declares it
     return home
 

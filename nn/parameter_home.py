@@ -136,20 +136,34 @@ class ParameterHome:
         self._view()
 
     @classmethod
-    def build(cls, columns: Sequence[Sequence[Value]], biases: Sequence[Value]) -> ParameterHome | None:
+    def build(cls, columns: Sequence[Sequence[Value]], biases: Sequence[Value],
+              previous: ParameterHome | None = None) -> ParameterHome | None:
         """A home for these neurons' weights (``columns[j]``) and biases, its Values switched to views of it; None
-        when they cannot move: a weight that is not a leaf ``Value`` (a computed one passes gradients on), or one
-        Value in two places among these neurons (tied weights). A Value shared with another layer or model does
-        move: it lives in the home of whichever ran last (a graph made before still reaches it: ``add_weight_grad``).
+        when they cannot move: a weight that is not a leaf ``Value`` (a computed one passes gradients on), one Value
+        in two places among these neurons (tied weights), or one living in another layer's or model's home (tied
+        across them) that is still live: it stays there, and this layer reads its Values one by one, rather than
+        each call moving it back and forth. ``previous``: the owner's own home so far, whose Values may always move
+        (a home all of whose Values are among these may too: a neuron's, before its layer runs).
         """
-        return cls.side_by_side([(columns, biases)])[0]
+        return cls.side_by_side([(columns, biases)], [previous])[0]
 
     @classmethod
-    def side_by_side(cls, groups: Sequence[tuple[Sequence[Sequence[Value]], Sequence[Value]]]
-                     ) -> list[ParameterHome | None]:
+    def side_by_side(cls, groups: Sequence[tuple[Sequence[Sequence[Value]], Sequence[Value]]],
+                     previous: Sequence[ParameterHome | None] | None = None) -> list[ParameterHome | None]:
         """``build`` for several layers at once, their homes side by side in one pair of arrays (a model's layers,
-        in order): an optimizer over the model then reads and writes one slice (``Gather``), not one per layer."""
-        movable = [_movable(columns, biases) for columns, biases in groups]
+        in order): an optimizer over the model then reads and writes one slice (``Gather``), not one per layer.
+        A Value two of them share lives in the first one's home."""
+        claimed: set[int] = set()
+        movable: list[Rows | None] = []
+        for (columns, biases), before in zip(groups, previous or [None] * len(groups), strict=True):
+            rows = _movable(columns, biases)
+            if rows is not None:
+                ids = {id(value) for column in rows[0] for value in column} | {id(value) for value in rows[1]}
+                if ids & claimed or not _free(rows, ids, before):
+                    rows = None
+                else:
+                    claimed |= ids
+            movable.append(rows)
         sizes = [0 if rows is None else sum(len(column) + 1 for column in rows[0]) for rows in movable]
         theta, grad = np.zeros(sum(sizes)), np.zeros(sum(sizes))
         homes: list[ParameterHome | None] = []
@@ -226,6 +240,16 @@ def _movable(columns: Sequence[Sequence[Value]], biases: Sequence[Value]) -> Row
     if not all(type(value) in _MOVABLE and value._in is None for value in flat):
         return None
     return listed, listed_biases
+
+
+def _free(rows: Rows, ids: set[int], previous: ParameterHome | None) -> bool:
+    """Whether none of these Values lives in a live home other than ``previous`` that keeps Values not among them."""
+    for value in [*(value for column in rows[0] for value in column), *rows[1]]:
+        if type(value) is HomedValue:
+            home = value._home[0]
+            if home.live and home is not previous and not all(id(kept) in ids for kept in home.values.flat):
+                return False
+    return True
 
 
 def release(home: ParameterHome) -> None:

@@ -239,26 +239,34 @@ def _scalar_reference(model: MLP) -> Value:
 
 
 def test_a_graph_whose_values_moved_to_another_home_since_sends_them_their_gradients() -> None:
-    # A neuron called alone moves its Values into a home of its own: the layer's home dies with its other Values
-    # still living there, and a graph made before adds into both kinds one by one.
+    # A neuron called alone moves its Values into a home of its own; its layer's call then takes them into the
+    # layer's home: a graph made through the neuron's home adds into them one by one, where they live now.
     model, reference = MLP(2, [3, 1], seed=0), MLP(2, [3, 1], seed=0)
-    loss = binary_hinge(model(Tensor(X)), Y)
-    model.layers[0].neurons[0](Tensor(X))
-    assert not model.layers[0]._parameter_home.live and type(model.layers[0].neurons[1].b) is HomedValue
+    neuron = model.layers[0].neurons[0]
+    loss = binary_hinge(neuron(Tensor(X)), Y)
+    before = neuron._parameter_home
+    model(Tensor(X))
+    assert not before.live and neuron.b._home[0] is model.layers[0]._parameter_home
     loss.backward()
-    _scalar_reference(reference).backward()
+    binary_hinge([reference.layers[0].neurons[0](row) for row in X.tolist()], Y.tolist()).backward()
     np.testing.assert_allclose(_numbers(model), _numbers(reference), rtol=1e-12, atol=1e-15)
 
 
 def test_weights_tied_across_layers_or_models_get_every_share() -> None:
-    # A Value in two layers' homes moves at each layer's call (ParameterHome.side_by_side, home_for): the graph
-    # of the layer it left must still send it its share.
+    # A Value two layers share lives in the first one's home; the other layer reads its Values one by one (its home
+    # is None), call after call, rather than moving the Value back and forth
     model, reference = MLP(2, [2, 2, 1], seed=0), MLP(2, [2, 2, 1], seed=0)
     for m in (model, reference):
         m.layers[1].neurons[0].w[0] = m.layers[0].neurons[0].w[0]
-    binary_hinge(model(Tensor(X)), Y).backward()
-    _scalar_reference(reference).backward()
-    np.testing.assert_allclose(_numbers(model), _numbers(reference), rtol=1e-12, atol=1e-15)
+    homes = []
+    for _ in range(2):
+        binary_hinge(model(Tensor(X)), Y).backward()
+        _scalar_reference(reference).backward()
+        np.testing.assert_allclose(_numbers(model), _numbers(reference), rtol=1e-12, atol=1e-15)
+        homes.append([layer._parameter_home for layer in model.layers])
+        assert homes[-1][0].live and homes[-1][1] is None
+        assert model.layers[1].neurons[0].w[0]._home[0] is homes[-1][0]
+    assert homes[0] == homes[1]  # the same homes: nothing moved at the second call
     first, second, first_reference, second_reference = (MLP(2, [2, 1], seed=s) for s in (0, 1, 0, 1))
     for one, two in ((first, second), (first_reference, second_reference)):
         two.layers[0].neurons[0].w[0] = one.layers[0].neurons[0].w[0]  # one parameter shared by two models
