@@ -82,10 +82,11 @@ class Value:
     """
 
     # ``_in``/``_local`` hold the inputs and their local gradients; ``autograd.fast`` lays them out
-    # (and says why); ``_uses`` is the fast backward's count of a node's consumers. ``_home`` is set only
-    # on a parameter whose numbers live in a layer's arrays (``nn.parameter_home``): never on a new node,
-    # so making one costs nothing for it.
-    __slots__ = ("data", "grad", "label", "_row", "_in", "_local", "_const", "_scope", "_uses", "_home")
+    # (and says why); ``_uses`` is the fast backward's count of a node's consumers. A leaf never uses
+    # ``_const``: a parameter whose numbers live in a layer's arrays keeps its place there in it
+    # (``nn.parameter_home``), rather than in a slot of its own that every node would carry (1% of the
+    # wide graph's instructions).
+    __slots__ = ("data", "grad", "label", "_row", "_in", "_local", "_const", "_scope", "_uses")
 
     # numpy must return NotImplemented for ``np.float64(2) * v`` so Python calls Value.__rmul__
     __array_ufunc__ = None
@@ -99,7 +100,6 @@ class Value:
     _const: float | LeftNumber | DotLayout | None
     _scope: Scope | None
     _uses: int
-    _home: tuple[Any, int]
 
     def __init__(self, data: float, label: str = "") -> None:
         number = to_number(data, "Value()")

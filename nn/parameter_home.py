@@ -46,13 +46,25 @@ class HomedValue(Value):
 
     __slots__ = ()
 
+    # (its home, its cell): kept in the ``_const`` slot, which a leaf never uses (a number operand's place)
+    _home = Value.__dict__["_const"]  # the slot's own descriptor, under a name that says what it holds here
+
+    @property
+    def const(self) -> float | None:
+        """None: a parameter is a leaf (its ``_const`` slot holds its place in its home)."""
+        return None
+
+    @property
+    def const_left(self) -> bool:
+        """False, as for any leaf."""
+        return False
+
     def __setstate__(self, state: tuple[None, dict[str, Any]]) -> None:
         """A copy (``copy.deepcopy``, ``pickle``) sets its slots through the slots' own descriptors, not the
         properties: its numbers are in its home's copied arrays already, and the default (``setattr`` in slot order)
-        would write ``data`` through the property before ``_home`` is set. The hidden ``data`` and ``grad`` slots get
+        would write ``data`` through the property before its home is set. The hidden ``data`` and ``grad`` slots get
         the same numbers (nothing reads them while the Value lives in a home)."""
         _, slots = state
-        self._home = slots["_home"]
         for name, item in slots.items():
             _SLOTS[name].__set__(self, item)
 
@@ -61,8 +73,9 @@ class HomedValue(Value):
         home would make it an alias of this cell (a snapshot ``[copy.copy(p) for p in params]`` then moves)."""
         twin: Value = Value.__new__(Value)
         for name in _SLOTS:
-            if name != "_home" and hasattr(self, name):  # a slot never set stays unset
+            if hasattr(self, name):  # a slot never set stays unset
                 setattr(twin, name, getattr(self, name))  # data and grad: read through the properties
+        twin._const = None  # a leaf's, not its place in the home
         return twin
 
     @property  # type: ignore[override]
@@ -259,8 +272,8 @@ def release(home: ParameterHome) -> None:
     for at, value in enumerate(home.values.flat):
         if type(value) is HomedValue and value._home[0] is home:
             data, grad = home.theta_flat.item(at), home.grad_flat.item(at)
+            value._const = None  # a leaf's again, no longer its place in the home
             value.__class__ = Value  # type: ignore[assignment]
-            del value._home
             value.data, value.grad = data, grad
 
 

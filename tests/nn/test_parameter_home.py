@@ -347,3 +347,15 @@ def test_any_interleaving_of_matrix_and_scalar_use_gives_the_scalar_numbers(seed
     model, twin = _interleaved_run(seed)
     np.testing.assert_allclose(_numbers(model), _numbers(twin), rtol=1e-9, atol=1e-12)
     np.testing.assert_allclose(model(Tensor(X)).data, [twin(row).data for row in X.tolist()], rtol=1e-9, atol=1e-12)
+
+
+def test_a_homed_parameter_reads_as_a_leaf_with_no_number_operand() -> None:
+    # its place in the home is kept in the slot a leaf's number operand would use: nothing may read it as one
+    model = MLP(2, [1], seed=0)
+    model(Tensor(X))
+    p = model.parameters()[0]
+    assert type(p) is HomedValue and (p.const, p.const_left, p.op, p.inputs, p.local_grads) == (None, False, "", (), ())
+    twin = copy.copy(p)
+    assert type(twin) is Value and twin.const is None and twin._const is None
+    model([0.5, 0.5])
+    assert type(p) is Value and p._const is None and p.const is None
