@@ -368,6 +368,20 @@ class Gather:
         return pieces[0].copy() if len(pieces) == 1 else np.concatenate(pieces)
 
 
+def read_numbers(parameters: Sequence[Value]) -> tuple[list[float], list[float]]:
+    """Each parameter's value and gradient, as floats in the list's order: whole slices when they all live in homes
+    (a snapshot of 337 parameters: 1 µs instead of 40 through the properties), else one Value at a time.
+
+    >>> from autograd import Value
+    >>> read_numbers([Value(1.0), Value(2.0)])
+    ([1.0, 2.0], [0.0, 0.0])
+    """
+    gather = Gather.of(parameters)
+    if gather is not None:
+        return gather.data().tolist(), gather.grads().tolist()
+    return [p.data for p in parameters], [p.grad for p in parameters]
+
+
 # The Gathers of the last few parameter lists (an optimizer's, the L2 penalty's), by the list's id. Each keeps a copy
 # of its list, not the list: ``current`` compares the items, so a list changed in place is noticed (and a new list
 # that got a freed one's id is told apart).

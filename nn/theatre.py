@@ -35,6 +35,7 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 
 from autograd import Value
+from nn.parameter_home import read_numbers
 
 if TYPE_CHECKING:
     from nn.data import Dataset
@@ -79,7 +80,7 @@ class Recording:
             return
         if self._parameters is None:  # walked once: a model's parameters do not change during a run
             self._parameters = self.model.parameters()
-        self.snapshots.append(Snapshot(iteration, tuple(p.data for p in self._parameters)))
+        self.snapshots.append(Snapshot(iteration, tuple(read_numbers(self._parameters)[0])))
 
     @contextlib.contextmanager
     def parameters_of(self, snapshot: Snapshot) -> Iterator[None]:
@@ -98,7 +99,7 @@ def model_moment(model: Model) -> Iterator[list[Value]]:
     The panels run the model (forward, and backward for one example's graph) without leaving a trace on it.
     """
     parameters = model.parameters()
-    saved = [(p.data, p.grad) for p in parameters]
+    saved = list(zip(*read_numbers(parameters), strict=True))
     was_training = getattr(model, "training", True)
     model.train(False)
     try:
