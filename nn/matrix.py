@@ -169,6 +169,8 @@ def l2_penalty(parameters: Sequence[Value], strength: float, examples: int = 1) 
     """
     if examples < 1:
         raise ValueError(f"l2_penalty: examples must be at least 1, got {examples}")
+    if not isinstance(parameters, (list, tuple)):  # a generator, as l2_regularization takes: read once
+        parameters = list(parameters)
     if not parameters:
         raise ValueError("l2_penalty: no parameters")
     gather = Gather.of(parameters)  # they live in their layers' arrays: read and add to as a few slices

@@ -359,3 +359,12 @@ def test_a_homed_parameter_reads_as_a_leaf_with_no_number_operand() -> None:
     assert type(twin) is Value and twin.const is None and twin._const is None
     model([0.5, 0.5])
     assert type(p) is Value and p._const is None and p.const is None
+
+
+def test_the_l2_penalty_takes_a_generator_of_parameters_homed_or_not() -> None:
+    for homed in (False, True):
+        model = MLP(2, [3, 1], seed=0)
+        if homed:
+            model(Tensor(X))
+        expected = l2_penalty(model.parameters(), 0.1).item()
+        assert l2_penalty((p for p in model.parameters()), 0.1).item() == expected
