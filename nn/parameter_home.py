@@ -33,6 +33,7 @@ import numpy as np
 
 from autograd import Value
 from autograd.numerics import to_number
+from autograd.tensor_fast import to_values
 
 Array = np.ndarray
 
@@ -213,27 +214,19 @@ class ParameterHome:
 
         A graph keeps the home it was made with until its backward pass. When a Value has left the home since
         (a scalar call released it, another layer's or model's call moved it into its own), each Value gets its
-        share where it lives now (``add_one_by_one``).
+        share where it lives now (``autograd.tensor_fast.to_values``, as for a leaf viewing Values that never moved).
         """
         if self.live:
             np.add(self._weight_grad, g, out=self._weight_grad)
         else:
-            add_one_by_one(self.weight_values, g)
+            to_values(self.weight_values, g)
 
     def add_bias_grad(self, g: Array) -> None:
         """``g`` (one per neuron) added into the biases' gradients (as ``add_weight_grad``)."""
         if self.live:
             np.add(self._bias_grad, g, out=self._bias_grad)
         else:
-            add_one_by_one(self.bias_values, g)
-
-
-def add_one_by_one(values: Array, g: Array) -> None:
-    """Each Value's share of ``g`` added to its ``.grad``, wherever its numbers live now: what a sink does when its
-    home has moved or gone since the forward pass (a scalar call between forward and backward gave the Values their
-    slots back), so that no gradient lands in arrays nobody reads."""
-    for value, share in zip(values.ravel().tolist(), np.broadcast_to(g, values.shape).ravel().tolist(), strict=True):
-        value.grad += share
+            to_values(self.bias_values, g)
 
 
 _MOVABLE = (Value, HomedValue)
@@ -353,7 +346,7 @@ class Gather:
     def add_grad(self, g: Array) -> None:
         """``g`` added into the gradients (one by one when a home has moved or gone since the forward pass)."""
         if not all(home.live for home in self.homes):
-            add_one_by_one(self.values, g)
+            to_values(self.values, g)
             return
         for view, span in zip(self.grad_views, self.spans, strict=True):
             np.add(view, g[span], out=view)
@@ -368,18 +361,23 @@ class Gather:
         return pieces[0].copy() if len(pieces) == 1 else np.concatenate(pieces)
 
 
-def read_numbers(parameters: Sequence[Value]) -> tuple[list[float], list[float]]:
-    """Each parameter's value and gradient, as floats in the list's order: whole slices when they all live in homes
-    (a snapshot of 337 parameters: 1 µs instead of 40 through the properties), else one Value at a time.
+def read_numbers(parameters: Sequence[Value]) -> tuple[Array, Array]:
+    """Each parameter's value and gradient, as new arrays in the list's order: whole slices when they all live in
+    homes (a snapshot of 337 parameters: 1 µs instead of 40 through the properties), else one Value at a time.
 
     >>> from autograd import Value
-    >>> read_numbers([Value(1.0), Value(2.0)])
-    ([1.0, 2.0], [0.0, 0.0])
+    >>> [numbers.tolist() for numbers in read_numbers([Value(1.0), Value(2.0)])]
+    [[1.0, 2.0], [0.0, 0.0]]
     """
     gather = Gather.of(parameters)
     if gather is not None:
-        return gather.data().tolist(), gather.grads().tolist()
-    return [p.data for p in parameters], [p.grad for p in parameters]
+        return gather.data(), gather.grads()
+    # list comprehensions handed to fromiter: Python 3.11 reads a slot in one specialised instruction, where
+    # map(attrgetter) calls per item, and np.array(list) inspects each item (the demo step's SGD step, 337
+    # parameters: 40 -> 22 µs)
+    count = len(parameters)
+    data = np.fromiter([p.data for p in parameters], np.float64, count)
+    return data, np.fromiter([p.grad for p in parameters], np.float64, count)
 
 
 # The Gathers of the last few parameter lists (an optimizer's, the L2 penalty's), by the list's id. Each keeps a copy

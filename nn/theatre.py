@@ -80,7 +80,7 @@ class Recording:
             return
         if self._parameters is None:  # walked once: a model's parameters do not change during a run
             self._parameters = self.model.parameters()
-        self.snapshots.append(Snapshot(iteration, tuple(read_numbers(self._parameters)[0])))
+        self.snapshots.append(Snapshot(iteration, tuple(read_numbers(self._parameters)[0].tolist())))
 
     @contextlib.contextmanager
     def parameters_of(self, snapshot: Snapshot) -> Iterator[None]:
@@ -99,7 +99,7 @@ def model_moment(model: Model) -> Iterator[list[Value]]:
     The panels run the model (forward, and backward for one example's graph) without leaving a trace on it.
     """
     parameters = model.parameters()
-    saved = list(zip(*read_numbers(parameters), strict=True))
+    saved = list(zip(*(numbers.tolist() for numbers in read_numbers(parameters)), strict=True))
     was_training = getattr(model, "training", True)
     model.train(False)
     try:

@@ -37,7 +37,8 @@ import traceback
 from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
-from nn.theatre import RedrawClock, model_moment
+from nn.parameter_home import read_numbers
+from nn.theatre import RedrawClock, Snapshot, model_moment
 from viz.dot_runner import DEFAULT_TIMEOUT, DotFailedError, DotNotFoundError, DotTimeoutError
 from viz.styles.style import State
 from viz.training import elsewhere
@@ -162,14 +163,14 @@ LAYOUT_WORTH = 0.3
 
 
 def lay_out(recording: Recording, total_iterations: int, iterations_per_epoch: int,
-            start: list[float]) -> StageLayout | str:
+            start: Snapshot) -> StageLayout | str:
     """The live stage's network and graph laid out (``TheatreStage.laid_out``: the graph described, ``dot`` run),
     as plain data; or, when ``dot`` cannot draw them, the reason (a live panel says it and draws no more).
 
     Laid out with the parameters the run started from (``start``), whenever the layout runs: the boxes are as wide
     as those numbers make them, so the page does not depend on when a child happened to be forked."""
     try:
-        stage = TheatreStage.laid_out(recording, total_iterations, iterations_per_epoch, resolution=2, numbers=start)
+        stage = TheatreStage.laid_out(recording, total_iterations, iterations_per_epoch, resolution=2, moment=start)
         return stage.layout()
     except (DotNotFoundError, DotTimeoutError, DotFailedError) as error:
         return str(error)
@@ -198,7 +199,7 @@ class LiveView:
         self.redraws = 0
         self.final: FinalFrame | None = None
         self._short = False  # the run proved too short to show a frame before it ends
-        self._start_numbers: list[float] = []  # the parameters before the first update: what the layout is made with
+        self._start = Snapshot(0, ())  # the parameters before the first update: what the layout is made with
 
     def start(self, history: History) -> None:
         """Before the first update: where forking is unsafe, lay the panels out here and now; else only note the time
@@ -207,7 +208,7 @@ class LiveView:
             self._show = _notebook_display()
             self._unattended = _unattended_shell()
         started = self._started = time.perf_counter()
-        self._start_numbers = [p.data for p in self.recording.model.parameters()]
+        self._start = Snapshot(0, tuple(read_numbers(self.recording.model.parameters())[0].tolist()))
         if not self._forking():
             self._lay_out_elsewhere(history)  # here, at once: the first update finds the layout in
         self.clock.drew(started, time.perf_counter())
@@ -217,7 +218,7 @@ class LiveView:
 
     def _lay_out_elsewhere(self, history: History) -> None:
         recording, total, per_epoch = self.recording, self.recording.total_iterations, history.iterations_per_epoch
-        start = self._start_numbers
+        start = self._start
         self._layout = Elsewhere(lambda: lay_out(recording, total, per_epoch, start), fork=self._fork,
                                  nice=LAYOUT_NICENESS)
 
@@ -374,7 +375,7 @@ class LiveView:
         Training pays for the fork only."""
         page_status = self._waiting_page(history, status)
         recording, total, per_epoch = self.recording, self.recording.total_iterations, history.iterations_per_epoch
-        start = self._start_numbers
+        start = self._start
 
         def final_page() -> tuple[str, str]:  # in the child: ("page", html) or ("stopped", why)
             stage, state, reading = self._read_final(history)

@@ -16,7 +16,7 @@ import time
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
-from nn.theatre import model_moment
+from nn.theatre import Snapshot, model_moment
 from viz.diagram import Diagram
 from viz.escaping import visible_text
 from viz.styles.style import State
@@ -94,14 +94,12 @@ class TheatreStage:
     @classmethod
     def laid_out(cls, recording: Recording, total_iterations: int, iterations_per_epoch: int, *,
                  resolution: int, loss_top: float | None = None, weight_scale: float | None = None,
-                 numbers: list[float] | None = None) -> TheatreStage:
+                 moment: Snapshot | None = None) -> TheatreStage:
         """A stage laid out here: the graph and the network described, ``dot`` run on both (in parallel); with the
-        parameters set to ``numbers`` meanwhile, when given (the model is restored afterwards)."""
+        model holding ``moment``'s parameters meanwhile, when given (``Recording.parameters_of``)."""
         stage = cls(recording, total_iterations, iterations_per_epoch, resolution=resolution, loss_top=loss_top,
                     weight_scale=weight_scale)
-        with model_moment(recording.model) as parameters:
-            for parameter, number in zip(parameters, numbers or (), strict=numbers is not None):
-                parameter.data = number
+        with model_moment(recording.model) if moment is None else recording.parameters_of(moment):
             plan = GraphPlan(recording)
             graph_layout = Rendering((plan.diagram,))  # the longer of the two: dot starts on it at once
             network_diagram = NetworkPanel.diagram(recording.model, weight_scale)
